@@ -1,0 +1,47 @@
+using MongoDB.Driver;
+using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Domain;
+
+namespace VoiceAgents.Core.CallLogs;
+
+/// <summary>
+/// The write side of call logs and transcripts. Writes are idempotent upserts keyed by call_id, so a redelivered
+/// post-call message changes nothing.
+/// </summary>
+public sealed class CallRecords(MongoContext db, TimeProvider time)
+{
+    public async Task UpsertCallLogAsync(CallLog log, CancellationToken ct)
+    {
+        if (log.CreatedAt == default) log.CreatedAt = time.GetUtcNow().UtcDateTime;
+        log.AvgVoiceToVoiceMs ??= Average(log.Turns);
+        await db.CallLogs.ReplaceOneAsync(
+            c => c.Id == log.Id && c.TenantId == log.TenantId, log, new ReplaceOptions { IsUpsert = true }, ct);
+    }
+
+    public async Task UpsertTranscriptAsync(Transcript transcript, CancellationToken ct)
+    {
+        if (transcript.CreatedAt == default) transcript.CreatedAt = time.GetUtcNow().UtcDateTime;
+        await db.Transcripts.ReplaceOneAsync(
+            t => t.Id == transcript.Id && t.TenantId == transcript.TenantId, transcript, new ReplaceOptions { IsUpsert = true }, ct);
+    }
+
+    /// <summary>Seeds or imports many call logs at once (used by tests and the benchmark's seeding).</summary>
+    public async Task InsertManyAsync(IEnumerable<CallLog> logs, CancellationToken ct)
+    {
+        var batch = logs.Select(l =>
+        {
+            l.AvgVoiceToVoiceMs ??= Average(l.Turns);
+            return l;
+        }).ToList();
+        if (batch.Count > 0)
+        {
+            await db.CallLogs.InsertManyAsync(batch, new InsertManyOptions { IsOrdered = false }, ct);
+        }
+    }
+
+    private static double? Average(List<TurnMetrics> turns)
+    {
+        var values = turns.Where(t => t.VoiceToVoiceMs is not null).Select(t => t.VoiceToVoiceMs!.Value).ToList();
+        return values.Count == 0 ? null : values.Average();
+    }
+}

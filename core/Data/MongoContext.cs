@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Options;
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization.Conventions;
+using MongoDB.Driver;
+using VoiceAgents.Core.Domain;
+
+namespace VoiceAgents.Core.Data;
+
+/// <summary>The database and its collections. Documents use snake_case element names, as the API does.</summary>
+public sealed class MongoContext
+{
+    static MongoContext()
+    {
+        var pack = new ConventionPack
+        {
+            new SnakeCaseElementNameConvention(),
+            new IgnoreExtraElementsConvention(true),
+            new EnumRepresentationConvention(BsonType.String),
+        };
+        ConventionRegistry.Register("voiceagents", pack, t => t.Namespace?.StartsWith("VoiceAgents", StringComparison.Ordinal) == true);
+    }
+
+    public MongoContext(IOptions<MongoOptions> options)
+    {
+        var settings = MongoClientSettings.FromConnectionString(options.Value.ConnectionString);
+        settings.ServerSelectionTimeout = TimeSpan.FromSeconds(5);
+        settings.ConnectTimeout = TimeSpan.FromSeconds(5);
+        // The local stand-in and Cosmos DB for MongoDB do not support retryable writes.
+        settings.RetryWrites = false;
+        Client = new MongoClient(settings);
+        Database = Client.GetDatabase(options.Value.Database);
+    }
+
+    public IMongoClient Client { get; }
+    public IMongoDatabase Database { get; }
+
+    public IMongoCollection<Tenant> Tenants => Database.GetCollection<Tenant>("tenants");
+    public IMongoCollection<User> Users => Database.GetCollection<User>("users");
+    public IMongoCollection<RefreshToken> RefreshTokens => Database.GetCollection<RefreshToken>("refresh_tokens");
+    public IMongoCollection<LoginAttemptWindow> LoginAttempts => Database.GetCollection<LoginAttemptWindow>("login_attempts");
+    public IMongoCollection<Agent> Agents => Database.GetCollection<Agent>("agents");
+    public IMongoCollection<Campaign> Campaigns => Database.GetCollection<Campaign>("campaigns");
+    public IMongoCollection<CallLog> CallLogs => Database.GetCollection<CallLog>("call_logs");
+    public IMongoCollection<Transcript> Transcripts => Database.GetCollection<Transcript>("transcripts");
+
+    public Task PingAsync(CancellationToken ct) =>
+        Database.RunCommandAsync((Command<BsonDocument>)"{ ping: 1 }", cancellationToken: ct);
+}
+
+/// <summary>Maps PascalCase members to snake_case elements (<c>TenantId</c> to <c>tenant_id</c>); <c>Id</c> stays <c>_id</c>.</summary>
+public sealed class SnakeCaseElementNameConvention : ConventionBase, IMemberMapConvention
+{
+    public void Apply(MongoDB.Bson.Serialization.BsonMemberMap memberMap)
+    {
+        if (memberMap.MemberName == "Id") return;
+        memberMap.SetElementName(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(memberMap.MemberName));
+    }
+}

@@ -1,0 +1,185 @@
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization.Attributes;
+
+namespace VoiceAgents.Core.Domain;
+
+/// <summary>Every stored document belongs to exactly one tenant, and every query filters on it.</summary>
+public interface ITenantOwned
+{
+    string TenantId { get; }
+}
+
+public sealed class Tenant
+{
+    [BsonRepresentation(BsonType.ObjectId)] public string Id { get; set; } = default!;
+    public string Name { get; set; } = default!;
+    /// <summary>Kept beside the users so "never remove the last admin" is one atomic update.</summary>
+    public int AdminCount { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string User = "user";
+    public static readonly string[] All = [Admin, User];
+}
+
+public sealed class User : ITenantOwned
+{
+    [BsonRepresentation(BsonType.ObjectId)] public string Id { get; set; } = default!;
+    public string TenantId { get; set; } = default!;
+    public string Email { get; set; } = default!;
+    public string Name { get; set; } = default!;
+    public string Role { get; set; } = Roles.User;
+    public string PasswordHash { get; set; } = default!;
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+public sealed class RefreshToken : ITenantOwned
+{
+    [BsonRepresentation(BsonType.ObjectId)] public string Id { get; set; } = default!;
+    public string TenantId { get; set; } = default!;
+    public string UserId { get; set; } = default!;
+    public string TokenHash { get; set; } = default!;
+    public string FamilyId { get; set; } = default!;
+    public DateTime CreatedAt { get; set; }
+    public DateTime ExpiresAt { get; set; }
+    public DateTime? UsedAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+}
+
+/// <summary>A fixed one-minute window of login attempts for one IP and email.</summary>
+public sealed class LoginAttemptWindow
+{
+    [BsonRepresentation(BsonType.ObjectId)] public string Id { get; set; } = default!;
+    public string Key { get; set; } = default!;
+    public DateTime WindowStart { get; set; }
+    public int Count { get; set; }
+    public DateTime ExpiresAt { get; set; }
+}
+
+public sealed class LlmConfig
+{
+    public string Provider { get; set; } = "rules";
+    public string? Model { get; set; }
+    public double? Temperature { get; set; }
+}
+
+public sealed class SttConfig
+{
+    public string Provider { get; set; } = "local";
+    public string? Language { get; set; }
+}
+
+public sealed class TtsConfig
+{
+    public string Provider { get; set; } = "local";
+    public string? Voice { get; set; }
+    public double? Speed { get; set; }
+}
+
+/// <summary>One rule of the offline <c>rules</c> LLM: when the user's words match, say the reply.</summary>
+public sealed class AgentRule
+{
+    public string Match { get; set; } = default!;
+    public string Reply { get; set; } = default!;
+    public bool HangUp { get; set; }
+}
+
+public sealed class Agent : ITenantOwned
+{
+    [BsonRepresentation(BsonType.ObjectId)] public string Id { get; set; } = default!;
+    public string TenantId { get; set; } = default!;
+    public string UserId { get; set; } = default!;
+    public string Name { get; set; } = default!;
+    public string SystemPrompt { get; set; } = "";
+    public string? FirstMessage { get; set; }
+    public string Language { get; set; } = "en-US";
+    public LlmConfig Llm { get; set; } = new();
+    public SttConfig Stt { get; set; } = new();
+    public TtsConfig Tts { get; set; } = new();
+    public List<AgentRule> Rules { get; set; } = [];
+    public string? FallbackLine { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+public enum CampaignStatus
+{
+    Draft,
+    Running,
+    Paused,
+    Completed,
+    Cancelled,
+}
+
+public sealed class Campaign : ITenantOwned
+{
+    [BsonRepresentation(BsonType.ObjectId)] public string Id { get; set; } = default!;
+    public string TenantId { get; set; } = default!;
+    public string Name { get; set; } = default!;
+    public string AgentId { get; set; } = default!;
+    public List<string> PhoneNumbers { get; set; } = [];
+    [BsonRepresentation(BsonType.String)] public CampaignStatus Status { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+public enum CallStatus
+{
+    InProgress,
+    Completed,
+    Failed,
+    NoAnswer,
+    Busy,
+}
+
+/// <summary>Latencies of one conversational turn, in milliseconds.</summary>
+public sealed class TurnMetrics
+{
+    public int Turn { get; set; }
+    public double? VoiceToVoiceMs { get; set; }
+    public double? SttMs { get; set; }
+    public double? LlmTtftMs { get; set; }
+    public double? TtsTtfbMs { get; set; }
+}
+
+/// <summary>A call's metadata. Its id is the call_id that voice-host announced in <c>ready</c>.</summary>
+public sealed class CallLog : ITenantOwned
+{
+    [BsonRepresentation(BsonType.ObjectId)] public string Id { get; set; } = default!;
+    public string TenantId { get; set; } = default!;
+    public string AgentId { get; set; } = default!;
+    public string? CampaignId { get; set; }
+    public string? PhoneNumber { get; set; }
+    [BsonRepresentation(BsonType.String)] public CallStatus Status { get; set; }
+    public string? EndReason { get; set; }
+    public int Attempt { get; set; } = 1;
+    public DateTime StartedAt { get; set; }
+    public DateTime? EndedAt { get; set; }
+    public double DurationSeconds { get; set; }
+    public string? RecordingKey { get; set; }
+    public string? TranscriptKey { get; set; }
+    public List<TurnMetrics> Turns { get; set; } = [];
+    public double? AvgVoiceToVoiceMs { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class TranscriptTurn
+{
+    public string Speaker { get; set; } = default!;
+    public string Text { get; set; } = default!;
+    public long StartMs { get; set; }
+    public long EndMs { get; set; }
+}
+
+public sealed class Transcript : ITenantOwned
+{
+    /// <summary>The call_id.</summary>
+    [BsonRepresentation(BsonType.ObjectId)] public string Id { get; set; } = default!;
+    public string TenantId { get; set; } = default!;
+    public List<TranscriptTurn> Turns { get; set; } = [];
+    public DateTime CreatedAt { get; set; }
+}

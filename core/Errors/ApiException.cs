@@ -1,0 +1,44 @@
+namespace VoiceAgents.Core.Errors;
+
+/// <summary>An expected failure that the API turns into an RFC 9457 problem response.</summary>
+public abstract class ApiException(int status, string title, string? detail) : Exception(detail ?? title)
+{
+    public int Status { get; } = status;
+    public string Title { get; } = title;
+    public string? Detail { get; } = detail;
+}
+
+public sealed class NotFoundException(string resource)
+    : ApiException(404, "Not Found", $"{resource} was not found.");
+
+public sealed class ConflictException(string detail) : ApiException(409, "Conflict", detail);
+
+public sealed class UnauthorizedException(string detail = "Authentication is required.")
+    : ApiException(401, "Unauthorized", detail);
+
+public sealed class ForbiddenException(string detail = "You do not have permission to do this.")
+    : ApiException(403, "Forbidden", detail);
+
+public sealed class PayloadTooLargeException(long limit)
+    : ApiException(413, "Payload Too Large", $"The request body must not exceed {limit} bytes.");
+
+public sealed class UnsupportedMediaTypeException(string? contentType)
+    : ApiException(415, "Unsupported Media Type", $"Expected application/json but got '{contentType}'.");
+
+public sealed class TooManyRequestsException(TimeSpan retryAfter)
+    : ApiException(429, "Too Many Requests", "Too many attempts. Try again later.")
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}
+
+/// <summary>Bad input, with the fields at fault (snake_case paths such as <c>llm.provider</c>).</summary>
+public sealed class ValidationException(IDictionary<string, string[]> errors)
+    : ApiException(400, "One or more validation errors occurred.", null)
+{
+    public IDictionary<string, string[]> Errors { get; } = errors;
+
+    public ValidationException(string field, string message)
+        : this(new Dictionary<string, string[]> { [field] = [message] })
+    {
+    }
+}

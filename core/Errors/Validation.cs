@@ -1,0 +1,94 @@
+using System.Text.RegularExpressions;
+
+namespace VoiceAgents.Core.Errors;
+
+/// <summary>Collects per-field errors and throws one <see cref="ValidationException"/> holding them all.</summary>
+public sealed partial class Validation
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool IsValid => _errors.Count == 0;
+
+    public Validation Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            _errors[field] = list = [];
+        }
+        list.Add(message);
+        return this;
+    }
+
+    public bool Required(string field, string? value, int maxLength = 200)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Add(field, "is required.");
+            return false;
+        }
+        return MaxLength(field, value, maxLength);
+    }
+
+    public bool Required<T>(string field, T? value) where T : class
+    {
+        if (value is null)
+        {
+            Add(field, "is required.");
+            return false;
+        }
+        return true;
+    }
+
+    public bool MaxLength(string field, string? value, int maxLength)
+    {
+        if (value is not null && value.Length > maxLength)
+        {
+            Add(field, $"must be at most {maxLength} characters.");
+            return false;
+        }
+        return true;
+    }
+
+    public bool Range(string field, double? value, double min, double max)
+    {
+        if (value is { } v && (double.IsNaN(v) || v < min || v > max))
+        {
+            Add(field, $"must be between {min} and {max}.");
+            return false;
+        }
+        return true;
+    }
+
+    public bool Email(string field, string? value)
+    {
+        if (!Required(field, value, 254)) return false;
+        if (!EmailPattern().IsMatch(value!))
+        {
+            Add(field, "must be a valid email address.");
+            return false;
+        }
+        return true;
+    }
+
+    public bool OneOf(string field, string? value, IReadOnlyCollection<string> allowed)
+    {
+        if (value is null) return true;
+        if (!allowed.Contains(value))
+        {
+            Add(field, $"must be one of: {string.Join(", ", allowed)}.");
+            return false;
+        }
+        return true;
+    }
+
+    public void ThrowIfInvalid()
+    {
+        if (!IsValid)
+        {
+            throw new ValidationException(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+        }
+    }
+
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    private static partial Regex EmailPattern();
+}

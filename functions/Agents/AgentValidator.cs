@@ -1,0 +1,80 @@
+using System.Text.RegularExpressions;
+using VoiceAgents.Core.Domain;
+using VoiceAgents.Core.Errors;
+using VoiceAgents.Core.Providers;
+
+namespace VoiceAgents.Functions.Agents;
+
+/// <summary>Validates an agent against the provider registry and maps it onto the stored document.</summary>
+public static partial class AgentValidator
+{
+    public static void Apply(AgentRequest r, Agent agent)
+    {
+        var v = new Validation();
+        v.Required("name", r.Name, 100);
+        v.MaxLength("system_prompt", r.SystemPrompt, 20_000);
+        v.MaxLength("first_message", r.FirstMessage, 2_000);
+        v.MaxLength("fallback_line", r.FallbackLine, 2_000);
+        if (r.Language is not null && !LanguagePattern().IsMatch(r.Language)) v.Add("language", "must be a BCP-47 language tag such as en-US.");
+
+        if (v.Required("llm", r.Llm))
+        {
+            var llm = Provider(v, "llm", ProviderRegistry.Llm, r.Llm!.Provider);
+            v.MaxLength("llm.model", r.Llm.Model, 200);
+            if (llm is not null && llm.Name != "rules" && string.IsNullOrWhiteSpace(r.Llm.Model)) v.Add("llm.model", "is required for this provider.");
+            v.Range("llm.temperature", r.Llm.Temperature, 0, llm?.Name == "anthropic" ? 1 : 2);
+        }
+        if (v.Required("stt", r.Stt))
+        {
+            var stt = Provider(v, "stt", ProviderRegistry.Stt, r.Stt!.Provider);
+            Closed(v, "stt.language", stt, "language", r.Stt.Language);
+        }
+        if (v.Required("tts", r.Tts))
+        {
+            var tts = Provider(v, "tts", ProviderRegistry.Tts, r.Tts!.Provider);
+            v.MaxLength("tts.voice", r.Tts.Voice, 200);
+            Closed(v, "tts.voice", tts, "voice", r.Tts.Voice);
+            v.Range("tts.speed", r.Tts.Speed, 0.5, 2);
+        }
+        if (r.Rules is { Count: > 200 }) v.Add("rules", "must have at most 200 rules.");
+        for (var i = 0; i < (r.Rules?.Count ?? 0); i++)
+        {
+            var rule = r.Rules![i];
+            if (rule is null)
+            {
+                v.Add($"rules[{i}]", "must be an object.");
+                continue;
+            }
+            v.Required($"rules[{i}].match", rule.Match, 500);
+            v.Required($"rules[{i}].reply", rule.Reply, 2_000);
+        }
+        v.ThrowIfInvalid();
+
+        agent.Name = r.Name!.Trim();
+        agent.SystemPrompt = r.SystemPrompt ?? "";
+        agent.FirstMessage = string.IsNullOrWhiteSpace(r.FirstMessage) ? null : r.FirstMessage;
+        agent.Language = r.Language ?? "en-US";
+        agent.Llm = new LlmConfig { Provider = r.Llm!.Provider!, Model = r.Llm.Model, Temperature = r.Llm.Temperature };
+        agent.Stt = new SttConfig { Provider = r.Stt!.Provider!, Language = r.Stt.Language ?? agent.Language };
+        agent.Tts = new TtsConfig { Provider = r.Tts!.Provider!, Voice = r.Tts.Voice, Speed = r.Tts.Speed };
+        agent.Rules = (r.Rules ?? []).Select(x => new AgentRule { Match = x.Match!, Reply = x.Reply!, HangUp = x.HangUp ?? false }).ToList();
+        agent.FallbackLine = string.IsNullOrWhiteSpace(r.FallbackLine) ? null : r.FallbackLine;
+    }
+
+    private static ProviderInfo? Provider(Validation v, string field, IReadOnlyList<ProviderInfo> kind, string? name)
+    {
+        if (!v.Required($"{field}.provider", name, 50)) return null;
+        var provider = ProviderRegistry.Find(kind, name);
+        if (provider is null) v.Add($"{field}.provider", $"must be one of: {string.Join(", ", kind.Select(p => p.Name))}.");
+        return provider;
+    }
+
+    private static void Closed(Validation v, string field, ProviderInfo? provider, string option, string? value)
+    {
+        if (value is null || provider?.Option(option) is not { Closed: true, Values: { } values }) return;
+        v.OneOf(field, value, values.ToArray());
+    }
+
+    [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+    private static partial Regex LanguagePattern();
+}

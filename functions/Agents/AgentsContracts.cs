@@ -1,0 +1,46 @@
+using VoiceAgents.Core.Domain;
+
+namespace VoiceAgents.Functions.Agents;
+
+public sealed record LlmConfigDto(string? Provider, string? Model, double? Temperature);
+
+public sealed record SttConfigDto(string? Provider, string? Language);
+
+public sealed record TtsConfigDto(string? Provider, string? Voice, double? Speed);
+
+public sealed record AgentRuleDto(string? Match, string? Reply, bool? HangUp);
+
+/// <summary>The body of <c>POST /agents</c> and <c>PUT /agents/{id}</c>; PUT replaces the whole agent.</summary>
+public sealed record AgentRequest(
+    string? Name,
+    string? SystemPrompt,
+    string? FirstMessage,
+    string? Language,
+    LlmConfigDto? Llm,
+    SttConfigDto? Stt,
+    TtsConfigDto? Tts,
+    IReadOnlyList<AgentRuleDto>? Rules,
+    string? FallbackLine);
+
+public sealed record AgentResponse(
+    string Id,
+    string Name,
+    string SystemPrompt,
+    string? FirstMessage,
+    string Language,
+    LlmConfigDto Llm,
+    SttConfigDto Stt,
+    TtsConfigDto Tts,
+    IReadOnlyList<AgentRuleDto> Rules,
+    string? FallbackLine,
+    DateTime CreatedAt,
+    DateTime UpdatedAt)
+{
+    public static AgentResponse From(Agent a) => new(
+        a.Id, a.Name, a.SystemPrompt, a.FirstMessage, a.Language,
+        new LlmConfigDto(a.Llm.Provider, a.Llm.Model, a.Llm.Temperature),
+        new SttConfigDto(a.Stt.Provider, a.Stt.Language),
+        new TtsConfigDto(a.Tts.Provider, a.Tts.Voice, a.Tts.Speed),
+        a.Rules.Select(r => new AgentRuleDto(r.Match, r.Reply, r.HangUp)).ToList(),
+        a.FallbackLine, a.CreatedAt, a.UpdatedAt);
+}

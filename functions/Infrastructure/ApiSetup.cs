@@ -1,0 +1,48 @@
+using Azure.Core.Serialization;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Middleware;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using VoiceAgents.Core;
+using VoiceAgents.Core.Json;
+using VoiceAgents.Core.Logging;
+using VoiceAgents.Functions.Agents;
+using VoiceAgents.Functions.Auth;
+using VoiceAgents.Functions.Campaigns;
+using VoiceAgents.Functions.CallLogs;
+using VoiceAgents.Functions.Members;
+
+namespace VoiceAgents.Functions.Infrastructure;
+
+public static class ApiSetup
+{
+    /// <summary>The worker middleware, outermost first. The Functions host and the local runner both run exactly these.</summary>
+    public static readonly Type[] Middleware = [typeof(ProblemDetailsMiddleware), typeof(AuthenticationMiddleware)];
+
+    /// <summary>Everything the API needs, registered the same way under the Functions host and the local runner.</summary>
+    public static IServiceCollection AddVoiceAgentsApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddJsonLogging(configuration, "api");
+        services.AddVoiceAgentsCore();
+        services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => JsonDefaults.Configure(o.SerializerOptions));
+        services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(JsonDefaults.Options));
+        services.AddSingleton(new FunctionCatalog([typeof(ApiSetup).Assembly]));
+        foreach (var type in Middleware) services.AddSingleton(type);
+
+        services.AddAuthFeature();
+        services.AddMembersFeature();
+        services.AddAgentsFeature();
+        services.AddCampaignsFeature();
+        services.AddCallLogsFeature();
+        return services;
+    }
+
+    public static IFunctionsWorkerApplicationBuilder UseVoiceAgentsMiddleware(this IFunctionsWorkerApplicationBuilder builder)
+    {
+        foreach (var type in Middleware)
+        {
+            builder.Use(next => context => ((IFunctionsWorkerMiddleware)context.InstanceServices.GetRequiredService(type)).Invoke(context, next));
+        }
+        return builder;
+    }
+}

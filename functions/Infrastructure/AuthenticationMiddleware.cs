@@ -1,0 +1,47 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Middleware;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Context;
+using VoiceAgents.Core.Auth;
+using VoiceAgents.Core.Errors;
+
+namespace VoiceAgents.Functions.Infrastructure;
+
+/// <summary>
+/// Validates the bearer token of HTTP functions and fills the scoped <see cref="CurrentUser"/>. Every function needs
+/// a valid token unless it carries <c>[AllowAnonymous]</c>; <c>[Authorize(Roles = ...)]</c> limits it to those roles.
+/// </summary>
+public sealed class AuthenticationMiddleware(FunctionCatalog catalog, TokenService tokens) : IFunctionsWorkerMiddleware
+{
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        var http = context.GetHttpContext();
+        var function = http is null ? null : catalog.FindHttp(context.FunctionDefinition.EntryPoint);
+        if (http is null || function is null)
+        {
+            await next(context);
+            return;
+        }
+
+        var header = http.Request.Headers.Authorization.ToString();
+        var hasToken = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+        TokenIdentity? identity = hasToken ? await tokens.ValidateAsync(header[7..].Trim()) : null;
+        if (identity is null)
+        {
+            if (!function.Anonymous) throw new UnauthorizedException(hasToken ? "The access token is invalid or expired." : "Authentication is required.");
+            await next(context);
+            return;
+        }
+        if (function.Roles.Count > 0 && !function.Roles.Contains(identity.Role))
+        {
+            throw new ForbiddenException();
+        }
+
+        context.InstanceServices.GetRequiredService<CurrentUser>().Set(identity);
+        using (LogContext.PushProperty("tenant_id", identity.TenantId))
+        using (LogContext.PushProperty("user_id", identity.UserId))
+        {
+            await next(context);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Azure.Functions.Worker;
+
+namespace VoiceAgents.Functions.Infrastructure;
+
+/// <summary>An HTTP-triggered function as its attributes declare it.</summary>
+public sealed record HttpFunction(string Name, MethodInfo Method, IReadOnlyList<string> Verbs, string Route, bool Anonymous, IReadOnlyList<string> Roles);
+
+/// <summary>A queue-triggered function as its attributes declare it.</summary>
+public sealed record QueueFunction(string Name, MethodInfo Method, string Queue, string? Connection, ParameterInfo MessageParameter);
+
+/// <summary>
+/// The functions of some assemblies, read from <c>[Function]</c>, <c>[HttpTrigger]</c> and <c>[QueueTrigger]</c>.
+/// The local runner serves exactly these; the OpenAPI document and the auth middleware read them too.
+/// </summary>
+public sealed class FunctionCatalog
+{
+    private readonly Dictionary<string, HttpFunction> _byEntryPoint;
+
+    public FunctionCatalog(IEnumerable<Assembly> assemblies)
+    {
+        var http = new List<HttpFunction>();
+        var queue = new List<QueueFunction>();
+        foreach (var method in assemblies.SelectMany(LoadableTypes)
+                     .Where(t => t is { IsClass: true, IsAbstract: false } || t is { IsAbstract: true, IsSealed: true })
+                     .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)))
+        {
+            var function = method.GetCustomAttribute<FunctionAttribute>();
+            if (function is null) continue;
+            foreach (var p in method.GetParameters())
+            {
+                if (p.GetCustomAttribute<HttpTriggerAttribute>() is { } h)
+                {
+                    var authorize = method.GetCustomAttributes<AuthorizeAttribute>().Concat(method.DeclaringType!.GetCustomAttributes<AuthorizeAttribute>());
+                    var anonymous = method.IsDefined(typeof(AllowAnonymousAttribute)) || method.DeclaringType!.IsDefined(typeof(AllowAnonymousAttribute));
+                    http.Add(new HttpFunction(
+                        function.Name,
+                        method,
+                        (h.Methods ?? ["get", "post"]).Select(m => m.ToUpperInvariant()).ToArray(),
+                        h.Route ?? function.Name,
+                        anonymous,
+                        authorize.SelectMany(a => (a.Roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray()));
+                }
+                else if (p.GetCustomAttribute<QueueTriggerAttribute>() is { } q)
+                {
+                    queue.Add(new QueueFunction(function.Name, method, q.QueueName, q.Connection, p));
+                }
+            }
+        }
+        Http = http;
+        Queue = queue;
+        _byEntryPoint = http.ToDictionary(f => EntryPoint(f.Method), StringComparer.Ordinal);
+    }
+
+    private static IEnumerable<Type> LoadableTypes(Assembly assembly)
+    {
+        try
+        {
+            return assembly.GetTypes();
+        }
+        catch (ReflectionTypeLoadException e)
+        {
+            return e.Types.Where(t => t is not null)!;
+        }
+    }
+
+    public IReadOnlyList<HttpFunction> Http { get; }
+    public IReadOnlyList<QueueFunction> Queue { get; }
+
+    /// <summary>The entry point string the Functions host reports in <c>FunctionDefinition.EntryPoint</c>.</summary>
+    public static string EntryPoint(MethodInfo method) => $"{method.DeclaringType!.FullName}.{method.Name}";
+
+    public HttpFunction? FindHttp(string entryPoint) => _byEntryPoint.GetValueOrDefault(entryPoint);
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Errors;
+using VoiceAgents.Core.Json;
+
+namespace VoiceAgents.Functions.Infrastructure;
+
+/// <summary>Typed query-string parameters; a malformed value is a 400 naming the parameter.</summary>
+public static class Query
+{
+    public static string? Id(HttpRequest request, string name)
+    {
+        var value = request.Query[name].ToString();
+        return value.Length == 0 ? null : Ids.Parse(value, name);
+    }
+
+    public static string? String(HttpRequest request, string name, int maxLength = 100)
+    {
+        var value = request.Query[name].ToString();
+        if (value.Length == 0) return null;
+        if (value.Length > maxLength) throw new ValidationException(name, $"must be at most {maxLength} characters.");
+        return value;
+    }
+
+    public static DateTime? Date(HttpRequest request, string name)
+    {
+        var value = request.Query[name].ToString();
+        if (value.Length == 0) return null;
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var d))
+        {
+            return d.UtcDateTime;
+        }
+        throw new ValidationException(name, "must be an ISO 8601 date or date-time.");
+    }
+
+    public static TEnum? Enum<TEnum>(HttpRequest request, string name) where TEnum : struct, System.Enum
+    {
+        var value = request.Query[name].ToString();
+        if (value.Length == 0) return null;
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<TEnum>($"\"{value.Replace("\"", "", StringComparison.Ordinal)}\"", JsonDefaults.Options);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            var allowed = System.Enum.GetNames<TEnum>().Select(n => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(n));
+            throw new ValidationException(name, $"must be one of: {string.Join(", ", allowed)}.");
+        }
+    }
+}

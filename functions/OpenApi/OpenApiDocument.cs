@@ -1,0 +1,131 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
+using Microsoft.AspNetCore.Mvc;
+using VoiceAgents.Core.Json;
+using VoiceAgents.Functions.Infrastructure;
+
+namespace VoiceAgents.Functions.OpenApi;
+
+/// <summary>
+/// Builds the OpenAPI 3.1 document from the code: routes and verbs from the trigger attributes, auth from
+/// <c>[AllowAnonymous]</c>/<c>[Authorize]</c>, and body schemas from the request and response records as serialized.
+/// </summary>
+public static class OpenApiDocument
+{
+    public static JsonObject Build(FunctionCatalog catalog, string routePrefix)
+    {
+        var schemas = new JsonObject();
+        var paths = new JsonObject();
+        foreach (var f in catalog.Http.OrderBy(f => f.Route, StringComparer.Ordinal))
+        {
+            var meta = f.Method.GetCustomAttribute<OpenApiOperationAttribute>();
+            var path = "/" + routePrefix.Trim('/') + "/" + RouteTemplate(f.Route);
+            var item = paths[path] as JsonObject ?? new JsonObject();
+            paths[path] = item;
+            foreach (var verb in f.Verbs)
+            {
+                var op = new JsonObject
+                {
+                    ["operationId"] = f.Name,
+                    ["tags"] = new JsonArray(meta?.Tag ?? "api"),
+                    ["summary"] = meta?.Summary ?? f.Name,
+                };
+                var parameters = new JsonArray();
+                foreach (var name in RouteParameters(f.Route))
+                {
+                    parameters.Add(new JsonObject { ["name"] = name, ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } });
+                }
+                foreach (var q in meta?.QueryParameters ?? [])
+                {
+                    var parts = q.Split(':', 3);
+                    var schema = parts[1] switch
+                    {
+                        "integer" => new JsonObject { ["type"] = "integer" },
+                        "date-time" => new JsonObject { ["type"] = "string", ["format"] = "date-time" },
+                        "id" => new JsonObject { ["type"] = "string", ["pattern"] = "^[0-9a-f]{24}$" },
+                        _ => new JsonObject { ["type"] = "string" },
+                    };
+                    parameters.Add(new JsonObject { ["name"] = parts[0], ["in"] = "query", ["description"] = parts.ElementAtOrDefault(2) ?? "", ["schema"] = schema });
+                }
+                if (parameters.Count > 0) op["parameters"] = parameters;
+                if (meta?.Request is { } request)
+                {
+                    op["requestBody"] = new JsonObject
+                    {
+                        ["required"] = true,
+                        ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Ref(request, schemas) } },
+                    };
+                }
+                var responses = new JsonObject();
+                var ok = new JsonObject { ["description"] = "Success" };
+                if (meta?.Response is { } response)
+                {
+                    ok["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Ref(response, schemas) } };
+                }
+                responses[(meta?.Status ?? 200).ToString(System.Globalization.CultureInfo.InvariantCulture)] = ok;
+                foreach (var (code, text) in ErrorsFor(f, meta))
+                {
+                    responses[code] = new JsonObject
+                    {
+                        ["description"] = text,
+                        ["content"] = new JsonObject { ["application/problem+json"] = new JsonObject { ["schema"] = Ref(typeof(ProblemDetails), schemas) } },
+                    };
+                }
+                op["responses"] = responses;
+                if (!f.Anonymous) op["security"] = new JsonArray(new JsonObject { ["bearer"] = new JsonArray() });
+                item[verb.ToLowerInvariant()] = op;
+            }
+        }
+        return new JsonObject
+        {
+            ["openapi"] = "3.1.0",
+            ["info"] = new JsonObject
+            {
+                ["title"] = "VoiceAgents API",
+                ["version"] = typeof(OpenApiDocument).Assembly.GetName().Version?.ToString(3) ?? "1.0.0",
+                ["description"] = "Multi-tenant voice-AI agents: auth, members, agents, campaigns, call logs, transcripts and analytics. Bodies are snake_case JSON; errors are RFC 9457 problem details.",
+            },
+            ["servers"] = new JsonArray(new JsonObject { ["url"] = "/" }),
+            ["paths"] = paths,
+            ["components"] = new JsonObject
+            {
+                ["schemas"] = schemas,
+                ["securitySchemes"] = new JsonObject
+                {
+                    ["bearer"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer", ["bearerFormat"] = "JWT" },
+                },
+            },
+        };
+    }
+
+    private static IEnumerable<(string, string)> ErrorsFor(HttpFunction f, OpenApiOperationAttribute? meta)
+    {
+        yield return ("400", "Bad input; the errors name the fields");
+        if (!f.Anonymous) yield return ("401", "Missing, invalid or expired access token");
+        if (f.Roles.Count > 0) yield return ("403", "The caller's role does not allow this");
+        if (f.Route.Contains('{', StringComparison.Ordinal)) yield return ("404", "No such resource in the caller's organization");
+        if (meta?.Request is not null) yield return ("413", "The body is larger than 1 MiB");
+    }
+
+    private static JsonObject Ref(Type type, JsonObject schemas)
+    {
+        var name = SchemaName(type);
+        if (!schemas.ContainsKey(name))
+        {
+            schemas[name] = JsonSchemaExporter.GetJsonSchemaAsNode(JsonDefaults.Options, type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+        }
+        return new JsonObject { ["$ref"] = $"#/components/schemas/{name}" };
+    }
+
+    private static string SchemaName(Type type) =>
+        type.IsGenericType
+            ? type.Name[..type.Name.IndexOf('`')] + "Of" + string.Concat(type.GetGenericArguments().Select(SchemaName))
+            : type.Name;
+
+    private static string RouteTemplate(string route) =>
+        System.Text.RegularExpressions.Regex.Replace(route, @"\{([^:}]+)(:[^}]*)?\}", "{$1}");
+
+    private static IEnumerable<string> RouteParameters(string route) =>
+        System.Text.RegularExpressions.Regex.Matches(route, @"\{([^:}]+)").Select(m => m.Groups[1].Value);
+}

@@ -1,0 +1,15 @@
+namespace VoiceAgents.Functions.OpenApi;
+
+/// <summary>What the OpenAPI document says of a function beyond its trigger: tag, summary, body and success response.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class OpenApiOperationAttribute(string tag, string summary, Type? request, Type? response, int status = 200) : Attribute
+{
+    public string Tag { get; } = tag;
+    public string Summary { get; } = summary;
+    public Type? Request { get; } = request;
+    public Type? Response { get; } = response;
+    public int Status { get; } = status;
+
+    /// <summary>Query parameters, as "name:type:description" (type is string, integer, date-time or id).</summary>
+    public string[] QueryParameters { get; init; } = [];
+}

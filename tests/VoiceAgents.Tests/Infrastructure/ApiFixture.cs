@@ -1,0 +1,150 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using VoiceAgents.Core.Json;
+using VoiceAgents.Functions.Infrastructure;
+using VoiceAgents.Functions.LocalRunner;
+
+namespace VoiceAgents.Tests.Infrastructure;
+
+/// <summary>
+/// The Functions app served by the local runner on a free loopback port, against the real local stack, with a
+/// database, bucket and queue names of its own. Tests reach it only over HTTP and queues, as clients do.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public const string SigningKey = "test-signing-key-0123456789-abcdefghijklmnop";
+    public const string Issuer = "voiceagents";
+    public const string Audience = "voiceagents-api";
+
+    private WebApplication? _app;
+
+    public string RunId { get; } = Guid.NewGuid().ToString("N")[..10];
+    public string DatabaseName => $"test_{RunId}";
+    public string Bucket => $"test-{RunId}";
+    public Uri BaseAddress { get; private set; } = default!;
+    public IServiceProvider Services => _app!.Services;
+
+    /// <summary>Settings a test class may add before start (queue names for probe functions, say).</summary>
+    public Dictionary<string, string?> Settings { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        await LocalStack.EnsureStartedAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Mongo:ConnectionString"] = LocalStack.MongoUrl,
+            ["Mongo:Database"] = DatabaseName,
+            ["S3:ServiceUrl"] = LocalStack.S3Url,
+            ["S3:Bucket"] = Bucket,
+            ["S3:AccessKey"] = "test",
+            ["S3:SecretKey"] = "test-secret",
+            ["AzureWebJobsStorage"] = LocalStack.StorageConnectionString,
+            ["Jwt:SigningKey"] = SigningKey,
+            ["Jwt:Issuer"] = Issuer,
+            ["Jwt:Audience"] = Audience,
+            ["HostJsonPath"] = Path.Combine(LocalStack.RepoRoot, "host.json"),
+            ["ProbeQueue"] = $"probe-{RunId}",
+        };
+        foreach (var (k, v) in Settings) settings[k] = v;
+
+        _app = LocalRunnerApp.Create([], [typeof(ApiSetup).Assembly, Assembly.GetExecutingAssembly()], b =>
+        {
+            b.WebHost.UseUrls("http://127.0.0.1:0");
+            b.Configuration.AddInMemoryCollection(settings);
+        });
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.TrimEnd('/') + "/api/");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    public HttpClient Client(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Signs up a new tenant with a unique email and returns a client authenticated as its admin.</summary>
+    public async Task<TenantSession> SignupAsync(string? label = null)
+    {
+        var email = $"{label ?? "user"}-{Guid.NewGuid():N}@example.com";
+        const string password = "correct-horse-battery";
+        using var anon = Client();
+        var response = await anon.PostAsync("auth/signup", Json(new { email, password, name = "Test Admin", organization = $"Org {label}" }));
+        var body = await response.Content.ReadAsStringAsync();
+        if ((int)response.StatusCode != 201) throw new InvalidOperationException($"signup failed: {(int)response.StatusCode} {body}");
+        var node = JsonNode.Parse(body)!;
+        return new TenantSession(
+            this, email, password,
+            node["user"]!["id"]!.GetValue<string>(), node["user"]!["tenant_id"]!.GetValue<string>(),
+            node["tokens"]!["access_token"]!.GetValue<string>(), node["tokens"]!["refresh_token"]!.GetValue<string>());
+    }
+
+    public static StringContent Json(object body) =>
+        new(JsonSerializer.Serialize(body, JsonDefaults.Options), Encoding.UTF8, "application/json");
+
+    public static StringContent RawJson(string body) => new(body, Encoding.UTF8, "application/json");
+}
+
+public sealed record TenantSession(ApiFixture Api, string Email, string Password, string UserId, string TenantId, string AccessToken, string RefreshToken)
+{
+    public HttpClient Client() => Api.Client(AccessToken);
+
+    public async Task<JsonNode> CreateAgentAsync(string name = "Receptionist")
+    {
+        using var client = Client();
+        var response = await client.PostAsync("agents", ApiFixture.Json(ValidAgent(name)));
+        return await Read(response, 201);
+    }
+
+    public async Task<JsonNode> CreateCampaignAsync(string agentId, params string[] numbers)
+    {
+        using var client = Client();
+        var response = await client.PostAsync("campaigns", ApiFixture.Json(new { name = "Spring promo", agent_id = agentId, phone_numbers = numbers.Length > 0 ? numbers : ["+14155550100"] }));
+        return await Read(response, 201);
+    }
+
+    public static object ValidAgent(string name = "Receptionist") => new
+    {
+        name,
+        system_prompt = "You are a helpful receptionist.",
+        first_message = "Hello, how can I help?",
+        language = "en-US",
+        llm = new { provider = "rules", model = (string?)null, temperature = 0.2 },
+        stt = new { provider = "local", language = "en-US" },
+        tts = new { provider = "local", voice = "slt", speed = 1.0 },
+        rules = new[] { new { match = "book", reply = "Sure, what day would you like?", hang_up = false } },
+    };
+
+    public static async Task<JsonNode> Read(HttpResponseMessage response, int expectedStatus)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == expectedStatus, $"expected {expectedStatus} but got {(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}
