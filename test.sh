@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what the tests need, starts a throw-away local stack on test ports, and runs every test.
+# Usage: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Campaigns]
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$ROOT"
+source infra/local/prereqs.sh
+
+export STACK_DIR="$ROOT/.local/test-stack" STACK_PERSIST=0
+export MONGO_PORT=${TEST_MONGO_PORT:-27018} S3_PORT=${TEST_S3_PORT:-4567}
+export AZURITE_BLOB_PORT=${TEST_AZURITE_BLOB_PORT:-10010} AZURITE_QUEUE_PORT=${TEST_AZURITE_QUEUE_PORT:-10011} AZURITE_TABLE_PORT=${TEST_AZURITE_TABLE_PORT:-10012}
+export TEST_MONGO_PORT=$MONGO_PORT TEST_S3_PORT=$S3_PORT
+export TEST_AZURITE_BLOB_PORT=$AZURITE_BLOB_PORT TEST_AZURITE_QUEUE_PORT=$AZURITE_QUEUE_PORT TEST_AZURITE_TABLE_PORT=$AZURITE_TABLE_PORT
+
+step "installing the local stack"
+infra/local/install.sh
+step "building"
+dotnet build VoiceAgents.sln -c Release -nologo -clp:ErrorsOnly
+
+step "starting the test stack"
+infra/local/start.sh
+trap 'infra/local/stop.sh >/dev/null 2>&1 || true' EXIT
+
+step "running the tests"
+mkdir -p .local/test-results
+set +e
+dotnet test VoiceAgents.sln -c Release --no-build --nologo \
+  --logger "trx;LogFileName=results.trx" --results-directory .local/test-results "$@" 2>&1 | tee .local/test-results/console.log
+status=${PIPESTATUS[0]}
+set -e
+summary=$(grep -Eo 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' .local/test-results/console.log | tail -1 || true)
+failed=$(sed -E 's/Failed: +([0-9]+).*/\1/' <<<"$summary")
+passed=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
+skipped=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")
+echo
+echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+exit "$status"
