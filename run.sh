@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Installs what is missing and runs everything on loopback, in the foreground; Ctrl-C stops it all.
+#   API        http://127.0.0.1:7071/api   (the Functions app through its local runner)
+#   voice-host ws://127.0.0.1:7860/ws
+#   dashboard  http://127.0.0.1:3000       (once dashboard/ exists)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$ROOT"
+source infra/local/prereqs.sh
+
+step "installing the local stack"
+infra/local/install.sh
+step "building"
+dotnet build VoiceAgents.sln -c Release -nologo -clp:ErrorsOnly
+
+# Secrets for local runs are generated once per checkout and never committed.
+mkdir -p .local
+if [ ! -f .local/secrets.env ]; then
+  umask 077
+  echo "Jwt__SigningKey=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" > .local/secrets.env
+fi
+set -a
+source .local/secrets.env
+Mongo__ConnectionString=mongodb://127.0.0.1:27017
+Mongo__Database=voiceagents
+S3__ServiceUrl=http://127.0.0.1:4566
+S3__Bucket=voiceagents
+S3__AccessKey=local
+S3__SecretKey=local-secret
+AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;"
+DOTNET_ENVIRONMENT=Development
+set +a
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  step "stopping"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  infra/local/stop.sh || true
+}
+trap cleanup INT TERM EXIT
+
+step "starting the local stack (data kept in infra/local/.runtime/state)"
+STACK_PERSIST=1 infra/local/start.sh
+
+wait_http() { # url name
+  for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.5; done
+  echo "$2 did not come up at $1" >&2; return 1
+}
+
+step "starting the API (local Functions runner) on 127.0.0.1:7071"
+(cd functions/LocalRunner/bin/Release/net10.0 && exec dotnet VoiceAgents.Functions.LocalRunner.dll --urls http://127.0.0.1:7071) &
+pids+=($!)
+step "starting voice-host on 127.0.0.1:7860"
+(cd voice-host/bin/Release/net10.0 && exec dotnet VoiceAgents.VoiceHost.dll --urls http://127.0.0.1:7860) &
+pids+=($!)
+
+wait_http http://127.0.0.1:7071/api/health "The API"
+wait_http http://127.0.0.1:7860/health "voice-host"
+
+cat <<MSG
+
+  API         http://127.0.0.1:7071/api      (OpenAPI: http://127.0.0.1:7071/api/openapi.json)
+  voice-host  ws://127.0.0.1:7860/ws         (health: http://127.0.0.1:7860/health)
+
+  Ctrl-C stops everything.
+MSG
+wait -n "${pids[@]}"
