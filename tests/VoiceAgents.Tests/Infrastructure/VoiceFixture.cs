@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using VoiceAgents.VoiceHost;
+
+namespace VoiceAgents.Tests.Infrastructure;
+
+/// <summary>The API (through the local runner) and voice-host, both on free loopback ports, sharing one database and key.</summary>
+public sealed class VoiceFixture : IAsyncLifetime
+{
+    private WebApplication? _voice;
+
+    public ApiFixture Api { get; } = new();
+    public Uri WebSocketUri { get; private set; } = default!;
+    public Uri HealthUri { get; private set; } = default!;
+    public string CallsFolder { get; } = Path.Combine(Path.GetTempPath(), "voiceagents-test-calls", Guid.NewGuid().ToString("N"));
+    public IServiceProvider Services => _voice!.Services;
+
+    public async Task InitializeAsync()
+    {
+        await Api.InitializeAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Mongo:ConnectionString"] = LocalStack.MongoUrl,
+            ["Mongo:Database"] = Api.DatabaseName,
+            ["S3:ServiceUrl"] = LocalStack.S3Url,
+            ["S3:Bucket"] = Api.Bucket,
+            ["S3:AccessKey"] = "test",
+            ["S3:SecretKey"] = "test-secret",
+            ["AzureWebJobsStorage"] = LocalStack.StorageConnectionString,
+            ["Jwt:SigningKey"] = ApiFixture.SigningKey,
+            ["Jwt:Issuer"] = ApiFixture.Issuer,
+            ["Jwt:Audience"] = ApiFixture.Audience,
+            ["Voice:CallsFolder"] = CallsFolder,
+            ["Voice:AuthTimeout"] = "00:00:05",
+        };
+        _voice = VoiceHostApp.Create([], b =>
+        {
+            b.WebHost.UseUrls("http://127.0.0.1:0");
+            b.Configuration.AddInMemoryCollection(settings);
+        });
+        await _voice.StartAsync();
+        var address = new Uri(_voice.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        WebSocketUri = new Uri($"ws://{address.Authority}/ws");
+        HealthUri = new Uri($"http://{address.Authority}/health");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_voice is not null)
+        {
+            await _voice.StopAsync();
+            await _voice.DisposeAsync();
+        }
+        await Api.DisposeAsync();
+    }
+
+    /// <summary>Speaks text to a 16 kHz mono WAV with flite.</summary>
+    public static async Task<byte[]> SpeakAsync(string text, string voice = "kal16")
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"va-{Guid.NewGuid():N}.wav");
+        var psi = new ProcessStartInfo("flite") { RedirectStandardError = true };
+        foreach (var a in new[] { "-voice", voice, "-t", text, "-o", path }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        await p.WaitForExitAsync();
+        Assert.Equal(0, p.ExitCode);
+        var bytes = await File.ReadAllBytesAsync(path);
+        File.Delete(path);
+        return bytes;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class VoiceCollection : ICollectionFixture<VoiceFixture>
+{
+    public const string Name = "voice";
+}

@@ -1,0 +1,45 @@
+using VoiceAgents.Core.Domain;
+using VoiceAgents.VoiceHost.Pipeline;
+
+namespace VoiceAgents.VoiceHost.Calls;
+
+/// <summary>Everything known about a finished call. The recording is handed over as a stream-writing callback.</summary>
+public sealed record CallCompleted(
+    string CallId,
+    string SessionId,
+    string TenantId,
+    string AgentId,
+    string? CampaignId,
+    string? PhoneNumber,
+    DateTimeOffset StartedAt,
+    DateTimeOffset EndedAt,
+    string EndReason,
+    CallStatus Status,
+    IReadOnlyList<TranscriptTurn> Transcript,
+    IReadOnlyList<TurnMetricsReport> Turns)
+{
+    public double DurationSeconds => Math.Round((EndedAt - StartedAt).TotalSeconds, 3);
+}
+
+/// <summary>Takes a finished call: the post-call issue stores it in S3 and a queue; locally it goes to a folder.</summary>
+public interface ICallSink
+{
+    Task AcceptAsync(CallCompleted call, Func<Stream, CancellationToken, Task> writeRecording, CancellationToken ct);
+}
+
+/// <summary>Writes <c>{call_id}.wav</c> and <c>{call_id}.json</c> to a folder.</summary>
+public sealed class LocalFolderCallSink(string folder) : ICallSink
+{
+    public string Folder { get; } = folder;
+
+    public async Task AcceptAsync(CallCompleted call, Func<Stream, CancellationToken, Task> writeRecording, CancellationToken ct)
+    {
+        Directory.CreateDirectory(Folder);
+        await using (var wav = File.Create(Path.Combine(Folder, call.CallId + ".wav")))
+        {
+            await writeRecording(wav, ct);
+        }
+        await using var json = File.Create(Path.Combine(Folder, call.CallId + ".json"));
+        await System.Text.Json.JsonSerializer.SerializeAsync(json, call, Core.Json.JsonDefaults.Options, ct);
+    }
+}

@@ -1,0 +1,153 @@
+using Microsoft.Extensions.Logging;
+using VoiceAgents.VoiceHost.Audio;
+using VoiceAgents.VoiceHost.Calls;
+using VoiceAgents.VoiceHost.Metrics;
+using VoiceAgents.VoiceHost.Pipeline;
+
+namespace VoiceAgents.VoiceHost.Processors;
+
+/// <summary>
+/// Sends reply audio to the caller in real time: 20 ms chunks, paced by the injected clock, never more than
+/// <see cref="VoiceOptions.OutputLeadSeconds"/> ahead. Because the pacing waits on the data lane, a barge-in drops
+/// whatever is still queued within one chunk. It reports speaking state upstream, per-turn metrics, and what the
+/// caller actually heard of each sentence.
+/// </summary>
+public sealed class OutputProcessor(CallContext call, int outputRate, VoiceMetrics metrics, Action<string> endCall) : FrameProcessor(call.Log)
+{
+    private readonly TimeSpan _lead = TimeSpan.FromSeconds(call.Options.OutputLeadSeconds);
+    private readonly Resampler? _recordResampler = outputRate == CallRecorder.SampleRate ? null : new Resampler(outputRate, CallRecorder.SampleRate);
+    private short[] _recordScratch = [];
+    private DateTimeOffset _playhead;
+    private bool _speaking;
+    private TtsSentenceStartFrame? _sentence;
+    private DateTimeOffset _sentenceStartedAt;
+    private int _sentSamples;
+
+    /// <summary>Samples sent to the caller, for tests and benchmarks.</summary>
+    public long SamplesSent { get; private set; }
+
+    protected override async ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
+    {
+        if (direction == FrameDirection.Upstream)
+        {
+            await base.ProcessFrameAsync(frame, direction, ct);
+            return;
+        }
+        switch (frame)
+        {
+            case TtsSentenceStartFrame start:
+                _sentence = start;
+                _sentSamples = 0;
+                _sentenceStartedAt = Later(_playhead, call.Time.GetUtcNow());
+                return;
+            case TtsAudioFrame audio:
+                await PlayAsync(audio.Audio, ct);
+                return;
+            case TtsSentenceEndFrame end:
+                if (_sentence?.SentenceId == end.SentenceId) Spoken(end.Text, interrupted: false);
+                _sentence = null;
+                return;
+            case LlmResponseEndFrame:
+                await WaitForPlayoutAsync(ct);
+                StopSpeaking();
+                return;
+            case EndFrame end:
+                await WaitForPlayoutAsync(ct);
+                StopSpeaking();
+                endCall(end.Reason);
+                return;
+            case LlmResponseStartFrame or LlmTextFrame or TextFrame or LlmRunFrame:
+                return;
+        }
+        await base.ProcessFrameAsync(frame, direction, ct);
+    }
+
+    private async Task PlayAsync(AudioChunk audio, CancellationToken ct)
+    {
+        var now = call.Time.GetUtcNow();
+        if (!_speaking)
+        {
+            _speaking = true;
+            _playhead = now;
+            call.Events.Send(new SpeakingEvent("bot_started_speaking"));
+            Push(new BotStartedSpeakingFrame(now), FrameDirection.Upstream);
+        }
+        if (call.Turns.FirstAudioSent() is { } report)
+        {
+            metrics.Record(report);
+            call.Events.Send(new MetricsEvent(report.Turn, report.VoiceToVoiceMs, report.SttMs, report.LlmTtftMs, report.TtsTtfbMs));
+            call.Log.LogInformation("Turn {Turn} of call {CallId}: voice-to-voice {VoiceToVoiceMs} ms, STT {SttMs} ms, LLM TTFT {LlmTtftMs} ms, TTS TTFB {TtsTtfbMs} ms",
+                report.Turn, call.CallId, report.VoiceToVoiceMs, report.SttMs, report.LlmTtftMs, report.TtsTtfbMs);
+        }
+        var wait = _playhead - _lead - now;
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, call.Time, ct);
+        await call.Events.SendAudioAsync(audio.Samples, ct);
+        Record(audio.Samples.Span);
+        _sentSamples += audio.Length;
+        SamplesSent += audio.Length;
+        _playhead = Later(_playhead, call.Time.GetUtcNow()) + audio.Duration;
+    }
+
+    private void Record(ReadOnlySpan<short> samples)
+    {
+        if (_recordResampler is null)
+        {
+            call.Recorder.WriteBot(samples);
+            return;
+        }
+        var max = _recordResampler.MaxOutputLength(samples.Length);
+        if (_recordScratch.Length < max) _recordScratch = new short[max];
+        var n = _recordResampler.Process(samples, _recordScratch);
+        call.Recorder.WriteBot(_recordScratch.AsSpan(0, n));
+    }
+
+    private async Task WaitForPlayoutAsync(CancellationToken ct)
+    {
+        var wait = _playhead - call.Time.GetUtcNow();
+        if (_speaking && wait > TimeSpan.Zero) await Task.Delay(wait, call.Time, ct);
+    }
+
+    private void StopSpeaking()
+    {
+        if (!_speaking) return;
+        _speaking = false;
+        call.Events.Send(new SpeakingEvent("bot_stopped_speaking"));
+        Push(new BotStoppedSpeakingFrame(call.Time.GetUtcNow()), FrameDirection.Upstream);
+    }
+
+    private void Spoken(string text, bool interrupted)
+    {
+        call.Events.Send(new TranscriptEvent("assistant", text, true));
+        TranscriptLog.Add(call, "assistant", text, _sentenceStartedAt);
+        Push(new SpokenTextFrame(text, interrupted));
+    }
+
+    /// <summary>A barge-in: keep only the part of the current sentence the caller heard, and say so.</summary>
+    protected override ValueTask OnInterruptedAsync()
+    {
+        var now = call.Time.GetUtcNow();
+        if (_sentence is { } sentence && _sentSamples > 0)
+        {
+            var unplayed = Math.Max(0, (_playhead - now).TotalSeconds) * outputRate;
+            var heard = Math.Max(0, _sentSamples - unplayed);
+            // The sentence's whole length is unknown while it streams; estimate it from its text (~14 chars a second).
+            var estimated = Math.Max(_sentSamples, sentence.Text.Length / 14.0 * outputRate);
+            var words = sentence.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var keep = (int)Math.Floor(words.Length * Math.Clamp(heard / estimated, 0, 1));
+            if (keep > 0) Spoken(string.Join(' ', words.Take(keep)) + "…", interrupted: true);
+        }
+        _sentence = null;
+        _sentSamples = 0;
+        call.Events.Send(new InterruptionEvent());
+        if (_speaking)
+        {
+            _speaking = false;
+            call.Events.Send(new SpeakingEvent("bot_stopped_speaking"));
+            Push(new BotStoppedSpeakingFrame(now), FrameDirection.Upstream);
+        }
+        _playhead = now;
+        return ValueTask.CompletedTask;
+    }
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+}

@@ -1,0 +1,171 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using VoiceAgents.VoiceHost.Audio;
+using VoiceAgents.VoiceHost.Pipeline;
+using VoiceAgents.VoiceHost.Providers;
+
+namespace VoiceAgents.VoiceHost.Processors;
+
+/// <summary>Streams the LLM's reply as text frames. A barge-in cancels the request in flight.</summary>
+public sealed class LlmProcessor(CallContext call, ILlmProvider llm) : FrameProcessor(call.Log)
+{
+    protected override async ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
+    {
+        if (frame is not LlmRunFrame run)
+        {
+            await base.ProcessFrameAsync(frame, direction, ct);
+            return;
+        }
+        Push(new LlmResponseStartFrame());
+        call.Turns.LlmStarted();
+        var endCall = false;
+        var first = true;
+        await foreach (var delta in llm.StreamAsync(new LlmRequest(call.Agent, run.Messages), ct))
+        {
+            if (delta.EndCall) endCall = true;
+            if (delta.Text.Length == 0) continue;
+            if (first)
+            {
+                call.Turns.LlmFirstToken();
+                first = false;
+            }
+            Push(new LlmTextFrame(delta.Text));
+        }
+        Push(new LlmResponseEndFrame());
+        if (endCall) Push(new EndFrame("agent_hang_up"));
+    }
+}
+
+/// <summary>Cuts the LLM's stream into sentences, so speech starts on the first complete sentence.</summary>
+public sealed class SentenceProcessor(CallContext call) : FrameProcessor(call.Log)
+{
+    private readonly StringBuilder _buffer = new();
+    private long _ids;
+
+    protected override ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
+    {
+        switch (frame)
+        {
+            case LlmTextFrame t:
+                _buffer.Append(t.Text);
+                while (NextSentence() is { } sentence) Push(new TextFrame(sentence, Interlocked.Increment(ref _ids)));
+                return ValueTask.CompletedTask;
+            case LlmResponseEndFrame:
+                var rest = _buffer.ToString().Trim();
+                _buffer.Clear();
+                if (rest.Length > 0) Push(new TextFrame(rest, Interlocked.Increment(ref _ids)));
+                break;
+        }
+        return base.ProcessFrameAsync(frame, direction, ct);
+    }
+
+    protected override ValueTask OnInterruptedAsync()
+    {
+        _buffer.Clear();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The first complete sentence in the buffer: up to . ! ? or a newline followed by a space.</summary>
+    private string? NextSentence()
+    {
+        for (var i = 0; i < _buffer.Length - 1; i++)
+        {
+            var c = _buffer[i];
+            var boundary = c is '\n' || (c is '.' or '!' or '?' or ';' && char.IsWhiteSpace(_buffer[i + 1]));
+            // "Dr. Smith", "3.5": a period right after a short capitalised word or a digit is no boundary.
+            if (boundary && c == '.' && IsAbbreviation(i)) boundary = false;
+            if (!boundary) continue;
+            var sentence = _buffer.ToString(0, i + 1).Trim();
+            _buffer.Remove(0, i + 1);
+            if (sentence.Length > 0) return sentence;
+            i = -1;
+        }
+        return null;
+    }
+
+    private bool IsAbbreviation(int period)
+    {
+        var start = period;
+        while (start > 0 && char.IsLetter(_buffer[start - 1])) start--;
+        var word = _buffer.ToString(start, period - start);
+        return word is "Mr" or "Mrs" or "Ms" or "Dr" or "St" or "vs" or "etc" or "e.g" or "i.e";
+    }
+}
+
+/// <summary>Synthesizes each sentence and streams its audio at the output rate in 20 ms chunks.</summary>
+public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputRate) : FrameProcessor(call.Log)
+{
+    private bool _firstOfReply = true;
+
+    protected override async ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
+    {
+        switch (frame)
+        {
+            case LlmResponseStartFrame:
+                _firstOfReply = true;
+                break;
+            case TextFrame text:
+                await SpeakAsync(text, ct);
+                return;
+        }
+        await base.ProcessFrameAsync(frame, direction, ct);
+    }
+
+    protected override ValueTask OnInterruptedAsync()
+    {
+        _firstOfReply = true;
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task SpeakAsync(TextFrame text, CancellationToken ct)
+    {
+        var chunkSamples = outputRate / 50;
+        var pending = new short[chunkSamples];
+        var filled = 0;
+        var total = 0;
+        Resampler? resampler = null;
+        short[] scratch = [];
+        if (_firstOfReply) call.Turns.TtsStarted();
+        var first = _firstOfReply;
+        _firstOfReply = false;
+        var language = call.Agent.Language;
+        Push(new TtsSentenceStartFrame(text.Id, text.Text));
+        await foreach (var chunk in tts.SynthesizeAsync(text.Text, call.Agent.Tts, language, ct))
+        {
+            if (first)
+            {
+                call.Turns.TtsFirstByte();
+                first = false;
+            }
+            var samples = chunk.Samples.Span;
+            if (chunk.SampleRate != outputRate)
+            {
+                resampler ??= new Resampler(chunk.SampleRate, outputRate);
+                var max = resampler.MaxOutputLength(samples.Length);
+                if (scratch.Length < max) scratch = new short[max];
+                var n = resampler.Process(samples, scratch);
+                samples = scratch.AsSpan(0, n);
+            }
+            while (samples.Length > 0)
+            {
+                var take = Math.Min(samples.Length, chunkSamples - filled);
+                samples[..take].CopyTo(pending.AsSpan(filled));
+                filled += take;
+                samples = samples[take..];
+                if (filled == chunkSamples)
+                {
+                    Push(new TtsAudioFrame(new AudioChunk(pending, outputRate), text.Id));
+                    total += filled;
+                    pending = new short[chunkSamples];
+                    filled = 0;
+                }
+            }
+        }
+        if (filled > 0)
+        {
+            Push(new TtsAudioFrame(new AudioChunk(pending.AsMemory(0, filled), outputRate), text.Id));
+            total += filled;
+        }
+        Push(new TtsSentenceEndFrame(text.Id, text.Text, total));
+    }
+}

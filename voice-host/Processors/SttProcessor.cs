@@ -1,0 +1,149 @@
+using Microsoft.Extensions.Logging;
+using VoiceAgents.VoiceHost.Pipeline;
+using VoiceAgents.VoiceHost.Providers;
+
+namespace VoiceAgents.VoiceHost.Processors;
+
+/// <summary>
+/// Speech-to-text. Audio of a user turn (plus a short pre-roll, since the VAD reports speech only after it has
+/// lasted a while) goes to the STT session; when the turn ends the session is finalized and its transcript goes
+/// downstream. A session that fails is reconnected, so the call goes on.
+/// </summary>
+public sealed class SttProcessor(CallContext call, Func<CancellationToken, ValueTask<ISttSession>> connect) : FrameProcessor(call.Log)
+{
+    private const int PreRollSamples = ResamplerProcessor.PipelineRate / 2;
+    private readonly short[] _preRoll = new short[PreRollSamples];
+    private int _preRollStart;
+    private int _preRollLength;
+    private ISttSession? _session;
+    private Task _interims = Task.CompletedTask;
+    private bool _inTurn;
+    private DateTimeOffset _turnStartedAt;
+    private CancellationToken _callToken;
+
+    protected override async ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
+    {
+        switch (frame)
+        {
+            case StartFrame:
+                _callToken = ct;
+                await EnsureSessionAsync(ct);
+                break;
+            case InputAudioFrame { Audio: var audio } when direction == FrameDirection.Downstream:
+                if (_inTurn) await SendAsync(audio.Samples, ct);
+                else Remember(audio.Samples.Span);
+                return; // audio stops here: nothing downstream needs it
+            case UserStartedSpeakingFrame started:
+                _inTurn = true;
+                _turnStartedAt = started.At - TimeSpan.FromSeconds(call.Options.VadStartSeconds);
+                await SendAsync(TakePreRoll(), ct);
+                break;
+            case UserStoppedSpeakingFrame stopped:
+                _inTurn = false;
+                var session = _session;
+                // Finalizing takes a while (a decode, a vendor round trip); the system lane must not wait for it.
+                var turnStartedAt = _turnStartedAt;
+                _ = Task.Run(() => FinalizeAsync(session, turnStartedAt, stopped.SpeechEndedAt, ct), CancellationToken.None);
+                break;
+        }
+        await base.ProcessFrameAsync(frame, direction, ct);
+    }
+
+    private async Task FinalizeAsync(ISttSession? session, DateTimeOffset startedAt, DateTimeOffset endedAt, CancellationToken ct)
+    {
+        try
+        {
+            session ??= await EnsureSessionAsync(ct);
+            var result = await session.FinalizeAsync(ct);
+            call.Turns.SttDone();
+            if (!string.IsNullOrWhiteSpace(result.Text))
+            {
+                call.Events.Send(new TranscriptEvent("user", result.Text, true));
+                Push(new TranscriptionFrame(result.Text, call.Time.GetUtcNow()));
+                TranscriptLog.Add(call, "user", result.Text, startedAt, endedAt);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            call.Log.LogWarning(e, "STT finalize failed for call {CallId}", call.CallId);
+            await ResetSessionAsync();
+        }
+    }
+
+    private async Task SendAsync(ReadOnlyMemory<short> samples, CancellationToken ct)
+    {
+        if (samples.Length == 0) return;
+        try
+        {
+            var session = await EnsureSessionAsync(ct);
+            await session.SendAudioAsync(samples, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            call.Log.LogWarning(e, "STT connection lost in call {CallId}; reconnecting", call.CallId);
+            await ResetSessionAsync();
+        }
+    }
+
+    private async ValueTask<ISttSession> EnsureSessionAsync(CancellationToken ct)
+    {
+        if (_session is { } s) return s;
+        s = await connect(ct);
+        _session = s;
+        _interims = Task.Run(() => ReadInterimsAsync(s, _callToken), CancellationToken.None);
+        return s;
+    }
+
+    private async Task ReadInterimsAsync(ISttSession session, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var r in session.InterimResultsAsync(ct))
+            {
+                if (!r.IsFinal && r.Text.Length > 0)
+                {
+                    call.Events.Send(new TranscriptEvent("user", r.Text, false));
+                    Push(new InterimTranscriptionFrame(r.Text));
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            call.Log.LogDebug(e, "STT interim stream ended");
+        }
+    }
+
+    private async Task ResetSessionAsync()
+    {
+        var old = Interlocked.Exchange(ref _session, null);
+        if (old is not null) await old.DisposeAsync();
+    }
+
+    private void Remember(ReadOnlySpan<short> samples)
+    {
+        foreach (var s in samples)
+        {
+            var index = (_preRollStart + _preRollLength) % PreRollSamples;
+            _preRoll[index] = s;
+            if (_preRollLength < PreRollSamples) _preRollLength++;
+            else _preRollStart = (_preRollStart + 1) % PreRollSamples;
+        }
+    }
+
+    private short[] TakePreRoll()
+    {
+        var result = new short[_preRollLength];
+        for (var i = 0; i < _preRollLength; i++) result[i] = _preRoll[(_preRollStart + i) % PreRollSamples];
+        _preRollStart = _preRollLength = 0;
+        return result;
+    }
+
+    protected override async ValueTask OnStoppedAsync()
+    {
+        await ResetSessionAsync();
+        await _interims.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+}

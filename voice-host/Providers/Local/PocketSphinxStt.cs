@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using VoiceAgents.Core.Domain;
+
+namespace VoiceAgents.VoiceHost.Providers.Local;
+
+/// <summary>
+/// Offline speech-to-text with CMU PocketSphinx and Debian's <c>pocketsphinx-en-us</c> model, through the C
+/// library. Decoders are expensive (the model is loaded per decoder), so a small pool serves all calls: an
+/// utterance's audio is buffered and decoded in one pass when the turn ends.
+/// </summary>
+public sealed partial class PocketSphinxStt : ISttProvider, IDisposable
+{
+    public const string ModelDir = "/usr/share/pocketsphinx/model/en-us";
+    private readonly ConcurrentBag<IntPtr> _idle = new();
+    private readonly SemaphoreSlim _slots;
+    private readonly List<IntPtr> _all = new();
+    private readonly Lock _gate = new();
+
+    public PocketSphinxStt(int poolSize = 0) =>
+        _slots = new SemaphoreSlim(poolSize > 0 ? poolSize : Math.Max(2, Environment.ProcessorCount));
+
+    public string Name => "local";
+
+    public static bool IsAvailable => Directory.Exists(ModelDir) && NativeLibrary.TryLoad("libpocketsphinx.so.3", out _);
+
+    public ValueTask<ISttSession> ConnectAsync(SttConfig config, CancellationToken ct) => ValueTask.FromResult<ISttSession>(new Session(this));
+
+    /// <summary>Decodes one utterance of 16 kHz PCM16.</summary>
+    public async Task<string> DecodeAsync(short[] samples, int length, CancellationToken ct)
+    {
+        await _slots.WaitAsync(ct);
+        var decoder = IntPtr.Zero;
+        try
+        {
+            decoder = _idle.TryTake(out var d) ? d : Create();
+            return await Task.Run(() => Decode(decoder, samples, length), ct);
+        }
+        finally
+        {
+            if (decoder != IntPtr.Zero) _idle.Add(decoder);
+            _slots.Release();
+        }
+    }
+
+    private static string Decode(IntPtr decoder, short[] samples, int length)
+    {
+        if (Native.ps_start_utt(decoder) < 0) throw new ProviderException("local", "ps_start_utt failed");
+        unsafe
+        {
+            fixed (short* p = samples)
+            {
+                Native.ps_process_raw(decoder, p, (nuint)length, 0, 1);
+            }
+        }
+        Native.ps_end_utt(decoder);
+        var hyp = Native.ps_get_hyp(decoder, out _);
+        return hyp == IntPtr.Zero ? "" : Marshal.PtrToStringUTF8(hyp) ?? "";
+    }
+
+    private IntPtr Create()
+    {
+        string[] args =
+        [
+            "-hmm", $"{ModelDir}/en-us",
+            "-lm", $"{ModelDir}/en-us.lm.bin",
+            "-dict", $"{ModelDir}/cmudict-en-us.dict",
+            "-samprate", "16000",
+            "-logfn", "/dev/null",
+        ];
+        var argv = args.Select(Marshal.StringToCoTaskMemUTF8).ToArray();
+        try
+        {
+            var config = Native.cmd_ln_parse_r(IntPtr.Zero, Native.ps_args(), argv.Length, argv, 1);
+            if (config == IntPtr.Zero) throw new ProviderException("local", "invalid PocketSphinx configuration");
+            var decoder = Native.ps_init(config);
+            if (decoder == IntPtr.Zero) throw new ProviderException("local", $"cannot load the PocketSphinx model from {ModelDir}");
+            lock (_gate) _all.Add(decoder);
+            return decoder;
+        }
+        finally
+        {
+            foreach (var a in argv) Marshal.FreeCoTaskMem(a);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var d in _all) Native.ps_free(d);
+            _all.Clear();
+        }
+    }
+
+    private sealed class Session(PocketSphinxStt owner) : ISttSession
+    {
+        private short[] _buffer = new short[16000 * 4];
+        private int _length;
+
+        public ValueTask SendAudioAsync(ReadOnlyMemory<short> pcm16k, CancellationToken ct)
+        {
+            // Cap an utterance at 60 s; longer speech is cut, not buffered without bound.
+            var room = 16000 * 60 - _length;
+            var take = Math.Min(room, pcm16k.Length);
+            if (take <= 0) return ValueTask.CompletedTask;
+            if (_length + take > _buffer.Length) Array.Resize(ref _buffer, Math.Min(16000 * 60, Math.Max(_buffer.Length * 2, _length + take)));
+            pcm16k.Span[..take].CopyTo(_buffer.AsSpan(_length));
+            _length += take;
+            return ValueTask.CompletedTask;
+        }
+
+        public async ValueTask<SttResult> FinalizeAsync(CancellationToken ct)
+        {
+            var length = _length;
+            _length = 0;
+            if (length < 1600) return new SttResult("", true);
+            var text = await owner.DecodeAsync(_buffer, length, ct);
+            return new SttResult(text.Trim(), true);
+        }
+
+        public async IAsyncEnumerable<SttResult> InterimResultsAsync([EnumeratorCancellation] CancellationToken ct)
+        {
+            await Task.CompletedTask;
+            yield break;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private static unsafe partial class Native
+    {
+        private const string Lib = "libpocketsphinx.so.3";
+        private const string Base = "libsphinxbase.so.3";
+
+        [LibraryImport(Lib)] public static partial IntPtr ps_args();
+        [LibraryImport(Base)] public static partial IntPtr cmd_ln_parse_r(IntPtr inout, IntPtr defn, int argc, IntPtr[] argv, int strict);
+        [LibraryImport(Lib)] public static partial IntPtr ps_init(IntPtr config);
+        [LibraryImport(Lib)] public static partial int ps_start_utt(IntPtr ps);
+        [LibraryImport(Lib)] public static partial int ps_process_raw(IntPtr ps, short* data, nuint samples, int noSearch, int fullUtt);
+        [LibraryImport(Lib)] public static partial int ps_end_utt(IntPtr ps);
+        [LibraryImport(Lib)] public static partial IntPtr ps_get_hyp(IntPtr ps, out int score);
+        [LibraryImport(Lib)] public static partial int ps_free(IntPtr ps);
+    }
+}

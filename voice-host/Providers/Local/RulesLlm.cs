@@ -1,0 +1,55 @@
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using VoiceAgents.VoiceHost.Pipeline;
+
+namespace VoiceAgents.VoiceHost.Providers.Local;
+
+/// <summary>
+/// The offline default: a deterministic, rule-based responder. It is NOT a language model. Each agent rule has a
+/// <c>match</c> (words that must all appear in the user's last message, case-insensitive, or a regular expression
+/// written as <c>/pattern/</c>) and a <c>reply</c>; the first matching rule answers, and a rule with
+/// <c>hang_up</c> ends the call after its reply. When no rule matches it says the agent's <c>fallback_line</c>, or a
+/// default line, so an agent without rules still replies. The reply streams word by word like a real model.
+/// </summary>
+public sealed class RulesLlm : ILlmProvider
+{
+    public const string DefaultFallback = "Sorry, I can only help with a few things. Could you say that another way?";
+
+    public string Name => "rules";
+
+    public async IAsyncEnumerable<LlmDelta> StreamAsync(LlmRequest request, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var last = request.Messages.LastOrDefault(m => m.Role == ChatMessage.User)?.Content ?? "";
+        var rule = request.Agent.Rules.FirstOrDefault(r => Matches(r.Match, last));
+        var reply = rule?.Reply ?? request.Agent.FallbackLine ?? DefaultFallback;
+        var words = reply.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < words.Length; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            yield return new LlmDelta(i == 0 ? words[i] : " " + words[i]);
+            await Task.Yield();
+        }
+        if (rule?.HangUp == true) yield return new LlmDelta("", EndCall: true);
+    }
+
+    public static bool Matches(string match, string text)
+    {
+        if (string.IsNullOrWhiteSpace(match)) return false;
+        if (match.Length > 2 && match.StartsWith('/') && match.EndsWith('/'))
+        {
+            try
+            {
+                return Regex.IsMatch(text, match[1..^1], RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
+            }
+            catch (Exception e) when (e is ArgumentException or RegexMatchTimeoutException)
+            {
+                return false;
+            }
+        }
+        var words = Words(text);
+        return Words(match).All(words.Contains);
+    }
+
+    private static HashSet<string> Words(string text) =>
+        Regex.Split(text.ToLowerInvariant(), @"[^\p{L}\p{N}']+").Where(w => w.Length > 0).ToHashSet();
+}

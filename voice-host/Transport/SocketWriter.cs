@@ -1,0 +1,43 @@
+using System.Net.WebSockets;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Threading.Channels;
+using VoiceAgents.Core.Json;
+using VoiceAgents.VoiceHost.Pipeline;
+
+namespace VoiceAgents.VoiceHost.Transport;
+
+/// <summary>The single writer of a call's WebSocket: events as JSON text frames, audio as binary PCM16 frames.</summary>
+public sealed class SocketWriter(WebSocket socket) : IClientEvents
+{
+    private readonly Channel<object> _outgoing = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+
+    public void Send(ClientEvent e) => _outgoing.Writer.TryWrite(e);
+
+    public ValueTask SendAudioAsync(ReadOnlyMemory<short> samples, CancellationToken ct) => _outgoing.Writer.WriteAsync(samples, ct);
+
+    public void Complete() => _outgoing.Writer.TryComplete();
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var item in _outgoing.Reader.ReadAllAsync(ct))
+            {
+                if (socket.State != WebSocketState.Open) break;
+                if (item is ReadOnlyMemory<short> audio)
+                {
+                    await socket.SendAsync(MemoryMarshal.AsBytes(audio.Span).ToArray(), WebSocketMessageType.Binary, true, ct);
+                }
+                else
+                {
+                    var json = JsonSerializer.SerializeToUtf8Bytes(item, item.GetType(), JsonDefaults.Options);
+                    await socket.SendAsync(json, WebSocketMessageType.Text, true, ct);
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+        }
+    }
+}

@@ -1,0 +1,252 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using MongoDB.Driver;
+using VoiceAgents.Core.Auth;
+using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Domain;
+using VoiceAgents.VoiceHost.Audio;
+using VoiceAgents.VoiceHost.Calls;
+using VoiceAgents.VoiceHost.Pipeline;
+
+namespace VoiceAgents.VoiceHost.Transport;
+
+/// <summary>
+/// The browser transport at <c>/ws</c>: authenticates the caller, then feeds their audio into a call and sends the
+/// call's events and audio back. The protocol is in docs/voice-protocol.md.
+/// </summary>
+public sealed partial class VoiceSocket(
+    TokenService tokens, MongoContext db, CallFactory calls, IOptions<VoiceOptions> options, ILogger<VoiceSocket> log)
+{
+    private readonly VoiceOptions _options = options.Value;
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            http.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
+            await http.Response.WriteAsJsonAsync(new { type = "about:blank", title = "Upgrade Required", status = 426, detail = "Connect with a WebSocket." });
+            return;
+        }
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxMessageBytes + 1);
+        try
+        {
+            var auth = await AuthenticateAsync(socket, buffer, http.RequestAborted);
+            if (auth is null) return;
+            await using var call = await calls.StartAsync(auth.Value.Request, auth.Value.Identity, auth.Value.Agent, socket, new SocketWriter(socket), http.RequestAborted);
+            await ReceiveAsync(socket, buffer, call, auth.Value.Request.SampleRate);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            LogDisconnected(e.Message);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task<(AuthMessage Request, TokenIdentity Identity, Agent Agent)?> AuthenticateAsync(WebSocket socket, byte[] buffer, CancellationToken aborted)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        deadline.CancelAfter(_options.AuthTimeout);
+        Message message;
+        try
+        {
+            message = await ReadMessageAsync(socket, buffer, deadline.Token);
+        }
+        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+        {
+            await CloseAsync(socket, CloseCodes.Unauthorized, "no auth message within the time allowed");
+            return null;
+        }
+        if (message.Kind == MessageKind.TooBig)
+        {
+            await CloseAsync(socket, CloseCodes.MessageTooBig, $"messages must not exceed {_options.MaxMessageBytes} bytes");
+            return null;
+        }
+        if (message.Kind != MessageKind.Text)
+        {
+            await CloseAsync(socket, CloseCodes.Unauthorized, message.Kind == MessageKind.Binary ? "audio before auth" : "auth required");
+            return null;
+        }
+        AuthMessage? auth;
+        try
+        {
+            auth = JsonSerializer.Deserialize<AuthMessage>(buffer.AsSpan(0, message.Length), Core.Json.JsonDefaults.Options);
+        }
+        catch (JsonException)
+        {
+            auth = null;
+        }
+        if (auth is null || auth.Type != "auth")
+        {
+            await CloseAsync(socket, CloseCodes.Unauthorized, auth?.Type == "audio" ? "audio before auth" : "the first message must be {type:\"auth\"}");
+            return null;
+        }
+        var identity = await tokens.ValidateAsync(auth.Token);
+        if (identity is null)
+        {
+            await CloseAsync(socket, CloseCodes.Unauthorized, "invalid or expired token");
+            return null;
+        }
+        if (auth.SampleRate is { } rate && rate is < 8000 or > 48000)
+        {
+            await CloseAsync(socket, CloseCodes.BadMessage, "sample_rate must be between 8000 and 48000");
+            return null;
+        }
+        Agent? agent = null;
+        if (Ids.IsValid(auth.AgentId))
+        {
+            var agentId = auth.AgentId!.ToLowerInvariant();
+            agent = await db.Agents.Find(a => a.Id == agentId && a.TenantId == identity.TenantId).FirstOrDefaultAsync(aborted);
+        }
+        if (agent is null)
+        {
+            await CloseAsync(socket, CloseCodes.Forbidden, "agent not found for this tenant");
+            return null;
+        }
+        return (auth, identity, agent);
+    }
+
+    private async Task ReceiveAsync(WebSocket socket, byte[] buffer, Call call, int? clientRate)
+    {
+        var rate = clientRate ?? 16000;
+        while (!call.Ended.IsCompleted)
+        {
+            Message message;
+            using (var idle = CancellationTokenSource.CreateLinkedTokenSource(call.Token))
+            {
+                idle.CancelAfter(_options.IdleTimeout);
+                try
+                {
+                    var read = ReadMessageAsync(socket, buffer, idle.Token);
+                    message = await read;
+                }
+                catch (OperationCanceledException) when (!call.Token.IsCancellationRequested)
+                {
+                    await call.EndAsync("idle_timeout");
+                    break;
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+            switch (message.Kind)
+            {
+                case MessageKind.Binary:
+                    if (message.Length % 2 != 0)
+                    {
+                        await call.FailAsync(CloseCodes.BadMessage, "audio must be PCM16: an even number of bytes");
+                        return;
+                    }
+                    call.PushAudio(AudioChunk.FromBytes(buffer.AsSpan(0, message.Length), rate));
+                    break;
+                case MessageKind.Text:
+                    if (!await HandleTextAsync(buffer.AsSpan(0, message.Length).ToArray(), call, rate)) return;
+                    break;
+                case MessageKind.TooBig:
+                    await call.FailAsync(CloseCodes.MessageTooBig, $"messages must not exceed {_options.MaxMessageBytes} bytes");
+                    return;
+                case MessageKind.Close:
+                    await call.EndAsync("caller_hung_up");
+                    return;
+            }
+        }
+    }
+
+    private static async Task<bool> HandleTextAsync(byte[] json, Call call, int rate)
+    {
+        ClientMessage? m;
+        try
+        {
+            m = JsonSerializer.Deserialize<ClientMessage>(json, Core.Json.JsonDefaults.Options);
+        }
+        catch (JsonException)
+        {
+            m = null;
+        }
+        switch (m?.Type)
+        {
+            case "audio" when m.Data is { } data:
+                byte[] bytes;
+                try
+                {
+                    bytes = Convert.FromBase64String(data);
+                }
+                catch (FormatException)
+                {
+                    await call.FailAsync(CloseCodes.BadMessage, "audio data must be base64 PCM16");
+                    return false;
+                }
+                if (bytes.Length % 2 != 0)
+                {
+                    await call.FailAsync(CloseCodes.BadMessage, "audio must be PCM16: an even number of bytes");
+                    return false;
+                }
+                call.PushAudio(AudioChunk.FromBytes(bytes, rate));
+                return true;
+            case "end":
+                await call.EndAsync("caller_ended");
+                return false;
+            case "ping":
+                return true;
+            default:
+                await call.FailAsync(CloseCodes.BadMessage, "unknown or malformed message");
+                return false;
+        }
+    }
+
+    private enum MessageKind
+    {
+        Text,
+        Binary,
+        Close,
+        TooBig,
+    }
+
+    private readonly record struct Message(MessageKind Kind, int Length);
+
+    /// <summary>Reads one whole message into <paramref name="buffer"/>, refusing one over the size limit.</summary>
+    private async Task<Message> ReadMessageAsync(WebSocket socket, byte[] buffer, CancellationToken ct)
+    {
+        var length = 0;
+        while (true)
+        {
+            var room = _options.MaxMessageBytes + 1 - length;
+            if (room <= 0) return new Message(MessageKind.TooBig, length);
+            var result = await socket.ReceiveAsync(buffer.AsMemory(length, room), ct);
+            if (result.MessageType == WebSocketMessageType.Close) return new Message(MessageKind.Close, 0);
+            length += result.Count;
+            if (length > _options.MaxMessageBytes) return new Message(MessageKind.TooBig, length);
+            if (result.EndOfMessage)
+            {
+                return new Message(result.MessageType == WebSocketMessageType.Binary ? MessageKind.Binary : MessageKind.Text, length);
+            }
+        }
+    }
+
+    public static async Task CloseAsync(WebSocket socket, int code, string reason)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, timeout.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Caller disconnected: {Reason}")]
+    private partial void LogDisconnected(string reason);
+}
+
+/// <summary>The first message a caller sends.</summary>
+public sealed record AuthMessage(string? Type, string? Token, string? AgentId, int? SampleRate, string? PhoneNumber, string? CampaignId);
+
+public sealed record ClientMessage(string? Type, string? Data);

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace VoiceAgents.VoiceHost;
+
+/// <summary>voice-host settings (section "Voice").</summary>
+public sealed class VoiceOptions
+{
+    public const string Section = "Voice";
+
+    /// <summary>Silero VAD model (.onnx from npm @ricky0123/vad-web, installed by infra/local/install.sh).</summary>
+    public string VadModelPath { get; set; } = "";
+
+    /// <summary>Speech probability at which the VAD starts, and below which it stops, counting speech.</summary>
+    [Range(0.05, 0.99)] public double VadStartThreshold { get; set; } = 0.5;
+    [Range(0.01, 0.99)] public double VadStopThreshold { get; set; } = 0.35;
+
+    /// <summary>Speech needed before the VAD reports a start; also the minimum barge-in (default 200 ms).</summary>
+    [Range(0.032, 2.0)] public double VadStartSeconds { get; set; } = 0.2;
+
+    /// <summary>Silence that ends a stretch of speech for the VAD.</summary>
+    [Range(0.032, 2.0)] public double VadStopSeconds { get; set; } = 0.2;
+
+    /// <summary>Silence after speech that ends the user's turn, 0.5 to 3 s.</summary>
+    [Range(0.5, 3.0)] public double TurnEndSeconds { get; set; } = 0.8;
+
+    /// <summary>How far ahead of real time audio may be sent, so the client never runs dry.</summary>
+    [Range(0.0, 1.0)] public double OutputLeadSeconds { get; set; } = 0.08;
+
+    public TimeSpan AuthTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan MaxCallDuration { get; set; } = TimeSpan.FromMinutes(30);
+    public int MaxMessageBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Where the local call sink writes recordings and call records.</summary>
+    public string CallsFolder { get; set; } = "";
+}
