@@ -50,18 +50,15 @@ public sealed partial class VoiceSocket(
 
     private async Task<(AuthMessage Request, TokenIdentity Identity, Agent Agent)?> AuthenticateAsync(WebSocket socket, byte[] buffer, CancellationToken aborted)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        deadline.CancelAfter(_options.AuthTimeout);
-        Message message;
-        try
-        {
-            message = await ReadMessageAsync(socket, buffer, deadline.Token);
-        }
-        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+        // Cancelling a pending WebSocket receive aborts the socket, so the deadline races the read instead:
+        // then the caller still gets a proper close frame with the code and reason.
+        var read = ReadMessageAsync(socket, buffer, aborted);
+        if (await Task.WhenAny(read, Task.Delay(_options.AuthTimeout, aborted)) != read)
         {
             await CloseAsync(socket, CloseCodes.Unauthorized, "no auth message within the time allowed");
             return null;
         }
+        var message = await read;
         if (message.Kind == MessageKind.TooBig)
         {
             await CloseAsync(socket, CloseCodes.MessageTooBig, $"messages must not exceed {_options.MaxMessageBytes} bytes");
@@ -114,27 +111,22 @@ public sealed partial class VoiceSocket(
     private async Task ReceiveAsync(WebSocket socket, byte[] buffer, Call call, int? clientRate)
     {
         var rate = clientRate ?? 16000;
+        var lastMessage = Environment.TickCount64;
+        using var idleWatch = new Timer(_ =>
+        {
+            if (Environment.TickCount64 - Volatile.Read(ref lastMessage) > (long)_options.IdleTimeout.TotalMilliseconds) call.Finish("idle_timeout");
+        }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         while (!call.Ended.IsCompleted)
         {
-            Message message;
-            using (var idle = CancellationTokenSource.CreateLinkedTokenSource(call.Token))
+            var read = ReadMessageAsync(socket, buffer, CancellationToken.None);
+            if (await Task.WhenAny(read, call.Ended) != read)
             {
-                idle.CancelAfter(_options.IdleTimeout);
-                try
-                {
-                    var read = ReadMessageAsync(socket, buffer, idle.Token);
-                    message = await read;
-                }
-                catch (OperationCanceledException) when (!call.Token.IsCancellationRequested)
-                {
-                    await call.EndAsync("idle_timeout");
-                    break;
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+                // The call ended (hang-up, limit, idle); the pending read completes when the socket closes.
+                _ = read.ContinueWith(static t => t.Exception, TaskScheduler.Default);
+                return;
             }
+            var message = await read;
+            Volatile.Write(ref lastMessage, Environment.TickCount64);
             switch (message.Kind)
             {
                 case MessageKind.Binary:
