@@ -85,8 +85,23 @@ public sealed record LlmResponseStartFrame : ControlFrame;
 
 public sealed record LlmResponseEndFrame : ControlFrame;
 
-/// <summary>Audio for sentence <see cref="SentenceId"/> follows; the output learns its text before its audio.</summary>
-public sealed record TtsSentenceStartFrame(long SentenceId, string Text) : ControlFrame;
+/// <summary>
+/// Audio for sentence <see cref="SentenceId"/> follows; the output learns its text before its audio, and through
+/// <see cref="Progress"/> how much audio the TTS has produced so far, to tell how much of it a caller heard.
+/// </summary>
+public sealed record TtsSentenceStartFrame(long SentenceId, string Text, SentenceAudio Progress) : ControlFrame;
+
+/// <summary>How many samples of a sentence the TTS has queued, and whether it has finished.</summary>
+public sealed class SentenceAudio
+{
+    private int _samples;
+    private volatile bool _complete;
+
+    public int Samples => Volatile.Read(ref _samples);
+    public bool Complete => _complete;
+    public void Add(int samples) => Interlocked.Add(ref _samples, samples);
+    public void Finish() => _complete = true;
+}
 
 /// <summary>All audio of a sentence has been queued; lets the output know the sentence is complete.</summary>
 public sealed record TtsSentenceEndFrame(long SentenceId, string Text, int TotalSamples) : ControlFrame;

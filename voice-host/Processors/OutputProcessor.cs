@@ -130,8 +130,9 @@ public sealed class OutputProcessor(CallContext call, int outputRate, VoiceMetri
         {
             var unplayed = Math.Max(0, (_playhead - now).TotalSeconds) * outputRate;
             var heard = Math.Max(0, _sentSamples - unplayed);
-            // The sentence's whole length is unknown while it streams; estimate it from its text (~14 chars a second).
-            var estimated = Math.Max(_sentSamples, sentence.Text.Length / 14.0 * outputRate);
+            // While the TTS still streams the sentence its length is unknown: estimate it from the text (~14 chars a second).
+            var queued = Math.Max(_sentSamples, sentence.Progress.Samples);
+            var estimated = sentence.Progress.Complete ? queued : Math.Max(queued, sentence.Text.Length / 14.0 * outputRate);
             var words = sentence.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             var keep = (int)Math.Floor(words.Length * Math.Clamp(heard / estimated, 0, 1));
             if (keep > 0) Spoken(string.Join(' ', words.Take(keep)) + "…", interrupted: true);

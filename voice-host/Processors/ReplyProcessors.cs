@@ -129,7 +129,8 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
         var first = _firstOfReply;
         _firstOfReply = false;
         var language = call.Agent.Language;
-        Push(new TtsSentenceStartFrame(text.Id, text.Text));
+        var progress = new SentenceAudio();
+        Push(new TtsSentenceStartFrame(text.Id, text.Text, progress));
         await foreach (var chunk in tts.SynthesizeAsync(text.Text, call.Agent.Tts, language, ct))
         {
             if (first)
@@ -155,6 +156,7 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
                 if (filled == chunkSamples)
                 {
                     Push(new TtsAudioFrame(new AudioChunk(pending, outputRate), text.Id));
+                    progress.Add(filled);
                     total += filled;
                     pending = new short[chunkSamples];
                     filled = 0;
@@ -164,8 +166,10 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
         if (filled > 0)
         {
             Push(new TtsAudioFrame(new AudioChunk(pending.AsMemory(0, filled), outputRate), text.Id));
+            progress.Add(filled);
             total += filled;
         }
+        progress.Finish();
         Push(new TtsSentenceEndFrame(text.Id, text.Text, total));
     }
 }

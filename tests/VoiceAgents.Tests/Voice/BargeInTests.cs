@@ -1,0 +1,129 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using VoiceAgents.Core.Domain;
+using VoiceAgents.VoiceHost;
+using VoiceAgents.VoiceHost.Audio;
+using VoiceAgents.VoiceHost.Calls;
+using VoiceAgents.VoiceHost.Metrics;
+using VoiceAgents.VoiceHost.Pipeline;
+using VoiceAgents.VoiceHost.Processors;
+using VoiceAgents.VoiceHost.Providers;
+
+namespace VoiceAgents.Tests.Voice;
+
+/// <summary>
+/// Barge-in on the pipeline itself, with a fake clock: frames go in, and the test asserts what comes out and when.
+/// </summary>
+public sealed class BargeInTests
+{
+    private const int Rate = 16000;
+
+    /// <summary>Says any text as 3 s of tone, at once.</summary>
+    private sealed class ToneTts : ITtsProvider
+    {
+        public string Name => "tone";
+
+        public async IAsyncEnumerable<AudioChunk> SynthesizeAsync(string text, TtsConfig config, string language, [EnumeratorCancellation] CancellationToken ct)
+        {
+            var samples = new short[Rate * 3];
+            for (var i = 0; i < samples.Length; i++) samples[i] = (short)(8000 * Math.Sin(2 * Math.PI * 440 * i / Rate));
+            for (var i = 0; i < samples.Length; i += 1600)
+            {
+                ct.ThrowIfCancellationRequested();
+                yield return new AudioChunk(samples.AsMemory(i, 1600), Rate);
+                await Task.Yield();
+            }
+        }
+    }
+
+    private sealed class RecordingEvents(TimeProvider time) : IClientEvents
+    {
+        public List<(DateTimeOffset At, ClientEvent Event)> Events { get; } = [];
+        public List<(DateTimeOffset At, int Samples)> Audio { get; } = [];
+
+        public void Send(ClientEvent e)
+        {
+            lock (Events) Events.Add((time.GetUtcNow(), e));
+        }
+
+        public ValueTask SendAudioAsync(ReadOnlyMemory<short> samples, CancellationToken ct)
+        {
+            lock (Audio) Audio.Add((time.GetUtcNow(), samples.Length));
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task User_speech_during_bot_speech_stops_bot_audio_within_100ms_and_keeps_only_the_played_words()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        var events = new RecordingEvents(time);
+        var agent = new Agent { Id = "a", TenantId = "t", Name = "Test", SystemPrompt = "" };
+        await using var recorder = new CallRecorder(Path.Combine(Path.GetTempPath(), "va-bargein"));
+        var call = new CallContext("c", "t", agent, time, new VoiceOptions(), events, recorder, NullLogger.Instance);
+        var assistant = new AssistantContextProcessor(call);
+        var pipeline = new Pipeline(
+            new TurnProcessor(call),
+            new SentenceProcessor(call),
+            new TtsProcessor(call, new ToneTts(), Rate),
+            new OutputProcessor(call, Rate, new VoiceMetrics(), _ => { }),
+            assistant);
+        pipeline.Start(new StartFrame(Rate, Rate));
+
+        const string sentence = "one two three four five six seven eight nine ten eleven twelve.";
+        pipeline.Enqueue(new LlmResponseStartFrame());
+        pipeline.Enqueue(new LlmTextFrame(sentence + " "));
+        pipeline.Enqueue(new LlmResponseEndFrame());
+
+        // Let the bot talk for one second of (fake) time.
+        await AdvanceAsync(time, TimeSpan.FromSeconds(1));
+        Assert.Contains(events.Events, e => e.Event is SpeakingEvent { Type: "bot_started_speaking" });
+        var vadStart = time.GetUtcNow();
+        pipeline.Enqueue(new VadSpeechStartedFrame(vadStart));
+        await AdvanceAsync(time, TimeSpan.FromSeconds(1));
+        await pipeline.StopAsync();
+
+        var after = events.Audio.Where(a => a.At > vadStart + TimeSpan.FromMilliseconds(100)).ToList();
+        Assert.Empty(after);
+        var sent = events.Audio.Sum(a => a.Samples) / (double)Rate;
+        Assert.InRange(sent, 0.9, 1.2);
+        Assert.Contains(events.Events, e => e.Event is InterruptionEvent && e.At - vadStart <= TimeSpan.FromMilliseconds(100));
+        Assert.Contains(events.Events, e => e.Event is SpeakingEvent { Type: "bot_stopped_speaking" });
+
+        // About a third of the 3 s sentence was heard: the context keeps those words and not the rest.
+        var spoken = Assert.Single(assistant.Spoken);
+        Assert.True(spoken.Interrupted);
+        Assert.StartsWith("one two three", spoken.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("twelve", spoken.Text, StringComparison.Ordinal);
+        var kept = call.Conversation.Snapshot().Single(m => m.Role == ChatMessage.Assistant).Content;
+        Assert.Equal(spoken.Text, kept);
+    }
+
+    [Fact]
+    public async Task Speech_while_the_bot_is_silent_is_not_an_interruption()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        var events = new RecordingEvents(time);
+        var agent = new Agent { Id = "a", TenantId = "t", Name = "Test" };
+        await using var recorder = new CallRecorder(Path.Combine(Path.GetTempPath(), "va-bargein"));
+        var call = new CallContext("c", "t", agent, time, new VoiceOptions(), events, recorder, NullLogger.Instance);
+        var pipeline = new Pipeline(new TurnProcessor(call), new OutputProcessor(call, Rate, new VoiceMetrics(), _ => { }));
+        pipeline.Start(new StartFrame(Rate, Rate));
+        pipeline.Enqueue(new VadSpeechStartedFrame(time.GetUtcNow()));
+        await AdvanceAsync(time, TimeSpan.FromMilliseconds(200));
+        await pipeline.StopAsync();
+        Assert.DoesNotContain(events.Events, e => e.Event is InterruptionEvent);
+    }
+
+    /// <summary>Moves the fake clock in 5 ms steps, letting the pipeline's tasks run between steps.</summary>
+    private static async Task AdvanceAsync(FakeTimeProvider time, TimeSpan by)
+    {
+        for (var t = TimeSpan.Zero; t < by; t += TimeSpan.FromMilliseconds(5))
+        {
+            await Task.Delay(2);
+            time.Advance(TimeSpan.FromMilliseconds(5));
+        }
+        await Task.Delay(20);
+    }
+}
