@@ -80,6 +80,19 @@ public sealed class AuthTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Concurrent_signups_with_one_email_create_one_account()
+    {
+        var email = NewEmail("race");
+        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => SignupAsync(SignupBody(email))));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        foreach (var response in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+        {
+            await Problems.AssertProblem(response, 409);
+        }
+    }
+
+    [Fact]
     public async Task Signup_treats_emails_case_insensitively_for_duplicates_and_login()
     {
         var email = NewEmail();
@@ -99,6 +112,12 @@ public sealed class AuthTests(ApiFixture api)
         var response = await SignupAsync(SignupBody(NewEmail(), password));
         var problem = await Problems.AssertProblem(response, 400, "password");
         Assert.Single(problem["errors"]!.AsObject());
+    }
+
+    [Fact]
+    public async Task Signup_with_a_password_over_1024_characters_returns_400()
+    {
+        await Problems.AssertProblem(await SignupAsync(SignupBody(NewEmail(), new string('p', 1025))), 400, "password");
     }
 
     [Fact]

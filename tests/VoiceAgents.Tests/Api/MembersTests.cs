@@ -266,6 +266,42 @@ public sealed class MembersTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Refresh_after_a_demotion_issues_a_token_with_the_new_role()
+    {
+        var tenant = await api.SignupAsync("demoted-refresh");
+        var second = await CreateMemberAsync(tenant, "admin");
+        var (secondClient, refreshToken) = await SignInAsync(second);
+        secondClient.Dispose();
+        using var client = tenant.Client();
+        await TenantSession.Read(await PatchRoleAsync(client, second["id"]!.GetValue<string>(), "user"), 200);
+
+        var tokens = await TenantSession.Read(await api.RefreshAsync(refreshToken), 200);
+
+        var accessToken = tokens["access_token"]!.GetValue<string>();
+        Assert.Equal("user", Jwt.Payload(accessToken)["role"]!.GetValue<string>());
+        using var refreshed = api.Client(accessToken);
+        await Problems.AssertProblem(await refreshed.GetAsync("members"), 403);
+    }
+
+    [Fact]
+    public async Task Concurrent_adds_of_one_admin_email_create_one_member_and_count_one_admin()
+    {
+        var tenant = await api.SignupAsync("add-race");
+        using var client = tenant.Client();
+        var body = NewMember("admin");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => client.PostAsync("members", ApiFixture.Json(body))));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        foreach (var response in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+        {
+            await Problems.AssertProblem(response, 409);
+        }
+        Assert.Equal(2, (await ListAsync(client)).Count);
+        await AssertAdminCountMatchesAsync(tenant);
+    }
+
+    [Fact]
     public async Task Admin_can_demote_themselves_when_another_admin_exists()
     {
         var tenant = await api.SignupAsync("step-down");
