@@ -31,6 +31,9 @@ public sealed partial class Validation
 
     public bool Required<T>(string field, T? value) where T : class
     {
+        // C# picks this overload for Required(field, aString) (no optional argument beats a generic), so a string
+        // that lands here still gets the blank and length checks.
+        if (value is string text) return Required(field, text, 200);
         if (value is null)
         {
             Add(field, "is required.");

@@ -92,7 +92,10 @@ public sealed class AuthService(MongoContext db, TokenService tokens, PasswordSe
 
     public async Task LogoutAsync(RefreshRequest request, CancellationToken ct)
     {
-        var hash = TokenService.HashRefreshToken(request.RefreshToken ?? "");
+        var v = new Validation();
+        v.Required("refresh_token", request.RefreshToken, 200);
+        v.ThrowIfInvalid();
+        var hash = TokenService.HashRefreshToken(request.RefreshToken!);
         var known = await db.RefreshTokens.Find(t => t.TokenHash == hash).FirstOrDefaultAsync(ct);
         if (known is not null)
         {
