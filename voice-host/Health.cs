@@ -25,6 +25,8 @@ public static class VoiceHostSetup
         services.AddSingleton<VoiceMetrics>();
         services.AddSingleton(sp => new SileroVad(sp.GetRequiredService<IOptions<VoiceOptions>>().Value.VadModelPath));
         services.AddSingleton<ICallSink>(sp => new LocalFolderCallSink(sp.GetRequiredService<IOptions<VoiceOptions>>().Value.CallsFolder));
+        services.AddOptions<ResilienceOptions>().BindConfiguration(ResilienceOptions.Section);
+        services.AddSingleton<ProviderResilience>();
         services.AddSingleton<ProviderFactory>();
         services.AddSingleton<CallFactory>();
         services.AddSingleton<VoiceSocket>();

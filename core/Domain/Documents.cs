@@ -65,12 +65,17 @@ public sealed class LlmConfig
     public string Provider { get; set; } = "rules";
     public string? Model { get; set; }
     public double? Temperature { get; set; }
+
+    /// <summary>Used while the primary's circuit breaker is open or it keeps failing.</summary>
+    public string? FallbackProvider { get; set; }
+    public string? FallbackModel { get; set; }
 }
 
 public sealed class SttConfig
 {
     public string Provider { get; set; } = "local";
     public string? Language { get; set; }
+    public string? FallbackProvider { get; set; }
 }
 
 public sealed class TtsConfig
@@ -78,6 +83,8 @@ public sealed class TtsConfig
     public string Provider { get; set; } = "local";
     public string? Voice { get; set; }
     public double? Speed { get; set; }
+    public string? FallbackProvider { get; set; }
+    public string? FallbackVoice { get; set; }
 }
 
 /// <summary>One rule of the offline <c>rules</c> LLM: when the user's words match, say the reply.</summary>

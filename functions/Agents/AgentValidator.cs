@@ -23,11 +23,14 @@ public static partial class AgentValidator
             v.MaxLength("llm.model", r.Llm.Model, 200);
             if (llm is not null && llm.Name != "rules" && string.IsNullOrWhiteSpace(r.Llm.Model)) v.Add("llm.model", "is required for this provider.");
             v.Range("llm.temperature", r.Llm.Temperature, 0, llm?.Name == "anthropic" ? 1 : 2);
+            Fallback(v, "llm", ProviderRegistry.Llm, r.Llm.Provider, r.Llm.FallbackProvider);
+            v.MaxLength("llm.fallback_model", r.Llm.FallbackModel, 200);
         }
         if (v.Required("stt", r.Stt))
         {
             var stt = Provider(v, "stt", ProviderRegistry.Stt, r.Stt!.Provider);
             Closed(v, "stt.language", stt, "language", r.Stt.Language);
+            Fallback(v, "stt", ProviderRegistry.Stt, r.Stt.Provider, r.Stt.FallbackProvider);
         }
         if (v.Required("tts", r.Tts))
         {
@@ -35,6 +38,9 @@ public static partial class AgentValidator
             v.MaxLength("tts.voice", r.Tts.Voice, 200);
             Closed(v, "tts.voice", tts, "voice", r.Tts.Voice);
             v.Range("tts.speed", r.Tts.Speed, 0.5, 2);
+            var fallback = Fallback(v, "tts", ProviderRegistry.Tts, r.Tts.Provider, r.Tts.FallbackProvider);
+            v.MaxLength("tts.fallback_voice", r.Tts.FallbackVoice, 200);
+            Closed(v, "tts.fallback_voice", fallback, "voice", r.Tts.FallbackVoice);
         }
         if (r.Rules is { Count: > 200 }) v.Add("rules", "must have at most 200 rules.");
         for (var i = 0; i < (r.Rules?.Count ?? 0); i++)
@@ -54,9 +60,17 @@ public static partial class AgentValidator
         agent.SystemPrompt = r.SystemPrompt ?? "";
         agent.FirstMessage = string.IsNullOrWhiteSpace(r.FirstMessage) ? null : r.FirstMessage;
         agent.Language = r.Language ?? "en-US";
-        agent.Llm = new LlmConfig { Provider = r.Llm!.Provider!, Model = r.Llm.Model, Temperature = r.Llm.Temperature };
-        agent.Stt = new SttConfig { Provider = r.Stt!.Provider!, Language = r.Stt.Language ?? agent.Language };
-        agent.Tts = new TtsConfig { Provider = r.Tts!.Provider!, Voice = r.Tts.Voice, Speed = r.Tts.Speed };
+        agent.Llm = new LlmConfig
+        {
+            Provider = r.Llm!.Provider!, Model = r.Llm.Model, Temperature = r.Llm.Temperature,
+            FallbackProvider = r.Llm.FallbackProvider, FallbackModel = r.Llm.FallbackModel,
+        };
+        agent.Stt = new SttConfig { Provider = r.Stt!.Provider!, Language = r.Stt.Language ?? agent.Language, FallbackProvider = r.Stt.FallbackProvider };
+        agent.Tts = new TtsConfig
+        {
+            Provider = r.Tts!.Provider!, Voice = r.Tts.Voice, Speed = r.Tts.Speed,
+            FallbackProvider = r.Tts.FallbackProvider, FallbackVoice = r.Tts.FallbackVoice,
+        };
         agent.Rules = (r.Rules ?? []).Select(x => new AgentRule { Match = x.Match!, Reply = x.Reply!, HangUp = x.HangUp ?? false }).ToList();
         agent.FallbackLine = string.IsNullOrWhiteSpace(r.FallbackLine) ? null : r.FallbackLine;
     }
@@ -66,6 +80,15 @@ public static partial class AgentValidator
         if (!v.Required($"{field}.provider", name, 50)) return null;
         var provider = ProviderRegistry.Find(kind, name);
         if (provider is null) v.Add($"{field}.provider", $"must be one of: {string.Join(", ", kind.Select(p => p.Name))}.");
+        return provider;
+    }
+
+    private static ProviderInfo? Fallback(Validation v, string field, IReadOnlyList<ProviderInfo> kind, string? primary, string? fallback)
+    {
+        if (fallback is null) return null;
+        var provider = ProviderRegistry.Find(kind, fallback);
+        if (provider is null) v.Add($"{field}.fallback_provider", $"must be one of: {string.Join(", ", kind.Select(p => p.Name))}.");
+        else if (fallback == primary) v.Add($"{field}.fallback_provider", "must differ from the provider.");
         return provider;
     }
 

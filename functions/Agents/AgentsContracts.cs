@@ -2,11 +2,11 @@ using VoiceAgents.Core.Domain;
 
 namespace VoiceAgents.Functions.Agents;
 
-public sealed record LlmConfigDto(string? Provider, string? Model, double? Temperature);
+public sealed record LlmConfigDto(string? Provider, string? Model, double? Temperature, string? FallbackProvider = null, string? FallbackModel = null);
 
-public sealed record SttConfigDto(string? Provider, string? Language);
+public sealed record SttConfigDto(string? Provider, string? Language, string? FallbackProvider = null);
 
-public sealed record TtsConfigDto(string? Provider, string? Voice, double? Speed);
+public sealed record TtsConfigDto(string? Provider, string? Voice, double? Speed, string? FallbackProvider = null, string? FallbackVoice = null);
 
 public sealed record AgentRuleDto(string? Match, string? Reply, bool? HangUp);
 
@@ -38,9 +38,9 @@ public sealed record AgentResponse(
 {
     public static AgentResponse From(Agent a) => new(
         a.Id, a.Name, a.SystemPrompt, a.FirstMessage, a.Language,
-        new LlmConfigDto(a.Llm.Provider, a.Llm.Model, a.Llm.Temperature),
-        new SttConfigDto(a.Stt.Provider, a.Stt.Language),
-        new TtsConfigDto(a.Tts.Provider, a.Tts.Voice, a.Tts.Speed),
+        new LlmConfigDto(a.Llm.Provider, a.Llm.Model, a.Llm.Temperature, a.Llm.FallbackProvider, a.Llm.FallbackModel),
+        new SttConfigDto(a.Stt.Provider, a.Stt.Language, a.Stt.FallbackProvider),
+        new TtsConfigDto(a.Tts.Provider, a.Tts.Voice, a.Tts.Speed, a.Tts.FallbackProvider, a.Tts.FallbackVoice),
         a.Rules.Select(r => new AgentRuleDto(r.Match, r.Reply, r.HangUp)).ToList(),
         a.FallbackLine, a.CreatedAt, a.UpdatedAt);
 }

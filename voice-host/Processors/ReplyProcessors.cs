@@ -20,16 +20,24 @@ public sealed class LlmProcessor(CallContext call, ILlmProvider llm) : FrameProc
         call.Turns.LlmStarted();
         var endCall = false;
         var first = true;
-        await foreach (var delta in llm.StreamAsync(new LlmRequest(call.Agent, run.Messages), ct))
+        try
         {
-            if (delta.EndCall) endCall = true;
-            if (delta.Text.Length == 0) continue;
-            if (first)
+            await foreach (var delta in llm.StreamAsync(new LlmRequest(call.Agent, run.Messages), ct))
             {
-                call.Turns.LlmFirstToken();
-                first = false;
+                if (delta.EndCall) endCall = true;
+                if (delta.Text.Length == 0) continue;
+                if (first)
+                {
+                    call.Turns.LlmFirstToken();
+                    first = false;
+                }
+                Push(new LlmTextFrame(delta.Text));
             }
-            Push(new LlmTextFrame(delta.Text));
+        }
+        catch (Exception e) when (e is ProviderUnavailableException or ProviderException)
+        {
+            Apology.Say(this, call, e, Push);
+            return;
         }
         Push(new LlmResponseEndFrame());
         if (endCall) Push(new EndFrame("agent_hang_up"));
@@ -131,8 +139,23 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
         var language = call.Agent.Language;
         var progress = new SentenceAudio();
         Push(new TtsSentenceStartFrame(text.Id, text.Text, progress));
-        await foreach (var chunk in tts.SynthesizeAsync(text.Text, call.Agent.Tts, language, ct))
+        await using var chunks = tts.SynthesizeAsync(text.Text, call.Agent.Tts, language, ct).GetAsyncEnumerator(ct);
+        while (true)
         {
+            try
+            {
+                if (!await chunks.MoveNextAsync()) break;
+            }
+            catch (Exception e) when (e is ProviderUnavailableException or ProviderException)
+            {
+                // Without a voice there is no apology to speak: say so in an event and end the call.
+                call.Log.LogWarning(e, "TTS failed in call {CallId}", call.CallId);
+                call.Events.Send(new ErrorEvent("The voice service is unavailable.", true));
+                progress.Finish();
+                Push(new EndFrame("provider_unavailable"));
+                return;
+            }
+            var chunk = chunks.Current;
             if (first)
             {
                 call.Turns.TtsFirstByte();
@@ -171,5 +194,21 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
         }
         progress.Finish();
         Push(new TtsSentenceEndFrame(text.Id, text.Text, total));
+    }
+}
+
+/// <summary>When a provider is down and has no working fallback: a short apology, then the call ends cleanly.</summary>
+public static class Apology
+{
+    public const string Text = "I'm sorry, I'm having technical trouble right now. Please call back later. Goodbye.";
+
+    public static void Say(FrameProcessor from, CallContext call, Exception cause, Action<Frame, FrameDirection> push)
+    {
+        call.Log.LogWarning(cause, "Provider unavailable in call {CallId}; apologising and ending the call", call.CallId);
+        call.Events.Send(new ErrorEvent("A provider is unavailable; the call will end.", false));
+        push(new LlmResponseStartFrame(), FrameDirection.Downstream);
+        push(new TextFrame(Text, -1), FrameDirection.Downstream);
+        push(new LlmResponseEndFrame(), FrameDirection.Downstream);
+        push(new EndFrame("provider_unavailable"), FrameDirection.Downstream);
     }
 }

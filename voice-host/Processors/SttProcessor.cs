@@ -18,6 +18,7 @@ public sealed class SttProcessor(CallContext call, Func<CancellationToken, Value
     private ISttSession? _session;
     private Task _interims = Task.CompletedTask;
     private bool _inTurn;
+    private bool _unavailable;
     private DateTimeOffset _turnStartedAt;
     private CancellationToken _callToken;
 
@@ -27,8 +28,19 @@ public sealed class SttProcessor(CallContext call, Func<CancellationToken, Value
         {
             case StartFrame:
                 _callToken = ct;
-                await EnsureSessionAsync(ct);
-                break;
+                await base.ProcessFrameAsync(frame, direction, ct);
+                try
+                {
+                    await EnsureSessionAsync(ct);
+                }
+                catch (ProviderUnavailableException e)
+                {
+                    _unavailable = true;
+                    Apology.Say(this, call, e, Push);
+                }
+                return;
+            case InputAudioFrame when _unavailable:
+                return;
             case InputAudioFrame { Audio: var audio } when direction == FrameDirection.Downstream:
                 if (_inTurn) await SendAsync(audio.Samples, ct);
                 else Remember(audio.Samples.Span);

@@ -3,13 +3,53 @@ using VoiceAgents.Core.Domain;
 
 namespace VoiceAgents.VoiceHost.Providers;
 
-/// <summary>Finds the STT, LLM and TTS providers an agent names. Providers are registered as keyed singletons.</summary>
-public sealed class ProviderFactory(IServiceProvider services)
+/// <summary>
+/// Finds the STT, LLM and TTS providers an agent names (keyed singletons) and wraps each in retries, a circuit
+/// breaker per provider and the agent's fallback provider, if it has one.
+/// </summary>
+public sealed class ProviderFactory(IServiceProvider services, ProviderResilience resilience, ILoggerFactory logs)
 {
-    public ISttProvider Stt(Agent agent) => Resolve<ISttProvider>(agent.Stt.Provider, "stt");
-    public ILlmProvider Llm(Agent agent) => Resolve<ILlmProvider>(agent.Llm.Provider, "llm");
-    public ITtsProvider Tts(Agent agent) => Resolve<ITtsProvider>(agent.Tts.Provider, "tts");
+    private readonly ILogger _log = logs.CreateLogger("VoiceAgents.Providers");
 
-    private T Resolve<T>(string name, string kind) where T : notnull =>
-        services.GetKeyedService<T>(name) ?? throw new ProviderException(name, $"no {kind} provider named '{name}' is configured on this voice-host");
+    public ISttProvider Stt(Agent agent)
+    {
+        var chain = new List<(ISttProvider, SttConfig)> { (Resolve<ISttProvider>(agent.Stt.Provider, "stt"), agent.Stt) };
+        if (agent.Stt.FallbackProvider is { } f && Find<ISttProvider>(f) is { } fallback)
+        {
+            chain.Add((fallback, new SttConfig { Provider = f, Language = agent.Stt.Language }));
+        }
+        return new ResilientStt(resilience, _log, [.. chain]);
+    }
+
+    public ILlmProvider Llm(Agent agent)
+    {
+        var chain = new List<(ILlmProvider, Agent)> { (Resolve<ILlmProvider>(agent.Llm.Provider, "llm"), agent) };
+        if (agent.Llm.FallbackProvider is { } f && Find<ILlmProvider>(f) is { } fallback)
+        {
+            chain.Add((fallback, WithLlm(agent, new LlmConfig { Provider = f, Model = agent.Llm.FallbackModel, Temperature = agent.Llm.Temperature })));
+        }
+        return new ResilientLlm(resilience, _log, [.. chain]);
+    }
+
+    public ITtsProvider Tts(Agent agent)
+    {
+        var chain = new List<(ITtsProvider, TtsConfig)> { (Resolve<ITtsProvider>(agent.Tts.Provider, "tts"), agent.Tts) };
+        if (agent.Tts.FallbackProvider is { } f && Find<ITtsProvider>(f) is { } fallback)
+        {
+            chain.Add((fallback, new TtsConfig { Provider = f, Voice = agent.Tts.FallbackVoice, Speed = agent.Tts.Speed }));
+        }
+        return new ResilientTts(resilience, _log, [.. chain]);
+    }
+
+    private T? Find<T>(string name) where T : class => services.GetKeyedService<T>(name);
+
+    private T Resolve<T>(string name, string kind) where T : class =>
+        Find<T>(name) ?? throw new ProviderException(name, $"no {kind} provider named '{name}' is configured on this voice-host");
+
+    private static Agent WithLlm(Agent a, LlmConfig llm) => new()
+    {
+        Id = a.Id, TenantId = a.TenantId, UserId = a.UserId, Name = a.Name, SystemPrompt = a.SystemPrompt, FirstMessage = a.FirstMessage,
+        Language = a.Language, Llm = llm, Stt = a.Stt, Tts = a.Tts, Rules = a.Rules, FallbackLine = a.FallbackLine,
+        CreatedAt = a.CreatedAt, UpdatedAt = a.UpdatedAt,
+    };
 }
