@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace VoiceAgents.Core.Json;
 
-/// <summary>The wire format of every API body and queue message: snake_case names and snake_case enum strings.</summary>
+/// <summary>The wire format of every API body and queue message: snake_case names, snake_case enum strings, millisecond times.</summary>
 public static class JsonDefaults
 {
     public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
@@ -18,6 +18,7 @@ public static class JsonDefaults
         options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         options.RespectNullableAnnotations = false;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.Converters.Add(new MillisecondDateTimeConverter());
         return options;
     }
 }

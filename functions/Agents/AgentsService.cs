@@ -49,10 +49,10 @@ public sealed class AgentsService(MongoContext db, CurrentUser current, TimeProv
         id = Ids.Parse(id);
         var inUse = await db.Campaigns.Find(c => c.TenantId == current.TenantId && c.AgentId == id
                 && (c.Status == CampaignStatus.Running || c.Status == CampaignStatus.Paused))
-            .Project(c => c.Id).FirstOrDefaultAsync(ct);
+            .Project<Campaign>(Builders<Campaign>.Projection.Include(c => c.Id)).FirstOrDefaultAsync(ct);
         if (inUse is not null)
         {
-            throw new ConflictException($"The agent is used by campaign {inUse}, which is running or paused. Cancel or complete it first.");
+            throw new ConflictException($"The agent is used by campaign {inUse.Id}, which is running or paused. Cancel or complete it first.");
         }
         var result = await db.Agents.DeleteOneAsync(a => a.Id == id && a.TenantId == current.TenantId, ct);
         if (result.DeletedCount == 0) throw new NotFoundException("Agent");

@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Errors;
-using VoiceAgents.Core.Json;
 
 namespace VoiceAgents.Functions.Infrastructure;
 
@@ -38,14 +37,14 @@ public static class Query
     {
         var value = request.Query[name].ToString();
         if (value.Length == 0) return null;
-        try
+        // Compare with the names themselves: an enum parser also takes numbers and "a,b" (both values OR-ed into a third).
+        foreach (var candidate in System.Enum.GetValues<TEnum>())
         {
-            return System.Text.Json.JsonSerializer.Deserialize<TEnum>($"\"{value.Replace("\"", "", StringComparison.Ordinal)}\"", JsonDefaults.Options);
+            if (string.Equals(SnakeCase(candidate), value, StringComparison.OrdinalIgnoreCase)) return candidate;
         }
-        catch (System.Text.Json.JsonException)
-        {
-            var allowed = System.Enum.GetNames<TEnum>().Select(n => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(n));
-            throw new ValidationException(name, $"must be one of: {string.Join(", ", allowed)}.");
-        }
+        throw new ValidationException(name, $"must be one of: {string.Join(", ", System.Enum.GetValues<TEnum>().Select(SnakeCase))}.");
     }
+
+    private static string SnakeCase<TEnum>(TEnum value) where TEnum : struct, System.Enum =>
+        System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 }
