@@ -43,8 +43,22 @@ public sealed class ProviderFactory(IServiceProvider services, ProviderResilienc
 
     private T? Find<T>(string name) where T : class => services.GetKeyedService<T>(name);
 
+    /// <summary>A provider this voice-host has no settings for behaves as one that is down: fallback, or apology.</summary>
     private T Resolve<T>(string name, string kind) where T : class =>
-        Find<T>(name) ?? throw new ProviderException(name, $"no {kind} provider named '{name}' is configured on this voice-host");
+        Find<T>(name) ?? (T)(object)new Unconfigured(name, kind);
+
+    private sealed class Unconfigured(string name, string kind) : ISttProvider, ILlmProvider, ITtsProvider
+    {
+        public string Name => name;
+
+        private ProviderException Error() => new(name, $"no {kind} provider named '{name}' is configured on this voice-host");
+
+        public ValueTask<ISttSession> ConnectAsync(SttConfig config, CancellationToken ct) => throw Error();
+
+        public IAsyncEnumerable<LlmDelta> StreamAsync(LlmRequest request, CancellationToken ct) => throw Error();
+
+        public IAsyncEnumerable<Audio.AudioChunk> SynthesizeAsync(string text, TtsConfig config, string language, CancellationToken ct) => throw Error();
+    }
 
     private static Agent WithLlm(Agent a, LlmConfig llm) => new()
     {

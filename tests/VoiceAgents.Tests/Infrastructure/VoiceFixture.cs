@@ -37,6 +37,11 @@ public sealed class VoiceFixture : IAsyncLifetime
             ["Jwt:Audience"] = ApiFixture.Audience,
             ["Voice:CallsFolder"] = CallsFolder,
             ["Voice:AuthTimeout"] = "00:00:05",
+            // OpenAI is "reachable" only at a closed port: the resilience tests need a provider that is down.
+            ["Providers:OpenAI:ApiKey"] = "test-key",
+            ["Providers:OpenAI:BaseUrl"] = "http://127.0.0.1:1/v1",
+            ["Providers:Resilience:RetryDelay"] = "00:00:00.010",
+            ["Providers:Resilience:AttemptTimeout"] = "00:00:03",
         };
         _voice = VoiceHostApp.Create([], b =>
         {

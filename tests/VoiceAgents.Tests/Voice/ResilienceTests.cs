@@ -1,0 +1,103 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using VoiceAgents.Core.Domain;
+using VoiceAgents.VoiceHost.Pipeline;
+using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost.Providers.Local;
+
+namespace VoiceAgents.Tests.Voice;
+
+/// <summary>Retries, the per-provider circuit breaker and the agent's fallback provider.</summary>
+public sealed class ResilienceTests
+{
+    private static ProviderResilience Resilience(TimeSpan? attemptTimeout = null) => new(Options.Create(new ResilienceOptions
+    {
+        Retries = 2,
+        RetryDelay = TimeSpan.FromMilliseconds(5),
+        AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(2),
+        BreakerFailures = 5,
+        BreakDuration = TimeSpan.FromSeconds(60),
+    }), TimeProvider.System);
+
+    /// <summary>Fails its first <c>failures</c> requests, then answers; or waits before its first token.</summary>
+    private sealed class ScriptedLlm(string name, int failures, TimeSpan firstTokenDelay = default) : ILlmProvider
+    {
+        public int Calls;
+
+        public string Name => name;
+
+        public async IAsyncEnumerable<LlmDelta> StreamAsync(LlmRequest request, [EnumeratorCancellation] CancellationToken ct)
+        {
+            var call = Interlocked.Increment(ref Calls);
+            if (firstTokenDelay > TimeSpan.Zero) await Task.Delay(firstTokenDelay, ct);
+            if (call <= failures) throw new ProviderException(name, "503 Service Unavailable");
+            yield return new LlmDelta("Hello");
+            yield return new LlmDelta(" there.");
+        }
+    }
+
+    private static readonly Agent Agent = new() { Id = "a", TenantId = "t", Name = "A", FallbackLine = "Fallback speaking." };
+    private static LlmRequest Request => new(Agent, [new ChatMessage(ChatMessage.User, "hi")]);
+
+    private static async Task<string> Collect(ILlmProvider llm)
+    {
+        var text = "";
+        await foreach (var d in llm.StreamAsync(Request, CancellationToken.None)) text += d.Text;
+        return text;
+    }
+
+    [Fact]
+    public async Task A_request_that_fails_twice_is_retried_and_succeeds()
+    {
+        var primary = new ScriptedLlm("flaky", failures: 2);
+        var llm = new ResilientLlm(Resilience(), NullLogger.Instance, (primary, Agent));
+        Assert.Equal("Hello there.", await Collect(llm));
+        Assert.Equal(3, primary.Calls);
+    }
+
+    [Fact]
+    public async Task After_five_failed_calls_the_breaker_opens_and_the_fallback_answers_without_trying_the_primary()
+    {
+        var primary = new ScriptedLlm("down", failures: int.MaxValue);
+        var llm = new ResilientLlm(Resilience(), NullLogger.Instance, (primary, Agent), (new RulesLlm(), Agent));
+        for (var i = 0; i < 5; i++) Assert.Equal("Fallback speaking.", await Collect(llm));
+        var callsWhenOpened = primary.Calls;
+        Assert.Equal(5 * 3, callsWhenOpened);
+        for (var i = 0; i < 3; i++) Assert.Equal("Fallback speaking.", await Collect(llm));
+        Assert.Equal(callsWhenOpened, primary.Calls);
+    }
+
+    [Fact]
+    public async Task Without_a_fallback_an_unavailable_provider_is_reported()
+    {
+        var llm = new ResilientLlm(Resilience(), NullLogger.Instance, (new ScriptedLlm("down", int.MaxValue), Agent));
+        await Assert.ThrowsAsync<ProviderUnavailableException>(() => Collect(llm));
+    }
+
+    [Fact]
+    public async Task A_first_token_slower_than_the_attempt_timeout_fails_over_to_the_fallback()
+    {
+        var slow = new ScriptedLlm("slow", failures: 0, firstTokenDelay: TimeSpan.FromSeconds(5));
+        var llm = new ResilientLlm(Resilience(TimeSpan.FromMilliseconds(200)), NullLogger.Instance, (slow, Agent), (new RulesLlm(), Agent));
+        var started = DateTime.UtcNow;
+        Assert.Equal("Fallback speaking.", await Collect(llm));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(4), "the slow provider was waited for past its timeout");
+    }
+
+    [Fact]
+    public async Task Cancelling_the_call_cancels_the_request_in_flight()
+    {
+        var slow = new ScriptedLlm("slow", failures: 0, firstTokenDelay: TimeSpan.FromSeconds(30));
+        var llm = new ResilientLlm(Resilience(TimeSpan.FromSeconds(60)), NullLogger.Instance, (slow, Agent));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var started = DateTime.UtcNow;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in llm.StreamAsync(Request, cts.Token))
+            {
+            }
+        });
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5));
+    }
+}
