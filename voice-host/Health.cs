@@ -8,6 +8,7 @@ using VoiceAgents.VoiceHost.Providers;
 using VoiceAgents.VoiceHost.Providers.Local;
 using VoiceAgents.VoiceHost.Transport;
 using VoiceAgents.VoiceHost.Vad;
+using OpenTelemetry.Metrics;
 
 namespace VoiceAgents.VoiceHost;
 
@@ -24,6 +25,14 @@ public static class VoiceHostSetup
             });
         services.AddSingleton<VoiceMetrics>();
         services.AddSingleton(sp => new SileroVad(sp.GetRequiredService<IOptions<VoiceOptions>>().Value.VadModelPath));
+        services.AddSingleton<Readiness>();
+        services.AddHostedService(sp => sp.GetRequiredService<Readiness>());
+        services.AddOpenTelemetry().WithMetrics(m =>
+        {
+            m.AddMeter(VoiceMetrics.MeterName);
+            // Exported only where a collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT); Azure Monitor is wired by the deployment.
+            if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) m.AddOtlpExporter();
+        });
         services.AddSingleton<ICallSink>(sp => new LocalFolderCallSink(sp.GetRequiredService<IOptions<VoiceOptions>>().Value.CallsFolder));
         services.AddOptions<ResilienceOptions>().BindConfiguration(ResilienceOptions.Section);
         services.AddSingleton<ProviderResilience>();
@@ -52,7 +61,7 @@ public static class VoiceHostSetup
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.Map("/ws", (HttpContext http, VoiceSocket socket) => socket.HandleAsync(http));
-        app.MapGet("/health", async (VoiceMetrics metrics, MongoContext db, CancellationToken ct) =>
+        app.MapGet("/health", async (VoiceMetrics metrics, MongoContext db, Readiness readiness, IServiceProvider services, CancellationToken ct) =>
         {
             using var process = Process.GetCurrentProcess();
             var mongo = "healthy";
@@ -72,17 +81,57 @@ public static class VoiceHostSetup
                 ["tts.local"] = LocalTts.IsAvailable ? "healthy" : "unavailable",
                 ["llm.rules"] = "healthy",
             };
-            var healthy = mongo == "healthy";
+            foreach (var probe in services.GetServices<IProviderHealth>())
+            {
+                providers[probe.Key] = probe.Status;
+            }
+            var healthy = mongo == "healthy" && readiness.CanTakeCalls;
             return Results.Json(new
             {
                 status = healthy ? "healthy" : "unhealthy",
                 timestamp = DateTime.UtcNow,
                 active_connections = metrics.Active,
-                checks = new { mongo },
+                checks = new { mongo, vad = readiness.Vad, accepting_calls = readiness.CanTakeCalls },
                 providers,
                 memory = new { working_set_bytes = process.WorkingSet64, gc_heap_bytes = GC.GetTotalMemory(false) },
             }, statusCode: healthy ? 200 : 503);
         });
         return app;
+    }
+}
+
+/// <summary>A provider's entry in /health, e.g. <c>stt.deepgram</c>: configured, not_configured, healthy or unavailable.</summary>
+public interface IProviderHealth
+{
+    string Key { get; }
+    string Status { get; }
+}
+
+/// <summary>Loads the VAD model at start, so the first call is quick and a missing model shows in /health (503).</summary>
+public sealed class Readiness(IServiceProvider services, ILogger<Readiness> log) : IHostedService
+{
+    public string Vad { get; private set; } = "loading";
+    public bool Draining { get; set; }
+    public bool CanTakeCalls => Vad == "healthy" && !Draining;
+
+    public Task StartAsync(CancellationToken ct)
+    {
+        try
+        {
+            services.GetRequiredService<SileroVad>();
+            Vad = "healthy";
+        }
+        catch (Exception e) when (e is FileNotFoundException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        {
+            Vad = "unavailable";
+            log.LogError(e, "voice-host cannot take calls: the VAD model did not load");
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken ct)
+    {
+        Draining = true;
+        return Task.CompletedTask;
     }
 }

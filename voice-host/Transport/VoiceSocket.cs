@@ -17,7 +17,7 @@ namespace VoiceAgents.VoiceHost.Transport;
 /// call's events and audio back. The protocol is in docs/voice-protocol.md.
 /// </summary>
 public sealed partial class VoiceSocket(
-    TokenService tokens, MongoContext db, CallFactory calls, IOptions<VoiceOptions> options, ILogger<VoiceSocket> log)
+    TokenService tokens, MongoContext db, CallFactory calls, Readiness readiness, IOptions<VoiceOptions> options, ILogger<VoiceSocket> log)
 {
     private readonly VoiceOptions _options = options.Value;
 
@@ -27,6 +27,13 @@ public sealed partial class VoiceSocket(
         {
             http.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
             await http.Response.WriteAsJsonAsync(new { type = "about:blank", title = "Upgrade Required", status = 426, detail = "Connect with a WebSocket." });
+            return;
+        }
+        if (!readiness.CanTakeCalls)
+        {
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            http.Response.Headers.RetryAfter = "5";
+            await http.Response.WriteAsJsonAsync(new { type = "about:blank", title = "Service Unavailable", status = 503, detail = "voice-host is not accepting calls right now." });
             return;
         }
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
