@@ -41,6 +41,7 @@ public static class VoiceHostSetup
         services.AddSingleton<VoiceSocket>();
 
         services.AddKeyedSingleton<ISttProvider, PocketSphinxStt>("local");
+        services.AddCloudStt();
         services.AddKeyedSingleton<ILlmProvider, RulesLlm>("rules");
         services.AddKeyedSingleton<ITtsProvider, LocalTts>("local");
         return services;
@@ -81,6 +82,7 @@ public static class VoiceHostSetup
                 ["tts.local"] = LocalTts.IsAvailable ? "healthy" : "unavailable",
                 ["llm.rules"] = "healthy",
             };
+            CloudSttSetup.ReportCloudStt(services, providers);
             foreach (var probe in services.GetServices<IProviderHealth>())
             {
                 providers[probe.Key] = probe.Status;
