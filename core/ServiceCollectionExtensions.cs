@@ -50,26 +50,63 @@ public static class ServiceCollectionExtensions
     }
 }
 
-/// <summary>Creates indexes and the bucket at start. Idempotent; a store that is down is retried, not fatal.</summary>
+/// <summary>
+/// Creates indexes and the bucket at start. Each store gets one attempt while the host starts, so a healthy stack
+/// is ready before the first request; a store that is down is retried in the background (backing off to 30 s)
+/// instead of blocking or failing start-up, so the app still serves <c>/api/health</c> and reports it.
+/// </summary>
 internal sealed class StorageInitializer(MongoContext db, IObjectStore store, Microsoft.Extensions.Logging.ILogger<StorageInitializer> log) : IHostedService
 {
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _retries = [];
+
     public async Task StartAsync(CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        var mongo = InitializeAsync("MongoDB", c => MongoIndexes.EnsureAsync(db, c), ct);
+        var s3 = InitializeAsync("S3", store.EnsureBucketAsync, ct);
+        await Task.WhenAll(mongo, s3);
+    }
+
+    private async Task InitializeAsync(string name, Func<CancellationToken, Task> initialize, CancellationToken ct)
+    {
+        try
+        {
+            await initialize(ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(log, e, "{Store} not ready at start; retrying in the background", name);
+            lock (_retries) _retries.Add(RetryAsync(name, initialize, _stopping.Token));
+        }
+    }
+
+    private async Task RetryAsync(string name, Func<CancellationToken, Task> initialize, CancellationToken ct)
+    {
+        for (var attempt = 2; !ct.IsCancellationRequested; attempt++)
         {
             try
             {
-                await MongoIndexes.EnsureAsync(db, ct);
-                await store.EnsureBucketAsync(ct);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt - 2))), ct);
+                await initialize(ct);
+                Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(log, "{Store} initialized on attempt {Attempt}", name, attempt);
                 return;
             }
-            catch (Exception e) when (attempt < 5 && !ct.IsCancellationRequested)
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(log, e, "Storage not ready (attempt {Attempt}); retrying", attempt);
-                await Task.Delay(TimeSpan.FromSeconds(attempt), ct);
+                return;
+            }
+            catch (Exception e)
+            {
+                Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(log, e, "{Store} not ready (attempt {Attempt}); retrying", name, attempt);
             }
         }
     }
 
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    public async Task StopAsync(CancellationToken ct)
+    {
+        await _stopping.CancelAsync();
+        Task[] retries;
+        lock (_retries) retries = [.. _retries];
+        await Task.WhenAll(retries).WaitAsync(ct);
+    }
 }

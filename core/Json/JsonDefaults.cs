@@ -1,13 +1,17 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace VoiceAgents.Core.Json;
 
 /// <summary>The wire format of every API body and queue message: snake_case names, snake_case enum strings, millisecond times.</summary>
 public static class JsonDefaults
 {
-    public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+    // An explicit resolver: JsonSchemaExporter (the OpenAPI document) refuses options that have none yet, which
+    // these have until their first use by JsonSerializer.
+    public static JsonSerializerOptions Options { get; } =
+        Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() });
 
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {

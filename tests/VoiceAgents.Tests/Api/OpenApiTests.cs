@@ -1,0 +1,123 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using VoiceAgents.Functions.Infrastructure;
+using VoiceAgents.Tests.Infrastructure;
+
+namespace VoiceAgents.Tests.Api;
+
+[Collection(ApiCollection.Name)]
+public sealed partial class OpenApiTests(ApiFixture api)
+{
+    [Fact]
+    public async Task OpenApi_document_is_anonymous_openapi_3_json()
+    {
+        using var anon = api.Client();
+
+        var response = await anon.GetAsync("openapi.json");
+        var doc = await TenantSession.Read(response, 200);
+
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("3.", doc["openapi"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(doc["info"]!["title"]!.GetValue<string>()));
+        Assert.False(string.IsNullOrEmpty(doc["info"]!["version"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task OpenApi_document_lists_every_route_and_verb_the_runner_serves()
+    {
+        var catalog = api.Services.GetRequiredService<FunctionCatalog>();
+        var paths = (await GetDocumentAsync())["paths"]!.AsObject();
+
+        Assert.NotEmpty(catalog.Http);
+        foreach (var function in catalog.Http)
+        {
+            var path = "/api/" + Constraint().Replace(function.Route, "{$1}");
+            Assert.True(paths.ContainsKey(path), $"{path} ({function.Name}) is missing");
+            foreach (var verb in function.Verbs)
+            {
+                var operation = paths[path]![verb.ToLowerInvariant()];
+                Assert.True(operation is not null, $"{verb} {path} is missing");
+                Assert.Equal(function.Name, operation["operationId"]!.GetValue<string>());
+            }
+        }
+        Assert.Equal(catalog.Http.SelectMany(f => f.Verbs).Count(), paths.Sum(p => p.Value!.AsObject().Count));
+
+        Assert.Equal(["delete", "get", "put"], paths["/api/agents/{id}"]!.AsObject().Select(v => v.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["post"], paths["/api/auth/login"]!.AsObject().Select(v => v.Key));
+        Assert.True(paths.ContainsKey("/api/campaigns/{id}/{transition}"));
+        Assert.True(paths.ContainsKey("/api/transcripts/{callId}"));
+    }
+
+    [Fact]
+    public async Task OpenApi_document_describes_request_and_response_bodies_in_snake_case()
+    {
+        var doc = await GetDocumentAsync();
+        var schemas = doc["components"]!["schemas"]!.AsObject();
+
+        var createAgent = doc["paths"]!["/api/agents"]!["post"]!;
+        Assert.Equal("#/components/schemas/AgentRequest", createAgent["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
+        Assert.True(createAgent["responses"]!.AsObject().ContainsKey("201"));
+        var agentRequest = schemas["AgentRequest"]!["properties"]!.AsObject();
+        Assert.Contains("system_prompt", agentRequest.Select(p => p.Key));
+        Assert.Contains("first_message", agentRequest.Select(p => p.Key));
+        Assert.Contains("fallback_line", agentRequest.Select(p => p.Key));
+        Assert.DoesNotContain("SystemPrompt", agentRequest.Select(p => p.Key));
+
+        var login = doc["paths"]!["/api/auth/login"]!["post"]!;
+        var loginSchema = login["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>();
+        var loginProperties = schemas[loginSchema.Split('/')[^1]]!["properties"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.Contains("email", loginProperties);
+        Assert.Contains("password", loginProperties);
+
+        var callLog = schemas["CallLogDetail"]!["properties"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.Contains("recording_url", callLog);
+        Assert.Contains("avg_voice_to_voice_ms", callLog);
+        var listCallLogs = doc["paths"]!["/api/call-logs"]!["get"]!;
+        var parameters = listCallLogs["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ToList();
+        Assert.Equal(["limit", "cursor", "campaign_id", "agent_id", "status", "phone_number", "from", "to"], parameters);
+    }
+
+    [Fact]
+    public async Task Protected_operations_require_a_bearer_token_and_login_does_not()
+    {
+        var doc = await GetDocumentAsync();
+        var catalog = api.Services.GetRequiredService<FunctionCatalog>();
+
+        var scheme = doc["components"]!["securitySchemes"]!["bearer"]!;
+        Assert.Equal("http", scheme["type"]!.GetValue<string>());
+        Assert.Equal("bearer", scheme["scheme"]!.GetValue<string>());
+        foreach (var (path, item) in doc["paths"]!.AsObject())
+        {
+            foreach (var (verb, operation) in item!.AsObject())
+            {
+                var function = catalog.Http.Single(f => f.Name == operation!["operationId"]!.GetValue<string>());
+                var security = operation!["security"];
+                if (function.Anonymous)
+                {
+                    Assert.True(security is null, $"{verb} {path} is anonymous but asks for a token");
+                }
+                else
+                {
+                    Assert.True(security is not null, $"{verb} {path} does not ask for a token");
+                    Assert.True(security.AsArray().Any(s => s!.AsObject().ContainsKey("bearer")), $"{verb} {path}: {security.ToJsonString()}");
+                    Assert.True(operation["responses"]!.AsObject().ContainsKey("401"), $"{verb} {path} lists no 401");
+                }
+            }
+        }
+        Assert.Null(doc["paths"]!["/api/auth/login"]!["post"]!["security"]);
+        Assert.Null(doc["paths"]!["/api/health"]!["get"]!["security"]);
+        Assert.NotNull(doc["paths"]!["/api/agents/{id}"]!["delete"]!["security"]);
+        Assert.NotNull(doc["paths"]!["/api/call-logs"]!["get"]!["security"]);
+    }
+
+    private async Task<JsonNode> GetDocumentAsync()
+    {
+        using var anon = api.Client();
+        return await TenantSession.Read(await anon.GetAsync("openapi.json"), 200);
+    }
+
+    /// <summary>Route constraints such as <c>{transition:regex(...)}</c> are not part of an OpenAPI path.</summary>
+    [GeneratedRegex(@"\{([^:}]+)(:[^}]*)?\}")]
+    private static partial Regex Constraint();
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.DependencyInjection;
+using VoiceAgents.Core.CallLogs;
+using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Domain;
+
+namespace VoiceAgents.Tests.Infrastructure;
+
+/// <summary>
+/// Call logs are written by post-call processing, so tests seed them through the core's own writer
+/// (<see cref="CallRecords"/>) resolved from the runner, and then read them back over HTTP.
+/// </summary>
+public static class CallLogSeed
+{
+    /// <summary>A fixed, millisecond-precise base time, as MongoDB stores dates in milliseconds.</summary>
+    public static readonly DateTime BaseTime = new(2024, 3, 1, 9, 0, 0, DateTimeKind.Utc);
+
+    public static CallRecords Records(this ApiFixture api) => api.Services.GetRequiredService<CallRecords>();
+
+    public static CallLog Log(
+        string tenantId, DateTime createdAt, string? agentId = null, string? campaignId = null, string? phoneNumber = "+14155550100",
+        CallStatus status = CallStatus.Completed, double durationSeconds = 30, params double[] voiceToVoiceMs) => new()
+        {
+            Id = Ids.New(),
+            TenantId = tenantId,
+            AgentId = agentId ?? Ids.New(),
+            CampaignId = campaignId,
+            PhoneNumber = phoneNumber,
+            Status = status,
+            EndReason = status == CallStatus.Completed ? "hangup" : status.ToString(),
+            StartedAt = createdAt.AddSeconds(-durationSeconds),
+            EndedAt = createdAt,
+            DurationSeconds = durationSeconds,
+            Turns = voiceToVoiceMs.Select((v, i) => new TurnMetrics { Turn = i + 1, VoiceToVoiceMs = v }).ToList(),
+            CreatedAt = createdAt,
+        };
+
+    public static async Task<IReadOnlyList<CallLog>> InsertAsync(this ApiFixture api, IReadOnlyList<CallLog> logs)
+    {
+        await api.Records().InsertManyAsync(logs, CancellationToken.None);
+        return logs;
+    }
+
+    /// <summary>The order every list answers in: created_at, then id, both descending.</summary>
+    public static List<string> NewestFirst(IEnumerable<CallLog> logs) =>
+        logs.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id, StringComparer.Ordinal).Select(l => l.Id).ToList();
+}
