@@ -31,6 +31,9 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             AuthenticationRegion = _options.Region,
             Timeout = TimeSpan.FromSeconds(30),
             MaxErrorRetry = 2,
+            // Pre-signed URLs must last exactly the configured lifetime; a skew "correction" learned from a
+            // server's second-resolution Date header would stretch them by a second.
+            DisableClockSkewCorrection = true,
         };
         if (!string.IsNullOrEmpty(_options.ServiceUrl))
         {

@@ -3,7 +3,7 @@ using Serilog.Events;
 using Serilog.Parsing;
 using VoiceAgents.Core.Logging;
 
-namespace VoiceAgents.Tests.Core;
+namespace VoiceAgents.Tests.Logging;
 
 /// <summary>Every service logs one JSON object per line; these are the fields log queries rely on.</summary>
 public sealed class LoggingTests
