@@ -7,11 +7,13 @@ namespace VoiceAgents.VoiceHost.Audio;
 /// </summary>
 public sealed class Resampler
 {
-    private const int TapsPerPhase = 24;
+    private const int BaseTaps = 24;
+    // Taps per output sample grow with the decimation factor, so the transition band stays narrow when downsampling.
+    private readonly int _taps;
     private readonly int _up;
     private readonly int _down;
-    private readonly float[] _coefficients; // [phase * TapsPerPhase + k]
-    private float[] _buffer;                // history (TapsPerPhase - 1 samples) followed by the new block
+    private readonly float[] _coefficients; // [phase * taps + k]
+    private float[] _buffer;                // history (taps - 1 samples) followed by the new block
     private long _position;                  // next output position, in upsampled units, relative to the buffer start
 
     public Resampler(int inputRate, int outputRate)
@@ -22,9 +24,10 @@ public sealed class Resampler
         var g = Gcd(inputRate, outputRate);
         _up = outputRate / g;
         _down = inputRate / g;
-        _coefficients = Design(_up, _down);
-        _buffer = new float[TapsPerPhase - 1 + 4096];
-        _position = (long)(TapsPerPhase - 1) * _up;
+        _taps = (int)Math.Ceiling(BaseTaps * Math.Max(1.0, (double)_down / _up));
+        _coefficients = Design(_up, _down, _taps);
+        _buffer = new float[_taps - 1 + 4096];
+        _position = (long)(_taps - 1) * _up;
     }
 
     public int InputRate { get; }
@@ -42,7 +45,7 @@ public sealed class Resampler
             input.CopyTo(output);
             return input.Length;
         }
-        const int history = TapsPerPhase - 1;
+        var history = _taps - 1;
         var needed = history + input.Length;
         if (_buffer.Length < needed) Array.Resize(ref _buffer, needed);
         for (var i = 0; i < input.Length; i++) _buffer[history + i] = input[i];
@@ -53,23 +56,23 @@ public sealed class Resampler
         {
             var n = (int)(_position / _up);       // newest input sample used
             var phase = (int)(_position % _up);
-            var taps = _coefficients.AsSpan(phase * TapsPerPhase, TapsPerPhase);
+            var taps = _coefficients.AsSpan(phase * _taps, _taps);
             float acc = 0;
-            for (var k = 0; k < TapsPerPhase; k++) acc += taps[k] * _buffer[n - k];
+            for (var k = 0; k < _taps; k++) acc += taps[k] * _buffer[n - k];
             output[written++] = (short)Math.Clamp(MathF.Round(acc), short.MinValue, short.MaxValue);
             _position += _down;
         }
-        // Keep the last (TapsPerPhase - 1) samples as history for the next block.
+        // Keep the last (taps - 1) samples as history for the next block.
         Array.Copy(_buffer, needed - history, _buffer, 0, history);
         _position -= (long)input.Length * _up;
         return written;
     }
 
-    private static float[] Design(int up, int down)
+    private static float[] Design(int up, int down, int tapsPerPhase)
     {
         // Cut-off at the lower of the two Nyquist frequencies, a little below to leave a transition band.
         var cutoff = 0.5 / Math.Max(up, down) * 0.92;
-        var length = up * TapsPerPhase;
+        var length = up * tapsPerPhase;
         var center = (length - 1) / 2.0;
         const double beta = 8.0;
         var prototype = new double[length];
@@ -84,9 +87,9 @@ public sealed class Resampler
         var coefficients = new float[length];
         for (var phase = 0; phase < up; phase++)
         {
-            for (var k = 0; k < TapsPerPhase; k++)
+            for (var k = 0; k < tapsPerPhase; k++)
             {
-                coefficients[phase * TapsPerPhase + k] = (float)(prototype[phase + k * up] * up);
+                coefficients[phase * tapsPerPhase + k] = (float)(prototype[phase + k * up] * up);
             }
         }
         return coefficients;
