@@ -61,18 +61,7 @@ public sealed class HealthTests(ApiFixture api)
     /// <summary>A second runner, built as <see cref="ApiFixture"/> builds its own, with some settings replaced.</summary>
     private static async Task<Runner> StartRunnerAsync(Dictionary<string, string?> overrides)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Mongo:ConnectionString"] = LocalStack.MongoUrl,
-            ["S3:ServiceUrl"] = LocalStack.S3Url,
-            ["S3:AccessKey"] = "test",
-            ["S3:SecretKey"] = "test-secret",
-            ["AzureWebJobsStorage"] = LocalStack.StorageConnectionString,
-            ["Jwt:SigningKey"] = ApiFixture.SigningKey,
-            ["Jwt:Issuer"] = ApiFixture.Issuer,
-            ["Jwt:Audience"] = ApiFixture.Audience,
-            ["HostJsonPath"] = Path.Combine(LocalStack.RepoRoot, "host.json"),
-        };
+        var settings = ApiFixture.StackSettings();
         foreach (var (k, v) in overrides) settings[k] = v;
         // Only the API's own functions: the test assembly's probe queue triggers have no queue setting here.
         var app = LocalRunnerApp.Create([], [typeof(ApiSetup).Assembly], b =>

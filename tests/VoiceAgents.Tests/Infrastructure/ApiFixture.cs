@@ -40,21 +40,8 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await LocalStack.EnsureStartedAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["Mongo:ConnectionString"] = LocalStack.MongoUrl,
-            ["Mongo:Database"] = DatabaseName,
-            ["S3:ServiceUrl"] = LocalStack.S3Url,
-            ["S3:Bucket"] = Bucket,
-            ["S3:AccessKey"] = "test",
-            ["S3:SecretKey"] = "test-secret",
-            ["AzureWebJobsStorage"] = LocalStack.StorageConnectionString,
-            ["Jwt:SigningKey"] = SigningKey,
-            ["Jwt:Issuer"] = Issuer,
-            ["Jwt:Audience"] = Audience,
-            ["HostJsonPath"] = Path.Combine(LocalStack.RepoRoot, "host.json"),
-            ["ProbeQueue"] = $"probe-{RunId}",
-        };
+        var settings = StackSettings(DatabaseName, Bucket);
+        settings["ProbeQueue"] = $"probe-{RunId}";
         foreach (var (k, v) in Settings) settings[k] = v;
 
         _app = LocalRunnerApp.Create([], [typeof(ApiSetup).Assembly, Assembly.GetExecutingAssembly()], b =>
@@ -74,6 +61,26 @@ public sealed class ApiFixture : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+    }
+
+    /// <summary>The settings every app under test shares: the local stack's endpoints and the token key.</summary>
+    public static Dictionary<string, string?> StackSettings(string? database = null, string? bucket = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Mongo:ConnectionString"] = LocalStack.MongoUrl,
+            ["S3:ServiceUrl"] = LocalStack.S3Url,
+            ["S3:AccessKey"] = "test",
+            ["S3:SecretKey"] = "test-secret",
+            ["AzureWebJobsStorage"] = LocalStack.StorageConnectionString,
+            ["Jwt:SigningKey"] = SigningKey,
+            ["Jwt:Issuer"] = Issuer,
+            ["Jwt:Audience"] = Audience,
+            ["HostJsonPath"] = Path.Combine(LocalStack.RepoRoot, "host.json"),
+        };
+        if (database is not null) settings["Mongo:Database"] = database;
+        if (bucket is not null) settings["S3:Bucket"] = bucket;
+        return settings;
     }
 
     public HttpClient Client(string? token = null)

@@ -23,18 +23,8 @@ public sealed class VoiceFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Api.InitializeAsync();
-        var settings = new Dictionary<string, string?>
+        var voiceSettings = new Dictionary<string, string?>
         {
-            ["Mongo:ConnectionString"] = LocalStack.MongoUrl,
-            ["Mongo:Database"] = Api.DatabaseName,
-            ["S3:ServiceUrl"] = LocalStack.S3Url,
-            ["S3:Bucket"] = Api.Bucket,
-            ["S3:AccessKey"] = "test",
-            ["S3:SecretKey"] = "test-secret",
-            ["AzureWebJobsStorage"] = LocalStack.StorageConnectionString,
-            ["Jwt:SigningKey"] = ApiFixture.SigningKey,
-            ["Jwt:Issuer"] = ApiFixture.Issuer,
-            ["Jwt:Audience"] = ApiFixture.Audience,
             ["Voice:CallsFolder"] = CallsFolder,
             ["Voice:AuthTimeout"] = "00:00:05",
             // OpenAI is "reachable" only at a closed port: the resilience tests need a provider that is down.
@@ -46,7 +36,8 @@ public sealed class VoiceFixture : IAsyncLifetime
         _voice = VoiceHostApp.Create([], b =>
         {
             b.WebHost.UseUrls("http://127.0.0.1:0");
-            b.Configuration.AddInMemoryCollection(settings);
+            b.Configuration.AddInMemoryCollection(ApiFixture.StackSettings(Api.DatabaseName, Api.Bucket));
+            b.Configuration.AddInMemoryCollection(voiceSettings);
         });
         await _voice.StartAsync();
         var address = new Uri(_voice.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
