@@ -11,6 +11,7 @@ namespace VoiceAgents.VoiceHost.Transport;
 public sealed class SocketWriter(WebSocket socket) : IClientEvents
 {
     private readonly Channel<object> _outgoing = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+    private byte[] _audio = new byte[1920];
 
     public void Send(ClientEvent e) => _outgoing.Writer.TryWrite(e);
 
@@ -27,7 +28,11 @@ public sealed class SocketWriter(WebSocket socket) : IClientEvents
                 if (socket.State != WebSocketState.Open) break;
                 if (item is ReadOnlyMemory<short> audio)
                 {
-                    await socket.SendAsync(MemoryMarshal.AsBytes(audio.Span).ToArray(), WebSocketMessageType.Binary, true, ct);
+                    // One writer sends one message at a time, so a single buffer serves every audio frame.
+                    var bytes = MemoryMarshal.AsBytes(audio.Span);
+                    if (_audio.Length < bytes.Length) _audio = new byte[bytes.Length];
+                    bytes.CopyTo(_audio);
+                    await socket.SendAsync(_audio.AsMemory(0, bytes.Length), WebSocketMessageType.Binary, true, ct);
                 }
                 else
                 {
