@@ -23,8 +23,8 @@ public sealed class MongoContext
     public MongoContext(IOptions<MongoOptions> options)
     {
         var settings = MongoClientSettings.FromConnectionString(options.Value.ConnectionString);
-        settings.ServerSelectionTimeout = TimeSpan.FromSeconds(5);
-        settings.ConnectTimeout = TimeSpan.FromSeconds(5);
+        settings.ServerSelectionTimeout = options.Value.ServerSelectionTimeout;
+        settings.ConnectTimeout = options.Value.ConnectTimeout;
         // The local stand-in and Cosmos DB for MongoDB do not support retryable writes.
         settings.RetryWrites = false;
         Client = new MongoClient(settings);
