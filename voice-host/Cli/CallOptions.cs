@@ -34,7 +34,7 @@ public sealed record CallOptions(
                                 login (or VOICEAGENTS_EMAIL / VOICEAGENTS_PASSWORD)
           --token T             an access token instead of a login (or VOICEAGENTS_TOKEN)
           --silence-after S     after the WAV, hang up once neither side has spoken for this long and the agent
-                                owes no reply to what it heard (default 4)
+                                owes no reply to what it heard (default 8)
           --timeout S           give up on the whole call after this long (default 120)
 
         exit codes: 0 the call went through; 1 a failure (network, fatal server error); 2 bad arguments or WAV;
@@ -78,7 +78,7 @@ public sealed record CallOptions(
         {
             return (null, "--ws must be a ws(s) URL");
         }
-        var silence = Seconds(Get("--silence-after"), 4);
+        var silence = Seconds(Get("--silence-after"), 8);
         var timeout = Seconds(Get("--timeout"), 120);
         if (silence is null || silence < TimeSpan.Zero) return (null, "--silence-after must be a number of seconds");
         if (timeout is null || timeout <= TimeSpan.Zero) return (null, "--timeout must be a positive number of seconds");
