@@ -65,7 +65,7 @@ public sealed class LoopbackServer : IAsyncDisposable
             {
                 await handler(context);
             }
-            catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException)
+            catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException or System.Net.WebSockets.WebSocketException)
             {
                 server._clientGone.TrySetResult();
             }
