@@ -32,6 +32,7 @@ public static class VoiceHostSetup
         services.AddKeyedSingleton<ISttProvider, PocketSphinxStt>("local");
         services.AddKeyedSingleton<ILlmProvider, RulesLlm>("rules");
         services.AddKeyedSingleton<ITtsProvider, LocalTts>("local");
+        services.AddCloudLlmAndTts();
         return services;
     }
 
@@ -50,7 +51,7 @@ public static class VoiceHostSetup
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.Map("/ws", (HttpContext http, VoiceSocket socket) => socket.HandleAsync(http));
-        app.MapGet("/health", async (VoiceMetrics metrics, MongoContext db, CancellationToken ct) =>
+        app.MapGet("/health", async (VoiceMetrics metrics, MongoContext db, CloudLlmTtsHealth cloud, CancellationToken ct) =>
         {
             using var process = Process.GetCurrentProcess();
             var mongo = "healthy";
@@ -70,6 +71,7 @@ public static class VoiceHostSetup
                 ["tts.local"] = LocalTts.IsAvailable ? "healthy" : "unavailable",
                 ["llm.rules"] = "healthy",
             };
+            cloud.Report(providers);
             var healthy = mongo == "healthy";
             return Results.Json(new
             {
