@@ -7,17 +7,6 @@ namespace VoiceAgents.VoiceHost.Providers;
 /// <summary>Shared plumbing of the text-to-speech providers that answer one JSON request with a whole clip.</summary>
 public static class HttpTts
 {
-    /// <summary>One HTTP client per provider: pooled connections, renewed now and then so DNS changes are seen.</summary>
-    public static HttpClient CreateClient() => new(new SocketsHttpHandler
-    {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-    })
-    {
-        // Each call has its own deadline (StreamDeadline); the client-wide timeout would only get in its way.
-        Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-    };
-
     /// <summary>
     /// POSTs <paramref name="body"/> as JSON and parses the JSON reply under <paramref name="deadline"/>. A non-2xx
     /// status, a network failure, a reply cut short or the deadline passing become a <see cref="ProviderException"/>

@@ -28,6 +28,8 @@ public sealed class StreamDeadline : IDisposable
     /// <summary>True when the caller, not the deadline, cancelled the call.</summary>
     public bool CallerCancelled => _caller.IsCancellationRequested;
 
+    public CancellationToken CallerToken => _caller;
+
     /// <summary>Something arrived: the next piece has a full timeout again.</summary>
     public void Extend()
     {
@@ -41,6 +43,23 @@ public sealed class StreamDeadline : IDisposable
 public static class VendorCall
 {
     /// <summary>
+    /// The HTTP client of one provider: pooled connections, renewed now and then so DNS changes are seen. A response
+    /// abandoned mid-stream (a barge-in, a cancel) closes its connection at once instead of draining it, so the vendor
+    /// sees the abort and stops generating.
+    /// </summary>
+    public static HttpClient CreateHttpClient() => new(new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        MaxResponseDrainSize = 0,
+        ResponseDrainTimeout = TimeSpan.Zero,
+    })
+    {
+        // Each call has its own deadline (StreamDeadline); a client-wide timeout would only get in its way.
+        Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+    };
+
+    /// <summary>
     /// What to throw for a failure of a vendor call: an <see cref="OperationCanceledException"/> when the caller
     /// cancelled, else a <see cref="ProviderException"/> (the deadline passed, the network failed, the stream
     /// dropped, or <paramref name="vendor"/> recognised a vendor error).
@@ -48,7 +67,7 @@ public static class VendorCall
     public static Exception Failure(string provider, Exception e, StreamDeadline deadline, Func<Exception, ProviderException?>? vendor = null)
     {
         if (e is ProviderException) return e;
-        if (deadline.CallerCancelled) return e as OperationCanceledException ?? new OperationCanceledException("cancelled", e, deadline.Token);
+        if (deadline.CallerCancelled) return e as OperationCanceledException ?? new OperationCanceledException("cancelled", e, deadline.CallerToken);
         if (vendor?.Invoke(e) is { } known) return known;
         return e switch
         {

@@ -50,7 +50,7 @@ public sealed class Ai4BharatTts(IOptions<Ai4BharatTtsOptions> options) : ITtsPr
     public const int RequestedSampleRate = 16000;
 
     private readonly Ai4BharatTtsOptions _options = options.Value;
-    private readonly HttpClient _http = HttpTts.CreateClient();
+    private readonly HttpClient _http = VendorCall.CreateHttpClient();
 
     public string Name => "ai4bharat";
 

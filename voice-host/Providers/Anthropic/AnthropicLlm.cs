@@ -47,8 +47,12 @@ public sealed partial class AnthropicLlm : ILlmProvider, IDisposable
 {
     public const string EndCallTool = "end_call";
 
+    /// <summary>The user turn put before an agent's greeting, since a conversation must open with the user.</summary>
+    public const string CallStarted = "(The call has connected.)";
+
     private readonly AnthropicOptions _options;
     private readonly AnthropicClient? _client;
+    private readonly HttpClient _http = VendorCall.CreateHttpClient();
     private readonly ILogger<AnthropicLlm> _log;
 
     public AnthropicLlm(IOptions<AnthropicOptions> options, ILogger<AnthropicLlm> log)
@@ -59,8 +63,9 @@ public sealed partial class AnthropicLlm : ILlmProvider, IDisposable
         _client = new AnthropicClient(new ClientOptions
         {
             ApiKey = _options.ApiKey,
-            BaseUrl = string.IsNullOrWhiteSpace(_options.BaseUrl) ? AnthropicOptions.DefaultBaseUrl : _options.BaseUrl,
+            BaseUrl = (string.IsNullOrWhiteSpace(_options.BaseUrl) ? AnthropicOptions.DefaultBaseUrl : _options.BaseUrl).TrimEnd('/'),
             MaxRetries = 0,
+            HttpClient = _http,
             // The stream deadline bounds each wait; this only caps a whole reply.
             Timeout = TimeSpan.FromMinutes(5),
         });
@@ -120,6 +125,8 @@ public sealed partial class AnthropicLlm : ILlmProvider, IDisposable
             }
         }
         if (system.Length == 0) system.Append(request.Agent.SystemPrompt);
+        // The API rejects a conversation that opens with the assistant, as one does when the agent greets first.
+        if (messages.Count > 0 && messages[0].TryPickAssistant(out _)) messages.Insert(0, new UserMessageParam(CallStarted));
 
         // Temperature is not modelled by this SDK version but is part of the documented request body.
         var raw = new Dictionary<string, JsonElement>();
@@ -159,7 +166,11 @@ public sealed partial class AnthropicLlm : ILlmProvider, IDisposable
         return new ProviderException(Name, status + message, e);
     }
 
-    public void Dispose() => _client?.Dispose();
+    public void Dispose()
+    {
+        _client?.Dispose();
+        _http.Dispose();
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Provider} returned an error: {Error}")]
     private static partial void LogVendorError(ILogger logger, string provider, string error);

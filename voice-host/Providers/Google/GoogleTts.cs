@@ -34,7 +34,7 @@ public sealed class GoogleTts(IOptions<GoogleTtsOptions> options) : ITtsProvider
     public const int SampleRate = 16000;
 
     private readonly GoogleTtsOptions _options = options.Value;
-    private readonly HttpClient _http = HttpTts.CreateClient();
+    private readonly HttpClient _http = VendorCall.CreateHttpClient();
 
     public string Name => "google";
 

@@ -36,7 +36,7 @@ public abstract class ChatCompletionsOptions
 /// Streams a reply from an OpenAI-style <c>/chat/completions</c> endpoint with the official OpenAI SDK. Retries are
 /// off: a failure surfaces at once as a <see cref="ProviderException"/> for the resilience layer to act on.
 /// </summary>
-public abstract partial class ChatCompletionsLlm : ILlmProvider
+public abstract partial class ChatCompletionsLlm : ILlmProvider, IDisposable
 {
     public const string EndCallFunction = "end_call";
 
@@ -47,6 +47,7 @@ public abstract partial class ChatCompletionsLlm : ILlmProvider
 
     private readonly ChatCompletionsOptions _options;
     private readonly OpenAIClient? _client;
+    private readonly HttpClient _http = VendorCall.CreateHttpClient();
     private readonly string? _misconfigured;
     private readonly ILogger _log;
 
@@ -70,6 +71,7 @@ public abstract partial class ChatCompletionsLlm : ILlmProvider
         {
             Endpoint = endpoint,
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+            Transport = new HttpClientPipelineTransport(_http),
             // The stream deadline below bounds each wait; the SDK's own per-read timeout only backs it up.
             NetworkTimeout = options.Timeout + TimeSpan.FromSeconds(5),
         };
@@ -159,6 +161,8 @@ public abstract partial class ChatCompletionsLlm : ILlmProvider
         LogVendorError(_log, Name, message);
         return new ProviderException(Name, r.Status > 0 ? $"HTTP {r.Status}: {message}" : message, e);
     }
+
+    public void Dispose() => _http.Dispose();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Provider} returned an error: {Error}")]
     private static partial void LogVendorError(ILogger logger, string provider, string error);

@@ -27,6 +27,7 @@ public sealed class LoopbackServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly TaskCompletionSource _clientGone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private LoopbackServer(WebApplication app) => _app = app;
 
@@ -38,6 +39,9 @@ public sealed class LoopbackServer : IAsyncDisposable
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
     public RecordedRequest Single() => Assert.Single(Requests);
+
+    /// <summary>Completes when the first request has arrived and its handler is about to run.</summary>
+    public Task RequestArrived => _arrived.Task;
 
     /// <summary>Completes when the client aborts a request or closes its connection before the handler finished.</summary>
     public Task ClientGone => _clientGone.Task;
@@ -61,6 +65,7 @@ public sealed class LoopbackServer : IAsyncDisposable
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             server._requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "", headers, body));
             using var gone = context.RequestAborted.Register(() => server._clientGone.TrySetResult());
+            server._arrived.TrySetResult();
             try
             {
                 await handler(context);

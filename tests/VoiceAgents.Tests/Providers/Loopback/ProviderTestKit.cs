@@ -38,13 +38,50 @@ public static class ProviderTestKit
         return items;
     }
 
+    /// <summary>
+    /// Enumerates a stream, cancels its token as soon as the first item arrives, and returns how long the stream
+    /// took from the cancel to throwing <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public static async Task<TimeSpan> CancelAfterFirstItemAsync<T>(Func<CancellationToken, IAsyncEnumerable<T>> stream)
+    {
+        using var cts = new CancellationTokenSource();
+        var watch = new Stopwatch();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Enumerate().WaitAsync(Patience));
+        return watch.Elapsed;
+
+        async Task Enumerate()
+        {
+            await foreach (var _ in stream(cts.Token))
+            {
+                if (watch.IsRunning) continue;
+                watch.Start();
+                cts.Cancel();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts a call, cancels its token once <paramref name="arrived"/> says the server has the request, and returns
+    /// how long the call took from the cancel to throwing <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public static async Task<TimeSpan> CancelOnceArrivedAsync(Func<CancellationToken, Task> call, Task arrived)
+    {
+        using var cts = new CancellationTokenSource();
+        var task = call(cts.Token);
+        await arrived.WaitAsync(Patience);
+        var watch = Stopwatch.StartNew();
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task.WaitAsync(Patience));
+        return watch.Elapsed;
+    }
+
     /// <summary>Runs <paramref name="action"/> and returns the exception it throws and how long that took.</summary>
     public static async Task<(T Exception, TimeSpan Elapsed)> ThrowsWithinAsync<T>(Func<Task> action, TimeSpan within) where T : Exception
     {
         var watch = Stopwatch.StartNew();
         var task = action();
-        var finished = await Task.WhenAny(task, Task.Delay(within + TimeSpan.FromSeconds(5)));
-        Assert.True(finished == task, $"still running after {within + TimeSpan.FromSeconds(5)}: the provider hangs");
+        var finished = await Task.WhenAny(task, Task.Delay(Patience));
+        Assert.True(finished == task, $"still running after {Patience}: the provider hangs");
         var e = await Assert.ThrowsAnyAsync<T>(() => task);
         watch.Stop();
         Assert.True(watch.Elapsed < within, $"took {watch.Elapsed}, expected under {within}");
