@@ -106,6 +106,8 @@ public static class VendorCall
                 if (!more) yield break;
                 deadline.Extend();
                 yield return e.Current;
+                // Time the consumer spent on the item is not the vendor's delay.
+                deadline.Extend();
             }
         }
         finally

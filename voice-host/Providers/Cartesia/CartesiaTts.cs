@@ -30,7 +30,7 @@ public sealed class CartesiaOptions
     /// <summary>The voice id used when the agent names none.</summary>
     public string? Voice { get; set; }
 
-    /// <summary>Longest wait for the connection and first audio, and between two messages.</summary>
+    /// <summary>Longest wait for the connection, for the first audio, and between two messages.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>An idle connection kept this long is reused by the next sentence, saving the handshake.</summary>
@@ -173,6 +173,8 @@ public sealed partial class CartesiaTts(IOptions<CartesiaOptions> options, ILogg
     {
         byte[]? large = null;
         var length = 0;
+        // Only the wait for the server counts against the deadline, not the time the consumer took.
+        deadline.Extend();
         try
         {
             while (true)
