@@ -51,7 +51,7 @@ public abstract partial class ChatCompletionsLlm : ILlmProvider, IDisposable
     private readonly string? _misconfigured;
     private readonly ILogger _log;
 
-    protected ChatCompletionsLlm(string name, ChatCompletionsOptions options, string defaultBaseUrl, bool keyRequired, ILogger log)
+    protected ChatCompletionsLlm(string name, string section, ChatCompletionsOptions options, string defaultBaseUrl, bool keyRequired, ILogger log)
     {
         Name = name;
         _options = options;
@@ -59,12 +59,12 @@ public abstract partial class ChatCompletionsLlm : ILlmProvider, IDisposable
         var baseUrl = string.IsNullOrWhiteSpace(options.BaseUrl) ? defaultBaseUrl : options.BaseUrl;
         if (string.IsNullOrWhiteSpace(baseUrl) || !Uri.TryCreate(baseUrl, UriKind.Absolute, out var endpoint))
         {
-            _misconfigured = "BaseUrl is not set";
+            _misconfigured = $"{section}:BaseUrl is not set to an absolute URL";
             return;
         }
         if (keyRequired && string.IsNullOrWhiteSpace(options.ApiKey))
         {
-            _misconfigured = "ApiKey is not set";
+            _misconfigured = $"{section}:ApiKey is not set";
             return;
         }
         var clientOptions = new OpenAIClientOptions

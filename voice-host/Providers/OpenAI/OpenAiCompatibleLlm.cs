@@ -26,4 +26,4 @@ public sealed class OpenAiCompatibleOptions : ChatCompletionsOptions
 
 /// <summary>The <c>openai_compatible</c> LLM: any server speaking OpenAI's chat-completions API.</summary>
 public sealed class OpenAiCompatibleLlm(IOptions<OpenAiCompatibleOptions> options, ILogger<OpenAiCompatibleLlm> log)
-    : ChatCompletionsLlm("openai_compatible", options.Value, defaultBaseUrl: "", keyRequired: false, log);
+    : ChatCompletionsLlm("openai_compatible", OpenAiCompatibleOptions.Section, options.Value, defaultBaseUrl: "", keyRequired: false, log);

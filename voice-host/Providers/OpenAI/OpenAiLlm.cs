@@ -16,4 +16,4 @@ public sealed class OpenAiOptions : ChatCompletionsOptions
 
 /// <summary>The <c>openai</c> LLM: OpenAI's chat-completions API, streamed.</summary>
 public sealed class OpenAiLlm(IOptions<OpenAiOptions> options, ILogger<OpenAiLlm> log)
-    : ChatCompletionsLlm("openai", options.Value, OpenAiOptions.DefaultBaseUrl, keyRequired: true, log);
+    : ChatCompletionsLlm("openai", OpenAiOptions.Section, options.Value, OpenAiOptions.DefaultBaseUrl, keyRequired: true, log);
