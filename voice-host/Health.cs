@@ -44,6 +44,7 @@ public static class VoiceHostSetup
         services.AddCloudStt();
         services.AddKeyedSingleton<ILlmProvider, RulesLlm>("rules");
         services.AddKeyedSingleton<ITtsProvider, LocalTts>("local");
+        services.AddCloudLlmAndTts();
         return services;
     }
 
@@ -62,7 +63,7 @@ public static class VoiceHostSetup
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.Map("/ws", (HttpContext http, VoiceSocket socket) => socket.HandleAsync(http));
-        app.MapGet("/health", async (VoiceMetrics metrics, MongoContext db, Readiness readiness, IServiceProvider services, CancellationToken ct) =>
+        app.MapGet("/health", async (VoiceMetrics metrics, MongoContext db, Readiness readiness, CloudLlmTtsHealth cloud, IServiceProvider services, CancellationToken ct) =>
         {
             using var process = Process.GetCurrentProcess();
             var mongo = "healthy";
@@ -83,10 +84,7 @@ public static class VoiceHostSetup
                 ["llm.rules"] = "healthy",
             };
             CloudSttSetup.ReportCloudStt(services, providers);
-            foreach (var probe in services.GetServices<IProviderHealth>())
-            {
-                providers[probe.Key] = probe.Status;
-            }
+            cloud.Report(providers);
             var healthy = mongo == "healthy" && readiness.CanTakeCalls;
             return Results.Json(new
             {
@@ -100,13 +98,6 @@ public static class VoiceHostSetup
         });
         return app;
     }
-}
-
-/// <summary>A provider's entry in /health, e.g. <c>stt.deepgram</c>: configured, not_configured, healthy or unavailable.</summary>
-public interface IProviderHealth
-{
-    string Key { get; }
-    string Status { get; }
 }
 
 /// <summary>Loads the VAD model at start, so the first call is quick and a missing model shows in /health (503).</summary>

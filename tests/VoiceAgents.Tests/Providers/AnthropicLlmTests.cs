@@ -1,0 +1,242 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using VoiceAgents.Tests.Providers.Loopback;
+using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost.Providers.Anthropic;
+using static VoiceAgents.Tests.Providers.Loopback.ProviderTestKit;
+
+namespace VoiceAgents.Tests.Providers;
+
+public sealed class AnthropicLlmTests
+{
+    private static AnthropicLlm Create(LoopbackServer server, TimeSpan? timeout = null) => new(
+        Options.Create(new AnthropicOptions { ApiKey = "sk-ant-test", BaseUrl = server.BaseUri.ToString().TrimEnd('/'), Timeout = timeout ?? TimeSpan.FromSeconds(5) }),
+        NullLogger<AnthropicLlm>.Instance);
+
+    [Fact]
+    public async Task Streams_text_deltas_in_order_and_the_first_arrives_before_the_stream_ends()
+    {
+        var firstSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await LoopbackServer.StartAsync(c => AnthropicWire.ReplyAsync(c, ["We open", " at nine", " every day."], firstSeen.Task));
+        using var llm = Create(server);
+
+        var deltas = new List<string>();
+        using var cts = new CancellationTokenSource(Patience);
+        await foreach (var d in llm.StreamAsync(Request(Agent("anthropic")), cts.Token))
+        {
+            deltas.Add(d.Text);
+            firstSeen.TrySetResult();
+        }
+
+        Assert.Equal(["We open", " at nine", " every day."], deltas);
+    }
+
+    [Fact]
+    public async Task Sends_the_system_prompt_in_the_system_field_and_the_turns_as_messages()
+    {
+        await using var server = await LoopbackServer.StartAsync(c => AnthropicWire.ReplyAsync(c, ["Hi"]));
+        using var llm = Create(server);
+        var agent = Agent("anthropic", model: "claude-sonnet-4-5", temperature: 0.4);
+
+        await CollectAsync(llm.StreamAsync(Request(agent, new("user", "Hello"), new("assistant", "Hi, how can I help?"), new("user", "When do you open?")), default));
+
+        var request = server.Single();
+        Assert.Equal("POST", request.Method);
+        Assert.Equal("/v1/messages", request.Path);
+        // The official SDK (13.x) sends the key as a bearer token and pins the API version it was built against.
+        Assert.Equal("Bearer sk-ant-test", request.Header("Authorization"));
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}$", request.Header("anthropic-version"));
+        using var body = JsonDocument.Parse(request.Body);
+        var root = body.RootElement;
+        Assert.Equal("claude-sonnet-4-5", root.GetProperty("model").GetString());
+        Assert.True(root.GetProperty("stream").GetBoolean());
+        Assert.Equal(1024, root.GetProperty("max_tokens").GetInt32());
+        Assert.Equal(0.4, root.GetProperty("temperature").GetDouble(), 3);
+        Assert.Equal("You are a helpful receptionist.", root.GetProperty("system").GetString());
+        var messages = root.GetProperty("messages").EnumerateArray()
+            .Select(m => (m.GetProperty("role").GetString(), m.GetProperty("content").GetString())).ToList();
+        Assert.Equal([("user", "Hello"), ("assistant", "Hi, how can I help?"), ("user", "When do you open?")], messages);
+        var tool = Assert.Single(root.GetProperty("tools").EnumerateArray());
+        Assert.Equal("end_call", tool.GetProperty("name").GetString());
+        Assert.Equal("object", tool.GetProperty("input_schema").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Without_an_agent_model_or_temperature_it_uses_the_configured_model_and_sends_no_temperature()
+    {
+        await using var server = await LoopbackServer.StartAsync(c => AnthropicWire.ReplyAsync(c, ["Hi"]));
+        using var llm = Create(server);
+
+        await CollectAsync(llm.StreamAsync(Request(Agent("anthropic")), default));
+
+        using var body = JsonDocument.Parse(server.Single().Body);
+        Assert.Equal("claude-haiku-4-5", body.RootElement.GetProperty("model").GetString());
+        Assert.False(body.RootElement.TryGetProperty("temperature", out _));
+    }
+
+    [Fact]
+    public async Task A_conversation_opened_by_the_agents_greeting_starts_with_a_user_turn_and_merges_neighbours()
+    {
+        await using var server = await LoopbackServer.StartAsync(c => AnthropicWire.ReplyAsync(c, ["Hi"]));
+        using var llm = Create(server);
+
+        await CollectAsync(llm.StreamAsync(Request(Agent("anthropic"),
+            new("assistant", "Hello, this is the clinic."), new("user", "Hi."), new("user", "Are you open today?")), default));
+
+        using var body = JsonDocument.Parse(server.Single().Body);
+        var messages = body.RootElement.GetProperty("messages").EnumerateArray()
+            .Select(m => (m.GetProperty("role").GetString(), m.GetProperty("content").GetString())).ToList();
+        Assert.Equal([("user", AnthropicLlm.CallStarted), ("assistant", "Hello, this is the clinic."), ("user", "Hi.\nAre you open today?")], messages);
+    }
+
+    [Fact]
+    public async Task An_http_error_becomes_a_ProviderException_with_the_vendor_message()
+    {
+        await using var server = await LoopbackServer.StartAsync(c =>
+            Wire.JsonAsync(c, 401, AnthropicWire.Error("authentication_error", "invalid x-api-key")));
+        using var llm = Create(server);
+
+        var e = await Assert.ThrowsAsync<ProviderException>(() => CollectAsync(llm.StreamAsync(Request(Agent("anthropic")), default)));
+
+        Assert.Equal("anthropic", e.Provider);
+        Assert.Contains("401", e.Message);
+        Assert.Contains("invalid x-api-key", e.Message);
+    }
+
+    [Fact]
+    public async Task An_error_event_in_the_stream_becomes_a_ProviderException_with_the_vendor_message()
+    {
+        await using var server = await LoopbackServer.StartAsync(async c =>
+        {
+            Wire.StartSse(c);
+            await AnthropicWire.MessageStartAsync(c);
+            await AnthropicWire.TextBlockStartAsync(c);
+            await AnthropicWire.TextDeltaAsync(c, "We open");
+            await Wire.EventAsync(c, AnthropicWire.Error("overloaded_error", "Overloaded"), "error");
+        });
+        using var llm = Create(server);
+        var deltas = new List<string>();
+
+        var e = await Assert.ThrowsAsync<ProviderException>(async () =>
+        {
+            await foreach (var d in llm.StreamAsync(Request(Agent("anthropic")), new CancellationTokenSource(Patience).Token)) deltas.Add(d.Text);
+        });
+
+        Assert.Equal(["We open"], deltas);
+        Assert.Contains("Overloaded", e.Message);
+    }
+
+    [Fact]
+    public async Task A_connection_dropped_mid_stream_becomes_a_ProviderException()
+    {
+        await using var server = await LoopbackServer.StartAsync(async c =>
+        {
+            Wire.StartSse(c);
+            await AnthropicWire.MessageStartAsync(c);
+            await AnthropicWire.TextBlockStartAsync(c);
+            await AnthropicWire.TextDeltaAsync(c, "We open");
+            await Task.Delay(50);
+            c.Abort();
+        });
+        using var llm = Create(server);
+
+        await ThrowsWithinAsync<ProviderException>(() => CollectAsync(llm.StreamAsync(Request(Agent("anthropic")), default)), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_stream_that_ends_without_message_stop_is_not_taken_as_complete()
+    {
+        await using var server = await LoopbackServer.StartAsync(async c =>
+        {
+            Wire.StartSse(c);
+            await AnthropicWire.MessageStartAsync(c);
+            await AnthropicWire.TextBlockStartAsync(c);
+            await AnthropicWire.TextDeltaAsync(c, "We open at");
+        });
+        using var llm = Create(server);
+
+        var e = await Assert.ThrowsAsync<ProviderException>(() => CollectAsync(llm.StreamAsync(Request(Agent("anthropic")), default)));
+        Assert.Contains("message_stop", e.Message);
+    }
+
+    [Fact]
+    public async Task A_slow_first_byte_within_the_timeout_is_waited_for()
+    {
+        await using var server = await LoopbackServer.StartAsync(async c =>
+        {
+            await Wire.DelayAsync(c, TimeSpan.FromMilliseconds(600));
+            await AnthropicWire.ReplyAsync(c, ["Sure."]);
+        });
+        using var llm = Create(server, TimeSpan.FromSeconds(5));
+
+        var deltas = await CollectAsync(llm.StreamAsync(Request(Agent("anthropic")), default));
+
+        Assert.Equal("Sure.", string.Concat(deltas.Select(d => d.Text)));
+    }
+
+    [Fact]
+    public async Task A_first_byte_slower_than_the_timeout_fails_with_a_ProviderException()
+    {
+        await using var server = await LoopbackServer.StartAsync(Wire.HangAsync);
+        using var llm = Create(server, TimeSpan.FromMilliseconds(500));
+
+        var (e, _) = await ThrowsWithinAsync<ProviderException>(() => CollectAsync(llm.StreamAsync(Request(Agent("anthropic")), default)), TimeSpan.FromSeconds(5));
+
+        Assert.Contains("no response within", e.Message);
+    }
+
+    [Fact]
+    public async Task Cancelling_aborts_the_request_promptly()
+    {
+        await using var server = await LoopbackServer.StartAsync(async c =>
+        {
+            Wire.StartSse(c);
+            await AnthropicWire.MessageStartAsync(c);
+            await AnthropicWire.TextBlockStartAsync(c);
+            await AnthropicWire.TextDeltaAsync(c, "We open");
+            await Wire.HangAsync(c);
+        });
+        using var llm = Create(server, TimeSpan.FromSeconds(30));
+
+        var elapsed = await CancelAfterFirstItemAsync(ct => llm.StreamAsync(Request(Agent("anthropic")), ct));
+
+        Assert.True(elapsed < TimeSpan.FromSeconds(1), $"took {elapsed} to stop");
+
+        // Under the 2 s a drained HTTP/1.1 response would keep the connection: the abort must reach the vendor.
+        await server.ClientGone.WaitAsync(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task A_use_of_the_end_call_tool_ends_the_reply_with_an_EndCall_delta()
+    {
+        await using var server = await LoopbackServer.StartAsync(async c =>
+        {
+            Wire.StartSse(c);
+            await AnthropicWire.MessageStartAsync(c);
+            await AnthropicWire.TextBlockStartAsync(c);
+            await AnthropicWire.TextDeltaAsync(c, "Goodbye!");
+            await AnthropicWire.BlockStopAsync(c);
+            await AnthropicWire.ToolUseAsync(c, "end_call", index: 1);
+            await Wire.EventAsync(c, """{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":""}}""", "content_block_delta");
+            await AnthropicWire.BlockStopAsync(c, 1);
+            await AnthropicWire.MessageDeltaAndStopAsync(c, "tool_use");
+        });
+        using var llm = Create(server);
+
+        var deltas = await CollectAsync(llm.StreamAsync(Request(Agent("anthropic")), default));
+
+        Assert.Equal("Goodbye!", deltas[0].Text);
+        Assert.True(deltas[^1].EndCall);
+    }
+
+    [Fact]
+    public async Task Without_an_api_key_it_fails_with_a_ProviderException_saying_so()
+    {
+        using var llm = new AnthropicLlm(Options.Create(new AnthropicOptions()), NullLogger<AnthropicLlm>.Instance);
+
+        var e = await Assert.ThrowsAsync<ProviderException>(() => CollectAsync(llm.StreamAsync(Request(Agent("anthropic")), default)));
+
+        Assert.Contains("ApiKey", e.Message);
+    }
+}

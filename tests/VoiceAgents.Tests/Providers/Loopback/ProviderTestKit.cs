@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using VoiceAgents.Core.Domain;
+using VoiceAgents.VoiceHost.Pipeline;
+using VoiceAgents.VoiceHost.Providers;
+
+namespace VoiceAgents.Tests.Providers.Loopback;
+
+public static class ProviderTestKit
+{
+    /// <summary>Upper bound for anything a test waits on, so a broken provider fails the test instead of hanging it.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    public static Agent Agent(string llm = "openai", string? model = null, double? temperature = null, string systemPrompt = "You are a helpful receptionist.") => new()
+    {
+        Id = "agent-1",
+        TenantId = "tenant-1",
+        Name = "Receptionist",
+        SystemPrompt = systemPrompt,
+        Language = "en-US",
+        Llm = new LlmConfig { Provider = llm, Model = model, Temperature = temperature },
+    };
+
+    /// <summary>The conversation as the pipeline builds it: the system prompt first, then the turns.</summary>
+    public static LlmRequest Request(Agent agent, params ChatMessage[] turns)
+    {
+        var messages = new List<ChatMessage>();
+        if (!string.IsNullOrWhiteSpace(agent.SystemPrompt)) messages.Add(new ChatMessage(ChatMessage.System, agent.SystemPrompt));
+        messages.AddRange(turns.Length > 0 ? turns : [new ChatMessage(ChatMessage.User, "What are your opening hours?")]);
+        return new LlmRequest(agent, messages);
+    }
+
+    public static async Task<List<T>> CollectAsync<T>(IAsyncEnumerable<T> source, CancellationToken ct = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(Patience);
+        var items = new List<T>();
+        await foreach (var item in source.WithCancellation(cts.Token)) items.Add(item);
+        return items;
+    }
+
+    /// <summary>
+    /// Enumerates a stream, cancels its token as soon as the first item arrives, and returns how long the stream
+    /// took from the cancel to throwing <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public static async Task<TimeSpan> CancelAfterFirstItemAsync<T>(Func<CancellationToken, IAsyncEnumerable<T>> stream)
+    {
+        using var cts = new CancellationTokenSource();
+        var watch = new Stopwatch();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Enumerate().WaitAsync(Patience));
+        return watch.Elapsed;
+
+        async Task Enumerate()
+        {
+            await foreach (var _ in stream(cts.Token))
+            {
+                if (watch.IsRunning) continue;
+                watch.Start();
+                cts.Cancel();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts a call, cancels its token once <paramref name="arrived"/> says the server has the request, and returns
+    /// how long the call took from the cancel to throwing <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public static async Task<TimeSpan> CancelOnceArrivedAsync(Func<CancellationToken, Task> call, Task arrived)
+    {
+        using var cts = new CancellationTokenSource();
+        var task = call(cts.Token);
+        await arrived.WaitAsync(Patience);
+        var watch = Stopwatch.StartNew();
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task.WaitAsync(Patience));
+        return watch.Elapsed;
+    }
+
+    /// <summary>Runs <paramref name="action"/> and returns the exception it throws and how long that took.</summary>
+    public static async Task<(T Exception, TimeSpan Elapsed)> ThrowsWithinAsync<T>(Func<Task> action, TimeSpan within) where T : Exception
+    {
+        var watch = Stopwatch.StartNew();
+        var task = action();
+        var finished = await Task.WhenAny(task, Task.Delay(Patience));
+        Assert.True(finished == task, $"still running after {Patience}: the provider hangs");
+        var e = await Assert.ThrowsAnyAsync<T>(() => task);
+        watch.Stop();
+        Assert.True(watch.Elapsed < within, $"took {watch.Elapsed}, expected under {within}");
+        return (e, watch.Elapsed);
+    }
+}
