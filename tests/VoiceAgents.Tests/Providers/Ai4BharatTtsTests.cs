@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using VoiceAgents.Core.Domain;
-using VoiceAgents.Tests.Providers.Loopback;
+using VoiceAgents.Tests.Providers.VendorServers;
 using VoiceAgents.VoiceHost.Providers;
 using VoiceAgents.VoiceHost.Providers.Ai4Bharat;
-using static VoiceAgents.Tests.Providers.Loopback.ProviderTestKit;
+using static VoiceAgents.Tests.Providers.VendorServers.ProviderTestKit;
 
 namespace VoiceAgents.Tests.Providers;
 

@@ -5,11 +5,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using VoiceAgents.Core.Domain;
-using VoiceAgents.Tests.Providers.Loopback;
+using VoiceAgents.Tests.Providers.VendorServers;
 using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Providers;
 using VoiceAgents.VoiceHost.Providers.Cartesia;
-using static VoiceAgents.Tests.Providers.Loopback.ProviderTestKit;
+using static VoiceAgents.Tests.Providers.VendorServers.ProviderTestKit;
 
 namespace VoiceAgents.Tests.Providers;
 

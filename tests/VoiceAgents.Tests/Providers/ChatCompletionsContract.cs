@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using VoiceAgents.Tests.Providers.Loopback;
+using VoiceAgents.Tests.Providers.VendorServers;
 using VoiceAgents.VoiceHost.Providers;
-using static VoiceAgents.Tests.Providers.Loopback.ProviderTestKit;
+using static VoiceAgents.Tests.Providers.VendorServers.ProviderTestKit;
 
 namespace VoiceAgents.Tests.Providers;
 

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using VoiceAgents.Core.Domain;
-using VoiceAgents.Tests.Providers.Loopback;
+using VoiceAgents.Tests.Providers.VendorServers;
 using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Providers;
-using static VoiceAgents.Tests.Providers.Loopback.ProviderTestKit;
+using static VoiceAgents.Tests.Providers.VendorServers.ProviderTestKit;
 
 namespace VoiceAgents.Tests.Providers;
 

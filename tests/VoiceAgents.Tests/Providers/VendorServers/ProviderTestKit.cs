@@ -3,7 +3,7 @@ using VoiceAgents.Core.Domain;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Providers;
 
-namespace VoiceAgents.Tests.Providers.Loopback;
+namespace VoiceAgents.Tests.Providers.VendorServers;
 
 public static class ProviderTestKit
 {

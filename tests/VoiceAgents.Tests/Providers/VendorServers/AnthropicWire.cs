@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
-namespace VoiceAgents.Tests.Providers.Loopback;
+namespace VoiceAgents.Tests.Providers.VendorServers;
 
 /// <summary>
 /// Anthropic's Messages streaming format: named SSE events message_start, content_block_start,

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace VoiceAgents.Tests.Providers.Loopback;
+namespace VoiceAgents.Tests.Providers.VendorServers;
 
 /// <summary>A request as the loopback server saw it.</summary>
 public sealed record RecordedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body)

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
-namespace VoiceAgents.Tests.Providers.Loopback;
+namespace VoiceAgents.Tests.Providers.VendorServers;
 
 /// <summary>
 /// OpenAI's chat-completions streaming format: <c>data: {chat.completion.chunk}</c> events, the last one with a

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
-namespace VoiceAgents.Tests.Providers.Loopback;
+namespace VoiceAgents.Tests.Providers.VendorServers;
 
 /// <summary>
 /// Cartesia's TTS WebSocket: the client sends generation requests as JSON text messages; the server answers each
