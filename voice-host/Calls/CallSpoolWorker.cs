@@ -69,7 +69,7 @@ public sealed partial class CallSpoolWorker(
         {
             var delay = Backoff(attempts + 1);
             _retries[call.CallId] = new Retry(attempts + 1, time.GetUtcNow() + delay);
-            LogDeliveryFailed(call.CallId, attempts + 1, delay.TotalSeconds, e.GetType().Name, e.Message);
+            LogDeliveryFailed(call.CallId, attempts + 1, delay.TotalSeconds, e.GetType().Name, e.Message.Split('\n', 2)[0]);
             return;
         }
         // Delivered: only now does the call leave the spool. Should removing fail, the call is sent again, harmlessly.
