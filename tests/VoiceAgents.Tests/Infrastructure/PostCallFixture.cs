@@ -58,7 +58,8 @@ public static class PostCallSteps
 {
     private static readonly QueueClientOptions QueueOptions = new() { MessageEncoding = QueueMessageEncoding.Base64 };
 
-    public static QueueClient Queue(string name) => new(LocalStack.StorageConnectionString, name, QueueOptions);
+    public static QueueClient Queue(string name, string? connectionString = null) =>
+        new(connectionString ?? LocalStack.StorageConnectionString, name, QueueOptions);
 
     public static async Task<string> CreateAgentAsync(TenantSession tenant, string? firstMessage = null)
     {
@@ -130,9 +131,9 @@ public static class PostCallSteps
     }
 
     /// <summary>Waits until the runner has taken every message off the queue (processed, or moved to the poison queue).</summary>
-    public static Task DrainedAsync(string queueName, TimeSpan timeout) => Eventually.Assert(async () =>
+    public static Task DrainedAsync(string queueName, TimeSpan timeout, string? connectionString = null) => Eventually.Assert(async () =>
     {
-        var properties = await Queue(queueName).GetPropertiesAsync();
+        var properties = await Queue(queueName, connectionString).GetPropertiesAsync();
         Assert.Equal(0, properties.Value.ApproximateMessagesCount);
     }, timeout);
 

