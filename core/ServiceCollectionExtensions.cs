@@ -24,6 +24,7 @@ public static class ServiceCollectionExtensions
             {
                 // The Functions host calls its storage AzureWebJobsStorage; one setting serves both.
                 if (string.IsNullOrEmpty(o.ConnectionString)) o.ConnectionString = config["AzureWebJobsStorage"] ?? "UseDevelopmentStorage=true";
+                if (config[QueueNames.CallCompletedSetting] is { Length: > 0 } name) o.CallCompletedQueue = name;
             });
         services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
@@ -35,6 +36,7 @@ public static class ServiceCollectionExtensions
             new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
         services.AddSingleton<TokenService>();
         services.AddSingleton<PasswordService>();
+        services.AddSingleton<CallAnalytics>();
         services.AddSingleton<CallRecords>();
         services.AddScoped<CurrentUser>();
         services.AddHostedService<StorageInitializer>();

@@ -18,11 +18,19 @@ public static class VoiceHostSetup
     {
         services.AddVoiceAgentsCore();
         services.AddOptions<VoiceOptions>().BindConfiguration(VoiceOptions.Section).ValidateDataAnnotations().ValidateOnStart()
-            .PostConfigure(o =>
+            .PostConfigure<IConfiguration>((o, config) =>
             {
                 if (string.IsNullOrEmpty(o.VadModelPath)) o.VadModelPath = DefaultModelPath();
                 if (string.IsNullOrEmpty(o.CallsFolder)) o.CallsFolder = Path.Combine(Path.GetTempPath(), "voiceagents-calls", "completed");
-            });
+                if (string.IsNullOrEmpty(o.SpoolFolder)) o.SpoolFolder = Path.Combine(Path.GetTempPath(), "voiceagents-calls", "spool");
+                if (string.IsNullOrEmpty(o.CallSink))
+                {
+                    var storage = config["Queues:ConnectionString"] ?? config["AzureWebJobsStorage"];
+                    o.CallSink = string.IsNullOrEmpty(storage) ? VoiceOptions.LocalSink : VoiceOptions.QueueSink;
+                }
+            })
+            .Validate(o => o.CallSink is VoiceOptions.QueueSink or VoiceOptions.LocalSink, "Voice:CallSink must be 'queue' or 'local'.")
+            .Validate(o => o.SpoolRetryDelay > TimeSpan.Zero && o.SpoolMaxRetryDelay >= o.SpoolRetryDelay, "Voice:SpoolRetryDelay must be positive and at most Voice:SpoolMaxRetryDelay.");
         services.AddSingleton<VoiceMetrics>();
         services.AddSingleton(sp => new SileroVad(sp.GetRequiredService<IOptions<VoiceOptions>>().Value.VadModelPath));
         services.AddSingleton<Readiness>();
@@ -33,7 +41,13 @@ public static class VoiceHostSetup
             // Exported only where a collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT); Azure Monitor is wired by the deployment.
             if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) m.AddOtlpExporter();
         });
-        services.AddSingleton<ICallSink>(sp => new LocalFolderCallSink(sp.GetRequiredService<IOptions<VoiceOptions>>().Value.CallsFolder));
+        services.AddSingleton<CallSpool>();
+        services.AddSingleton<CallDelivery>();
+        services.AddSingleton<CallSpoolWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<CallSpoolWorker>());
+        services.AddSingleton<ICallSink>(sp => sp.GetRequiredService<IOptions<VoiceOptions>>().Value is { CallSink: VoiceOptions.LocalSink } o
+            ? new LocalFolderCallSink(o.CallsFolder)
+            : ActivatorUtilities.CreateInstance<QueueCallSink>(sp));
         services.AddOptions<ResilienceOptions>().BindConfiguration(ResilienceOptions.Section);
         services.AddSingleton<ProviderResilience>();
         services.AddSingleton<ProviderFactory>();
@@ -63,7 +77,7 @@ public static class VoiceHostSetup
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.Map("/ws", (HttpContext http, VoiceSocket socket) => socket.HandleAsync(http));
-        app.MapGet("/health", async (VoiceMetrics metrics, MongoContext db, Readiness readiness, CloudLlmTtsHealth cloud, IServiceProvider services, CancellationToken ct) =>
+        app.MapGet("/health", async (VoiceMetrics metrics, MongoContext db, Readiness readiness, CloudLlmTtsHealth cloud, CallSpool spool, IOptions<VoiceOptions> options, IServiceProvider services, CancellationToken ct) =>
         {
             using var process = Process.GetCurrentProcess();
             var mongo = "healthy";
@@ -91,7 +105,8 @@ public static class VoiceHostSetup
                 status = healthy ? "healthy" : "unhealthy",
                 timestamp = DateTime.UtcNow,
                 active_connections = metrics.Active,
-                checks = new { mongo, vad = readiness.Vad, accepting_calls = readiness.CanTakeCalls },
+                // Calls waiting for S3 or the queue: nothing is lost, but post-call processing is behind.
+                checks = new { mongo, vad = readiness.Vad, accepting_calls = readiness.CanTakeCalls, spooled_calls = options.Value.CallSink == VoiceOptions.QueueSink ? spool.Count : 0 },
                 providers,
                 memory = new { working_set_bytes = process.WorkingSet64, gc_heap_bytes = GC.GetTotalMemory(false) },
             }, statusCode: healthy ? 200 : 503);

@@ -6,6 +6,8 @@ namespace VoiceAgents.VoiceHost;
 public sealed class VoiceOptions
 {
     public const string Section = "Voice";
+    public const string QueueSink = "queue";
+    public const string LocalSink = "local";
 
     /// <summary>Silero VAD model (.onnx from npm @ricky0123/vad-web, installed by infra/local/install.sh).</summary>
     public string VadModelPath { get; set; } = "";
@@ -33,4 +35,24 @@ public sealed class VoiceOptions
 
     /// <summary>Where the local call sink writes recordings and call records.</summary>
     public string CallsFolder { get; set; } = "";
+
+    /// <summary>
+    /// Where finished calls go: <c>queue</c> (the recording to S3, then a call-completed message) or <c>local</c>
+    /// (<see cref="CallsFolder"/>). Unset, it is <c>queue</c> when a storage connection string is configured
+    /// (<c>Queues:ConnectionString</c> or <c>AzureWebJobsStorage</c>), else <c>local</c>.
+    /// </summary>
+    public string? CallSink { get; set; }
+
+    /// <summary>
+    /// The queue sink's spool: calls wait here until S3 and the queue have them, also across restarts. Put it on a
+    /// persistent volume in a container. Default: voiceagents-calls/spool under the temp folder.
+    /// </summary>
+    public string SpoolFolder { get; set; } = "";
+
+    /// <summary>The wait before a spooled call is tried again; it doubles (with jitter) up to <see cref="SpoolMaxRetryDelay"/>.</summary>
+    public TimeSpan SpoolRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan SpoolMaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest one delivery (recording upload and enqueue) may take before it counts as failed.</summary>
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }

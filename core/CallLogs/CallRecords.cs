@@ -6,9 +6,9 @@ namespace VoiceAgents.Core.CallLogs;
 
 /// <summary>
 /// The write side of call logs and transcripts. Writes are idempotent upserts keyed by call_id, so a redelivered
-/// post-call message changes nothing.
+/// post-call message changes nothing; every call log written here is also counted, once, in the daily analytics.
 /// </summary>
-public sealed class CallRecords(MongoContext db, TimeProvider time)
+public sealed class CallRecords(MongoContext db, CallAnalytics analytics, TimeProvider time)
 {
     public async Task UpsertCallLogAsync(CallLog log, CancellationToken ct)
     {
@@ -16,6 +16,7 @@ public sealed class CallRecords(MongoContext db, TimeProvider time)
         log.AvgVoiceToVoiceMs ??= Average(log.Turns);
         await db.CallLogs.ReplaceOneAsync(
             c => c.Id == log.Id && c.TenantId == log.TenantId, log, new ReplaceOptions { IsUpsert = true }, ct);
+        await analytics.CountAsync(log, ct);
     }
 
     public async Task UpsertTranscriptAsync(Transcript transcript, CancellationToken ct)
@@ -30,13 +31,23 @@ public sealed class CallRecords(MongoContext db, TimeProvider time)
     {
         var batch = logs.Select(l =>
         {
+            if (l.CreatedAt == default) l.CreatedAt = time.GetUtcNow().UtcDateTime;
             l.AvgVoiceToVoiceMs ??= Average(l.Turns);
             return l;
         }).ToList();
-        if (batch.Count > 0)
+        if (batch.Count == 0) return;
+        try
         {
             await db.CallLogs.InsertManyAsync(batch, new InsertManyOptions { IsOrdered = false }, ct);
         }
+        catch (MongoBulkWriteException<CallLog> e)
+        {
+            // Unordered: the others were inserted, and they count.
+            var failed = e.WriteErrors.Select(w => w.Index).ToHashSet();
+            await analytics.CountManyAsync(batch.Where((_, i) => !failed.Contains(i)).ToList(), ct);
+            throw;
+        }
+        await analytics.CountManyAsync(batch, ct);
     }
 
     private static double? Average(List<TurnMetrics> turns)

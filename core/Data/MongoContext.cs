@@ -42,6 +42,7 @@ public sealed class MongoContext
     public IMongoCollection<Campaign> Campaigns => Database.GetCollection<Campaign>("campaigns");
     public IMongoCollection<CallLog> CallLogs => Database.GetCollection<CallLog>("call_logs");
     public IMongoCollection<Transcript> Transcripts => Database.GetCollection<Transcript>("transcripts");
+    public IMongoCollection<AnalyticsDay> Analytics => Database.GetCollection<AnalyticsDay>("analytics");
 
     public Task PingAsync(CancellationToken ct) =>
         Database.RunCommandAsync((Command<BsonDocument>)"{ ping: 1 }", cancellationToken: ct);

@@ -33,6 +33,8 @@ public static class MongoIndexes
             Index(Builders<CallLog>.IndexKeys.Ascending(c => c.TenantId).Ascending(c => c.Status).Descending(c => c.CreatedAt), "tenant_status_created"),
             Index(Builders<CallLog>.IndexKeys.Ascending(c => c.TenantId).Ascending(c => c.PhoneNumber).Descending(c => c.CreatedAt), "tenant_phone_created"));
         await Create(db.Transcripts, ct);
+        await Create(db.Analytics, ct,
+            Unique(Builders<AnalyticsDay>.IndexKeys.Ascending(a => a.TenantId).Ascending(a => a.Scope).Ascending(a => a.ScopeId).Ascending(a => a.Day), "key_unique"));
     }
 
     private static CreateIndexModel<T> Index<T>(IndexKeysDefinition<T> keys, string name, TimeSpan? expireAfter = null) =>

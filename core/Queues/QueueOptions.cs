@@ -6,11 +6,27 @@ public sealed class QueueOptions
 
     /// <summary>Azure Storage connection string; the Functions host reads the same value as <c>AzureWebJobsStorage</c>.</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// The <c>call-completed</c> queue's name, from the app setting <c>CallCompletedQueue</c> that the queue trigger
+    /// also reads (<c>%CallCompletedQueue%</c>), so one setting names it for voice-host and the Functions app.
+    /// </summary>
+    public string CallCompletedQueue { get; set; } = QueueNames.CallCompleted;
 }
 
 /// <summary>The queues that join voice-host to the queue-triggered functions.</summary>
 public static class QueueNames
 {
     public const string CallCompleted = "call-completed";
+
+    /// <summary>The app setting that names the call-completed queue (a test run isolates its queue with it).</summary>
+    public const string CallCompletedSetting = "CallCompletedQueue";
+
+    /// <summary>Azure Storage takes at most 64 KiB per message, counted after base64 encoding.</summary>
+    public const int MaxMessageBytes = 64 * 1024;
+
     public static string Poison(string queue) => queue + "-poison";
+
+    /// <summary>The size of a message body once base64-encoded, as the queue counts it.</summary>
+    public static int EncodedSize(int utf8Bytes) => (utf8Bytes + 2) / 3 * 4;
 }

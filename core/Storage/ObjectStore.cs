@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Amazon.S3.Transfer;
 using Microsoft.Extensions.Options;
 
 namespace VoiceAgents.Core.Storage;
@@ -9,6 +10,9 @@ namespace VoiceAgents.Core.Storage;
 public interface IObjectStore
 {
     Task PutAsync(string key, Stream content, string contentType, CancellationToken ct);
+
+    /// <summary>Uploads a file, in parts (multipart upload) once it reaches <see cref="S3Options.MultipartThreshold"/>.</summary>
+    Task UploadFileAsync(string key, string path, string contentType, CancellationToken ct);
     Task<Stream?> GetAsync(string key, CancellationToken ct);
     string GetDownloadUrl(string key);
     Task EnsureBucketAsync(CancellationToken ct);
@@ -61,6 +65,20 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             InputStream = content,
             ContentType = contentType,
             AutoCloseStream = false,
+        }, ct);
+    }
+
+    public async Task UploadFileAsync(string key, string path, string contentType, CancellationToken ct)
+    {
+        // TransferUtility leaves a client it was given undisposed.
+        using var transfer = new TransferUtility(_client, new TransferUtilityConfig { MinSizeBeforePartUpload = _options.MultipartThreshold });
+        await transfer.UploadAsync(new TransferUtilityUploadRequest
+        {
+            BucketName = _options.Bucket,
+            Key = key,
+            FilePath = path,
+            ContentType = contentType,
+            PartSize = _options.MultipartPartSize,
         }, ct);
     }
 

@@ -1,6 +1,8 @@
+using System.Globalization;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using VoiceAgents.Core.Auth;
+using VoiceAgents.Core.CallLogs;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
@@ -19,13 +21,77 @@ public sealed record AnalyticsResponse(
     DateTime? From, DateTime? To, AnalyticsTotals Totals, DurationStats DurationSeconds,
     IReadOnlyList<DayCount> CallsPerDay, IReadOnlyDictionary<string, long> ByStatus, double? AvgVoiceToVoiceMs);
 
-/// <summary>Analytics computed inside MongoDB by one aggregation pipeline with a <c>$facet</c> per figure.</summary>
+/// <summary>
+/// Analytics of a tenant's calls. A question in whole UTC days about the tenant, one agent or one campaign is answered
+/// from the daily aggregates that post-call processing keeps (<see cref="AnalyticsDay"/>): a few small documents
+/// instead of every call log. Only the duration percentiles, which cannot be added up across days, still read call
+/// logs, with a bounded sort. Any other question (a time of day in the range, an agent within a campaign) is computed
+/// from the call logs by one aggregation pipeline with a <c>$facet</c> per figure.
+/// </summary>
 public sealed class AnalyticsService(MongoContext db, CurrentUser current)
 {
     public async Task<AnalyticsResponse> GetAsync(AnalyticsQuery q, CancellationToken ct)
     {
         if (q is { From: { } from, To: { } to } && from >= to) throw new ValidationException("to", "must be after from.");
+        return AnswersFromAggregates(q) ? await FromAggregatesAsync(q, ct) : await FromCallLogsAsync(q, ct);
+    }
 
+    private static bool AnswersFromAggregates(AnalyticsQuery q) =>
+        (q.AgentId is null || q.CampaignId is null) && IsMidnight(q.From) && IsMidnight(q.To);
+
+    private static bool IsMidnight(DateTime? t) => t is not { } v || v.TimeOfDay == TimeSpan.Zero;
+
+    private async Task<AnalyticsResponse> FromAggregatesAsync(AnalyticsQuery q, CancellationToken ct)
+    {
+        var (scope, scopeId) = q.CampaignId is not null ? (AnalyticsDay.CampaignScope, q.CampaignId)
+            : q.AgentId is not null ? (AnalyticsDay.AgentScope, q.AgentId)
+            : (AnalyticsDay.TenantScope, current.TenantId);
+        var f = Builders<AnalyticsDay>.Filter;
+        var filter = f.Eq(a => a.TenantId, current.TenantId) & f.Eq(a => a.Scope, scope) & f.Eq(a => a.ScopeId, scopeId);
+        if (q.From is { } from) filter &= f.Gte(a => a.Day, from);
+        if (q.To is { } to) filter &= f.Lt(a => a.Day, to);
+        var days = await db.Analytics.Find(filter)
+            .Project<AnalyticsDay>(Builders<AnalyticsDay>.Projection.Exclude(a => a.CallIds))
+            .SortBy(a => a.Day).ToListAsync(ct);
+        days.RemoveAll(d => d.Calls == 0);
+
+        var calls = days.Sum(d => d.Calls);
+        var byStatus = days.SelectMany(d => d.ByStatus).GroupBy(s => s.Key)
+            .Select(g => (g.Key, Calls: g.Sum(s => s.Value))).Where(s => s.Calls > 0).ToDictionary(s => s.Key, s => s.Calls);
+        var latencies = days.Sum(d => d.VoiceToVoiceCalls);
+        var (p50, p95) = await PercentilesAsync(Match(q), calls, ct);
+        return new AnalyticsResponse(
+            q.From, q.To,
+            new AnalyticsTotals(calls, byStatus.GetValueOrDefault(CallAnalytics.StatusKey(CallStatus.Completed)), byStatus.GetValueOrDefault(CallAnalytics.StatusKey(CallStatus.Failed))),
+            new DurationStats(calls == 0 ? null : Round(days.Sum(d => d.DurationSum) / calls), p50, p95),
+            days.GroupBy(d => d.Day).Select(g => new DayCount(g.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), g.Sum(d => d.Calls))).ToList(),
+            byStatus,
+            latencies == 0 ? null : Round(days.Sum(d => d.VoiceToVoiceSum) / latencies));
+    }
+
+    /// <summary>
+    /// The 50th and 95th percentile durations as the pipeline computes them (the sorted durations' element at
+    /// floor((n-1)·p)), by a sort kept to the first floor((n-1)·0.95)+1 durations.
+    /// </summary>
+    private async Task<(double? P50, double? P95)> PercentilesAsync(BsonDocument match, long calls, CancellationToken ct)
+    {
+        if (calls == 0) return (null, null);
+        long i50 = (long)Math.Floor((calls - 1) * 0.5), i95 = (long)Math.Floor((calls - 1) * 0.95);
+        var pipeline = new[]
+        {
+            new BsonDocument("$match", match),
+            new BsonDocument("$project", new BsonDocument { ["_id"] = 0, ["d"] = "$duration_seconds" }),
+            new BsonDocument("$sort", new BsonDocument("d", 1)),
+            new BsonDocument("$limit", i95 + 1),
+            new BsonDocument("$skip", i50),
+        };
+        var durations = await db.CallLogs.Aggregate<BsonDocument>(pipeline, cancellationToken: ct).ToListAsync(ct);
+        if (durations.Count == 0) return (null, null);
+        return (Double(durations[0], "d"), durations.Count == i95 - i50 + 1 ? Double(durations[^1], "d") : null);
+    }
+
+    private BsonDocument Match(AnalyticsQuery q)
+    {
         var match = new BsonDocument("tenant_id", current.TenantId);
         if (q.AgentId is not null) match["agent_id"] = q.AgentId;
         if (q.CampaignId is not null) match["campaign_id"] = q.CampaignId;
@@ -36,6 +102,12 @@ public sealed class AnalyticsService(MongoContext db, CurrentUser current)
             if (q.To is { } t) range["$lt"] = t;
             match["created_at"] = range;
         }
+        return match;
+    }
+
+    private async Task<AnalyticsResponse> FromCallLogsAsync(AnalyticsQuery q, CancellationToken ct)
+    {
+        var match = Match(q);
         string completed = nameof(CallStatus.Completed), failed = nameof(CallStatus.Failed);
         BsonDocument Percentile(double p) => new("$arrayElemAt", new BsonArray
         {
@@ -103,5 +175,7 @@ public sealed class AnalyticsService(MongoContext db, CurrentUser current)
         doc is not null && doc.TryGetValue(name, out var v) && v.IsNumeric ? v.ToInt64() : 0;
 
     private static double? Double(BsonDocument? doc, string name) =>
-        doc is not null && doc.TryGetValue(name, out var v) && v.IsNumeric ? Math.Round(v.ToDouble(), 3) : null;
+        doc is not null && doc.TryGetValue(name, out var v) && v.IsNumeric ? Round(v.ToDouble()) : null;
+
+    private static double Round(double value) => Math.Round(value, 3);
 }

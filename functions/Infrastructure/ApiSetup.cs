@@ -11,6 +11,7 @@ using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.Campaigns;
 using VoiceAgents.Functions.CallLogs;
 using VoiceAgents.Functions.Members;
+using VoiceAgents.Functions.PostCall;
 
 namespace VoiceAgents.Functions.Infrastructure;
 
@@ -18,6 +19,15 @@ public static class ApiSetup
 {
     /// <summary>The worker middleware, outermost first. The Functions host and the local runner both run exactly these.</summary>
     public static readonly Type[] Middleware = [typeof(ProblemDetailsMiddleware), typeof(AuthenticationMiddleware)];
+
+    /// <summary>
+    /// App settings with a default, for the <c>%Setting%</c> names in trigger attributes. The Functions host resolves
+    /// those from its app settings (set them there); the local runner starts from these defaults.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> DefaultAppSettings = new Dictionary<string, string>
+    {
+        [Core.Queues.QueueNames.CallCompletedSetting] = Core.Queues.QueueNames.CallCompleted,
+    };
 
     /// <summary>Everything the API needs, registered the same way under the Functions host and the local runner.</summary>
     public static IServiceCollection AddVoiceAgentsApi(this IServiceCollection services, IConfiguration configuration)
@@ -34,6 +44,7 @@ public static class ApiSetup
         services.AddAgentsFeature();
         services.AddCampaignsFeature();
         services.AddCallLogsFeature();
+        services.AddPostCallFeature();
         return services;
     }
 

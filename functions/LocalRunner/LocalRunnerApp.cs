@@ -101,18 +101,21 @@ public static partial class LocalRunnerApp
     }
 
     /// <summary>Core Tools exposes local.settings.json's Values as environment variables; the runner does the same.</summary>
+    /// <remarks>Below them come <see cref="ApiSetup.DefaultAppSettings"/>, the defaults of the trigger attributes' <c>%Setting%</c>s.</remarks>
     private static void AddLocalSettings(ConfigurationManager configuration)
     {
+        var values = ApiSetup.DefaultAppSettings.ToDictionary(kv => kv.Key, kv => (string?)kv.Value);
         var path = new[] { Path.Combine(Directory.GetCurrentDirectory(), "local.settings.json"), Path.Combine(AppContext.BaseDirectory, "local.settings.json") }
             .FirstOrDefault(File.Exists);
-        if (path is null) return;
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        var values = new Dictionary<string, string?>();
-        if (doc.RootElement.TryGetProperty("Values", out var v))
+        if (path is not null)
         {
-            foreach (var p in v.EnumerateObject()) values[p.Name.Replace("__", ":", StringComparison.Ordinal)] = p.Value.ToString();
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            if (doc.RootElement.TryGetProperty("Values", out var v))
+            {
+                foreach (var p in v.EnumerateObject()) values[p.Name.Replace("__", ":", StringComparison.Ordinal)] = p.Value.ToString();
+            }
+            if (doc.RootElement.TryGetProperty("Host", out var h) && h.TryGetProperty("CORS", out var cors)) values["Host:CORS"] = cors.GetString();
         }
-        if (doc.RootElement.TryGetProperty("Host", out var h) && h.TryGetProperty("CORS", out var cors)) values["Host:CORS"] = cors.GetString();
         // Environment variables still win, as they do over local.settings.json under Core Tools.
         var sources = configuration.Sources.ToList();
         configuration.Sources.Clear();

@@ -41,6 +41,8 @@ public sealed partial class QueueTriggerListener(
             }
             catch (Exception e) when (!stop.IsCancellationRequested)
             {
+                // The queue may be gone with the service it lived on (an in-memory Azurite restarted): create it again.
+                ready = false;
                 LogPollFailed(e, queue.Name);
                 await Delay(host.MaxPollingInterval, stop);
                 continue;

@@ -21,7 +21,7 @@ public sealed record CallCompleted(
     public double DurationSeconds => Math.Round((EndedAt - StartedAt).TotalSeconds, 3);
 }
 
-/// <summary>Takes a finished call: the post-call issue stores it in S3 and a queue; locally it goes to a folder.</summary>
+/// <summary>Takes a finished call: <see cref="QueueCallSink"/> hands it to post-call processing through S3 and a queue; <see cref="LocalFolderCallSink"/> keeps it in a folder.</summary>
 public interface ICallSink
 {
     Task AcceptAsync(CallCompleted call, Func<Stream, CancellationToken, Task> writeRecording, CancellationToken ct);

@@ -31,6 +31,9 @@ public sealed class ApiFixture : IAsyncLifetime
     public string RunId { get; } = Guid.NewGuid().ToString("N")[..10];
     public string DatabaseName => $"test_{RunId}";
     public string Bucket => $"test-{RunId}";
+
+    /// <summary>This runner's call-completed queue: every runner of a test run polls a queue of its own.</summary>
+    public string CallCompletedQueue => $"call-completed-{RunId}";
     public Uri BaseAddress { get; private set; } = default!;
     public IServiceProvider Services => _app!.Services;
 
@@ -42,6 +45,7 @@ public sealed class ApiFixture : IAsyncLifetime
         await LocalStack.EnsureStartedAsync();
         var settings = StackSettings(DatabaseName, Bucket);
         settings["ProbeQueue"] = $"probe-{RunId}";
+        settings["CallCompletedQueue"] = CallCompletedQueue;
         foreach (var (k, v) in Settings) settings[k] = v;
 
         _app = LocalRunnerApp.Create([], [typeof(ApiSetup).Assembly, Assembly.GetExecutingAssembly()], b =>

@@ -25,6 +25,8 @@ public sealed class VoiceFixture : IAsyncLifetime
         await Api.InitializeAsync();
         var voiceSettings = new Dictionary<string, string?>
         {
+            // These tests read the finished call from a folder; post-call tests use the queue sink (PostCallFixture).
+            ["Voice:CallSink"] = "local",
             ["Voice:CallsFolder"] = CallsFolder,
             ["Voice:AuthTimeout"] = "00:00:05",
             // OpenAI is "reachable" only at a closed port: the resilience tests need a provider that is down.

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using VoiceAgents.Core.CallLogs;
+using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Domain;
+using VoiceAgents.Core.Json;
+using VoiceAgents.Core.Queues;
+using VoiceAgents.Core.Storage;
+
+namespace VoiceAgents.Functions.PostCall;
+
+/// <summary>
+/// Stores a finished call: its transcript as JSON in S3 and in <c>transcripts</c>, its call log in <c>call_logs</c>
+/// (id = call_id) and its place in the daily analytics. Every step is an overwrite or an upsert keyed by call_id, or
+/// guarded per call_id (<see cref="CallAnalytics"/>), so a redelivered message, or one retried after failing half-way,
+/// changes nothing twice. Times come from the message, never from the clock, for the same reason.
+/// </summary>
+public sealed partial class StoreCallHandler(CallRecords records, IObjectStore store, ILogger<StoreCallHandler> log)
+{
+    public async Task HandleAsync(CallCompletedMessage message, CancellationToken ct)
+    {
+        Validate(message);
+        var callId = message.CallId.ToLowerInvariant();
+        var campaignId = message.CampaignId?.ToLowerInvariant();
+        var turns = message.Transcript ?? (await ReadAsync<TranscriptFile>(message.TranscriptKey, ct))?.Turns ?? [];
+        var metrics = message.Turns ?? await ReadAsync<List<TurnMetrics>>(message.TurnMetricsKey, ct) ?? [];
+        var endedAt = message.EndedAt.ToUniversalTime();
+
+        var transcriptKey = ObjectKeys.Transcript(campaignId, callId);
+        var file = new TranscriptFile(callId, message.TenantId, message.AgentId, campaignId, turns);
+        await using (var json = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(file, JsonDefaults.Options)))
+        {
+            await store.PutAsync(transcriptKey, json, "application/json", ct);
+        }
+        await records.UpsertTranscriptAsync(new Transcript
+        {
+            Id = callId,
+            TenantId = message.TenantId,
+            Turns = turns.ToList(),
+            CreatedAt = endedAt,
+        }, ct);
+        await records.UpsertCallLogAsync(new CallLog
+        {
+            Id = callId,
+            TenantId = message.TenantId,
+            AgentId = message.AgentId,
+            CampaignId = campaignId,
+            PhoneNumber = message.PhoneNumber,
+            Status = message.Status,
+            EndReason = message.EndReason,
+            StartedAt = message.StartedAt.ToUniversalTime(),
+            EndedAt = endedAt,
+            DurationSeconds = message.DurationSeconds,
+            RecordingKey = message.RecordingKey,
+            TranscriptKey = transcriptKey,
+            Turns = metrics.ToList(),
+            CreatedAt = endedAt,
+        }, ct);
+        LogStored(callId, message.TenantId, turns.Count);
+    }
+
+    private static void Validate(CallCompletedMessage m)
+    {
+        var errors = new List<string>();
+        if (!Ids.IsValid(m.CallId)) errors.Add("call_id");
+        if (!Ids.IsValid(m.TenantId)) errors.Add("tenant_id");
+        if (!Ids.IsValid(m.AgentId)) errors.Add("agent_id");
+        if (m.CampaignId is not null && !Ids.IsValid(m.CampaignId)) errors.Add("campaign_id");
+        if (m.StartedAt == default || m.EndedAt < m.StartedAt) errors.Add("started_at/ended_at");
+        if (m.Transcript is null && string.IsNullOrEmpty(m.TranscriptKey)) errors.Add("transcript");
+        if (errors.Count > 0)
+        {
+            // Retrying cannot fix it; after maxDequeueCount the message rests in the poison queue for a person to see.
+            throw new InvalidDataException($"call-completed message with invalid {string.Join(", ", errors)}.");
+        }
+    }
+
+    private async Task<T?> ReadAsync<T>(string? key, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(key)) return default;
+        await using var stream = await store.GetAsync(key, ct)
+            ?? throw new InvalidDataException($"call-completed message refers to {key}, which is not in the bucket.");
+        return await JsonSerializer.DeserializeAsync<T>(stream, JsonDefaults.Options, ct);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stored call {CallId} of tenant {TenantId} ({Turns} transcript turns)")]
+    private partial void LogStored(string callId, string tenantId, int turns);
+}

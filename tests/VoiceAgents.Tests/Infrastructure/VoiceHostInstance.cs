@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using VoiceAgents.VoiceHost;
+
+namespace VoiceAgents.Tests.Infrastructure;
+
+/// <summary>One voice-host on a free loopback port with the given settings; stop it and start another to restart.</summary>
+public sealed class VoiceHostInstance : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private VoiceHostInstance(WebApplication app, Uri address)
+    {
+        _app = app;
+        WebSocketUri = new Uri($"ws://{address.Authority}/ws");
+        HealthUri = new Uri($"http://{address.Authority}/health");
+    }
+
+    public Uri WebSocketUri { get; }
+    public Uri HealthUri { get; }
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<VoiceHostInstance> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        var app = VoiceHostApp.Create([], b =>
+        {
+            b.WebHost.UseUrls("http://127.0.0.1:0");
+            b.Configuration.AddInMemoryCollection(settings);
+        });
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return new VoiceHostInstance(app, address);
+    }
+
+    /// <summary>The calls waiting in the spool, as /health reports them.</summary>
+    public async Task<int> SpooledCallsAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var health = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync(HealthUri))!;
+        return health["checks"]!["spooled_calls"]!.GetValue<int>();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
