@@ -7,8 +7,14 @@ cd "$ROOT"
 source infra/local/prereqs.sh
 
 export STACK_DIR="$ROOT/.local/test-stack" STACK_PERSIST=0
-export MONGO_PORT=${TEST_MONGO_PORT:-27018} S3_PORT=${TEST_S3_PORT:-4567}
-export AZURITE_BLOB_PORT=${TEST_AZURITE_BLOB_PORT:-10010} AZURITE_QUEUE_PORT=${TEST_AZURITE_QUEUE_PORT:-10011} AZURITE_TABLE_PORT=${TEST_AZURITE_TABLE_PORT:-10012}
+# A stack left over from an interrupted run of this checkout goes first; then each port is the first free one
+# from its default, so tests never collide with ./run.sh or another checkout's tests.
+infra/local/stop.sh >/dev/null 2>&1 || true
+free_port() { local p=$1; while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done; echo "$p"; }
+export MONGO_PORT=${TEST_MONGO_PORT:-$(free_port 27018)} S3_PORT=${TEST_S3_PORT:-$(free_port 4567)}
+export AZURITE_BLOB_PORT=${TEST_AZURITE_BLOB_PORT:-$(free_port 10010)}
+export AZURITE_QUEUE_PORT=${TEST_AZURITE_QUEUE_PORT:-$(free_port $((AZURITE_BLOB_PORT + 1)))}
+export AZURITE_TABLE_PORT=${TEST_AZURITE_TABLE_PORT:-$(free_port $((AZURITE_QUEUE_PORT + 1)))}
 export TEST_MONGO_PORT=$MONGO_PORT TEST_S3_PORT=$S3_PORT
 export TEST_AZURITE_BLOB_PORT=$AZURITE_BLOB_PORT TEST_AZURITE_QUEUE_PORT=$AZURITE_QUEUE_PORT TEST_AZURITE_TABLE_PORT=$AZURITE_TABLE_PORT
 
