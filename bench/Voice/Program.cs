@@ -1,0 +1,30 @@
+using VoiceAgents.Bench.Voice.Run;
+using VoiceAgents.Bench.Voice.Server;
+
+if (args.Length > 0 && args[0] == "server") return await BenchServer.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "components")
+{
+    // The per-frame costs alone, for working on the hot path: components [rate]
+    var model = Path.Combine(Machine.RepoRoot(), "infra", "local", ".runtime", "models", "silero_vad_v5.onnx");
+    var rate = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 8000;
+    Console.WriteLine(Components.Measure(model, rate));
+    Console.WriteLine($"input pipeline, 20 calls: {await InputPipeline.MeasureAsync(model, rate, 20, TimeSpan.FromSeconds(10))} (CPU ms, KB allocated per call-second)");
+    return 0;
+}
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine($"bench: {e.Message}");
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+return await new BenchRunner(options).RunAsync();

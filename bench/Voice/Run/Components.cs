@@ -1,0 +1,172 @@
+using System.Runtime.InteropServices;
+using VoiceAgents.VoiceHost.Audio;
+using VoiceAgents.VoiceHost.Vad;
+
+namespace VoiceAgents.Bench.Voice.Run;
+
+/// <summary>
+/// Single-thread costs of the per-frame work every call does, to set against the CPU the server spends per call.
+/// Times are the thread's own CPU time, so other processes on the machine do not inflate them.
+/// </summary>
+public static partial class Components
+{
+    public sealed record Costs(
+        double VadUsPerWindow,
+        double VadBytesPerWindow,
+        double VadCoreShareAt200Calls,
+        double ResampleInUsPerFrame,
+        double ResampleOutUsPerFrame,
+        double RecordResampleUsPerFrame);
+
+    /// <summary>CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID), in microseconds.</summary>
+    public static double ThreadCpuUs()
+    {
+        clock_gettime(3, out var ts);
+        return ts.Seconds * 1e6 + ts.Nanoseconds / 1e3;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", SetLastError = false)]
+    private static partial int clock_gettime(int clock, out TimeSpec time);
+
+    public static Costs Measure(string vadModel, int callerRate)
+    {
+        using var vad = new SileroVad(vadModel);
+        var stream = vad.NewStream();
+        var (speech, rate) = Scenario.Speak(Scenario.CallerText, "kal16");
+        var pcm16k = Scenario.Resample(speech, rate, SileroVad.SampleRate);
+        var windows = pcm16k.Length / SileroVad.WindowSamples;
+        var window = 0;
+        float Next() => stream.Process(pcm16k.AsSpan((window++ % windows) * SileroVad.WindowSamples, SileroVad.WindowSamples));
+        for (var i = 0; i < 300; i++) Next();
+        var n = 3000;
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var cpu = ThreadCpuUs();
+        for (var i = 0; i < n; i++) Next();
+        var vadUs = (ThreadCpuUs() - cpu) / n;
+        var vadBytes = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)n;
+
+        var frameIn = callerRate / 50;
+        var inbound = new Resampler(callerRate, 16000);
+        var outbound = new Resampler(16000, callerRate);
+        var record = new Resampler(callerRate, 16000);
+        var input = Scenario.Resample(pcm16k, 16000, callerRate);
+        var output = new short[4096];
+        double Time(Resampler r, short[] source, int frame)
+        {
+            var frames = source.Length / frame;
+            for (var i = 0; i < 200; i++) r.Process(source.AsSpan(i % frames * frame, frame), output);
+            var c = ThreadCpuUs();
+            for (var i = 0; i < 5000; i++) r.Process(source.AsSpan(i % frames * frame, frame), output);
+            return (ThreadCpuUs() - c) / 5000;
+        }
+        var inUs = callerRate == 16000 ? 0 : Time(inbound, input, frameIn);
+        var outUs = callerRate == 16000 ? 0 : Time(outbound, pcm16k, 320);
+        var recUs = callerRate == 16000 ? 0 : Time(record, input, frameIn);
+        // 31.25 windows a second per call.
+        var share = vadUs * 31.25 * 200 / 1e6;
+        return new Costs(Math.Round(vadUs, 1), Math.Round(vadBytes), Math.Round(share, 3), Math.Round(inUs, 2), Math.Round(outUs, 2), Math.Round(recUs, 2));
+    }
+}
+
+/// <summary>
+/// The input path of real calls without sockets: for each call a pipeline of resampler → VAD → turns → STT (a
+/// null session) fed with a 20 ms frame every 20 ms, as voice-host's receive loops feed it. Process CPU time per
+/// call-second is the cost; it does not depend on what else the machine runs.
+/// </summary>
+public static class InputPipeline
+{
+    private sealed class NullEvents : VoiceAgents.VoiceHost.Pipeline.IClientEvents
+    {
+        public void Send(VoiceAgents.VoiceHost.Pipeline.ClientEvent e)
+        {
+        }
+
+        public ValueTask SendAudioAsync(ReadOnlyMemory<short> samples, CancellationToken ct) => ValueTask.CompletedTask;
+    }
+
+    private sealed class NullStt : VoiceAgents.VoiceHost.Providers.ISttSession
+    {
+        public ValueTask SendAudioAsync(ReadOnlyMemory<short> pcm16k, CancellationToken ct) => ValueTask.CompletedTask;
+
+        public ValueTask<VoiceAgents.VoiceHost.Providers.SttResult> FinalizeAsync(CancellationToken ct) => ValueTask.FromResult(new VoiceAgents.VoiceHost.Providers.SttResult("", true));
+
+        public async IAsyncEnumerable<VoiceAgents.VoiceHost.Providers.SttResult> InterimResultsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        {
+            await Task.CompletedTask;
+            yield break;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    /// <summary>CPU milliseconds per call-second of the input path, and the process's allocation per call-second in KB.</summary>
+    public static async Task<(double CpuMsPerCallSecond, double KbPerCallSecond)> MeasureAsync(string model, int rate, int calls, TimeSpan duration)
+    {
+        using var vad = new SileroVad(model);
+        var (speech, speechRate) = Scenario.Speak(Scenario.CallerText, "kal16");
+        var audio = Scenario.Resample(speech, speechRate, rate).Concat(new short[rate * 2]).ToArray();
+        var frame = rate / 50;
+        var frames = Enumerable.Range(0, audio.Length / frame).Select(i => MemoryMarshal.AsBytes(audio.AsSpan(i * frame, frame)).ToArray()).ToArray();
+        var agent = new VoiceAgents.Core.Domain.Agent { Id = "bench", TenantId = "bench", Name = "bench" };
+        var folder = Path.Combine(Path.GetTempPath(), "bench-voice-input");
+        var pipelines = new List<(VoiceAgents.VoiceHost.Pipeline.Pipeline Pipeline, VoiceAgents.VoiceHost.Calls.CallRecorder Recorder)>();
+        for (var i = 0; i < calls; i++)
+        {
+            var recorder = new VoiceAgents.VoiceHost.Calls.CallRecorder(folder);
+            var context = new VoiceAgents.VoiceHost.Pipeline.CallContext($"c{i}", "bench", agent, TimeProvider.System, new VoiceAgents.VoiceHost.VoiceOptions(), new NullEvents(), recorder, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            var pipeline = new VoiceAgents.VoiceHost.Pipeline.Pipeline(
+                new VoiceAgents.VoiceHost.Processors.ResamplerProcessor(context),
+                new VoiceAgents.VoiceHost.Processors.VadProcessor(context, vad.NewStream()),
+                new VoiceAgents.VoiceHost.Processors.TurnProcessor(context),
+                new VoiceAgents.VoiceHost.Processors.SttProcessor(context, _ => ValueTask.FromResult<VoiceAgents.VoiceHost.Providers.ISttSession>(new NullStt())));
+            pipeline.Start(new VoiceAgents.VoiceHost.Pipeline.StartFrame(16000, rate));
+            pipelines.Add((pipeline, recorder));
+        }
+
+        void Feed(int tick)
+        {
+            for (var i = 0; i < pipelines.Count; i++)
+            {
+                // Calls are out of step with each other, as real ones are.
+                var bytes = frames[(tick + i * 37) % frames.Length];
+                pipelines[i].Pipeline.Enqueue(new VoiceAgents.VoiceHost.Pipeline.InputAudioFrame(AudioChunk.FromBytes(bytes, rate)));
+            }
+        }
+
+        var ticks = (int)(duration.TotalSeconds * 50);
+        for (var t = 0; t < 100; t++)
+        {
+            Feed(t);
+            Thread.Sleep(20);
+        }
+        var process = System.Diagnostics.Process.GetCurrentProcess();
+        process.Refresh();
+        var cpu = process.TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes(false);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var t = 0; t < ticks; t++)
+        {
+            Feed(t);
+            var due = TimeSpan.FromMilliseconds(20 * (t + 1)) - clock.Elapsed;
+            if (due > TimeSpan.Zero) Thread.Sleep(due);
+        }
+        await Task.Delay(200);
+        process.Refresh();
+        var used = (process.TotalProcessorTime - cpu).TotalMilliseconds;
+        var bytesUsed = GC.GetTotalAllocatedBytes(false) - allocated;
+        foreach (var (pipeline, recorder) in pipelines)
+        {
+            await pipeline.StopAsync();
+            await recorder.DisposeAsync();
+        }
+        var callSeconds = calls * ticks / 50.0;
+        return (Math.Round(used / callSeconds, 2), Math.Round(bytesUsed / 1024.0 / callSeconds, 1));
+    }
+}
