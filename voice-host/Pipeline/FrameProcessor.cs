@@ -12,14 +12,8 @@ namespace VoiceAgents.VoiceHost.Pipeline;
 /// </summary>
 public abstract class FrameProcessor
 {
-    // A system frame is handled by the writer's thread when this processor is waiting for one: caller audio goes
-    // resampler → VAD → turns → STT on the socket's receive loop, instead of one thread-pool hop per processor
-    // (50 frames a second a call). A processor that is busy just finds the frame queued, as before.
-    // A system frame is handled by the writer's thread when this processor is waiting for one: caller audio goes
-    // resampler → VAD → turns → STT on the socket's receive loop, instead of one thread-pool hop per processor
-    // (50 frames a second a call). A processor that is busy just finds the frame queued, as before.
     private readonly Channel<(Frame Frame, FrameDirection Direction)> _system =
-        Channel.CreateUnbounded<(Frame, FrameDirection)>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
+        Channel.CreateUnbounded<(Frame, FrameDirection)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<(Frame Frame, FrameDirection Direction)> _data = NewDataLane();
     private readonly Lock _dataGate = new();
     private CancellationTokenSource _dataLane = new();
