@@ -65,12 +65,6 @@ public sealed class VadProcessor(CallContext call, SileroVad.Stream vad) : Frame
         return base.ProcessFrameAsync(frame, direction, ct);
     }
 
-    protected override ValueTask OnStoppedAsync()
-    {
-        vad.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
     private void Classify(float probability)
     {
         var o = call.Options;
