@@ -18,6 +18,12 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDisposable
     private readonly List<IntPtr> _all = new();
     private readonly Lock _gate = new();
 
+    // The C library logs through one process-wide FILE*, which "-logfn" reopens (closing the old one) inside
+    // ps_init: a decoder created while another thread logged, or two created at once, could write to a closed
+    // FILE* and crash the process. So logging is switched off once per process and decoders are made one at a time.
+    private static readonly Lock CreateGate = new();
+    private static bool _loggingOff;
+
     public PocketSphinxStt(int poolSize = 0) =>
         _slots = new SemaphoreSlim(poolSize > 0 ? poolSize : Math.Max(2, Environment.ProcessorCount));
 
@@ -67,22 +73,34 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDisposable
             "-lm", $"{ModelDir}/en-us.lm.bin",
             "-dict", $"{ModelDir}/cmudict-en-us.dict",
             "-samprate", "16000",
-            "-logfn", "/dev/null",
         ];
         var argv = args.Select(Marshal.StringToCoTaskMemUTF8).ToArray();
         try
         {
-            var config = Native.cmd_ln_parse_r(IntPtr.Zero, Native.ps_args(), argv.Length, argv, 1);
-            if (config == IntPtr.Zero) throw new ProviderException("local", "invalid PocketSphinx configuration");
-            var decoder = Native.ps_init(config);
-            if (decoder == IntPtr.Zero) throw new ProviderException("local", $"cannot load the PocketSphinx model from {ModelDir}");
-            lock (_gate) _all.Add(decoder);
-            return decoder;
+            lock (CreateGate)
+            {
+                if (!_loggingOff)
+                {
+                    Native.err_set_logfp(IntPtr.Zero);
+                    _loggingOff = true;
+                }
+                return CreateDecoder(argv);
+            }
         }
         finally
         {
             foreach (var a in argv) Marshal.FreeCoTaskMem(a);
         }
+    }
+
+    private IntPtr CreateDecoder(IntPtr[] argv)
+    {
+        var config = Native.cmd_ln_parse_r(IntPtr.Zero, Native.ps_args(), argv.Length, argv, 1);
+        if (config == IntPtr.Zero) throw new ProviderException("local", "invalid PocketSphinx configuration");
+        var decoder = Native.ps_init(config);
+        if (decoder == IntPtr.Zero) throw new ProviderException("local", $"cannot load the PocketSphinx model from {ModelDir}");
+        lock (_gate) _all.Add(decoder);
+        return decoder;
     }
 
     public void Dispose()
@@ -142,5 +160,7 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDisposable
         [LibraryImport(Lib)] public static partial int ps_end_utt(IntPtr ps);
         [LibraryImport(Lib)] public static partial IntPtr ps_get_hyp(IntPtr ps, out int score);
         [LibraryImport(Lib)] public static partial int ps_free(IntPtr ps);
+        /// <summary>NULL switches the library's logging off.</summary>
+        [LibraryImport(Base)] public static partial void err_set_logfp(IntPtr stream);
     }
 }
