@@ -45,7 +45,8 @@ public sealed class VoiceOptions
 
     /// <summary>
     /// The queue sink's spool: calls wait here until S3 and the queue have them, also across restarts. Put it on a
-    /// persistent volume in a container. Default: voiceagents-calls/spool under the temp folder.
+    /// persistent volume in a container, one folder per voice-host instance. Default: voiceagents-calls/spool under
+    /// the temp folder.
     /// </summary>
     public string SpoolFolder { get; set; } = "";
 

@@ -14,9 +14,11 @@ public sealed class CallRecords(MongoContext db, CallAnalytics analytics, TimePr
     {
         if (log.CreatedAt == default) log.CreatedAt = time.GetUtcNow().UtcDateTime;
         log.AvgVoiceToVoiceMs ??= Average(log.Turns);
+        // Counted first, so a call log that can be seen is also in the analytics; a retry after a failure in between
+        // counts nothing twice.
+        await analytics.CountAsync(log, ct);
         await db.CallLogs.ReplaceOneAsync(
             c => c.Id == log.Id && c.TenantId == log.TenantId, log, new ReplaceOptions { IsUpsert = true }, ct);
-        await analytics.CountAsync(log, ct);
     }
 
     public async Task UpsertTranscriptAsync(Transcript transcript, CancellationToken ct)

@@ -27,7 +27,10 @@ public interface ICallSink
     Task AcceptAsync(CallCompleted call, Func<Stream, CancellationToken, Task> writeRecording, CancellationToken ct);
 }
 
-/// <summary>Writes <c>{call_id}.wav</c> and <c>{call_id}.json</c> to a folder.</summary>
+/// <summary>
+/// Writes <c>{call_id}.wav</c>, then <c>{call_id}.json</c> to a folder. Each is written under a temporary name and
+/// renamed when complete, so a reader that sees the JSON finds both files whole.
+/// </summary>
 public sealed class LocalFolderCallSink(string folder) : ICallSink
 {
     public string Folder { get; } = folder;
@@ -35,11 +38,18 @@ public sealed class LocalFolderCallSink(string folder) : ICallSink
     public async Task AcceptAsync(CallCompleted call, Func<Stream, CancellationToken, Task> writeRecording, CancellationToken ct)
     {
         Directory.CreateDirectory(Folder);
-        await using (var wav = File.Create(Path.Combine(Folder, call.CallId + ".wav")))
+        await WriteAsync(call.CallId + ".wav", writeRecording, ct);
+        await WriteAsync(call.CallId + ".json", (json, c) => System.Text.Json.JsonSerializer.SerializeAsync(json, call, Core.Json.JsonDefaults.Options, c), ct);
+    }
+
+    private async Task WriteAsync(string name, Func<Stream, CancellationToken, Task> write, CancellationToken ct)
+    {
+        var path = Path.Combine(Folder, name);
+        var partial = path + ".partial";
+        await using (var file = File.Create(partial))
         {
-            await writeRecording(wav, ct);
+            await write(file, ct);
         }
-        await using var json = File.Create(Path.Combine(Folder, call.CallId + ".json"));
-        await System.Text.Json.JsonSerializer.SerializeAsync(json, call, Core.Json.JsonDefaults.Options, ct);
+        File.Move(partial, path, overwrite: true);
     }
 }

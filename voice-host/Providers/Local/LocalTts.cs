@@ -15,6 +15,11 @@ public sealed partial class LocalTts : ITtsProvider
 {
     private static readonly Lock FliteGate = new();
     private static readonly Dictionary<string, IntPtr> Voices = new();
+
+    // flite's feat_set keeps the name pointer it is given (it expects a C literal) in the voice's feature list, and
+    // every later lookup strcmp's it. A marshalled temporary dangled once the call returned and crashed the process
+    // (segfault in feat_set) when its memory went away, so the name lives in unmanaged memory for good.
+    private static readonly IntPtr DurationStretch = Marshal.StringToCoTaskMemUTF8("duration_stretch");
     private static bool _initialized;
 
     public string Name => "local";
@@ -60,7 +65,7 @@ public sealed partial class LocalTts : ITtsProvider
             }
             // cst_voice { const char *name; cst_features *features; ... }: duration_stretch slows or speeds speech.
             var features = Marshal.ReadIntPtr(voice, IntPtr.Size);
-            Native.flite_feat_set_float(features, "duration_stretch", (float)(1.0 / speed));
+            Native.flite_feat_set_float(features, DurationStretch, (float)(1.0 / speed));
             var wave = Native.flite_text_to_wave(text, voice);
             if (wave == IntPtr.Zero) throw new ProviderException("local", "flite produced no audio");
             try
@@ -108,7 +113,7 @@ public sealed partial class LocalTts : ITtsProvider
         [LibraryImport("libflite.so.1")] public static partial int flite_init();
         [LibraryImport("libflite.so.1", StringMarshalling = StringMarshalling.Utf8)] public static partial IntPtr flite_text_to_wave(string text, IntPtr voice);
         [LibraryImport("libflite.so.1")] public static partial void delete_wave(IntPtr wave);
-        [LibraryImport("libflite.so.1", StringMarshalling = StringMarshalling.Utf8)] public static partial void flite_feat_set_float(IntPtr features, string name, float value);
+        [LibraryImport("libflite.so.1")] public static partial void flite_feat_set_float(IntPtr features, IntPtr name, float value);
         [LibraryImport("libflite_cmu_us_slt.so.1")] public static partial IntPtr register_cmu_us_slt(IntPtr voxdir);
         [LibraryImport("libflite_cmu_us_kal16.so.1")] public static partial IntPtr register_cmu_us_kal16(IntPtr voxdir);
         [LibraryImport("libflite_cmu_us_rms.so.1")] public static partial IntPtr register_cmu_us_rms(IntPtr voxdir);

@@ -14,7 +14,7 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDisposable
 {
     public const string ModelDir = "/usr/share/pocketsphinx/model/en-us";
     private readonly ConcurrentBag<IntPtr> _idle = new();
-    private static readonly SemaphoreSlim Slots = new(1, 1);
+    private readonly SemaphoreSlim _slots;
     private readonly List<IntPtr> _all = new();
     private readonly Lock _gate = new();
 
@@ -24,13 +24,9 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDisposable
     private static readonly Lock CreateGate = new();
     private static bool _loggingOff;
 
-    // The 5prealpha library keeps process-wide state (logging, command-line tables) that is not safe across threads;
-    // a test host crashed in libc with several decodes at once. The offline recognizer therefore decodes one
-    // utterance at a time per process (one static gate, shared by every host in the process): slower under load,
-    // never a crash. Cloud STT providers have no such limit.
-    public PocketSphinxStt()
-    {
-    }
+    // Decoders are per instance and created one at a time (CreateGate); at most this many decode at once.
+    public PocketSphinxStt(int poolSize = 0) =>
+        _slots = new SemaphoreSlim(poolSize > 0 ? poolSize : Math.Max(2, Environment.ProcessorCount));
 
     public string Name => "local";
 
@@ -41,7 +37,7 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDisposable
     /// <summary>Decodes one utterance of 16 kHz PCM16.</summary>
     public async Task<string> DecodeAsync(short[] samples, int length, CancellationToken ct)
     {
-        await Slots.WaitAsync(ct);
+        await _slots.WaitAsync(ct);
         var decoder = IntPtr.Zero;
         try
         {
@@ -51,7 +47,7 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDisposable
         finally
         {
             if (decoder != IntPtr.Zero) _idle.Add(decoder);
-            Slots.Release();
+            _slots.Release();
         }
     }
 
