@@ -9,6 +9,13 @@ if (args.Length > 0 && args[0] == "components")
     var rate = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 8000;
     Console.WriteLine(Components.Measure(model, rate));
     Console.WriteLine($"input pipeline, 20 calls: {await InputPipeline.MeasureAsync(model, rate, 20, TimeSpan.FromSeconds(10))} (CPU ms, KB allocated per call-second)");
+    Console.WriteLine($"output pipeline, 20 calls always speaking: {await OutputPipeline.MeasureAsync(rate, 20, TimeSpan.FromSeconds(10))} CPU ms per call-second");
+    return 0;
+}
+if (args.Length > 1 && args[0] == "report")
+{
+    // Rewrites voice.md from voice.json, after a change to the report's layout.
+    Console.WriteLine(await Report.RewriteMarkdownAsync(args[1]));
     return 0;
 }
 if (args.Contains("--help") || args.Contains("-h"))

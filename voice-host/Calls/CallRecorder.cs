@@ -42,7 +42,9 @@ public sealed class CallRecorder : IAsyncDisposable
         lock (_gate)
         {
             var position = Math.Max(_userSamples * 2, _bot.Length);
-            _bot.Position = position;
+            // Setting Position flushes the write buffer (a syscall per 20 ms frame), so only move when the bot
+            // fell behind the caller; while it speaks it is usually right where it left off.
+            if (_bot.Position != position) _bot.Position = position;
             _bot.Write(MemoryMarshal.AsBytes(samples));
         }
     }

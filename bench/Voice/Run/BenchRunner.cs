@@ -80,6 +80,8 @@ public sealed class BenchRunner(BenchOptions options)
             var (inputCpu, inputAlloc) = await InputPipeline.MeasureAsync(model, options.Rate, inputCalls, TimeSpan.FromSeconds(options.Quick ? 3 : 10));
             result.InputPath = new InputPathCost(inputCalls, inputCpu, inputAlloc);
             Log($"  input path (resampler, VAD, turns, STT; no sockets), {inputCalls} calls in-process: {inputCpu} ms CPU and {inputAlloc} KB allocated per call-second");
+            result.OutputPathCpuMsPerCallSecond = await OutputPipeline.MeasureAsync(options.Rate, inputCalls, TimeSpan.FromSeconds(options.Quick ? 3 : 10));
+            Log($"  output path (sentences, TTS, pacing, recording; no sockets), {inputCalls} calls always speaking: {result.OutputPathCpuMsPerCallSecond} ms CPU per call-second");
 
             Log($"starting the bench's local stack in {stackEnv["STACK_DIR"]}");
             await Machine.RunScriptAsync(_repo, "infra/local/start.sh", stackEnv, ct);
@@ -312,11 +314,12 @@ public sealed class BenchRunner(BenchOptions options)
         var seen = new List<Stats> { before };
         var sampleEvery = samples is null ? TimeSpan.FromSeconds(5) : options.SoakSample;
         var liveAfterFirstMinute = false;
-        while (clock.Elapsed < window)
+        for (var n = 1; clock.Elapsed < window; n++)
         {
-            var wait = sampleEvery - TimeSpan.FromTicks(clock.Elapsed.Ticks % sampleEvery.Ticks);
-            if (clock.Elapsed + wait > window) wait = window - clock.Elapsed;
-            await Task.Delay(wait, ct);
+            var target = TimeSpan.FromTicks(Math.Min(window.Ticks, sampleEvery.Ticks * n));
+            if (target - clock.Elapsed < sampleEvery / 2 && target < window) continue;
+            var wait = target - clock.Elapsed;
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
             // In the soak, one forced GC after the first minute gives the live heap to compare with the end.
             var collect = samples is not null && !liveAfterFirstMinute && clock.Elapsed >= TimeSpan.FromMinutes(options.Quick ? 0.1 : 1);
             liveAfterFirstMinute |= collect;

@@ -170,3 +170,71 @@ public static class InputPipeline
         return (Math.Round(used / callSeconds, 2), Math.Round(bytesUsed / 1024.0 / callSeconds, 1));
     }
 }
+
+/// <summary>
+/// The output path of real calls without sockets: sentence → TTS (the fixed-latency fake) → output pacing and
+/// recording, one reply after another, so every call is always speaking. Process CPU per call-second.
+/// </summary>
+public static class OutputPipeline
+{
+    private sealed class NullEvents : VoiceAgents.VoiceHost.Pipeline.IClientEvents
+    {
+        public void Send(VoiceAgents.VoiceHost.Pipeline.ClientEvent e)
+        {
+        }
+
+        public ValueTask SendAudioAsync(ReadOnlyMemory<short> samples, CancellationToken ct) => ValueTask.CompletedTask;
+    }
+
+    public static async Task<double> MeasureAsync(int rate, int calls, TimeSpan duration)
+    {
+        var tts = new Server.FixedLatencyTts(Server.FixedLatencyTts.Record());
+        var agent = new VoiceAgents.Core.Domain.Agent { Id = "bench", TenantId = "bench", Name = "bench" };
+        var folder = Path.Combine(Path.GetTempPath(), "bench-voice-output");
+        var pipelines = new List<(VoiceAgents.VoiceHost.Pipeline.Pipeline Pipeline, VoiceAgents.VoiceHost.Calls.CallRecorder Recorder)>();
+        using var stop = new CancellationTokenSource();
+        var feeders = new List<Task>();
+        for (var i = 0; i < calls; i++)
+        {
+            var recorder = new VoiceAgents.VoiceHost.Calls.CallRecorder(folder);
+            var context = new VoiceAgents.VoiceHost.Pipeline.CallContext($"c{i}", "bench", agent, TimeProvider.System, new VoiceAgents.VoiceHost.VoiceOptions(), new NullEvents(), recorder, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            var metrics = new VoiceAgents.VoiceHost.Metrics.VoiceMetrics();
+            var pipeline = new VoiceAgents.VoiceHost.Pipeline.Pipeline(
+                new VoiceAgents.VoiceHost.Processors.SentenceProcessor(context),
+                new VoiceAgents.VoiceHost.Processors.TtsProcessor(context, tts, rate),
+                new VoiceAgents.VoiceHost.Processors.OutputProcessor(context, rate, metrics, _ => { }));
+            pipeline.Start(new VoiceAgents.VoiceHost.Pipeline.StartFrame(16000, rate));
+            pipelines.Add((pipeline, recorder));
+            var offset = i * 97 % 1000;
+            feeders.Add(Task.Run(async () =>
+            {
+                await Task.Delay(offset, stop.Token);
+                while (!stop.IsCancellationRequested)
+                {
+                    pipeline.Enqueue(new VoiceAgents.VoiceHost.Pipeline.LlmResponseStartFrame());
+                    foreach (var token in Scenario.ReplyTokens) pipeline.Enqueue(new VoiceAgents.VoiceHost.Pipeline.LlmTextFrame(token));
+                    pipeline.Enqueue(new VoiceAgents.VoiceHost.Pipeline.LlmResponseEndFrame());
+                    // A reply lasts ~5.9 s; the next one is queued before it ends, so the output never idles.
+                    await Task.Delay(5000, stop.Token);
+                }
+            }, CancellationToken.None));
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var process = System.Diagnostics.Process.GetCurrentProcess();
+        process.Refresh();
+        var cpu = process.TotalProcessorTime;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Task.Delay(duration);
+        process.Refresh();
+        var used = (process.TotalProcessorTime - cpu).TotalMilliseconds;
+        var seconds = clock.Elapsed.TotalSeconds;
+        await stop.CancelAsync();
+        await Task.WhenAll(feeders).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        foreach (var (pipeline, recorder) in pipelines)
+        {
+            await pipeline.StopAsync();
+            await recorder.DisposeAsync();
+        }
+        return Math.Round(used / (calls * seconds), 2);
+    }
+}

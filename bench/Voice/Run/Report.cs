@@ -16,6 +16,15 @@ public static class Report
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
+    /// <summary>Rewrites the Markdown of a results file from its JSON.</summary>
+    public static async Task<string> RewriteMarkdownAsync(string json)
+    {
+        var result = JsonSerializer.Deserialize<BenchResult>(await File.ReadAllTextAsync(json), Json) ?? throw new InvalidDataException(json);
+        var md = Path.ChangeExtension(json, ".md");
+        await File.WriteAllTextAsync(md, Markdown(result));
+        return md;
+    }
+
     public static async Task<(string Json, string Markdown)> WriteAsync(BenchResult result, string dir, string name, string suffix)
     {
         Directory.CreateDirectory(dir);
@@ -69,7 +78,7 @@ public static class Report
             {
                 b.AppendLine($"| {x.Calls} | {x.Verdict} | {x.Turns} | {P(x.OverheadMs, m => m.P50)} / {P(x.OverheadMs, m => m.P95)} / {P(x.OverheadMs, m => m.P99)} / {P(x.OverheadMs, m => m.Max)} | " +
                                   $"{P(x.ClientOverheadMs, m => m.P50)} / {P(x.ClientOverheadMs, m => m.P99)} | {x.Underruns} / {x.ReplyBursts} | {P(x.FrameLatenessMs, m => m.P99)} / {P(x.FrameLatenessMs, m => m.Max)} | " +
-                                  $"{F(x.ServerCpuPercent)} | {F(x.ServerCpuMsPerCallSecond)} ({x.CpuBoundCapacity}) | {F(x.AllocKbPerCallSecond)} | {x.Gen0}/{x.Gen1}/{x.Gen2}, {F(x.GcPausePercent)} | " +
+                                  $"{F(x.ServerCpuPercent)} | {F(x.ServerCpuMsPerCallSecond)}{(x.CpuBoundCapacity is { } cap ? $" ({cap})" : "")} | {F(x.AllocKbPerCallSecond)} | {x.Gen0}/{x.Gen1}/{x.Gen2}, {F(x.GcPausePercent)} | " +
                                   $"{F(x.RssMb)} ({F(x.RssKbPerCall)}) | {F(x.LiveHeapMb)} ({F(x.LiveHeapKbPerCall)}) | {string.Join(" ", x.LoadAverage.Take(1).Select(v => F(v)))}, {F(x.CpuPressurePercent)} |");
             }
             b.AppendLine();
@@ -115,13 +124,17 @@ public static class Report
             b.AppendLine($"| RSS first minute → last minute | {F(k.RssFirstMinuteMb)} → {F(k.RssLastMinuteMb)} MB ({F(k.RssGrowthMb)} MB, {F(k.RssGrowthPercent)} %) |");
             b.AppendLine($"| RSS trend | {F(k.RssSlopeMbPerMinute)} MB per minute |");
             b.AppendLine($"| GC heap first minute → last minute | {F(k.GcHeapFirstMinuteMb)} → {F(k.GcHeapLastMinuteMb)} MB |");
+            var span = Math.Min(60, k.Minutes * 60 / 4) + 0.5;
+            var outsideFirst = k.Samples.Where(x => x.Seconds <= span).Select(x => x.OutsideGcMb).DefaultIfEmpty().Average();
+            var outsideLast = k.Samples.Where(x => x.Seconds >= k.Minutes * 60 - span).Select(x => x.OutsideGcMb).DefaultIfEmpty().Average();
+            b.AppendLine($"| RSS outside the GC heap first minute → last minute | {F(outsideFirst)} → {F(outsideLast)} MB |");
             b.AppendLine($"| live heap (forced GC) after 1 minute → end | {F(k.LiveHeapAfterFirstMinuteMb)} → {F(k.LiveHeapAtEndMb)} MB ({F(k.LiveHeapGrowthMb)} MB) |");
             b.AppendLine();
-            b.AppendLine("| t (s) | RSS MB | GC heap MB | committed MB | active calls | gen2 GCs | server CPU % |");
-            b.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+            b.AppendLine("| t (s) | RSS MB | GC heap MB | GC committed MB | RSS outside the GC heap MB | active calls | gen2 GCs | server CPU % |");
+            b.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var x in k.Samples)
             {
-                b.AppendLine($"| {F(x.Seconds)} | {F(x.RssMb)} | {F(x.GcHeapMb)} | {F(x.CommittedMb)} | {x.ActiveCalls} | {x.Gen2} | {F(x.ServerCpuPercent)} |");
+                b.AppendLine($"| {F(x.Seconds)} | {F(x.RssMb)} | {F(x.GcHeapMb)} | {F(x.CommittedMb)} | {F(x.OutsideGcMb)} | {x.ActiveCalls} | {x.Gen2} | {F(x.ServerCpuPercent)} |");
             }
             b.AppendLine();
         }
@@ -138,7 +151,9 @@ public static class Report
         if (r.InputPath is { } input)
         {
             b.AppendLine($"The input path alone (resampler → VAD → turns → STT with a null session, {input.Calls} calls in one process, no sockets): " +
-                         $"{F(input.CpuMsPerCallSecond)} ms CPU and {F(input.AllocKbPerCallSecond)} KB allocated per call-second.");
+                         $"{F(input.CpuMsPerCallSecond)} ms CPU and {F(input.AllocKbPerCallSecond)} KB allocated per call-second. " +
+                         $"The output path alone (sentences → fake TTS → pacing and recording, every call always speaking): {F(r.OutputPathCpuMsPerCallSecond)} ms CPU per call-second. " +
+                         "What the whole server spends per call-second beyond these is the WebSocket both ways, events, call set-up and GC.");
             b.AppendLine();
         }
         return b.ToString();

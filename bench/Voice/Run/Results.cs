@@ -13,8 +13,11 @@ public sealed record BenchResult
     public SetupInfo? Setup { get; set; }
     public Components.Costs? Components { get; set; }
     public InputPathCost? InputPath { get; set; }
+
+    /// <summary>CPU ms per call-second of sentence → TTS (the fake) → output pacing and recording, every call always speaking.</summary>
+    public double? OutputPathCpuMsPerCallSecond { get; set; }
     public IdleInfo? RampIdle { get; set; }
-    public List<StepResult> Ramp { get; } = [];
+    public List<StepResult> Ramp { get; init; } = [];
     public int? MaxCallsPassing { get; set; }
     public int? MaxCallsSustained { get; set; }
     public SoakResult? Soak { get; set; }
@@ -109,12 +112,17 @@ public sealed record StepResult(
     public double? CpuPressurePercent { get; init; }
 
     /// <summary>How many such calls the server's CPU use would allow on all the machine's cores, were nothing else running.</summary>
-    public int? CpuBoundCapacity => ServerCpuMsPerCallSecond > 0 ? (int)(Environment.ProcessorCount * 1000 / ServerCpuMsPerCallSecond) : null;
+    /// Only for a sustained step: a server that falls behind does less work per call-second than it should.
+    public int? CpuBoundCapacity => Sustained && ServerCpuMsPerCallSecond > 0 ? (int)(Environment.ProcessorCount * 1000 / ServerCpuMsPerCallSecond) : null;
 }
 
 public sealed record AllocationShare(string Type, double KbPerCallSecond);
 
-public sealed record SoakSample(double Seconds, double RssMb, double GcHeapMb, double CommittedMb, double? LiveHeapMb, int ActiveCalls, int Gen2, double ServerCpuPercent);
+public sealed record SoakSample(double Seconds, double RssMb, double GcHeapMb, double CommittedMb, double? LiveHeapMb, int ActiveCalls, int Gen2, double ServerCpuPercent)
+{
+    /// <summary>Memory outside the GC heap: the runtime, native libraries (ONNX Runtime), thread stacks, malloc.</summary>
+    public double OutsideGcMb => Math.Round(RssMb - CommittedMb, 1);
+}
 
 public sealed record SoakResult(
     int Calls,

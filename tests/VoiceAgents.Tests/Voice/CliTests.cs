@@ -1,12 +1,13 @@
 using VoiceAgents.Tests.Infrastructure;
 using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Cli;
+using Xunit.Abstractions;
 
 namespace VoiceAgents.Tests.Voice;
 
 /// <summary><c>voice-host call</c>, run in-process against the API and voice-host as a user runs it from a shell.</summary>
 [Collection(VoiceCollection.Name)]
-public sealed class CliTests(VoiceFixture voice) : IDisposable
+public sealed class CliTests(VoiceFixture voice, ITestOutputHelper log) : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("va-cli-").FullName;
 
@@ -33,6 +34,7 @@ public sealed class CliTests(VoiceFixture voice) : IDisposable
         var output = new StringWriter();
         var error = new StringWriter();
         var code = await CallCommand.RunAsync(args, output, error).WaitAsync(TimeSpan.FromSeconds(90));
+        log.WriteLine($"exit {code}\n{output}{error}");
         return (code, output.ToString(), error.ToString());
     }
 
