@@ -119,37 +119,6 @@ public sealed class CallStorageTests(PostCallFixture fixture)
     }
 
     [Fact]
-    public async Task Calls_ending_at_once_are_each_transcribed_and_stored()
-    {
-        var tenant = await fixture.Api.SignupAsync("postcall-concurrent");
-        var agentId = await CreateAgentAsync(tenant);
-        var (samples, rate) = Wav.Read(await VoiceFixture.SpeakAsync("I would like to book a table for two."));
-
-        var callIds = await Task.WhenAll(Enumerable.Range(0, 3).Select(async _ =>
-        {
-            var (caller, callId) = await StartCallAsync(fixture.Voice, tenant, agentId, rate);
-            await using (caller)
-            {
-                await caller.StreamSilenceAsync(TimeSpan.FromMilliseconds(300), rate);
-                await caller.StreamAsync(samples, rate);
-                var streaming = caller.StreamSilenceAsync(TimeSpan.FromSeconds(3), rate);
-                await caller.WaitForAsync("transcript", TimeSpan.FromSeconds(30), e => e["role"]!.GetValue<string>() == "assistant");
-                await streaming;
-                await EndCallAsync(caller);
-            }
-            return callId;
-        }));
-
-        foreach (var callId in callIds)
-        {
-            await WaitForCallLogAsync(tenant, callId, Stored);
-            var turns = (await GetAsync(tenant, $"transcripts/{callId}"))["turns"]!.AsArray();
-            Assert.Contains(turns, t => t!["speaker"]!.GetValue<string>() == "user" && t["text"]!.GetValue<string>() == "i would like to book a table for two");
-        }
-        Assert.Equal(3, (await GetAsync(tenant, "analytics"))["totals"]!["calls"]!.GetValue<long>());
-    }
-
-    [Fact]
     public async Task Transcript_too_big_for_a_queue_message_goes_through_S3_and_is_stored_whole()
     {
         var tenant = await fixture.Api.SignupAsync("postcall-big");
