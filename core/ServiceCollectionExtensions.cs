@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.CallLogs;
 using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Events;
 using VoiceAgents.Core.Queues;
 using VoiceAgents.Core.Storage;
 
@@ -25,6 +26,7 @@ public static class ServiceCollectionExtensions
                 // The Functions host calls its storage AzureWebJobsStorage; one setting serves both.
                 if (string.IsNullOrEmpty(o.ConnectionString)) o.ConnectionString = config["AzureWebJobsStorage"] ?? "UseDevelopmentStorage=true";
                 if (config[QueueNames.CallCompletedSetting] is { Length: > 0 } name) o.CallCompletedQueue = name;
+                if (config[QueueNames.EventsSetting] is { Length: > 0 } events) o.EventsQueue = events;
             });
         services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
@@ -38,6 +40,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PasswordService>();
         services.AddSingleton<CallAnalytics>();
         services.AddSingleton<CallRecords>();
+        services.AddSingleton<IEventQueue, StorageEventQueue>();
         services.AddScoped<CurrentUser>();
         services.AddHostedService<StorageInitializer>();
         return services;

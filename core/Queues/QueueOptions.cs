@@ -12,6 +12,9 @@ public sealed class QueueOptions
     /// also reads (<c>%CallCompletedQueue%</c>), so one setting names it for voice-host and the Functions app.
     /// </summary>
     public string CallCompletedQueue { get; set; } = QueueNames.CallCompleted;
+
+    /// <summary>The <c>events</c> queue's name, from the app setting <c>EventsQueue</c> (as above).</summary>
+    public string EventsQueue { get; set; } = QueueNames.Events;
 }
 
 /// <summary>The queues that join voice-host to the queue-triggered functions.</summary>
@@ -21,6 +24,11 @@ public static class QueueNames
 
     /// <summary>The app setting that names the call-completed queue (a test run isolates its queue with it).</summary>
     public const string CallCompletedSetting = "CallCompletedQueue";
+
+    /// <summary>Platform events (<see cref="Events.PlatformEvent"/>) on their way to webhooks and live updates.</summary>
+    public const string Events = "events";
+
+    public const string EventsSetting = "EventsQueue";
 
     /// <summary>Azure Storage takes at most 64 KiB per message, counted after base64 encoding.</summary>
     public const int MaxMessageBytes = 64 * 1024;

@@ -10,6 +10,7 @@ using VoiceAgents.Functions.Agents;
 using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.Campaigns;
 using VoiceAgents.Functions.CallLogs;
+using VoiceAgents.Functions.Events;
 using VoiceAgents.Functions.Members;
 using VoiceAgents.Functions.PostCall;
 
@@ -27,6 +28,7 @@ public static class ApiSetup
     public static readonly IReadOnlyDictionary<string, string> DefaultAppSettings = new Dictionary<string, string>
     {
         [Core.Queues.QueueNames.CallCompletedSetting] = Core.Queues.QueueNames.CallCompleted,
+        [Core.Queues.QueueNames.EventsSetting] = Core.Queues.QueueNames.Events,
     };
 
     /// <summary>Everything the API needs, registered the same way under the Functions host and the local runner.</summary>
@@ -45,6 +47,7 @@ public static class ApiSetup
         services.AddCampaignsFeature();
         services.AddCallLogsFeature();
         services.AddPostCallFeature();
+        services.AddEventsFeature();
         return services;
     }
 

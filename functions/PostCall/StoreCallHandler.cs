@@ -1,8 +1,10 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using VoiceAgents.Core.CallLogs;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
+using VoiceAgents.Core.Events;
 using VoiceAgents.Core.Json;
 using VoiceAgents.Core.Queues;
 using VoiceAgents.Core.Storage;
@@ -15,7 +17,7 @@ namespace VoiceAgents.Functions.PostCall;
 /// guarded per call_id (<see cref="CallAnalytics"/>), so a redelivered message, or one retried after failing half-way,
 /// changes nothing twice. Times come from the message, never from the clock, for the same reason.
 /// </summary>
-public sealed partial class StoreCallHandler(CallRecords records, IObjectStore store, ILogger<StoreCallHandler> log)
+public sealed partial class StoreCallHandler(CallRecords records, IObjectStore store, IEventQueue events, ILogger<StoreCallHandler> log)
 {
     public async Task HandleAsync(CallCompletedMessage message, CancellationToken ct)
     {
@@ -57,7 +59,27 @@ public sealed partial class StoreCallHandler(CallRecords records, IObjectStore s
             CreatedAt = endedAt,
         }, ct);
         LogStored(callId, message.TenantId, turns.Count);
+
+        // Last, once the call is visible: webhooks and live updates hear of it. A failure here brings the message
+        // back; everything above is idempotent and the event's id is the call's, so consumers see it once.
+        await events.EnqueueAsync(CompletedEvent(message, callId, campaignId, metrics), ct);
     }
+
+    public static PlatformEvent CompletedEvent(CallCompletedMessage m, string callId, string? campaignId, IReadOnlyList<TurnMetrics> metrics) =>
+        new($"{EventTypes.CallCompleted}:{callId}", EventTypes.CallCompleted, m.EndedAt.ToUniversalTime(), m.TenantId, new JsonObject
+        {
+            ["call_id"] = callId,
+            ["agent_id"] = m.AgentId,
+            ["campaign_id"] = campaignId,
+            ["phone_number"] = m.PhoneNumber,
+            ["status"] = JsonSerializer.SerializeToNode(m.Status, JsonDefaults.Options),
+            ["end_reason"] = m.EndReason,
+            ["started_at"] = m.StartedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
+            ["ended_at"] = m.EndedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
+            ["duration_seconds"] = m.DurationSeconds,
+            ["turns"] = metrics.Count,
+            ["recording_key"] = m.RecordingKey,
+        });
 
     private static void Validate(CallCompletedMessage m)
     {

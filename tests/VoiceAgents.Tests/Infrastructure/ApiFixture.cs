@@ -34,6 +34,9 @@ public sealed class ApiFixture : IAsyncLifetime
 
     /// <summary>This runner's call-completed queue: every runner of a test run polls a queue of its own.</summary>
     public string CallCompletedQueue => $"call-completed-{RunId}";
+
+    /// <summary>This runner's events queue (webhooks and live updates).</summary>
+    public string EventsQueue => $"events-{RunId}";
     public Uri BaseAddress { get; private set; } = default!;
     public IServiceProvider Services => _app!.Services;
 
@@ -46,6 +49,7 @@ public sealed class ApiFixture : IAsyncLifetime
         var settings = StackSettings(DatabaseName, Bucket);
         settings["ProbeQueue"] = $"probe-{RunId}";
         settings["CallCompletedQueue"] = CallCompletedQueue;
+        settings["EventsQueue"] = EventsQueue;
         foreach (var (k, v) in Settings) settings[k] = v;
 
         _app = LocalRunnerApp.Create([], [typeof(ApiSetup).Assembly, Assembly.GetExecutingAssembly()], b =>
