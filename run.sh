@@ -2,7 +2,7 @@
 # Installs what is missing and runs everything on loopback, in the foreground; Ctrl-C stops it all.
 #   API        http://127.0.0.1:7071/api   (the Functions app through its local runner)
 #   voice-host ws://127.0.0.1:7860/ws
-#   dashboard  http://127.0.0.1:3000       (once dashboard/ exists)
+#   dashboard  http://127.0.0.1:3000       (the static export of dashboard/, served by dashboard/serve.mjs)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$ROOT"
@@ -12,6 +12,10 @@ step "installing the local stack"
 infra/local/install.sh
 step "building"
 dotnet build VoiceAgents.sln -c Release -nologo -clp:ErrorsOnly
+# --- dashboard: npm ci and next build into dashboard/out when missing or out of date ---
+step "building the dashboard"
+dashboard/build.sh
+# --- end dashboard ---
 
 # Secrets for local runs are generated once per checkout and never committed.
 mkdir -p .local
@@ -56,13 +60,21 @@ step "starting voice-host on 127.0.0.1:7860"
 (cd voice-host/bin/Release/net10.0 && exec dotnet VoiceAgents.VoiceHost.dll --urls http://127.0.0.1:7860) &
 pids+=($!)
 
+# --- dashboard: the static export on 127.0.0.1:3000; the API's CORS allows it (Host:CORS in the local runner) ---
+step "starting the dashboard on 127.0.0.1:3000"
+(cd dashboard && DASHBOARD_PORT=3000 DASHBOARD_API_URL=http://127.0.0.1:7071/api DASHBOARD_VOICE_URL=ws://127.0.0.1:7860/ws exec node serve.mjs) &
+pids+=($!)
+# --- end dashboard ---
+
 wait_http http://127.0.0.1:7071/api/health "The API"
 wait_http http://127.0.0.1:7860/health "voice-host"
+wait_http http://127.0.0.1:3000/login/ "The dashboard"
 
 cat <<MSG
 
   API         http://127.0.0.1:7071/api      (OpenAPI: http://127.0.0.1:7071/api/openapi.json)
   voice-host  ws://127.0.0.1:7860/ws         (health: http://127.0.0.1:7860/health)
+  dashboard   http://127.0.0.1:3000          (sign up at http://127.0.0.1:3000/signup/)
 
   Ctrl-C stops everything.
 MSG

@@ -22,6 +22,17 @@ step "installing the local stack"
 infra/local/install.sh
 step "building"
 dotnet build VoiceAgents.sln -c Release -nologo -clp:ErrorsOnly
+# --- dashboard: Debian's Chromium for the browser tests (Playwright drives it; no browser download) and the
+# static export they serve ---
+if ! dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q "install ok installed"; then
+  step "installing Debian's chromium for the browser tests"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+step "building the dashboard"
+dashboard/build.sh
+# --- end dashboard ---
 
 step "starting the test stack"
 infra/local/start.sh

@@ -1,0 +1,275 @@
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using VoiceAgents.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace VoiceAgents.Tests.Dashboard;
+
+[Collection(DashboardCollection.Name)]
+public sealed class DashboardTests(DashboardFixture fx)
+{
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task A_caller_signs_up_builds_an_agent_talks_to_it_and_finds_the_call_in_logs_recording_and_analytics()
+    {
+        await using var context = await fx.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var email = $"ada-{Guid.NewGuid():N}@example.com";
+
+        // 1. Sign up.
+        await page.GotoAsync("signup/");
+        await Ui.ShotAsync(page, "signup");
+        await Ui.SignupAsync(page, email, "Acme Bookings");
+        await Expect(page.GetByText("No agents yet")).ToBeVisibleAsync();
+
+        // 2. An agent with local STT, the rules LLM and local TTS.
+        await page.GetByRole(AriaRole.Button, new() { Name = "New agent" }).ClickAsync();
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Booker");
+        await page.GetByLabel("LLM provider").SelectOptionAsync("rules");
+        await page.GetByLabel("STT provider").SelectOptionAsync("local");
+        await page.GetByLabel("TTS provider").SelectOptionAsync("local");
+        await page.GetByLabel("TTS voice").SelectOptionAsync("slt");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add rule" }).ClickAsync();
+        await page.GetByLabel("Rule 1 match").FillAsync("book table");
+        await page.GetByLabel("Rule 1 reply").FillAsync("Certainly. For what time would you like the table?");
+        await Ui.ShotAsync(page, "agents-form");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create agent" }).ClickAsync();
+        var card = page.Locator("li[data-agent-id]").Filter(new() { HasText = "Booker" });
+        await Expect(card).ToBeVisibleAsync();
+        await Expect(card).ToContainTextAsync("LLM rules");
+        await Ui.ShotAsync(page, "agents");
+
+        // A second tab watches the call logs from before the call; it must show the call without a reload.
+        var logs = await context.NewPageAsync();
+        await Ui.LoginAsync(logs, email, next: "/call-logs/");
+        await logs.WaitForURLAsync(Ui.PathRegex("/call-logs/"));
+        await Expect(logs.GetByText("No calls found")).ToBeVisibleAsync();
+        var logsNavigations = 0;
+        logs.FrameNavigated += (_, f) => { if (f == logs.MainFrame) logsNavigations++; };
+
+        // 3-4. Talk: the fake microphone asks for a table; the transcript shows the question and the agent's answer.
+        await card.GetByRole(AriaRole.Link, new() { Name = "Talk" }).ClickAsync();
+        await page.WaitForURLAsync(Ui.PathRegex("/talk/"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start call" }).ClickAsync();
+        await Expect(page.Locator("[data-call-phase=live]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        var userLine = page.Locator("li[data-role=user][data-final=true]").Filter(new() { HasText = "book" });
+        await Expect(userLine).ToBeVisibleAsync(new() { Timeout = (float)CallTimeout.TotalMilliseconds });
+        var reply = page.Locator("li[data-role=assistant]").Filter(new() { HasText = "Certainly" });
+        await Expect(reply).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(page.Locator("[data-metrics]")).ToContainTextAsync("voice-to-voice", new() { Timeout = 30_000 });
+        await Ui.ShotAsync(page, "talk");
+
+        // 5. Hang up.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Hang up" }).ClickAsync();
+        await Expect(page.Locator("[data-call-ended]")).ToContainTextAsync("Call ended", new() { Timeout = 15_000 });
+        var callLink = page.Locator("[data-call-ended] a");
+        var href = await callLink.GetAttributeAsync("href");
+        var callId = href!.Split("id=")[1];
+        Assert.Empty(await page.Locator("[data-call-problem]").AllAsync());
+
+        // 6. The call appears in the other tab's call logs without reloading it.
+        var row = logs.Locator($"tr[data-call-id='{callId}']");
+        await Expect(row).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Expect(row).ToContainTextAsync("Booker");
+        Assert.Equal(0, logsNavigations);
+        await Ui.ShotAsync(logs, "call-logs");
+
+        // 7. The detail: the recording loads with a duration, the transcript has the turns, a turn seeks the audio.
+        await row.GetByRole(AriaRole.Link).ClickAsync();
+        await logs.WaitForURLAsync(Ui.PathRegex("/call-logs/view/"));
+        await Expect(logs.Locator("[data-transcript-text]").Filter(new() { HasText = "book" })).ToBeVisibleAsync();
+        await logs.WaitForFunctionAsync("() => { const a = document.querySelector('audio'); return a && isFinite(a.duration) && a.duration > 0; }",
+            null, new() { Timeout = 20_000 });
+        var duration = await logs.EvaluateAsync<double>("() => document.querySelector('audio').duration");
+        Assert.True(duration > 1, $"the recording lasts {duration} s");
+        var agentTurn = logs.GetByRole(AriaRole.Button).Filter(new() { HasText = "Certainly" });
+        await agentTurn.ClickAsync();
+        await logs.WaitForFunctionAsync("() => document.querySelector('audio').currentTime > 0.5");
+        await Expect(logs.GetByRole(AriaRole.Table).Last).ToContainTextAsync("ms");
+        await Ui.ShotAsync(logs, "call-detail");
+
+        // 8. Analytics counts the call.
+        await logs.GetByRole(AriaRole.Link, new() { Name = "Analytics" }).ClickAsync();
+        await Expect(logs.Locator("[data-stat=total-calls]")).ToHaveTextAsync("1", new() { Timeout = 20_000 });
+        await Expect(logs.GetByRole(AriaRole.Region, new() { Name = "Calls per day" }).Locator("svg").First).ToBeVisibleAsync();
+        await Ui.ShotAsync(logs, "analytics");
+
+        // Log out: back to the login page, and the pages need a session again.
+        await logs.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
+        await logs.WaitForURLAsync(Ui.PathRegex("/login/"));
+        await Ui.ShotAsync(logs, "login");
+        await logs.GotoAsync("agents/");
+        await logs.WaitForURLAsync(Ui.PathRegex("/login/"));
+    }
+
+    [Fact]
+    public async Task The_agent_form_shows_the_APIs_validation_errors_beside_their_fields()
+    {
+        var tenant = await fx.Api.SignupAsync("form");
+        await using var context = await fx.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await Ui.LoginAsync(page, tenant.Email);
+        await page.WaitForURLAsync(Ui.AgentsUrl());
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "New agent" }).ClickAsync();
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("");
+        await page.GetByLabel("TTS speed").FillAsync("5");
+        await page.GetByLabel("Language", new() { Exact = true }).FillAsync("not a language");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create agent" }).ClickAsync();
+
+        await Expect(Ui.FieldError(page, "Name")).ToContainTextAsync("required");
+        await Expect(Ui.FieldError(page, "TTS speed")).ToContainTextAsync("0.5");
+        await Expect(Ui.FieldError(page, "Language")).ToContainTextAsync("BCP-47");
+        await Expect(page.GetByLabel("TTS speed")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(Ui.FieldError(page, "LLM provider")).ToHaveCountAsync(0);
+        await Ui.ShotAsync(page, "agents-validation");
+
+        // Fixing the fields saves the agent.
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Fixed");
+        await page.GetByLabel("TTS speed").FillAsync("1.2");
+        await page.GetByLabel("Language", new() { Exact = true }).FillAsync("en-US");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create agent" }).ClickAsync();
+        await Expect(page.Locator("li[data-agent-id]").Filter(new() { HasText = "Fixed" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_CSV_with_bad_lines_lists_them_by_line_number_before_the_campaign_is_saved()
+    {
+        var tenant = await fx.Api.SignupAsync("csv");
+        await tenant.CreateAgentAsync("Dialer");
+        await using var context = await fx.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await Ui.LoginAsync(page, tenant.Email, next: "/campaigns/");
+        await page.WaitForURLAsync(Ui.PathRegex("/campaigns/"));
+        await Expect(page.GetByText("No campaigns yet")).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "New campaign" }).ClickAsync();
+        await page.GetByLabel("Campaign name").FillAsync("Spring");
+        var csv = "phone,name\n+1 415 555 0100,Ada\n12345,Bob\n+442071838750,Cy\nnot-a-number,Dee\n\n+14155550100,Ada again\n";
+        await page.GetByLabel("Or upload a CSV file").SetInputFilesAsync(new FilePayload { Name = "numbers.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv) });
+
+        var bad = page.GetByRole(AriaRole.Alert, new() { Name = "Invalid numbers" });
+        await Expect(bad.Locator("li")).ToHaveTextAsync(["Line 3: 12345,Bob", "Line 5: not-a-number,Dee"]);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Create campaign" })).ToBeDisabledAsync();
+        await Expect(page.GetByText("2 valid numbers, 1 duplicate left out, 2 invalid")).ToBeVisibleAsync();
+        await Ui.ShotAsync(page, "campaigns-csv");
+
+        await bad.GetByRole(AriaRole.Button, new() { Name = "Remove the invalid lines" }).ClickAsync();
+        await Expect(bad).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create campaign" }).ClickAsync();
+        var item = page.Locator("li[data-campaign-id]").Filter(new() { HasText = "Spring" });
+        await Expect(item).ToContainTextAsync("2 numbers");
+        await Expect(item).ToContainTextAsync("draft");
+
+        // Start and pause through the buttons the status allows; the campaign view shows its numbers.
+        await item.GetByRole(AriaRole.Button, new() { Name = "Start Spring" }).ClickAsync();
+        await Expect(item).ToContainTextAsync("running");
+        await item.GetByRole(AriaRole.Button, new() { Name = "Pause Spring" }).ClickAsync();
+        await Expect(item).ToContainTextAsync("paused");
+        await Ui.ShotAsync(page, "campaigns");
+        await item.GetByRole(AriaRole.Link, new() { Name = "Spring" }).ClickAsync();
+        await Expect(page.GetByText("+442071838750")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Resume Spring" })).ToBeVisibleAsync();
+        await Ui.ShotAsync(page, "campaign-view");
+    }
+
+    [Fact]
+    public async Task Login_with_a_wrong_password_shows_an_error_and_stays_on_the_login_page()
+    {
+        var tenant = await fx.Api.SignupAsync("wrong");
+        await using var context = await fx.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await Ui.LoginAsync(page, tenant.Email, "not-the-password");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Wrong email or password.");
+        Assert.Matches(Ui.PathRegex("/login/"), page.Url);
+        await Ui.ShotAsync(page, "login-failed");
+    }
+
+    [Fact]
+    public async Task Tenant_B_never_sees_tenant_As_agents_calls_or_call_details()
+    {
+        var a = await fx.Api.SignupAsync("tenant-a");
+        var agentA = (await a.CreateAgentAsync("Alpha secret agent"))["id"]!.GetValue<string>();
+        var callA = CallLogSeed.Log(a.TenantId, DateTime.UtcNow.AddMinutes(-3), agentA, phoneNumber: "+14155550199", voiceToVoiceMs: 900);
+        await fx.Api.InsertAsync([callA]);
+        var b = await fx.Api.SignupAsync("tenant-b");
+
+        await using var context = await fx.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await Ui.LoginAsync(page, b.Email);
+        await page.WaitForURLAsync(Ui.AgentsUrl());
+        await Expect(page.GetByText("No agents yet")).ToBeVisibleAsync();
+        await Expect(page.GetByText("Alpha secret agent")).ToHaveCountAsync(0);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Call logs" }).ClickAsync();
+        await Expect(page.GetByText("No calls found")).ToBeVisibleAsync();
+        await Expect(page.GetByText("+14155550199")).ToHaveCountAsync(0);
+
+        await page.GotoAsync($"call-logs/view/?id={callA.Id}");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
+        await Expect(page.GetByText("+14155550199")).ToHaveCountAsync(0);
+        await Expect(page.Locator("audio")).ToHaveCountAsync(0);
+
+        await page.GotoAsync("analytics/");
+        await Expect(page.Locator("[data-stat=total-calls]")).ToHaveTextAsync("0");
+
+        await page.GotoAsync($"talk/?agent={agentA}");
+        await Expect(page.GetByText("No agent to talk to")).ToBeVisibleAsync();
+
+        // Tenant A, in the same browser after B logs out, does see them.
+        await page.GotoAsync("agents/");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
+        await page.WaitForURLAsync(Ui.PathRegex("/login/"));
+        await Ui.LoginAsync(page, a.Email, next: "/call-logs/");
+        await Expect(page.Locator($"tr[data-call-id='{callA.Id}']")).ToContainTextAsync("Alpha secret agent");
+    }
+
+    [Fact]
+    public async Task A_denied_microphone_shows_how_to_allow_it_and_no_call_starts()
+    {
+        var tenant = await fx.Api.SignupAsync("nomic");
+        await tenant.CreateAgentAsync("Quiet");
+        await using var context = await fx.NewContextAsync(microphone: false);
+        var page = await context.NewPageAsync();
+        var sockets = 0;
+        page.WebSocket += (_, _) => sockets++;
+        await Ui.LoginAsync(page, tenant.Email, next: "/talk/");
+        await page.WaitForURLAsync(Ui.PathRegex("/talk/"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start call" }).ClickAsync();
+        await Expect(page.Locator("[data-call-problem]")).ToContainTextAsync("Microphone access was denied");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Start call" })).ToBeEnabledAsync();
+        Assert.Equal(0, sockets);
+        await Ui.ShotAsync(page, "talk-mic-denied");
+    }
+
+    [Fact]
+    public async Task An_ended_session_sends_the_user_to_login_and_back_to_the_page_they_were_on()
+    {
+        var tenant = await fx.Api.SignupAsync("expiry");
+        await using var context = await fx.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await Ui.LoginAsync(page, tenant.Email, next: "/call-logs/?from=x");
+        await page.WaitForURLAsync(Ui.PathRegex("/call-logs/"));
+        await Expect(page.GetByText("No calls found")).ToBeVisibleAsync();
+
+        // The session ends elsewhere: its refresh token (and so its family) is revoked.
+        var refresh = await page.EvaluateAsync<string>("() => sessionStorage.getItem('voiceagents.refresh_token')");
+        using (var anon = fx.Api.Client())
+        {
+            var response = await anon.PostAsJsonAsync("auth/logout", new { refresh_token = refresh });
+            Assert.Equal(204, (int)response.StatusCode);
+        }
+        await page.ReloadAsync();
+
+        await page.WaitForURLAsync(Ui.PathRegex("/login/"));
+        Assert.Contains("next=%2Fcall-logs%2F%3Ffrom%3Dx", page.Url);
+        await Expect(page.GetByText("Your session has ended")).ToBeVisibleAsync();
+        await page.GetByLabel("Email").FillAsync(tenant.Email);
+        await page.GetByLabel("Password").FillAsync(tenant.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(Ui.PathRegex("/call-logs/"));
+        Assert.EndsWith("/call-logs/?from=x", page.Url);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Call logs" })).ToBeVisibleAsync();
+    }
+}
