@@ -17,7 +17,7 @@ const links = [
 
 /** The signed-in frame: navigation, the user and log out. Restores the session from the refresh token on a reload. */
 export function Shell({ children }: { children: ReactNode }) {
-  const { accessToken, user, restored } = useSession();
+  const { accessToken, user, restored, signedOut } = useSession();
   const pathname = usePathname();
   const router = useRouter();
   const [menuOpen, setMenuOpen] = useState(false);
@@ -27,6 +27,7 @@ export function Shell({ children }: { children: ReactNode }) {
       if (!user) api<User>('/auth/me').then((u) => useSession.getState().setUser(u)).catch(() => undefined);
       return;
     }
+    if (signedOut) return;
     let cancelled = false;
     refreshSession().then((ok) => {
       if (cancelled) return;
@@ -36,12 +37,12 @@ export function Shell({ children }: { children: ReactNode }) {
     return () => {
       cancelled = true;
     };
-  }, [accessToken, user]);
+  }, [accessToken, user, signedOut]);
 
   useEffect(() => setMenuOpen(false), [pathname]);
 
   if (!accessToken) {
-    return <div className="mx-auto max-w-6xl p-6">{restored ? null : <Loading label="Restoring your session…" />}</div>;
+    return <div className="mx-auto max-w-6xl p-6">{restored || signedOut ? null : <Loading label="Restoring your session…" />}</div>;
   }
 
   return (

@@ -111,7 +111,7 @@ export async function signup(body: { email: string; password: string; name: stri
 
 export async function logout(): Promise<void> {
   const refreshToken = storedRefreshToken();
-  useSession.getState().clear();
+  useSession.getState().clear(true);
   if (refreshToken) {
     await send('/auth/logout', { method: 'POST', body: JSON.stringify({ refresh_token: refreshToken }) }, null).catch(() => undefined);
   }

@@ -24,9 +24,11 @@ interface SessionState {
   user: User | null;
   /** Set once the tab has tried to restore a session from its refresh token. */
   restored: boolean;
+  /** The user logged out on purpose: no session to restore, no "session ended" detour. */
+  signedOut: boolean;
   setTokens: (tokens: Tokens) => void;
   setUser: (user: User | null) => void;
-  clear: () => void;
+  clear: (signedOut?: boolean) => void;
   markRestored: () => void;
 }
 
@@ -53,14 +55,15 @@ export const useSession = create<SessionState>((set) => ({
   accessToken: null,
   user: null,
   restored: false,
+  signedOut: false,
   setTokens: (tokens) => {
     storeRefreshToken(tokens.refresh_token);
-    set({ accessToken: tokens.access_token });
+    set({ accessToken: tokens.access_token, signedOut: false });
   },
   setUser: (user) => set({ user }),
-  clear: () => {
+  clear: (signedOut = false) => {
     storeRefreshToken(null);
-    set({ accessToken: null, user: null });
+    set({ accessToken: null, user: null, signedOut });
   },
   markRestored: () => set({ restored: true }),
 }));

@@ -93,9 +93,12 @@ export class VoiceCall {
       await this.ctx.audioWorklet.addModule('/worklets/capture.js');
       if (this.ctx.state === 'suspended') await this.ctx.resume();
       const source = this.ctx.createMediaStreamSource(this.stream);
-      this.node = new AudioWorkletNode(this.ctx, 'capture-16k', { numberOfInputs: 1, numberOfOutputs: 0 });
+      this.node = new AudioWorkletNode(this.ctx, 'capture-16k', { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1] });
       this.node.port.onmessage = (e: MessageEvent<{ pcm: ArrayBuffer; level: number }>) => this.onFrame(e.data.pcm, e.data.level);
-      source.connect(this.node);
+      // The capture node writes silence; joining it to the output (muted) keeps the graph pulling it.
+      const sink = this.ctx.createGain();
+      sink.gain.value = 0;
+      source.connect(this.node).connect(sink).connect(this.ctx.destination);
     } catch (e) {
       this.finish(`The audio system could not be started: ${e instanceof Error ? e.message : String(e)}`, true);
       return;

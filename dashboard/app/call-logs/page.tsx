@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useMemo, useState, type FormEvent } from 'react';
 import { Shell } from '@/components/Shell';
 import { Empty, ErrorMessage, Field, Loading, PageHeader, StatusBadge, formatDate, formatMs, formatSeconds } from '@/components/ui';
-import { api, query } from '@/lib/api';
+import { api, ApiError, query } from '@/lib/api';
 import { allAgents } from '@/lib/agents';
 import { LiveBadge, useLiveUpdates } from '@/lib/live';
 import type { CallLogSummary, CampaignSummary, Page } from '@/lib/types';
@@ -95,7 +95,7 @@ function CallLogsPage() {
             </select>
           )}
         </Field>
-        <Field label="Phone number" error={page.error instanceof Error && 'errors' in page.error ? (page.error as { field: (n: string) => string | undefined }).field('phone_number') : undefined}>
+        <Field label="Phone number" error={page.error instanceof ApiError ? page.error.field('phone_number') : undefined}>
           {(p) => <input {...p} className="input" placeholder="+14155550100" value={draft.phone_number} onChange={(e) => setDraft({ ...draft, phone_number: e.target.value })} />}
         </Field>
         <Field label="From">

@@ -42,7 +42,7 @@ function Talk() {
   const transcriptEnd = useRef<HTMLLIElement>(null);
 
   useEffect(() => {
-    if (!agentId && agents.data?.length) setAgentId(agents.data[0].id);
+    if (agents.data?.length && !agents.data.some((a) => a.id === agentId)) setAgentId(agents.data[0].id);
   }, [agents.data, agentId]);
   useEffect(() => () => call.current?.dispose(), []);
   useEffect(() => transcriptEnd.current?.scrollIntoView({ block: 'nearest' }), [lines]);
