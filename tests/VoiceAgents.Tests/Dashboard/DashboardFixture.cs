@@ -73,9 +73,19 @@ public sealed class DashboardFixture : IAsyncLifetime
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        app.MapGet("/config.js", () => Results.Text(
-            $"window.__VOICEAGENTS__ = {{ apiUrl: \"{Api.BaseAddress.ToString().TrimEnd('/')}\", voiceUrl: \"{Voice.WebSocketUri}\" }};",
-            "text/javascript"));
+        // Ahead of the static files, which hold the build's default config.js.
+        app.Use(async (http, next) =>
+        {
+            if (http.Request.Path != "/config.js")
+            {
+                await next(http);
+                return;
+            }
+            http.Response.ContentType = "text/javascript";
+            http.Response.Headers.CacheControl = "no-store";
+            await http.Response.WriteAsync(
+                $"window.__VOICEAGENTS__ = {{ apiUrl: \"{Api.BaseAddress.ToString().TrimEnd('/')}\", voiceUrl: \"{Voice.WebSocketUri}\" }};");
+        });
         var files = new PhysicalFileProvider(OutFolder);
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files, ServeUnknownFileTypes = false });
