@@ -6,6 +6,8 @@ import { Loading } from '@/components/ui';
 
 export default function Home() {
   const router = useRouter();
-  useEffect(() => router.replace('/agents/'), [router]);
+  useEffect(() => {
+    router.replace('/agents/');
+  }, [router]);
   return <Loading />;
 }

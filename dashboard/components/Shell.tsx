@@ -39,7 +39,9 @@ export function Shell({ children }: { children: ReactNode }) {
     };
   }, [accessToken, user, signedOut]);
 
-  useEffect(() => setMenuOpen(false), [pathname]);
+  useEffect(() => {
+    setMenuOpen(false);
+  }, [pathname]);
 
   if (!accessToken) {
     return <div className="mx-auto max-w-6xl p-6">{restored || signedOut ? null : <Loading label="Restoring your session…" />}</div>;

@@ -58,7 +58,7 @@ export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () 
   if (!error) return null;
   const message = error instanceof Error ? error.message : String(error);
   return (
-    <div role="alert" className="flex flex-wrap items-center gap-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+    <div role="alert" data-error className="flex flex-wrap items-center gap-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
       <span>{message}</span>
       {onRetry && (
         <button type="button" className="btn-secondary py-1" onClick={onRetry}>

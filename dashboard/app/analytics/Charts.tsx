@@ -31,7 +31,7 @@ export function ChartCard({ title, empty, children, summary }: { title: string; 
 
 export function CallsPerDay({ data }: { data: { date: string; calls: number }[] }) {
   return (
-    <ResponsiveContainer width="100%" height="100%">
+    <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 320, height: 256 }}>
       <BarChart data={data} margin={{ left: -20, right: 8 }}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="date" tick={{ fontSize: 11 }} />
@@ -45,7 +45,7 @@ export function CallsPerDay({ data }: { data: { date: string; calls: number }[] 
 
 export function StatusBreakdown({ data }: { data: { status: string; calls: number }[] }) {
   return (
-    <ResponsiveContainer width="100%" height="100%">
+    <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 320, height: 256 }}>
       <PieChart>
         <Pie data={data} dataKey="calls" nameKey="status" innerRadius="45%" outerRadius="75%" isAnimationActive={false} label>
           {data.map((d) => (
@@ -61,7 +61,7 @@ export function StatusBreakdown({ data }: { data: { status: string; calls: numbe
 
 export function DurationDistribution({ data }: { data: { label: string; calls: number }[] }) {
   return (
-    <ResponsiveContainer width="100%" height="100%">
+    <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 320, height: 256 }}>
       <BarChart data={data} margin={{ left: -20, right: 8 }}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="label" tick={{ fontSize: 11 }} />
@@ -75,7 +75,7 @@ export function DurationDistribution({ data }: { data: { label: string; calls: n
 
 export function LatencyOverTime({ data }: { data: { date: string; p50: number; p95: number }[] }) {
   return (
-    <ResponsiveContainer width="100%" height="100%">
+    <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 320, height: 256 }}>
       <LineChart data={data} margin={{ left: -10, right: 8 }}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="date" tick={{ fontSize: 11 }} />

@@ -45,7 +45,10 @@ function Talk() {
     if (agents.data?.length && !agents.data.some((a) => a.id === agentId)) setAgentId(agents.data[0].id);
   }, [agents.data, agentId]);
   useEffect(() => () => call.current?.dispose(), []);
-  useEffect(() => transcriptEnd.current?.scrollIntoView({ block: 'nearest' }), [lines]);
+  // Braces: scrollIntoView returns a promise in current Chromium, and an effect may only return a cleanup function.
+  useEffect(() => {
+    transcriptEnd.current?.scrollIntoView({ block: 'nearest' });
+  }, [lines]);
 
   async function start() {
     setLines([]);

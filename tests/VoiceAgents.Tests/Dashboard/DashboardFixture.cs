@@ -89,7 +89,8 @@ public sealed class DashboardFixture : IAsyncLifetime
         var files = new PhysicalFileProvider(OutFolder);
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files, ServeUnknownFileTypes = false });
-        app.MapFallback(async http =>
+        // A middleware, not MapFallback: static files skip requests that matched an endpoint.
+        app.Run(async http =>
         {
             http.Response.StatusCode = 404;
             http.Response.ContentType = "text/html; charset=utf-8";
@@ -108,7 +109,17 @@ public sealed class DashboardFixture : IAsyncLifetime
         });
         if (microphone) await context.GrantPermissionsAsync(["microphone"], new BrowserContextGrantPermissionsOptions { Origin = SiteUri.ToString().TrimEnd('/') });
         context.SetDefaultTimeout(15_000);
+        // What the pages log and throw goes to a file beside the screenshots, for whoever reads a failure.
+        context.Console += (_, m) => Log($"console.{m.Type} {m.Location}: {m.Text}");
+        context.WebError += (_, e) => Log($"uncaught {e.Error}");
         return context;
+    }
+
+    private static readonly object LogGate = new();
+
+    private static void Log(string line)
+    {
+        lock (LogGate) File.AppendAllText(Path.Combine(ScreenshotFolder, "browser.log"), $"{DateTime.UtcNow:HH:mm:ss.fff} {line}{Environment.NewLine}");
     }
 
     /// <summary>A 16-bit mono WAV with silence added before and after, as a caller pauses before and after speaking.</summary>

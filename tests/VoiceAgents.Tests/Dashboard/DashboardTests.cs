@@ -181,7 +181,7 @@ public sealed class DashboardTests(DashboardFixture fx)
         await using var context = await fx.NewContextAsync();
         var page = await context.NewPageAsync();
         await Ui.LoginAsync(page, tenant.Email, "not-the-password");
-        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Wrong email or password.");
+        await Expect(page.Locator("[data-error]")).ToHaveTextAsync("Wrong email or password.");
         Assert.Matches(Ui.PathRegex("/login/"), page.Url);
         await Ui.ShotAsync(page, "login-failed");
     }
@@ -207,7 +207,7 @@ public sealed class DashboardTests(DashboardFixture fx)
         await Expect(page.GetByText("+14155550199")).ToHaveCountAsync(0);
 
         await page.GotoAsync($"call-logs/view/?id={callA.Id}");
-        await Expect(page.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-error]")).ToContainTextAsync("not found", new() { IgnoreCase = true });
         await Expect(page.GetByText("+14155550199")).ToHaveCountAsync(0);
         await Expect(page.Locator("audio")).ToHaveCountAsync(0);
 
