@@ -26,6 +26,8 @@ const toIso = (local: string) => (local ? new Date(local).toISOString() : undefi
 function CallLogsPage() {
   const [draft, setDraft] = useState<Filters>(empty);
   const [filters, setFilters] = useState<Filters>(empty);
+  // On a phone the filters fold away behind a button; from the sm breakpoint they are always shown.
+  const [filtersOpen, setFiltersOpen] = useState(false);
   // The cursors of the pages before this one: Previous pops, Next pushes.
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
@@ -57,8 +59,16 @@ function CallLogsPage() {
     <>
       <PageHeader title="Call logs">
         <LiveBadge mode={mode} />
+        <button type="button" className="btn-secondary sm:hidden" aria-expanded={filtersOpen} aria-controls="call-filters" onClick={() => setFiltersOpen((o) => !o)}>
+          {filtersOpen ? 'Hide filters' : 'Filters'}
+        </button>
       </PageHeader>
-      <form onSubmit={apply} className="card mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-6 lg:items-end" aria-label="Filter call logs">
+      <form
+        id="call-filters"
+        onSubmit={apply}
+        className={`card mb-4 gap-3 sm:grid sm:grid-cols-2 lg:grid-cols-6 lg:items-end ${filtersOpen ? 'grid' : 'hidden'}`}
+        aria-label="Filter call logs"
+      >
         <Field label="Agent">
           {(p) => (
             <select {...p} className="input" value={draft.agent_id} onChange={(e) => setDraft({ ...draft, agent_id: e.target.value })}>

@@ -190,7 +190,7 @@ function Talk() {
                 key={i}
                 data-role={l.role}
                 data-final={l.final}
-                className={`max-w-[85%] rounded-lg px-3 py-2 text-sm ${l.role === 'user' ? 'ml-auto bg-brand-600 text-white' : 'bg-slate-100'} ${l.final ? '' : 'opacity-70 italic'}`}
+                className={`w-fit max-w-[85%] rounded-lg px-3 py-2 text-sm ${l.role === 'user' ? 'ml-auto bg-brand-600 text-white' : 'bg-slate-100'} ${l.final ? '' : 'opacity-70 italic'}`}
               >
                 <span className="sr-only">{l.role === 'user' ? 'You' : 'Agent'}: </span>
                 {l.text}

@@ -244,6 +244,28 @@ public sealed class DashboardTests(DashboardFixture fx)
     }
 
     [Fact]
+    public async Task A_call_that_voice_host_refuses_shows_the_close_code_and_its_reason()
+    {
+        var tenant = await fx.Api.SignupAsync("gone");
+        var agent = (await tenant.CreateAgentAsync("Soon gone"))["id"]!.GetValue<string>();
+        await using var context = await fx.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await Ui.LoginAsync(page, tenant.Email, next: $"/talk/?agent={agent}");
+        await page.WaitForURLAsync(Ui.PathRegex("/talk/"));
+        await Expect(page.GetByLabel("Agent")).ToHaveValueAsync(agent);
+
+        // The agent is deleted (in another tab, say) after the page loaded it: voice-host closes with 4403.
+        using (var client = tenant.Client()) Assert.Equal(204, (int)(await client.DeleteAsync($"agents/{agent}")).StatusCode);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start call" }).ClickAsync();
+
+        var problem = page.Locator("[data-call-problem]");
+        await Expect(problem).ToContainTextAsync("This agent does not exist in your organization.");
+        await Expect(problem).ToContainTextAsync("(close code 4403)");
+        await Expect(page.Locator("[data-call-phase=ended]")).ToBeVisibleAsync();
+        await Ui.ShotAsync(page, "talk-refused");
+    }
+
+    [Fact]
     public async Task An_ended_session_sends_the_user_to_login_and_back_to_the_page_they_were_on()
     {
         var tenant = await fx.Api.SignupAsync("expiry");
