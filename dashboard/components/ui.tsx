@@ -29,7 +29,8 @@ export function Field({
       )}
       {error && (
         <p id={`${id}-error`} className="text-sm text-red-700" data-field-error>
-          {error}
+          {/* The API words its messages to follow the field's name ("is required."). */}
+          {/^[a-z]/.test(error) ? `${label} ${error}` : error}
         </p>
       )}
     </div>

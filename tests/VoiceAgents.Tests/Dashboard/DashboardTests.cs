@@ -131,6 +131,51 @@ public sealed class DashboardTests(DashboardFixture fx)
         await page.GetByLabel("Language", new() { Exact = true }).FillAsync("en-US");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create agent" }).ClickAsync();
         await Expect(page.Locator("li[data-agent-id]").Filter(new() { HasText = "Fixed" })).ToBeVisibleAsync();
+
+        // Edit it, then delete it (after confirming).
+        await page.GetByRole(AriaRole.Button, new() { Name = "Edit Fixed" }).ClickAsync();
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Renamed");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.Locator("li[data-agent-id]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("li[data-agent-id]")).ToContainTextAsync("Renamed");
+        page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete Renamed" }).ClickAsync();
+        await Expect(page.GetByText("No agents yet")).ToBeVisibleAsync();
+        using var client = tenant.Client();
+        var agents = await TenantSession.Read(await client.GetAsync("agents"), 200);
+        Assert.Empty(agents["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Call_logs_filter_by_status_and_page_by_cursor()
+    {
+        var tenant = await fx.Api.SignupAsync("pages");
+        var agent = (await tenant.CreateAgentAsync("Pager"))["id"]!.GetValue<string>();
+        var now = DateTime.UtcNow.AddHours(-1);
+        var logs = Enumerable.Range(0, 25).Select(i => CallLogSeed.Log(tenant.TenantId, now.AddMinutes(-i), agent,
+            status: i % 5 == 0 ? VoiceAgents.Core.Domain.CallStatus.Failed : VoiceAgents.Core.Domain.CallStatus.Completed, voiceToVoiceMs: 700 + i)).ToList();
+        await fx.Api.InsertAsync(logs);
+
+        await using var context = await fx.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await Ui.LoginAsync(page, tenant.Email, next: "/call-logs/");
+        var rows = page.Locator("tr[data-call-id]");
+        await Expect(rows).ToHaveCountAsync(20);
+        await Expect(rows.First).ToHaveAttributeAsync("data-call-id", logs[0].Id);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Expect(rows).ToHaveCountAsync(5);
+        await Expect(rows.Last).ToHaveAttributeAsync("data-call-id", logs[24].Id);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Next" })).ToBeDisabledAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Previous" }).ClickAsync();
+        await Expect(rows).ToHaveCountAsync(20);
+
+        await page.GetByLabel("Status").SelectOptionAsync("failed");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
+        await Expect(rows).ToHaveCountAsync(5);
+        foreach (var row in await rows.AllAsync()) await Expect(row).ToContainTextAsync("failed");
+        await page.GetByLabel("Phone number").FillAsync("12345");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
+        await Expect(Ui.FieldError(page, "Phone number")).ToContainTextAsync("E.164");
     }
 
     [Fact]
