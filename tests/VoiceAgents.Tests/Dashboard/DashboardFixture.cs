@@ -41,6 +41,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         }
         if (!File.Exists(ChromiumPath)) throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install chromium (./test.sh does).");
         Directory.CreateDirectory(ScreenshotFolder);
+        File.Delete(Path.Combine(ScreenshotFolder, "browser.log"));
 
         // The site's address comes first: the API allows it as a CORS origin.
         _site = StartSite();
