@@ -97,15 +97,16 @@ try
 
     // Poll for call logs every 100 ms; the time a call log is first seen is when it became visible.
     var visibleAt = new Dictionary<string, long>(calls);
-    var filter = Builders<CallLog>.Filter.Eq(l => l.TenantId, tenantId);
-    var projection = Builders<CallLog>.Projection.Include(l => l.Id);
+    // Read as raw documents: the stand-in ignores projections, so a projected read would not deserialize.
+    var rawLogs = mongo.Database.GetCollection<MongoDB.Bson.BsonDocument>("call_logs");
+    var filter = Builders<MongoDB.Bson.BsonDocument>.Filter.Eq("tenant_id", tenantId);
     var deadline = TimeSpan.FromMinutes(30);
     while (visibleAt.Count < calls)
     {
         if (clock.Elapsed > deadline) throw new TimeoutException($"only {visibleAt.Count} of {calls} call logs after {deadline}");
-        var ids = await mongo.CallLogs.Find(filter).Project<IdOnly>(projection).ToListAsync(ct);
+        var docs = await rawLogs.Find(filter).ToListAsync(ct);
         var now = clock.ElapsedTicks;
-        foreach (var id in ids) visibleAt.TryAdd(id.Id, now);
+        foreach (var doc in docs) visibleAt.TryAdd(doc["_id"].ToString()!, now);
         await Task.Delay(100, ct);
     }
     var totalSeconds = TimeSpan.FromTicks(visibleAt.Values.Max() * TimeSpan.TicksPerSecond / Stopwatch.Frequency).TotalSeconds;
@@ -187,5 +188,3 @@ static async Task<string> SignupAsync(HttpClient http, CancellationToken ct)
     if ((int)response.StatusCode != 201) throw new InvalidOperationException($"signup: {(int)response.StatusCode} {text}");
     return JsonNode.Parse(text)!["user"]!["tenant_id"]!.GetValue<string>();
 }
-
-internal sealed record IdOnly([property: MongoDB.Bson.Serialization.Attributes.BsonRepresentation(MongoDB.Bson.BsonType.ObjectId)] string Id);
