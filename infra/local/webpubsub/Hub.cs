@@ -81,7 +81,7 @@ public sealed class Hub(string name)
 
     private void JoinLocked(ClientConnection connection, string group)
     {
-        if (!_groups.TryGetValue(group, out var members)) _groups[group] = members = [];
+        if (!_groups.TryGetValue(group, out var members)) _groups[group] = members = new HashSet<ClientConnection>();
         members.Add(connection);
     }
 }
