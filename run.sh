@@ -2,6 +2,7 @@
 # Installs what is missing and runs everything on loopback, in the foreground; Ctrl-C stops it all.
 #   API        http://127.0.0.1:7071/api   (the Functions app through its local runner)
 #   voice-host ws://127.0.0.1:7860/ws
+#   Web PubSub stand-in http://127.0.0.1:7072 (live updates; ws://127.0.0.1:7072/client/hubs/dashboard)
 #   dashboard  http://127.0.0.1:3000       (once dashboard/ exists)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -19,6 +20,9 @@ if [ ! -f .local/secrets.env ]; then
   umask 077
   echo "Jwt__SigningKey=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" > .local/secrets.env
 fi
+if ! grep -q '^WEBPUBSUB_ACCESS_KEY=' .local/secrets.env; then
+  (umask 077; echo "WEBPUBSUB_ACCESS_KEY=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" >> .local/secrets.env)
+fi
 set -a
 source .local/secrets.env
 Mongo__ConnectionString=mongodb://127.0.0.1:27017
@@ -29,6 +33,8 @@ S3__AccessKey=local
 S3__SecretKey=local-secret
 AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;"
 DOTNET_ENVIRONMENT=Development
+# Live updates: the API publishes to, and the dashboard connects to, the local Web PubSub stand-in.
+WebPubSub__ConnectionString="Endpoint=http://127.0.0.1:7072;AccessKey=$WEBPUBSUB_ACCESS_KEY;Version=1.0;"
 set +a
 
 pids=()
@@ -49,6 +55,9 @@ wait_http() { # url name
   echo "$2 did not come up at $1" >&2; return 1
 }
 
+step "starting the Web PubSub stand-in on 127.0.0.1:7072"
+(cd infra/local/webpubsub/bin/Release/net10.0 && exec dotnet VoiceAgents.WebPubSubLocal.dll) &
+pids+=($!)
 step "starting the API (local Functions runner) on 127.0.0.1:7071"
 (cd functions/LocalRunner/bin/Release/net10.0 && exec dotnet VoiceAgents.Functions.LocalRunner.dll --urls http://127.0.0.1:7071) &
 pids+=($!)
@@ -56,6 +65,7 @@ step "starting voice-host on 127.0.0.1:7860"
 (cd voice-host/bin/Release/net10.0 && exec dotnet VoiceAgents.VoiceHost.dll --urls http://127.0.0.1:7860) &
 pids+=($!)
 
+wait_http http://127.0.0.1:7072/api/health "The Web PubSub stand-in"
 wait_http http://127.0.0.1:7071/api/health "The API"
 wait_http http://127.0.0.1:7860/health "voice-host"
 
@@ -63,6 +73,7 @@ cat <<MSG
 
   API         http://127.0.0.1:7071/api      (OpenAPI: http://127.0.0.1:7071/api/openapi.json)
   voice-host  ws://127.0.0.1:7860/ws         (health: http://127.0.0.1:7860/health)
+  live        GET /api/realtime/negotiate     (Web PubSub stand-in on 127.0.0.1:7072)
 
   Ctrl-C stops everything.
 MSG

@@ -51,6 +51,7 @@ public static class VoiceHostSetup
         services.AddOptions<ResilienceOptions>().BindConfiguration(ResilienceOptions.Section);
         services.AddSingleton<ProviderResilience>();
         services.AddSingleton<ProviderFactory>();
+        services.AddSingleton<CallStartedAnnouncer>();
         services.AddSingleton<CallFactory>();
         services.AddSingleton<VoiceSocket>();
 

@@ -13,6 +13,7 @@ using VoiceAgents.Functions.CallLogs;
 using VoiceAgents.Functions.Events;
 using VoiceAgents.Functions.Members;
 using VoiceAgents.Functions.PostCall;
+using VoiceAgents.Functions.Realtime;
 
 namespace VoiceAgents.Functions.Infrastructure;
 
@@ -48,6 +49,7 @@ public static class ApiSetup
         services.AddCallLogsFeature();
         services.AddPostCallFeature();
         services.AddEventsFeature();
+        services.AddRealtimeFeature();
         return services;
     }
 

@@ -16,7 +16,7 @@ namespace VoiceAgents.VoiceHost.Calls;
 /// <summary>Builds a call's pipeline: input → resampler → VAD → turns → STT → user context → LLM → sentences → TTS → output → assistant context.</summary>
 public sealed class CallFactory(
     ProviderFactory providers, SileroVad vad, VoiceMetrics metrics, ICallSink sink, IOptions<VoiceOptions> options,
-    TimeProvider time, ILoggerFactory logs)
+    TimeProvider time, ILoggerFactory logs, CallStartedAnnouncer announcer)
 {
     public async Task<Call> StartAsync(AuthMessage auth, TokenIdentity identity, Agent agent, WebSocket socket, SocketWriter writer, CancellationToken aborted)
     {
@@ -41,6 +41,7 @@ public sealed class CallFactory(
             new OutputProcessor(context, outputRate, metrics, call.Finish),
             new AssistantContextProcessor(context));
         await call.StartAsync(pipeline, outputRate, aborted);
+        announcer.Announce(context, auth);
         return call;
     }
 }
