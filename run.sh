@@ -29,6 +29,7 @@ S3__AccessKey=local
 S3__SecretKey=local-secret
 AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;"
 DOTNET_ENVIRONMENT=Development
+Webhooks__AllowPrivateTargets=true   # local receivers on loopback and plain http; never in production
 set +a
 
 pids=()

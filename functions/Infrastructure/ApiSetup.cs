@@ -13,6 +13,7 @@ using VoiceAgents.Functions.CallLogs;
 using VoiceAgents.Functions.Events;
 using VoiceAgents.Functions.Members;
 using VoiceAgents.Functions.PostCall;
+using VoiceAgents.Functions.Webhooks;
 
 namespace VoiceAgents.Functions.Infrastructure;
 
@@ -29,6 +30,7 @@ public static class ApiSetup
     {
         [Core.Queues.QueueNames.CallCompletedSetting] = Core.Queues.QueueNames.CallCompleted,
         [Core.Queues.QueueNames.EventsSetting] = Core.Queues.QueueNames.Events,
+        [Core.Queues.QueueNames.WebhookDeliveriesSetting] = Core.Queues.QueueNames.WebhookDeliveries,
     };
 
     /// <summary>Everything the API needs, registered the same way under the Functions host and the local runner.</summary>
@@ -48,6 +50,7 @@ public static class ApiSetup
         services.AddCallLogsFeature();
         services.AddPostCallFeature();
         services.AddEventsFeature();
+        services.AddWebhooksFeature();
         return services;
     }
 
