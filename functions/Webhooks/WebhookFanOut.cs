@@ -25,7 +25,7 @@ public sealed partial class WebhookFanOut(
     {
         if (!EventTypes.Subscribable.Contains(e.Type)) return;
         var webhooks = await db.Webhooks.Find(Builders<Webhook>.Filter.Eq(w => w.TenantId, e.TenantId) & Builders<Webhook>.Filter.AnyEq(w => w.Events, e.Type))
-            .Project(w => w.Id).ToListAsync(ct);
+            .Project<Webhook>(Builders<Webhook>.Projection.Include(w => w.Id)).ToListAsync(ct);
         if (webhooks.Count == 0) return;
 
         var queue = queues.GetQueueClient(options.Value.WebhookDeliveriesQueue);
@@ -34,7 +34,7 @@ public sealed partial class WebhookFanOut(
             await queue.CreateIfNotExistsAsync(cancellationToken: ct);
             _created = true;
         }
-        foreach (var webhookId in webhooks)
+        foreach (var webhookId in webhooks.Select(w => w.Id))
         {
             var delivery = await UpsertAsync(webhookId, e, ct);
             if (delivery.Status == WebhookDeliveryStatus.Succeeded)
@@ -43,7 +43,7 @@ public sealed partial class WebhookFanOut(
                 continue;
             }
             var message = new WebhookDeliveryMessage(delivery.Id, webhookId, e);
-            await queue.SendMessageAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, JsonDefaults.Options)), ct);
+            await queue.SendMessageAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, JsonDefaults.Options)), cancellationToken: ct);
         }
         LogFannedOut(e.Id, e.Type, webhooks.Count);
     }
@@ -64,7 +64,7 @@ public sealed partial class WebhookFanOut(
         var upsert = new FindOneAndUpdateOptions<WebhookDelivery> { IsUpsert = true, ReturnDocument = ReturnDocument.After };
         try
         {
-            return await db.WebhookDeliveries.FindOneAndUpdateAsync<WebhookDelivery>(d => d.Id == id, insert, upsert, ct);
+            return await db.WebhookDeliveries.FindOneAndUpdateAsync(d => d.Id == id, insert, upsert, ct);
         }
         catch (MongoCommandException x) when (x.Code == 11000)
         {

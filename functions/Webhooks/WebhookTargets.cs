@@ -19,6 +19,7 @@ public sealed class WebhookTargetRefusedException(string message) : Exception(me
 public sealed class WebhookTargets(IOptions<WebhookOptions> options)
 {
     private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(5);
+    private static readonly IPAddress Nat64 = IPAddress.Parse("64:ff9b::");
 
     private static readonly (IPAddress Network, int Prefix)[] Forbidden =
     [
@@ -47,7 +48,7 @@ public sealed class WebhookTargets(IOptions<WebhookOptions> options)
     public static bool IsForbidden(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        else if (address.AddressFamily == AddressFamily.InterNetworkV6 && InPrefix(address, IPAddress.Parse("64:ff9b::"), 96))
+        else if (address.AddressFamily == AddressFamily.InterNetworkV6 && InPrefix(address, Nat64, 96))
         {
             // NAT64: the IPv4 address in the last 32 bits is what is really reached.
             address = new IPAddress(address.GetAddressBytes().AsSpan(12).ToArray());

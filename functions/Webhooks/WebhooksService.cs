@@ -122,7 +122,7 @@ public sealed class WebhooksService(MongoContext db, CurrentUser current, TimePr
     }
 
     private async Task<Webhook> UpdateOneAsync(string id, UpdateDefinition<Webhook> update, CancellationToken ct) =>
-        await db.Webhooks.FindOneAndUpdateAsync<Webhook>(w => w.Id == id && w.TenantId == current.TenantId, update,
+        await db.Webhooks.FindOneAndUpdateAsync(w => w.Id == id && w.TenantId == current.TenantId, update,
             new FindOneAndUpdateOptions<Webhook> { ReturnDocument = ReturnDocument.After }, ct)
         ?? throw new NotFoundException("Webhook");
 

@@ -1,7 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using VoiceAgents.Core.Events;
-using VoiceAgents.Core.Webhooks;
 using VoiceAgents.Tests.Infrastructure;
 using static VoiceAgents.Tests.Webhooks.WebhookSteps;
 

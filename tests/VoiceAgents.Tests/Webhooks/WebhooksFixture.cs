@@ -74,6 +74,8 @@ public sealed class Receiver : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> Requests => _server.Requests;
 
+    public RecordedRequest Single() => Assert.Single(Requests);
+
     public static async Task<Receiver> StartAsync(params int[] statuses)
     {
         var next = 0;
