@@ -14,6 +14,7 @@ using VoiceAgents.Functions.Events;
 using VoiceAgents.Functions.Members;
 using VoiceAgents.Functions.PostCall;
 using VoiceAgents.Functions.Realtime;
+using VoiceAgents.Functions.Webhooks;
 
 namespace VoiceAgents.Functions.Infrastructure;
 
@@ -30,6 +31,7 @@ public static class ApiSetup
     {
         [Core.Queues.QueueNames.CallCompletedSetting] = Core.Queues.QueueNames.CallCompleted,
         [Core.Queues.QueueNames.EventsSetting] = Core.Queues.QueueNames.Events,
+        [Core.Queues.QueueNames.WebhookDeliveriesSetting] = Core.Queues.QueueNames.WebhookDeliveries,
     };
 
     /// <summary>Everything the API needs, registered the same way under the Functions host and the local runner.</summary>
@@ -50,6 +52,7 @@ public static class ApiSetup
         services.AddPostCallFeature();
         services.AddEventsFeature();
         services.AddRealtimeFeature();
+        services.AddWebhooksFeature();
         return services;
     }
 
