@@ -58,6 +58,8 @@ param anthropicApiKey string = ''
 param cartesiaApiKey string = ''
 @secure()
 param openAiCompatibleApiKey string = ''
+@secure()
+param ai4BharatApiKey string = ''
 @description('Base URL of a self-hosted OpenAI-compatible server (llama.cpp, vLLM, Ollama); empty leaves it off.')
 param openAiCompatibleBaseUrl string = ''
 @description('Base URL of a self-hosted AI4Bharat server; empty leaves it off.')
@@ -113,6 +115,7 @@ module vault 'modules/keyvault.bicep' = {
       'anthropic-api-key': anthropicApiKey
       'cartesia-api-key': cartesiaApiKey
       'openai-compatible-api-key': openAiCompatibleApiKey
+      'ai4bharat-api-key': ai4BharatApiKey
     }
   }
 }
@@ -194,6 +197,7 @@ var vendorKeySettings = {
   Providers__Anthropic__ApiKey: { secret: 'anthropic-api-key', given: !empty(anthropicApiKey) }
   Providers__Cartesia__ApiKey: { secret: 'cartesia-api-key', given: !empty(cartesiaApiKey) }
   Providers__OpenAICompatible__ApiKey: { secret: 'openai-compatible-api-key', given: !empty(openAiCompatibleApiKey) }
+  Providers__Ai4Bharat__ApiKey: { secret: 'ai4bharat-api-key', given: !empty(ai4BharatApiKey) }
 }
 var vendorSecrets = toObject(filter(items(vendorKeySettings), s => s.value.given), s => s.key, s => '${vault.outputs.uri}secrets/${s.value.secret}')
 var voiceHostPlain = union(
