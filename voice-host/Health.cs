@@ -35,6 +35,11 @@ public static class VoiceHostSetup
         services.AddSingleton(sp => new SileroVad(sp.GetRequiredService<IOptions<VoiceOptions>>().Value.VadModelPath));
         services.AddSingleton<Readiness>();
         services.AddHostedService(sp => sp.GetRequiredService<Readiness>());
+        services.AddSingleton<ActiveCalls>();
+        services.AddHostedService<CallDrain>();
+        // The host must wait out the drain and the hand-off of the calls ended at its limit.
+        services.AddOptions<HostOptions>().Configure<IOptions<VoiceOptions>>((h, v) =>
+            h.ShutdownTimeout = v.Value.DrainTimeout + CallDrain.HandOffAllowance + TimeSpan.FromSeconds(5));
         services.AddOpenTelemetry().WithMetrics(m =>
         {
             m.AddMeter(VoiceMetrics.MeterName);
@@ -77,6 +82,8 @@ public static class VoiceHostSetup
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.Map("/ws", (HttpContext http, VoiceSocket socket) => socket.HandleAsync(http));
+        // Liveness: the process serves HTTP (also while draining); /health is readiness.
+        app.MapGet("/health/live", () => Results.Json(new { status = "alive" }));
         app.MapGet("/health", async (VoiceMetrics metrics, MongoContext db, Readiness readiness, CloudLlmTtsHealth cloud, CallSpool spool, IOptions<VoiceOptions> options, IServiceProvider services, CancellationToken ct) =>
         {
             using var process = Process.GetCurrentProcess();
@@ -102,7 +109,7 @@ public static class VoiceHostSetup
             var healthy = mongo == "healthy" && readiness.CanTakeCalls;
             return Results.Json(new
             {
-                status = healthy ? "healthy" : "unhealthy",
+                status = healthy ? "healthy" : readiness.Draining ? "draining" : "unhealthy",
                 timestamp = DateTime.UtcNow,
                 active_connections = metrics.Active,
                 // Calls waiting for S3 or the queue: nothing is lost, but post-call processing is behind.
