@@ -2,13 +2,13 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using VoiceAgents.Core;
 using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Telemetry;
 using VoiceAgents.VoiceHost.Calls;
 using VoiceAgents.VoiceHost.Metrics;
 using VoiceAgents.VoiceHost.Providers;
 using VoiceAgents.VoiceHost.Providers.Local;
 using VoiceAgents.VoiceHost.Transport;
 using VoiceAgents.VoiceHost.Vad;
-using OpenTelemetry.Metrics;
 
 namespace VoiceAgents.VoiceHost;
 
@@ -40,12 +40,8 @@ public static class VoiceHostSetup
         // The host must wait out the drain and the hand-off of the calls ended at its limit.
         services.AddOptions<HostOptions>().Configure<IOptions<VoiceOptions>>((h, v) =>
             h.ShutdownTimeout = v.Value.DrainTimeout + CallDrain.HandOffAllowance + TimeSpan.FromSeconds(5));
-        services.AddOpenTelemetry().WithMetrics(m =>
-        {
-            m.AddMeter(VoiceMetrics.MeterName);
-            // Exported only where a collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT); Azure Monitor is wired by the deployment.
-            if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) m.AddOtlpExporter();
-        });
+        // Exported where a collector (OTEL_EXPORTER_OTLP_ENDPOINT) or Azure Monitor (APPLICATIONINSIGHTS_CONNECTION_STRING) is configured.
+        services.AddVoiceAgentsTelemetry(configuration, "voice-host", VoiceMetrics.MeterName);
         services.AddSingleton<CallSpool>();
         services.AddSingleton<CallDelivery>();
         services.AddSingleton<CallSpoolWorker>();

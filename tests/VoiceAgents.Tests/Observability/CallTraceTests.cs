@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+using VoiceAgents.Core.Telemetry;
+using VoiceAgents.Tests.Infrastructure;
+using static VoiceAgents.Tests.Infrastructure.PostCallSteps;
+
+namespace VoiceAgents.Tests.Observability;
+
+/// <summary>
+/// One call, one trace: the caller's traceparent on the /ws upgrade, the voice-host session, the delivery to the
+/// call-completed queue, StoreCall in the Functions app and the call.completed event's dispatch share a trace id,
+/// joined across the queues by the messages' trace_parent. Spans go to OpenTelemetry's in-memory exporter.
+/// </summary>
+public sealed class CallTraceTests(PostCallFixture fixture) : IClassFixture<PostCallFixture>
+{
+    private static readonly ActivitySource Caller = new("VoiceAgents.Tests.Caller");
+
+    [Fact]
+    public async Task A_call_is_one_trace_from_the_callers_request_through_store_call_and_its_event()
+    {
+        var spans = new List<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder()
+            .AddSource(Caller.Name, Tracing.SourceName, "Microsoft.AspNetCore")
+            .AddInMemoryExporter(spans)
+            .Build();
+
+        var tenant = await fixture.Api.SignupAsync("trace");
+        var agentId = await CreateAgentAsync(tenant);
+        string callId;
+        ActivityTraceId traceId;
+        ActivitySpanId rootSpan;
+        using (var root = Caller.StartActivity("caller.call", ActivityKind.Client)!)
+        {
+            traceId = root.TraceId;
+            rootSpan = root.SpanId;
+            await using var caller = await VoiceClient.ConnectAsync(fixture.Voice.WebSocketUri, o => o.SetRequestHeader("traceparent", root.Id));
+            await caller.SendJsonAsync(new { type = "auth", token = tenant.AccessToken, agent_id = agentId, sample_rate = 16000 });
+            callId = (await caller.WaitForAsync("ready", TimeSpan.FromSeconds(10)))["call_id"]!.GetValue<string>();
+            await caller.StreamSilenceAsync(TimeSpan.FromMilliseconds(600), 16000);
+            await EndCallAsync(caller);
+        }
+        await WaitForCallLogAsync(tenant, callId, TimeSpan.FromSeconds(60));
+
+        Activity Span(string name)
+        {
+            lock (spans) return Assert.Single(spans, s => s.OperationName == name && (string?)s.GetTagItem(Tracing.CallIdTag) == callId);
+        }
+        await Eventually.Assert(() => Span("event.dispatch"), TimeSpan.FromSeconds(30));
+        var call = Span("voice.call");
+        var deliver = Span("call.deliver");
+        var store = Span("call.store");
+        var dispatch = Span("event.dispatch");
+
+        Assert.All(new[] { call, deliver, store, dispatch }, s => Assert.Equal(traceId, s.TraceId));
+        // Each hop is the child of the one before it, across the call-completed and events queues.
+        Activity upgrade;
+        lock (spans) upgrade = spans.Single(s => s.Source.Name == "Microsoft.AspNetCore" && s.SpanId == call.ParentSpanId);
+        Assert.Equal(traceId, upgrade.TraceId);
+        Assert.Equal(rootSpan, upgrade.ParentSpanId);
+        Assert.Equal(call.SpanId, deliver.ParentSpanId);
+        Assert.Equal(deliver.SpanId, store.ParentSpanId);
+        Assert.Equal(store.SpanId, dispatch.ParentSpanId);
+        Assert.Equal("caller_ended", call.GetTagItem("end_reason"));
+        Assert.Equal(ActivityKind.Consumer, store.Kind);
+    }
+}
