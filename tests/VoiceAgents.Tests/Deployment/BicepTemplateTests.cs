@@ -70,7 +70,7 @@ public sealed class BicepTemplateTests(CompiledTemplate template) : IClassFixtur
         var secretParams = parameters.Where(p => secretWords.Any(w => p.Key.Contains(w, StringComparison.OrdinalIgnoreCase))).ToList();
         Assert.Contains(secretParams, p => p.Key == "jwtSigningKey");
         Assert.All(secretParams, p => Assert.Equal("securestring", (string?)p.Value!["type"]));
-        var outputs = template.Root["outputs"]!.ToJsonString();
+        var outputs = CompiledTemplate.Text(template.Root["outputs"]!);
         Assert.All(secretParams, p => Assert.DoesNotContain($"parameters('{p.Key}')", outputs));
     }
 
@@ -162,8 +162,8 @@ public sealed class BicepTemplateTests(CompiledTemplate template) : IClassFixtur
             if (!expression.Contains($"variables('{variable}')")) continue;
             var value = template.Root["variables"]![variable]!;
             if (value is JsonObject o) keys.UnionWith(o.Select(p => p.Key));
-            else keys.UnionWith(CompiledTemplate.SettingNames(value.ToJsonString()));
-            if (value.ToJsonString().Contains("variables('sharedSettings')")) keys.UnionWith(template.Root["variables"]!["sharedSettings"]!.AsObject().Select(p => p.Key));
+            else keys.UnionWith(CompiledTemplate.SettingNames(CompiledTemplate.Text(value)));
+            if (CompiledTemplate.Text(value).Contains("variables('sharedSettings')")) keys.UnionWith(template.Root["variables"]!["sharedSettings"]!.AsObject().Select(p => p.Key));
         }
         return keys;
     }

@@ -51,7 +51,13 @@ public sealed partial class CompiledTemplate
 
     /// <summary>A module parameter's value as passed by main.bicep (an ARM expression or a literal).</summary>
     public static string ParameterExpression(JsonObject module, string parameter) =>
-        module["properties"]!["parameters"]![parameter]!["value"]!.ToJsonString();
+        Text(module["properties"]!["parameters"]![parameter]!["value"]!);
+
+    private static readonly System.Text.Json.JsonSerializerOptions Unescaped = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>A string node's value, or any other node as JSON with quotes left as they are (not \u0027).</summary>
+    public static string Text(JsonNode node) =>
+        node is JsonValue v && v.TryGetValue<string>(out var s) ? s : node.ToJsonString(Unescaped);
 
     /// <summary>
     /// The settings a module's <c>secretUris</c> parameter names, each with the module and output it comes from:
