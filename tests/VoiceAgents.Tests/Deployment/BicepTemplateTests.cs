@@ -120,8 +120,8 @@ public sealed class BicepTemplateTests(CompiledTemplate template) : IClassFixtur
         {
             Assert.True(outputs.ContainsKey(name), $"no output {name}");
         }
-        Assert.EndsWith("/ws')]", (string?)outputs["voiceHostUrl"]!["value"]);
-        Assert.StartsWith("[format('wss://", (string?)outputs["voiceHostUrl"]!["value"]);
+        Assert.StartsWith("[format('wss://{0}/ws', ", (string?)outputs["voiceHostUrl"]!["value"]);
+        Assert.StartsWith("[format('{0}/api', ", (string?)outputs["apiUrl"]!["value"]);
     }
 
     [Fact]

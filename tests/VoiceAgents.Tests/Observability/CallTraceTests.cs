@@ -19,7 +19,7 @@ public sealed class CallTraceTests(PostCallFixture fixture) : IClassFixture<Post
     [Fact]
     public async Task A_call_is_one_trace_from_the_callers_request_through_store_call_and_its_event()
     {
-        var spans = new List<Activity>();
+        var spans = new SpanList();
         using var tracing = Sdk.CreateTracerProviderBuilder()
             .AddSource(Caller.Name, Tracing.SourceName, "Microsoft.AspNetCore")
             .AddInMemoryExporter(spans)
@@ -42,10 +42,8 @@ public sealed class CallTraceTests(PostCallFixture fixture) : IClassFixture<Post
         }
         await WaitForCallLogAsync(tenant, callId, TimeSpan.FromSeconds(60));
 
-        Activity Span(string name)
-        {
-            lock (spans) return Assert.Single(spans, s => s.OperationName == name && (string?)s.GetTagItem(Tracing.CallIdTag) == callId);
-        }
+        Activity Span(string name) =>
+            Assert.Single(spans.Snapshot(), s => s.OperationName == name && (string?)s.GetTagItem(Tracing.CallIdTag) == callId);
         await Eventually.Assert(() => Span("event.dispatch"), TimeSpan.FromSeconds(30));
         var call = Span("voice.call");
         var deliver = Span("call.deliver");
@@ -54,8 +52,7 @@ public sealed class CallTraceTests(PostCallFixture fixture) : IClassFixture<Post
 
         Assert.All(new[] { call, deliver, store, dispatch }, s => Assert.Equal(traceId, s.TraceId));
         // Each hop is the child of the one before it, across the call-completed and events queues.
-        Activity upgrade;
-        lock (spans) upgrade = spans.Single(s => s.Source.Name == "Microsoft.AspNetCore" && s.SpanId == call.ParentSpanId);
+        var upgrade = spans.Snapshot().Single(s => s.Source.Name == "Microsoft.AspNetCore" && s.SpanId == call.ParentSpanId);
         Assert.Equal(traceId, upgrade.TraceId);
         Assert.Equal(rootSpan, upgrade.ParentSpanId);
         Assert.Equal(call.SpanId, deliver.ParentSpanId);
@@ -63,5 +60,19 @@ public sealed class CallTraceTests(PostCallFixture fixture) : IClassFixture<Post
         Assert.Equal(store.SpanId, dispatch.ParentSpanId);
         Assert.Equal("caller_ended", call.GetTagItem("end_reason"));
         Assert.Equal(ActivityKind.Consumer, store.Kind);
+    }
+}
+
+/// <summary>The exporter's list; other tests' spans arrive on other threads while this one reads.</summary>
+internal sealed class SpanList : System.Collections.ObjectModel.Collection<Activity>
+{
+    protected override void InsertItem(int index, Activity item)
+    {
+        lock (this) base.InsertItem(index, item);
+    }
+
+    public List<Activity> Snapshot()
+    {
+        lock (this) return [.. this];
     }
 }
