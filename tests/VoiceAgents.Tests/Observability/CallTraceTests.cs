@@ -66,13 +66,15 @@ public sealed class CallTraceTests(PostCallFixture fixture) : IClassFixture<Post
 /// <summary>The exporter's list; other tests' spans arrive on other threads while this one reads.</summary>
 internal sealed class SpanList : System.Collections.ObjectModel.Collection<Activity>
 {
+    private readonly Lock _gate = new();
+
     protected override void InsertItem(int index, Activity item)
     {
-        lock (this) base.InsertItem(index, item);
+        lock (_gate) base.InsertItem(index, item);
     }
 
     public List<Activity> Snapshot()
     {
-        lock (this) return [.. this];
+        lock (_gate) return [.. this];
     }
 }
