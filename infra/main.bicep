@@ -75,6 +75,8 @@ param voiceHostMinReplicas int = 1
 param voiceHostMaxReplicas int = 10
 param concurrentCallsPerReplica int = 20
 @description('Seconds a stopping voice-host replica lets live calls run before it ends them.')
+@minValue(0)
+@maxValue(570)
 param drainSeconds int = 120
 param voiceHostCpu string = '1.0'
 param voiceHostMemory string = '2Gi'

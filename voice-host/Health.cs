@@ -122,7 +122,13 @@ public static class VoiceHostSetup
 public sealed class Readiness(IServiceProvider services, ILogger<Readiness> log) : IHostedService
 {
     public string Vad { get; private set; } = "loading";
-    public bool Draining { get; set; }
+    private volatile bool _draining;
+
+    public bool Draining
+    {
+        get => _draining;
+        set => _draining = value;
+    }
     public bool CanTakeCalls => Vad == "healthy" && !Draining;
 
     public Task StartAsync(CancellationToken ct)

@@ -19,7 +19,7 @@ param maxReplicas int
 param concurrentCallsPerReplica int
 @description('Seconds a stopping replica may spend finishing its calls (Voice__DrainTimeout); Container Apps allows a grace period of at most 600 s.')
 @minValue(0)
-@maxValue(585)
+@maxValue(570)
 param drainSeconds int
 param cpu string
 param memory string
@@ -80,8 +80,8 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
       registries: empty(registryServer) ? [] : [{ server: registryServer, identity: identityId }]
     }
     template: {
-      // SIGTERM starts the drain; the platform kills the replica after this many seconds.
-      terminationGracePeriodSeconds: drainSeconds + 15
+      // SIGTERM starts the drain; the platform kills the replica after this many seconds (the host gives up at drain + 15 s).
+      terminationGracePeriodSeconds: drainSeconds + 30
       containers: [
         {
           name: 'voice-host'

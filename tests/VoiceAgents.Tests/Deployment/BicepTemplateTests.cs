@@ -101,8 +101,8 @@ public sealed class BicepTemplateTests(CompiledTemplate template) : IClassFixtur
         var rule = Assert.Single(spec["scale"]!["rules"]!.AsArray())!;
         Assert.NotNull(rule["http"]!["metadata"]!["concurrentRequests"]);
         // The platform waits longer than the app's own drain limit before it kills the replica.
-        Assert.Equal("[add(parameters('drainSeconds'), 15)]", (string?)spec["terminationGracePeriodSeconds"]);
-        Assert.Equal(585, (int)module["parameters"]!["drainSeconds"]!["maxValue"]!);
+        Assert.Equal("[add(parameters('drainSeconds'), 30)]", (string?)spec["terminationGracePeriodSeconds"]);
+        Assert.Equal(570, (int)module["parameters"]!["drainSeconds"]!["maxValue"]!);
         var env = module["variables"]!["fixedEnv"]!.AsArray();
         Assert.Contains(env, e => (string?)e!["name"] == "Voice__DrainTimeout" && (string?)e["value"] == "[variables('drainTimeSpan')]");
 
