@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
@@ -60,6 +61,21 @@ public sealed class DrainTests(ApiFixture api) : IClassFixture<ApiFixture>
         await using var _ = first;
         await using var __ = second;
 
+        var endedForShutdown = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument is { Name: "voice.calls.ended", Meter.Name: VoiceAgents.VoiceHost.Metrics.VoiceMetrics.MeterName }) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "end_reason", Value: "shutdown" }) Interlocked.Add(ref endedForShutdown, (int)value);
+            }
+        });
+        listener.Start();
+
         var started = DateTime.UtcNow;
         await host.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(0.9), "the host did not wait for the drain limit");
@@ -74,6 +90,8 @@ public sealed class DrainTests(ApiFixture api) : IClassFixture<ApiFixture>
             var record = await RecordAsync(calls, callId, wait: false);
             Assert.Equal("shutdown", record["end_reason"]!.GetValue<string>());
         }
+        // Both are counted as calls ended by the shutdown (voice-host's calls-ended metric, by end reason).
+        Assert.True(Volatile.Read(ref endedForShutdown) >= 2, $"{endedForShutdown} calls counted as ended by shutdown");
     }
 
     private static string CallsFolder() => Path.Combine(Path.GetTempPath(), "voiceagents-test-drain", Guid.NewGuid().ToString("N"));
