@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using VoiceAgents.Core;
 using VoiceAgents.Core.Json;
 using VoiceAgents.Core.Logging;
+using VoiceAgents.Core.Telemetry;
 using VoiceAgents.Functions.Agents;
 using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.Campaigns;
@@ -21,7 +22,7 @@ namespace VoiceAgents.Functions.Infrastructure;
 public static class ApiSetup
 {
     /// <summary>The worker middleware, outermost first. The Functions host and the local runner both run exactly these.</summary>
-    public static readonly Type[] Middleware = [typeof(ProblemDetailsMiddleware), typeof(AuthenticationMiddleware)];
+    public static readonly Type[] Middleware = [typeof(TelemetryMiddleware), typeof(ProblemDetailsMiddleware), typeof(AuthenticationMiddleware)];
 
     /// <summary>
     /// App settings with a default, for the <c>%Setting%</c> names in trigger attributes. The Functions host resolves
@@ -38,6 +39,7 @@ public static class ApiSetup
     public static IServiceCollection AddVoiceAgentsApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddJsonLogging(configuration, "api");
+        services.AddVoiceAgentsTelemetry(configuration, "api");
         services.AddVoiceAgentsCore();
         services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => JsonDefaults.Configure(o.SerializerOptions));
         services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(JsonDefaults.Options));

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Events;
+using VoiceAgents.Core.Telemetry;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Transport;
 
@@ -19,7 +20,8 @@ public sealed partial class CallStartedAnnouncer(IEventQueue events, IConfigurat
     public void Announce(CallContext call, AuthMessage auth)
     {
         if (!_enabled) return;
-        var e = Started(call, auth);
+        // Under the call's span (voice.call), so the event's dispatch joins the call's trace.
+        var e = Started(call, auth) with { TraceParent = Tracing.CurrentTraceParent() };
         _ = Task.Run(async () =>
         {
             try
