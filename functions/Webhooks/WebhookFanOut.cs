@@ -8,6 +8,7 @@ using VoiceAgents.Core.Events;
 using VoiceAgents.Core.Json;
 using VoiceAgents.Core.Queues;
 using VoiceAgents.Core.Webhooks;
+using VoiceAgents.Core.Telemetry;
 
 namespace VoiceAgents.Functions.Webhooks;
 
@@ -42,7 +43,8 @@ public sealed partial class WebhookFanOut(
                 LogAlreadyDelivered(e.Id, webhookId);
                 continue;
             }
-            var message = new WebhookDeliveryMessage(delivery.Id, webhookId, e);
+            // Under event.dispatch's span, so the delivery continues the call's trace.
+            var message = new WebhookDeliveryMessage(delivery.Id, webhookId, e with { TraceParent = Tracing.CurrentTraceParent() ?? e.TraceParent });
             await queue.SendMessageAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, JsonDefaults.Options)), cancellationToken: ct);
         }
         LogFannedOut(e.Id, e.Type, webhooks.Count);

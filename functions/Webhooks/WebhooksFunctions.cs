@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Events;
 using VoiceAgents.Core.Queues;
+using VoiceAgents.Core.Telemetry;
 using VoiceAgents.Functions.Infrastructure;
 using VoiceAgents.Functions.OpenApi;
 
@@ -88,9 +89,13 @@ public sealed class WebhooksFunctions(WebhooksService webhooks)
 public sealed class WebhookDeliveryFunctions(WebhookDeliveryHandler deliveries)
 {
     [Function("DeliverWebhook")]
-    public Task DeliverWebhook(
-        [QueueTrigger("%" + QueueNames.WebhookDeliveriesSetting + "%")] WebhookDeliveryMessage message, FunctionContext context, CancellationToken ct) =>
-        deliveries.HandleAsync(message, DequeueCount(context), ct);
+    public async Task DeliverWebhook(
+        [QueueTrigger("%" + QueueNames.WebhookDeliveriesSetting + "%")] WebhookDeliveryMessage message, FunctionContext context, CancellationToken ct)
+    {
+        using var activity = Tracing.StartFromMessage("webhook.deliver", System.Diagnostics.ActivityKind.Client, message.Event.TraceParent, (string?)message.Event.Data["call_id"]);
+        activity?.SetTag("event_type", message.Event.Type).SetTag("webhook_id", message.WebhookId);
+        await deliveries.HandleAsync(message, DequeueCount(context), ct);
+    }
 
     /// <summary>The queue trigger's <c>DequeueCount</c> (1 on the first delivery), as the host and the local runner supply it.</summary>
     public static long DequeueCount(FunctionContext context) =>

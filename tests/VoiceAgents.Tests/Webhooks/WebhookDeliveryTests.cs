@@ -54,6 +54,24 @@ public sealed class WebhookDeliveryTests(WebhooksFixture fixture)
     }
 
     [Fact]
+    public async Task Delivery_continues_the_events_trace_with_a_traceparent_header()
+    {
+        var tenant = await Api.SignupAsync("webhooks-trace");
+        await using var receiver = await Receiver.StartAsync();
+        var webhook = await CreateWebhookAsync(tenant, receiver.Url, EventTypes.CallStarted);
+        var traceId = System.Diagnostics.ActivityTraceId.CreateRandom();
+        var parent = $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom()}-01";
+
+        var e = await PublishAsync(Api, tenant, EventTypes.CallStarted, traceParent: parent);
+
+        await WaitForDeliveryAsync(tenant, webhook["id"]!.GetValue<string>(), e.Id, "succeeded", Timeout);
+        var header = Assert.Single(receiver.Requests).Header("traceparent");
+        Assert.NotNull(header);
+        Assert.Equal(traceId.ToString(), header.Split('-')[1]);
+        Assert.NotEqual(parent, header);
+    }
+
+    [Fact]
     public async Task Endpoint_failing_past_the_polly_retries_is_delivered_on_a_queue_redelivery()
     {
         var tenant = await Api.SignupAsync("webhooks-redelivered");

@@ -124,9 +124,9 @@ public static class WebhookSteps
     }
 
     /// <summary>Puts an event on the runner's events queue, as StoreCall and voice-host do.</summary>
-    public static async Task<PlatformEvent> PublishAsync(ApiFixture api, TenantSession tenant, string type, JsonObject? data = null)
+    public static async Task<PlatformEvent> PublishAsync(ApiFixture api, TenantSession tenant, string type, JsonObject? data = null, string? traceParent = null)
     {
-        var e = new PlatformEvent($"{type}:{Guid.NewGuid():N}", type, DateTime.UtcNow, tenant.TenantId, data ?? new JsonObject { ["call_id"] = Guid.NewGuid().ToString("N") });
+        var e = new PlatformEvent($"{type}:{Guid.NewGuid():N}", type, DateTime.UtcNow, tenant.TenantId, data ?? new JsonObject { ["call_id"] = Guid.NewGuid().ToString("N") }, traceParent);
         var queue = PostCallSteps.Queue(api.EventsQueue);
         await queue.CreateIfNotExistsAsync();
         await queue.SendMessageAsync(BinaryData.FromBytes(e.ToUtf8Json()));
