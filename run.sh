@@ -2,6 +2,7 @@
 # Installs what is missing and runs everything on loopback, in the foreground; Ctrl-C stops it all.
 #   API        http://127.0.0.1:7071/api   (the Functions app through its local runner)
 #   voice-host ws://127.0.0.1:7860/ws
+#   Web PubSub stand-in http://127.0.0.1:7072 (live updates; ws://127.0.0.1:7072/client/hubs/dashboard)
 #   dashboard  http://127.0.0.1:3000       (the static export of dashboard/, served by dashboard/serve.mjs)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,6 +24,9 @@ if [ ! -f .local/secrets.env ]; then
   umask 077
   echo "Jwt__SigningKey=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" > .local/secrets.env
 fi
+if ! grep -q '^WEBPUBSUB_ACCESS_KEY=' .local/secrets.env; then
+  (umask 077; echo "WEBPUBSUB_ACCESS_KEY=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" >> .local/secrets.env)
+fi
 set -a
 source .local/secrets.env
 Mongo__ConnectionString=mongodb://127.0.0.1:27017
@@ -33,6 +37,9 @@ S3__AccessKey=local
 S3__SecretKey=local-secret
 AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;"
 DOTNET_ENVIRONMENT=Development
+# Live updates: the API publishes to, and the dashboard connects to, the local Web PubSub stand-in.
+WebPubSub__ConnectionString="Endpoint=http://127.0.0.1:7072;AccessKey=$WEBPUBSUB_ACCESS_KEY;Version=1.0;"
+Webhooks__AllowPrivateTargets=true   # local receivers on loopback and plain http; never in production
 set +a
 
 pids=()
@@ -53,6 +60,9 @@ wait_http() { # url name
   echo "$2 did not come up at $1" >&2; return 1
 }
 
+step "starting the Web PubSub stand-in on 127.0.0.1:7072"
+(cd infra/local/webpubsub/bin/Release/net10.0 && exec dotnet VoiceAgents.WebPubSubLocal.dll) &
+pids+=($!)
 step "starting the API (local Functions runner) on 127.0.0.1:7071"
 (cd functions/LocalRunner/bin/Release/net10.0 && exec dotnet VoiceAgents.Functions.LocalRunner.dll --urls http://127.0.0.1:7071) &
 pids+=($!)
@@ -66,6 +76,7 @@ step "starting the dashboard on 127.0.0.1:3000"
 pids+=($!)
 # --- end dashboard ---
 
+wait_http http://127.0.0.1:7072/api/health "The Web PubSub stand-in"
 wait_http http://127.0.0.1:7071/api/health "The API"
 wait_http http://127.0.0.1:7860/health "voice-host"
 wait_http http://127.0.0.1:3000/login/ "The dashboard"
@@ -74,6 +85,7 @@ cat <<MSG
 
   API         http://127.0.0.1:7071/api      (OpenAPI: http://127.0.0.1:7071/api/openapi.json)
   voice-host  ws://127.0.0.1:7860/ws         (health: http://127.0.0.1:7860/health)
+  live        GET /api/realtime/negotiate     (Web PubSub stand-in on 127.0.0.1:7072)
   dashboard   http://127.0.0.1:3000          (sign up at http://127.0.0.1:3000/signup/)
 
   Ctrl-C stops everything.

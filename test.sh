@@ -20,6 +20,11 @@ export TEST_AZURITE_BLOB_PORT=$AZURITE_BLOB_PORT TEST_AZURITE_QUEUE_PORT=$AZURIT
 
 step "installing the local stack"
 infra/local/install.sh
+step "installing the Bicep CLI (NuGet Azure.Bicep.CommandLine.linux-x64)"
+BICEP_PATH=$(infra/install-bicep.sh)
+export BICEP_PATH
+# The deployment template must compile; Deployment tests then check what it deploys.
+"$BICEP_PATH" build infra/main.bicep --stdout >/dev/null
 step "building"
 dotnet build VoiceAgents.sln -c Release -nologo -clp:ErrorsOnly
 # --- dashboard: Debian's Chromium for the browser tests (Playwright drives it; no browser download) and the

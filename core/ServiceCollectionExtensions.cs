@@ -27,6 +27,7 @@ public static class ServiceCollectionExtensions
                 if (string.IsNullOrEmpty(o.ConnectionString)) o.ConnectionString = config["AzureWebJobsStorage"] ?? "UseDevelopmentStorage=true";
                 if (config[QueueNames.CallCompletedSetting] is { Length: > 0 } name) o.CallCompletedQueue = name;
                 if (config[QueueNames.EventsSetting] is { Length: > 0 } events) o.EventsQueue = events;
+                if (config[QueueNames.WebhookDeliveriesSetting] is { Length: > 0 } deliveries) o.WebhookDeliveriesQueue = deliveries;
             });
         services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 

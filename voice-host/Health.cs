@@ -2,13 +2,13 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using VoiceAgents.Core;
 using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Telemetry;
 using VoiceAgents.VoiceHost.Calls;
 using VoiceAgents.VoiceHost.Metrics;
 using VoiceAgents.VoiceHost.Providers;
 using VoiceAgents.VoiceHost.Providers.Local;
 using VoiceAgents.VoiceHost.Transport;
 using VoiceAgents.VoiceHost.Vad;
-using OpenTelemetry.Metrics;
 
 namespace VoiceAgents.VoiceHost;
 
@@ -35,12 +35,13 @@ public static class VoiceHostSetup
         services.AddSingleton(sp => new SileroVad(sp.GetRequiredService<IOptions<VoiceOptions>>().Value.VadModelPath));
         services.AddSingleton<Readiness>();
         services.AddHostedService(sp => sp.GetRequiredService<Readiness>());
-        services.AddOpenTelemetry().WithMetrics(m =>
-        {
-            m.AddMeter(VoiceMetrics.MeterName);
-            // Exported only where a collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT); Azure Monitor is wired by the deployment.
-            if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) m.AddOtlpExporter();
-        });
+        services.AddSingleton<ActiveCalls>();
+        services.AddHostedService<CallDrain>();
+        // The host must wait out the drain and the hand-off of the calls ended at its limit.
+        services.AddOptions<HostOptions>().Configure<IOptions<VoiceOptions>>((h, v) =>
+            h.ShutdownTimeout = v.Value.DrainTimeout + CallDrain.HandOffAllowance + TimeSpan.FromSeconds(5));
+        // Exported where a collector (OTEL_EXPORTER_OTLP_ENDPOINT) or Azure Monitor (APPLICATIONINSIGHTS_CONNECTION_STRING) is configured.
+        services.AddVoiceAgentsTelemetry(configuration, "voice-host", VoiceMetrics.MeterName);
         services.AddSingleton<CallSpool>();
         services.AddSingleton<CallDelivery>();
         services.AddSingleton<CallSpoolWorker>();
@@ -51,6 +52,7 @@ public static class VoiceHostSetup
         services.AddOptions<ResilienceOptions>().BindConfiguration(ResilienceOptions.Section);
         services.AddSingleton<ProviderResilience>();
         services.AddSingleton<ProviderFactory>();
+        services.AddSingleton<CallStartedAnnouncer>();
         services.AddSingleton<CallFactory>();
         services.AddSingleton<VoiceSocket>();
 
@@ -77,6 +79,8 @@ public static class VoiceHostSetup
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.Map("/ws", (HttpContext http, VoiceSocket socket) => socket.HandleAsync(http));
+        // Liveness: the process serves HTTP (also while draining); /health is readiness.
+        app.MapGet("/health/live", () => Results.Json(new { status = "alive" }));
         app.MapGet("/health", async (VoiceMetrics metrics, MongoContext db, Readiness readiness, CloudLlmTtsHealth cloud, CallSpool spool, IOptions<VoiceOptions> options, IServiceProvider services, CancellationToken ct) =>
         {
             using var process = Process.GetCurrentProcess();
@@ -102,7 +106,7 @@ public static class VoiceHostSetup
             var healthy = mongo == "healthy" && readiness.CanTakeCalls;
             return Results.Json(new
             {
-                status = healthy ? "healthy" : "unhealthy",
+                status = healthy ? "healthy" : readiness.Draining ? "draining" : "unhealthy",
                 timestamp = DateTime.UtcNow,
                 active_connections = metrics.Active,
                 // Calls waiting for S3 or the queue: nothing is lost, but post-call processing is behind.
@@ -119,7 +123,13 @@ public static class VoiceHostSetup
 public sealed class Readiness(IServiceProvider services, ILogger<Readiness> log) : IHostedService
 {
     public string Vad { get; private set; } = "loading";
-    public bool Draining { get; set; }
+    private volatile bool _draining;
+
+    public bool Draining
+    {
+        get => _draining;
+        set => _draining = value;
+    }
     public bool CanTakeCalls => Vad == "healthy" && !Draining;
 
     public Task StartAsync(CancellationToken ct)

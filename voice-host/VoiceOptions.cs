@@ -54,6 +54,12 @@ public sealed class VoiceOptions
     public TimeSpan SpoolRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan SpoolMaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// On SIGTERM, how long live calls may continue before they are ended with reason <c>shutdown</c>; new calls are
+    /// refused from the start of the drain. The host's shutdown timeout is set to cover it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")] public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
     /// <summary>The longest one delivery (recording upload and enqueue) may take before it counts as failed.</summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }

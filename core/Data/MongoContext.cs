@@ -3,6 +3,7 @@ using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Conventions;
 using MongoDB.Driver;
 using VoiceAgents.Core.Domain;
+using VoiceAgents.Core.Webhooks;
 
 namespace VoiceAgents.Core.Data;
 
@@ -43,6 +44,8 @@ public sealed class MongoContext
     public IMongoCollection<CallLog> CallLogs => Database.GetCollection<CallLog>("call_logs");
     public IMongoCollection<Transcript> Transcripts => Database.GetCollection<Transcript>("transcripts");
     public IMongoCollection<AnalyticsDay> Analytics => Database.GetCollection<AnalyticsDay>("analytics");
+    public IMongoCollection<Webhook> Webhooks => Database.GetCollection<Webhook>("webhooks");
+    public IMongoCollection<WebhookDelivery> WebhookDeliveries => Database.GetCollection<WebhookDelivery>("webhook_deliveries");
 
     public Task PingAsync(CancellationToken ct) =>
         Database.RunCommandAsync((Command<BsonDocument>)"{ ping: 1 }", cancellationToken: ct);

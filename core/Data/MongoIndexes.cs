@@ -1,5 +1,6 @@
 using MongoDB.Driver;
 using VoiceAgents.Core.Domain;
+using VoiceAgents.Core.Webhooks;
 
 namespace VoiceAgents.Core.Data;
 
@@ -35,6 +36,12 @@ public static class MongoIndexes
         await Create(db.Transcripts, ct);
         await Create(db.Analytics, ct,
             Unique(Builders<AnalyticsDay>.IndexKeys.Ascending(a => a.TenantId).Ascending(a => a.Scope).Ascending(a => a.ScopeId).Ascending(a => a.Day), "key_unique"));
+        await Create(db.Webhooks, ct,
+            Index(Builders<Webhook>.IndexKeys.Ascending(w => w.TenantId).Descending(w => w.CreatedAt).Descending(w => w.Id), "tenant_created"),
+            Index(Builders<Webhook>.IndexKeys.Ascending(w => w.TenantId).Ascending(w => w.Events), "tenant_events"));
+        await Create(db.WebhookDeliveries, ct,
+            Index(Builders<WebhookDelivery>.IndexKeys.Ascending(d => d.TenantId).Ascending(d => d.WebhookId).Descending(d => d.CreatedAt).Descending(d => d.Id), "tenant_webhook_created"),
+            Index(Builders<WebhookDelivery>.IndexKeys.Ascending(d => d.CreatedAt), "expires", TimeSpan.FromDays(30)));
     }
 
     private static CreateIndexModel<T> Index<T>(IndexKeysDefinition<T> keys, string name, TimeSpan? expireAfter = null) =>

@@ -8,8 +8,9 @@ namespace VoiceAgents.Core.Events;
 /// Something a tenant's consumers hear of: webhooks receive it as is (<c>id</c>, <c>type</c>, <c>created_at</c>,
 /// <c>data</c>) and the dashboard through Web PubSub. It travels on the <c>events</c> queue; its <c>id</c> is
 /// deterministic for what happened (<c>call.completed:{call_id}</c>), so every consumer can be idempotent per id.
+/// <c>trace_parent</c> (W3C) lets DispatchEvent continue the trace that raised it; it is not part of the payload.
 /// </summary>
-public sealed record PlatformEvent(string Id, string Type, DateTime CreatedAt, string TenantId, JsonObject Data)
+public sealed record PlatformEvent(string Id, string Type, DateTime CreatedAt, string TenantId, JsonObject Data, string? TraceParent = null)
 {
     public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, JsonDefaults.Options);
 

@@ -15,6 +15,9 @@ public sealed class QueueOptions
 
     /// <summary>The <c>events</c> queue's name, from the app setting <c>EventsQueue</c> (as above).</summary>
     public string EventsQueue { get; set; } = QueueNames.Events;
+
+    /// <summary>The <c>webhook-deliveries</c> queue's name, from the app setting <c>WebhookDeliveriesQueue</c> (as above).</summary>
+    public string WebhookDeliveriesQueue { get; set; } = QueueNames.WebhookDeliveries;
 }
 
 /// <summary>The queues that join voice-host to the queue-triggered functions.</summary>
@@ -29,6 +32,11 @@ public static class QueueNames
     public const string Events = "events";
 
     public const string EventsSetting = "EventsQueue";
+
+    /// <summary>One message per (event, webhook) to deliver, drained by the <c>DeliverWebhook</c> function.</summary>
+    public const string WebhookDeliveries = "webhook-deliveries";
+
+    public const string WebhookDeliveriesSetting = "WebhookDeliveriesQueue";
 
     /// <summary>Azure Storage takes at most 64 KiB per message, counted after base64 encoding.</summary>
     public const int MaxMessageBytes = 64 * 1024;

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using VoiceAgents.Core.Events;
 using VoiceAgents.Core.Queues;
+using VoiceAgents.Core.Telemetry;
 
 namespace VoiceAgents.Functions.Events;
 
@@ -15,6 +17,9 @@ public sealed class EventsFunctions(IEnumerable<IEventHandler> handlers)
     [Function("DispatchEvent")]
     public async Task DispatchEvent([QueueTrigger("%" + QueueNames.EventsSetting + "%")] PlatformEvent e, CancellationToken ct)
     {
+        // Continues the trace of whatever raised the event; handlers' HTTP calls (webhooks) become its children.
+        using var activity = Tracing.StartFromMessage("event.dispatch", ActivityKind.Consumer, e.TraceParent, (string?)e.Data["call_id"]);
+        activity?.SetTag("event_type", e.Type).SetTag("event_id", e.Id);
         List<Exception>? failures = null;
         foreach (var handler in handlers)
         {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using VoiceAgents.Core;
 using VoiceAgents.Core.Json;
 using VoiceAgents.Core.Logging;
+using VoiceAgents.Core.Telemetry;
 using VoiceAgents.Functions.Agents;
 using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.Campaigns;
@@ -13,13 +14,15 @@ using VoiceAgents.Functions.CallLogs;
 using VoiceAgents.Functions.Events;
 using VoiceAgents.Functions.Members;
 using VoiceAgents.Functions.PostCall;
+using VoiceAgents.Functions.Realtime;
+using VoiceAgents.Functions.Webhooks;
 
 namespace VoiceAgents.Functions.Infrastructure;
 
 public static class ApiSetup
 {
     /// <summary>The worker middleware, outermost first. The Functions host and the local runner both run exactly these.</summary>
-    public static readonly Type[] Middleware = [typeof(ProblemDetailsMiddleware), typeof(AuthenticationMiddleware)];
+    public static readonly Type[] Middleware = [typeof(TelemetryMiddleware), typeof(ProblemDetailsMiddleware), typeof(AuthenticationMiddleware)];
 
     /// <summary>
     /// App settings with a default, for the <c>%Setting%</c> names in trigger attributes. The Functions host resolves
@@ -29,12 +32,14 @@ public static class ApiSetup
     {
         [Core.Queues.QueueNames.CallCompletedSetting] = Core.Queues.QueueNames.CallCompleted,
         [Core.Queues.QueueNames.EventsSetting] = Core.Queues.QueueNames.Events,
+        [Core.Queues.QueueNames.WebhookDeliveriesSetting] = Core.Queues.QueueNames.WebhookDeliveries,
     };
 
     /// <summary>Everything the API needs, registered the same way under the Functions host and the local runner.</summary>
     public static IServiceCollection AddVoiceAgentsApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddJsonLogging(configuration, "api");
+        services.AddVoiceAgentsTelemetry(configuration, "api");
         services.AddVoiceAgentsCore();
         services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => JsonDefaults.Configure(o.SerializerOptions));
         services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(JsonDefaults.Options));
@@ -48,6 +53,8 @@ public static class ApiSetup
         services.AddCallLogsFeature();
         services.AddPostCallFeature();
         services.AddEventsFeature();
+        services.AddRealtimeFeature();
+        services.AddWebhooksFeature();
         return services;
     }
 

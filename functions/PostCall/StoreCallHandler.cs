@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -8,6 +9,7 @@ using VoiceAgents.Core.Events;
 using VoiceAgents.Core.Json;
 using VoiceAgents.Core.Queues;
 using VoiceAgents.Core.Storage;
+using VoiceAgents.Core.Telemetry;
 
 namespace VoiceAgents.Functions.PostCall;
 
@@ -21,6 +23,7 @@ public sealed partial class StoreCallHandler(CallRecords records, IObjectStore s
 {
     public async Task HandleAsync(CallCompletedMessage message, CancellationToken ct)
     {
+        using var activity = Tracing.StartFromMessage("call.store", ActivityKind.Consumer, message.TraceParent, message.CallId);
         Validate(message);
         var callId = message.CallId.ToLowerInvariant();
         var campaignId = message.CampaignId?.ToLowerInvariant();
@@ -62,7 +65,7 @@ public sealed partial class StoreCallHandler(CallRecords records, IObjectStore s
 
         // Last, once the call is visible: webhooks and live updates hear of it. A failure here brings the message
         // back; everything above is idempotent and the event's id is the call's, so consumers see it once.
-        await events.EnqueueAsync(CompletedEvent(message, callId, campaignId, metrics), ct);
+        await events.EnqueueAsync(CompletedEvent(message, callId, campaignId, metrics) with { TraceParent = Tracing.CurrentTraceParent() }, ct);
     }
 
     public static PlatformEvent CompletedEvent(CallCompletedMessage m, string callId, string? campaignId, IReadOnlyList<TurnMetrics> metrics) =>

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
 using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Domain;
+using VoiceAgents.Core.Telemetry;
 using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Metrics;
 using VoiceAgents.VoiceHost.Pipeline;
@@ -16,7 +18,7 @@ namespace VoiceAgents.VoiceHost.Calls;
 /// <summary>Builds a call's pipeline: input → resampler → VAD → turns → STT → user context → LLM → sentences → TTS → output → assistant context.</summary>
 public sealed class CallFactory(
     ProviderFactory providers, SileroVad vad, VoiceMetrics metrics, ICallSink sink, IOptions<VoiceOptions> options,
-    TimeProvider time, ILoggerFactory logs)
+    TimeProvider time, ILoggerFactory logs, CallStartedAnnouncer announcer)
 {
     public async Task<Call> StartAsync(AuthMessage auth, TokenIdentity identity, Agent agent, WebSocket socket, SocketWriter writer, CancellationToken aborted)
     {
@@ -41,6 +43,7 @@ public sealed class CallFactory(
             new OutputProcessor(context, outputRate, metrics, call.Finish),
             new AssistantContextProcessor(context));
         await call.StartAsync(pipeline, outputRate, aborted);
+        announcer.Announce(context, auth);
         return call;
     }
 }
@@ -61,6 +64,7 @@ public sealed class Call : IAsyncDisposable
     private Task _writing = Task.CompletedTask;
     private ITimer? _maxDuration;
     private (int Code, string Reason)? _failure;
+    private Activity? _activity;
 
     internal Call(CallContext context, WebSocket socket, SocketWriter writer, ICallSink sink, VoiceMetrics metrics, AuthMessage auth, string sessionId)
     {
@@ -80,6 +84,10 @@ public sealed class Call : IAsyncDisposable
     internal Task StartAsync(Pipeline.Pipeline pipeline, int outputRate, CancellationToken aborted)
     {
         _pipeline = pipeline;
+        // The call's span: a child of the /ws request (and so of the caller's traceparent, if it sent one); the
+        // pipeline's vendor requests run under it, and its id travels on with the finished call.
+        _activity = Tracing.Source.StartActivity("voice.call", ActivityKind.Server);
+        _activity?.SetTag(Tracing.CallIdTag, _context.CallId).SetTag("tenant_id", _context.TenantId).SetTag("agent_id", _context.Agent.Id);
         _metrics.CallStarted();
         _writing = _writer.RunAsync(CancellationToken.None);
         _writer.Send(new ReadyEvent(_sessionId, _context.CallId, outputRate));
@@ -124,6 +132,10 @@ public sealed class Call : IAsyncDisposable
         var (code, text) = _failure ?? (CloseCodes.Normal, reason);
         await VoiceSocket.CloseAsync(_socket, code, text);
         _metrics.CallEnded();
+        var status = _failure is null ? CallStatus.Completed : CallStatus.Failed;
+        _metrics.CountEnded(status, reason);
+        _activity?.SetTag("end_reason", reason);
+        if (status == CallStatus.Failed) _activity?.SetStatus(ActivityStatusCode.Error, reason);
 
         var ended = _context.Time.GetUtcNow();
         _metrics.CallDuration.Record((ended - _context.StartedAt).TotalSeconds);
@@ -131,8 +143,8 @@ public sealed class Call : IAsyncDisposable
         lock (_context.Transcript) transcript = _context.Transcript.OrderBy(t => t.StartMs).ToList();
         var record = new CallCompleted(
             _context.CallId, _sessionId, _context.TenantId, _context.Agent.Id, _auth.CampaignId, _auth.PhoneNumber,
-            _context.StartedAt, ended, reason, _failure is null ? CallStatus.Completed : CallStatus.Failed,
-            transcript, _context.Turns.Reports.ToList());
+            _context.StartedAt, ended, reason, status,
+            transcript, _context.Turns.Reports.ToList(), _activity?.Id);
         try
         {
             await _sink.AcceptAsync(record, _context.Recorder.WriteWavAsync, CancellationToken.None);
@@ -141,6 +153,7 @@ public sealed class Call : IAsyncDisposable
         {
             await _context.Recorder.DisposeAsync();
             _cts.Dispose();
+            _activity?.Dispose();
         }
     }
 }

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 using VoiceAgents.Core.Json;
 using VoiceAgents.Core.Queues;
 using VoiceAgents.Core.Storage;
+using VoiceAgents.Core.Telemetry;
 
 namespace VoiceAgents.VoiceHost.Calls;
 
@@ -22,6 +24,9 @@ public sealed class CallDelivery(IObjectStore store, QueueServiceClient queues, 
     {
         var message = JsonSerializer.Deserialize<CallCompletedMessage>(await File.ReadAllBytesAsync(call.MessagePath, ct), JsonDefaults.Options)
             ?? throw new InvalidDataException($"{call.MessagePath} holds no message.");
+        // Continues the call's trace (also for a call resent after a restart); the message carries this span on.
+        using var activity = Tracing.StartFromMessage("call.deliver", ActivityKind.Producer, message.TraceParent, message.CallId);
+        message = message with { TraceParent = Tracing.CurrentTraceParent() ?? message.TraceParent };
         if (!File.Exists(call.RecordingUploadedPath))
         {
             await UploadRecordingAsync(message.RecordingKey!, call.RecordingPath, ct);

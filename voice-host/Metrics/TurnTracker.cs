@@ -80,6 +80,7 @@ public sealed class VoiceMetrics : IDisposable
         LlmTtft = _meter.CreateHistogram<double>("voice.turn.llm_ttft", "ms", "LLM time to first token");
         TtsTtfb = _meter.CreateHistogram<double>("voice.turn.tts_ttfb", "ms", "TTS time to first byte");
         CallDuration = _meter.CreateHistogram<double>("voice.call.duration", "s", "Call duration");
+        CallsEnded = _meter.CreateCounter<long>("voice.calls.ended", description: "Calls ended, by status and end reason (failed ones are the error rate)");
     }
 
     public Histogram<double> VoiceToVoice { get; }
@@ -87,10 +88,14 @@ public sealed class VoiceMetrics : IDisposable
     public Histogram<double> LlmTtft { get; }
     public Histogram<double> TtsTtfb { get; }
     public Histogram<double> CallDuration { get; }
+    public Counter<long> CallsEnded { get; }
     public int Active => Volatile.Read(ref _active);
 
     public void CallStarted() => Interlocked.Increment(ref _active);
     public void CallEnded() => Interlocked.Decrement(ref _active);
+
+    public void CountEnded(Core.Domain.CallStatus status, string reason) =>
+        CallsEnded.Add(1, new KeyValuePair<string, object?>("status", status.ToString().ToLowerInvariant()), new KeyValuePair<string, object?>("end_reason", reason));
 
     public void Record(TurnMetricsReport r)
     {

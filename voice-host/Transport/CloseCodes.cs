@@ -5,6 +5,9 @@ public static class CloseCodes
 {
     public const int Normal = 1000;
     public const int MessageTooBig = 1009;
+
+    /// <summary>RFC 6455 "Try Again Later": the instance is draining.</summary>
+    public const int TryAgainLater = 1013;
     public const int BadMessage = 4400;
     public const int Unauthorized = 4401;
     public const int Forbidden = 4403;

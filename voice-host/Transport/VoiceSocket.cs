@@ -17,7 +17,7 @@ namespace VoiceAgents.VoiceHost.Transport;
 /// call's events and audio back. The protocol is in docs/voice-protocol.md.
 /// </summary>
 public sealed partial class VoiceSocket(
-    TokenService tokens, MongoContext db, CallFactory calls, Readiness readiness, IOptions<VoiceOptions> options, ILogger<VoiceSocket> log)
+    TokenService tokens, MongoContext db, CallFactory calls, ActiveCalls active, Readiness readiness, IOptions<VoiceOptions> options, ILogger<VoiceSocket> log)
 {
     private readonly VoiceOptions _options = options.Value;
 
@@ -33,7 +33,8 @@ public sealed partial class VoiceSocket(
         {
             http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             http.Response.Headers.RetryAfter = "5";
-            await http.Response.WriteAsJsonAsync(new { type = "about:blank", title = "Service Unavailable", status = 503, detail = "voice-host is not accepting calls right now." });
+            var detail = readiness.Draining ? "voice-host is shutting down; try again." : "voice-host is not accepting calls right now.";
+            await http.Response.WriteAsJsonAsync(new { type = "about:blank", title = "Service Unavailable", status = 503, detail });
             return;
         }
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
@@ -42,7 +43,16 @@ public sealed partial class VoiceSocket(
         {
             var auth = await AuthenticateAsync(socket, buffer, http.RequestAborted);
             if (auth is null) return;
+            if (readiness.Draining)
+            {
+                // The instance began draining while this caller authenticated: 1013 tells the client to retry elsewhere.
+                await CloseAsync(socket, CloseCodes.TryAgainLater, "voice-host is shutting down; try again");
+                return;
+            }
+            // Declared before the call, so it is released after the call's hand-off (disposal runs in reverse order).
+            using var lease = active.Enter();
             await using var call = await calls.StartAsync(auth.Value.Request, auth.Value.Identity, auth.Value.Agent, socket, new SocketWriter(socket), http.RequestAborted);
+            lease.Attach(call);
             await ReceiveAsync(socket, buffer, call, auth.Value.Request.SampleRate);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)

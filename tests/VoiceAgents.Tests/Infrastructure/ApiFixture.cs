@@ -37,6 +37,9 @@ public sealed class ApiFixture : IAsyncLifetime
 
     /// <summary>This runner's events queue (webhooks and live updates).</summary>
     public string EventsQueue => $"events-{RunId}";
+
+    /// <summary>This runner's webhook-deliveries queue.</summary>
+    public string WebhookDeliveriesQueue => $"webhook-deliveries-{RunId}";
     public Uri BaseAddress { get; private set; } = default!;
     public IServiceProvider Services => _app!.Services;
 
@@ -50,6 +53,7 @@ public sealed class ApiFixture : IAsyncLifetime
         settings["ProbeQueue"] = $"probe-{RunId}";
         settings["CallCompletedQueue"] = CallCompletedQueue;
         settings["EventsQueue"] = EventsQueue;
+        settings["WebhookDeliveriesQueue"] = WebhookDeliveriesQueue;
         foreach (var (k, v) in Settings) settings[k] = v;
 
         _app = LocalRunnerApp.Create([], [typeof(ApiSetup).Assembly, Assembly.GetExecutingAssembly()], b =>

@@ -37,6 +37,7 @@ public sealed class PostCallFixture : IAsyncLifetime
     {
         var settings = ApiFixture.StackSettings(api.DatabaseName, api.Bucket);
         settings["CallCompletedQueue"] = api.CallCompletedQueue;
+        settings["EventsQueue"] = api.EventsQueue;
         settings["Voice:SpoolFolder"] = spoolFolder;
         settings["Voice:SpoolRetryDelay"] = "00:00:00.200";
         settings["Voice:SpoolMaxRetryDelay"] = "00:00:01";

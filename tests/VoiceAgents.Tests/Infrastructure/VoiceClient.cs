@@ -22,9 +22,10 @@ public sealed class VoiceClient : IAsyncDisposable
     public TaskCompletionSource Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public WebSocketState State => _socket.State;
 
-    public static async Task<VoiceClient> ConnectAsync(Uri uri)
+    public static async Task<VoiceClient> ConnectAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null)
     {
         var client = new VoiceClient();
+        configure?.Invoke(client._socket.Options);
         await client._socket.ConnectAsync(uri, CancellationToken.None);
         client._receiving = Task.Run(client.ReceiveLoopAsync);
         return client;

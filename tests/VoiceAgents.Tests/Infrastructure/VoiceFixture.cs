@@ -28,6 +28,8 @@ public sealed class VoiceFixture : IAsyncLifetime
             // These tests read the finished call from a folder; post-call tests use the queue sink (PostCallFixture).
             ["Voice:CallSink"] = "local",
             ["Voice:CallsFolder"] = CallsFolder,
+            // call.started goes to this run's events queue, which its runner drains.
+            ["EventsQueue"] = Api.EventsQueue,
             ["Voice:AuthTimeout"] = "00:00:05",
             // OpenAI is "reachable" only at a closed port: the resilience tests need a provider that is down.
             ["Providers:OpenAI:ApiKey"] = "test-key",

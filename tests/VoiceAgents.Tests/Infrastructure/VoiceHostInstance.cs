@@ -44,9 +44,17 @@ public sealed class VoiceHostInstance : IAsyncDisposable
         return health["checks"]!["spooled_calls"]!.GetValue<int>();
     }
 
+    /// <summary>Stops the host as SIGTERM does (its drain included); disposing afterwards does not stop it again.</summary>
+    public Task StopAsync()
+    {
+        lock (_app) return _stopping ??= _app.StopAsync();
+    }
+
+    private Task? _stopping;
+
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        await StopAsync();
         await _app.DisposeAsync();
     }
 }

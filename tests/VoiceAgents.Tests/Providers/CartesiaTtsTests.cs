@@ -126,17 +126,31 @@ public sealed class CartesiaTtsTests
     [Fact]
     public async Task An_idle_connection_the_server_closed_is_replaced_transparently()
     {
+        // The server drops the connection only once the client has read the whole first sentence: a reset that
+        // arrived earlier would discard the reply still unread in the client's socket buffer on a slow machine.
+        var firstRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var dropped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await ServeAsync(async (wire, c) =>
         {
             var request = await wire.ReceiveRequestAsync(_received, c.RequestAborted);
             await wire.AnswerAsync(request.GetProperty("context_id").GetString()!, CartesiaWire.Ramp(320), 320, c.RequestAborted);
-            await Task.Delay(100);
-            c.Abort();
+            if (!firstRead.Task.IsCompleted)
+            {
+                await firstRead.Task.WaitAsync(Patience);
+                c.Abort();
+                dropped.TrySetResult();
+            }
+            else
+            {
+                await Wire.HangAsync(c);
+            }
         });
         using var tts = Create(server);
 
         await CollectAsync(tts.SynthesizeAsync("Hello.", Config, "en", default));
-        await Task.Delay(300);
+        firstRead.SetResult();
+        await dropped.Task.WaitAsync(Patience);
+        await Task.Delay(200);
         var second = await CollectAsync(tts.SynthesizeAsync("Goodbye.", Config, "en", default));
 
         Assert.Equal(320, Samples(second).Length);

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MongoDB.Driver;
+using VoiceAgents.Core.Auth;
+using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Errors;
+using VoiceAgents.Core.Events;
+using VoiceAgents.Core.Json;
+using VoiceAgents.Core.Webhooks;
+using VoiceAgents.Functions.Infrastructure;
+
+namespace VoiceAgents.Functions.Webhooks;
+
+/// <summary>The management API of a tenant's webhooks and their delivery logs.</summary>
+public sealed class WebhooksService(MongoContext db, CurrentUser current, TimeProvider time, WebhookTargets targets, WebhookSender sender)
+{
+    public async Task<Page<WebhookResponse>> ListAsync(PageRequest page, CancellationToken ct)
+    {
+        var f = Builders<Webhook>.Filter;
+        var filter = f.Eq(w => w.TenantId, current.TenantId);
+        if (page.Cursor is { } c)
+        {
+            filter &= f.Lt(w => w.CreatedAt, c.CreatedAt) | (f.Eq(w => w.CreatedAt, c.CreatedAt) & f.Lt(w => w.Id, c.Id));
+        }
+        var items = await db.Webhooks.Find(filter).SortByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id)
+            .Limit(page.Limit + 1).ToListAsync(ct);
+        var next = items.Count > page.Limit ? new PageCursor(items[page.Limit - 1].CreatedAt, items[page.Limit - 1].Id).Encode() : null;
+        return new Page<WebhookResponse>(items.Take(page.Limit).Select(w => WebhookResponse.From(w)).ToList(), next);
+    }
+
+    public async Task<WebhookResponse> GetAsync(string id, CancellationToken ct) => WebhookResponse.From(await FindAsync(id, ct));
+
+    public async Task<WebhookResponse> CreateAsync(WebhookRequest request, CancellationToken ct)
+    {
+        var valid = await WebhookValidator.ValidateAsync(request, targets, ct);
+        var now = Now();
+        var webhook = new Webhook
+        {
+            Id = Ids.New(),
+            TenantId = current.TenantId,
+            Url = valid.Url,
+            Events = valid.Events,
+            Secret = valid.Secret ?? WebhookSignature.NewSecret(),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await db.Webhooks.InsertOneAsync(webhook, cancellationToken: ct);
+        return WebhookResponse.From(webhook, withSecret: true);
+    }
+
+    public async Task<WebhookResponse> UpdateAsync(string id, WebhookRequest request, CancellationToken ct)
+    {
+        id = Ids.Parse(id);
+        var valid = await WebhookValidator.ValidateAsync(request, targets, ct);
+        var update = Builders<Webhook>.Update.Set(w => w.Url, valid.Url).Set(w => w.Events, valid.Events).Set(w => w.UpdatedAt, Now());
+        if (valid.Secret is not null) update = update.Set(w => w.Secret, valid.Secret);
+        return WebhookResponse.From(await UpdateOneAsync(id, update, ct));
+    }
+
+    public async Task DeleteAsync(string id, CancellationToken ct)
+    {
+        id = Ids.Parse(id);
+        var result = await db.Webhooks.DeleteOneAsync(w => w.Id == id && w.TenantId == current.TenantId, ct);
+        if (result.DeletedCount == 0) throw new NotFoundException("Webhook");
+        await db.WebhookDeliveries.DeleteManyAsync(d => d.TenantId == current.TenantId && d.WebhookId == id, ct);
+    }
+
+    /// <summary>Replaces the secret with a new one and returns it, once. Deliveries sign with it from now on.</summary>
+    public async Task<WebhookResponse> RotateSecretAsync(string id, CancellationToken ct)
+    {
+        var update = Builders<Webhook>.Update.Set(w => w.Secret, WebhookSignature.NewSecret()).Set(w => w.UpdatedAt, Now());
+        return WebhookResponse.From(await UpdateOneAsync(Ids.Parse(id), update, ct), withSecret: true);
+    }
+
+    /// <summary>Sends a <c>webhook.test</c> event to the webhook now (one attempt, no retries) and logs the delivery.</summary>
+    public async Task<WebhookTestResponse> TestAsync(string id, CancellationToken ct)
+    {
+        var webhook = await FindAsync(id, ct);
+        var now = Now();
+        var e = new PlatformEvent($"{WebhookEvents.Test}:{Ids.New()}", WebhookEvents.Test, now, current.TenantId, new JsonObject
+        {
+            ["webhook_id"] = webhook.Id,
+            ["message"] = "A test event from VoiceAgents.",
+        });
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await sender.PostAsync(webhook, e.Id, e.Type, JsonSerializer.SerializeToUtf8Bytes(e.ToPayload(), JsonDefaults.Options), ct);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var delivery = new WebhookDelivery
+        {
+            Id = WebhookDelivery.IdFor(webhook.Id, e.Id),
+            TenantId = current.TenantId,
+            WebhookId = webhook.Id,
+            EventId = e.Id,
+            EventType = e.Type,
+            Status = outcome.Succeeded ? WebhookDeliveryStatus.Succeeded : WebhookDeliveryStatus.Failed,
+            Attempts = 1,
+            LastStatusCode = outcome.StatusCode,
+            LastError = outcome.Error,
+            CreatedAt = now,
+            UpdatedAt = Now(),
+            DeliveredAt = outcome.Succeeded ? Now() : null,
+        };
+        await db.WebhookDeliveries.InsertOneAsync(delivery, cancellationToken: ct);
+        return new WebhookTestResponse(delivery.Id, e.Id, delivery.Status, outcome.StatusCode, outcome.Error, Math.Round(elapsed.TotalMilliseconds, 1));
+    }
+
+    /// <summary>The webhook's deliveries, newest first, by cursor.</summary>
+    public async Task<Page<WebhookDeliveryResponse>> ListDeliveriesAsync(string id, PageRequest page, CancellationToken ct)
+    {
+        var webhook = await FindAsync(id, ct);
+        var f = Builders<WebhookDelivery>.Filter;
+        var filter = f.Eq(d => d.TenantId, current.TenantId) & f.Eq(d => d.WebhookId, webhook.Id);
+        if (page.Cursor is { } c)
+        {
+            filter &= f.Lt(d => d.CreatedAt, c.CreatedAt) | (f.Eq(d => d.CreatedAt, c.CreatedAt) & f.Lt(d => d.Id, c.Id));
+        }
+        var items = await db.WebhookDeliveries.Find(filter).SortByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
+            .Limit(page.Limit + 1).ToListAsync(ct);
+        var next = items.Count > page.Limit ? new PageCursor(items[page.Limit - 1].CreatedAt, items[page.Limit - 1].Id).Encode() : null;
+        return new Page<WebhookDeliveryResponse>(items.Take(page.Limit).Select(WebhookDeliveryResponse.From).ToList(), next);
+    }
+
+    private async Task<Webhook> UpdateOneAsync(string id, UpdateDefinition<Webhook> update, CancellationToken ct) =>
+        await db.Webhooks.FindOneAndUpdateAsync(w => w.Id == id && w.TenantId == current.TenantId, update,
+            new FindOneAndUpdateOptions<Webhook> { ReturnDocument = ReturnDocument.After }, ct)
+        ?? throw new NotFoundException("Webhook");
+
+    private async Task<Webhook> FindAsync(string id, CancellationToken ct)
+    {
+        id = Ids.Parse(id);
+        return await db.Webhooks.Find(w => w.Id == id && w.TenantId == current.TenantId).FirstOrDefaultAsync(ct)
+            ?? throw new NotFoundException("Webhook");
+    }
+
+    private DateTime Now() => time.GetUtcNow().UtcDateTime;
+}

@@ -1,0 +1,262 @@
+// VoiceAgents on Azure, in one resource group:
+//   az deployment group create -g <group> -f infra/main.bicep -p infra/main.parameters.json -p jwtSigningKey=... 
+// Every secret lands in Key Vault and the apps read it through Key Vault references (Function App) or Key Vault
+// secrets (Container Apps), resolved with one user-assigned managed identity.
+targetScope = 'resourceGroup'
+
+@description('Short name prefixed to every resource (lower-case letters, digits and dashes).')
+@minLength(3)
+@maxLength(12)
+param name string = 'voiceagents'
+param location string = resourceGroup().location
+param tags object = { app: 'voiceagents' }
+
+// --- database ---
+@description('cosmos-vcore creates Azure Cosmos DB for MongoDB (vCore); existing uses mongoConnectionString (MongoDB, Atlas).')
+@allowed(['cosmos-vcore', 'existing'])
+param databaseMode string = 'cosmos-vcore'
+@secure()
+@description('databaseMode=existing: connection string of the existing MongoDB or Atlas deployment.')
+param mongoConnectionString string = ''
+param mongoDatabase string = 'voiceagents'
+param mongoAdminUser string = 'voiceagents'
+@secure()
+@description('databaseMode=cosmos-vcore: the cluster administrator password (8+ characters, three character classes).')
+param mongoAdminPassword string = ''
+@description('Cosmos DB for MongoDB vCore compute tier (Free is one per subscription).')
+param mongoComputeTier string = 'M10'
+param mongoStorageSizeGb int = 32
+
+// --- object storage (MinIO or any S3) ---
+@description('S3 endpoint; empty means AWS S3 itself.')
+param s3ServiceUrl string = ''
+param s3Bucket string = 'voiceagents'
+param s3Region string = 'us-east-1'
+@secure()
+param s3AccessKey string
+@secure()
+param s3SecretKey string
+
+// --- auth ---
+@secure()
+@description('HMAC-SHA256 key for access tokens, 32+ bytes; the API and voice-host share it.')
+@minLength(32)
+param jwtSigningKey string
+param jwtIssuer string = 'voiceagents'
+param jwtAudience string = 'voiceagents-api'
+
+// --- vendor API keys (optional; a provider without its key stays unconfigured) ---
+@secure()
+param deepgramApiKey string = ''
+@secure()
+param googleApiKey string = ''
+@secure()
+param openAiApiKey string = ''
+@secure()
+param anthropicApiKey string = ''
+@secure()
+param cartesiaApiKey string = ''
+@secure()
+param openAiCompatibleApiKey string = ''
+@secure()
+param ai4BharatApiKey string = ''
+@description('Base URL of a self-hosted OpenAI-compatible server (llama.cpp, vLLM, Ollama); empty leaves it off.')
+param openAiCompatibleBaseUrl string = ''
+@description('Base URL of a self-hosted AI4Bharat server; empty leaves it off.')
+param ai4BharatBaseUrl string = ''
+
+// --- voice-host ---
+@description('voice-host image, e.g. myregistry.azurecr.io/voiceagents/voice-host:1.0.0 (built from voice-host/Dockerfile).')
+param voiceHostImage string
+@description('Registry of voiceHostImage, pulled as the managed identity (grant it AcrPull); empty for a public image.')
+param containerRegistryServer string = ''
+@minValue(1)
+param voiceHostMinReplicas int = 1
+param voiceHostMaxReplicas int = 10
+param concurrentCallsPerReplica int = 20
+@description('Seconds a stopping voice-host replica lets live calls run before it ends them.')
+@minValue(0)
+@maxValue(570)
+param drainSeconds int = 120
+param voiceHostCpu string = '1.0'
+param voiceHostMemory string = '2Gi'
+
+// --- Functions, Web PubSub, dashboard ---
+param functionsMaximumInstanceCount int = 40
+@allowed([512, 2048, 4096])
+param functionsInstanceMemoryMB int = 2048
+@allowed(['Free_F1', 'Standard_S1', 'Premium_P1'])
+param webPubSubSku string = 'Free_F1'
+@allowed(['Free', 'Standard'])
+param staticWebAppSku string = 'Free'
+@description('Static Web Apps is offered in a few regions only.')
+param staticWebAppLocation string = 'westeurope'
+
+var prefix = toLower(name)
+var dashboardHub = 'dashboard'
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: { location: location, prefix: prefix, tags: tags }
+}
+
+module vault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    location: location
+    prefix: prefix
+    tags: tags
+    identityPrincipalId: identity.outputs.principalId
+    jwtSigningKey: jwtSigningKey
+    s3AccessKey: s3AccessKey
+    s3SecretKey: s3SecretKey
+    vendorKeys: {
+      'deepgram-api-key': deepgramApiKey
+      'google-api-key': googleApiKey
+      'openai-api-key': openAiApiKey
+      'anthropic-api-key': anthropicApiKey
+      'cartesia-api-key': cartesiaApiKey
+      'openai-compatible-api-key': openAiCompatibleApiKey
+      'ai4bharat-api-key': ai4BharatApiKey
+    }
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: { location: location, prefix: prefix, tags: tags, keyVaultName: vault.outputs.name }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    location: location
+    prefix: prefix
+    tags: tags
+    keyVaultName: vault.outputs.name
+    identityPrincipalId: identity.outputs.principalId
+  }
+}
+
+module database 'modules/database.bicep' = {
+  name: 'database'
+  params: {
+    location: location
+    prefix: prefix
+    tags: tags
+    keyVaultName: vault.outputs.name
+    mode: databaseMode
+    existingConnectionString: mongoConnectionString
+    adminUser: mongoAdminUser
+    adminPassword: mongoAdminPassword
+    computeTier: mongoComputeTier
+    storageSizeGb: mongoStorageSizeGb
+  }
+}
+
+module pubsub 'modules/webpubsub.bicep' = {
+  name: 'webpubsub'
+  params: {
+    location: location
+    prefix: prefix
+    tags: tags
+    keyVaultName: vault.outputs.name
+    hubName: dashboardHub
+    sku: webPubSubSku
+  }
+}
+
+module dashboard 'modules/staticwebapp.bicep' = {
+  name: 'dashboard'
+  params: { location: staticWebAppLocation, prefix: prefix, tags: tags, sku: staticWebAppSku }
+}
+
+// Settings both apps read (core: Mongo, S3, Queues, Jwt). Secrets are only ever Key Vault secret URIs.
+var sharedSettings = {
+  Mongo__Database: mongoDatabase
+  S3__ServiceUrl: s3ServiceUrl
+  S3__Bucket: s3Bucket
+  S3__Region: s3Region
+  Jwt__Issuer: jwtIssuer
+  Jwt__Audience: jwtAudience
+  CallCompletedQueue: 'call-completed'
+  EventsQueue: 'events'
+}
+var sharedSecrets = {
+  Mongo__ConnectionString: database.outputs.connectionStringUri
+  S3__AccessKey: vault.outputs.s3AccessKeyUri
+  S3__SecretKey: vault.outputs.s3SecretKeyUri
+  Jwt__SigningKey: vault.outputs.jwtSigningKeyUri
+  Queues__ConnectionString: storage.outputs.connectionStringUri
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionStringUri
+}
+
+// A vendor key becomes a setting only when it was given (its secret exists only then).
+var vendorKeySettings = {
+  Providers__Deepgram__ApiKey: { secret: 'deepgram-api-key', given: !empty(deepgramApiKey) }
+  Providers__Google__ApiKey: { secret: 'google-api-key', given: !empty(googleApiKey) }
+  Providers__OpenAI__ApiKey: { secret: 'openai-api-key', given: !empty(openAiApiKey) }
+  Providers__Anthropic__ApiKey: { secret: 'anthropic-api-key', given: !empty(anthropicApiKey) }
+  Providers__Cartesia__ApiKey: { secret: 'cartesia-api-key', given: !empty(cartesiaApiKey) }
+  Providers__OpenAICompatible__ApiKey: { secret: 'openai-compatible-api-key', given: !empty(openAiCompatibleApiKey) }
+  Providers__Ai4Bharat__ApiKey: { secret: 'ai4bharat-api-key', given: !empty(ai4BharatApiKey) }
+}
+var vendorSecrets = toObject(filter(items(vendorKeySettings), s => s.value.given), s => s.key, s => '${vault.outputs.uri}secrets/${s.value.secret}')
+var voiceHostPlain = union(
+  sharedSettings,
+  empty(openAiCompatibleBaseUrl) ? {} : { Providers__OpenAICompatible__BaseUrl: openAiCompatibleBaseUrl },
+  empty(ai4BharatBaseUrl) ? {} : { Providers__Ai4Bharat__BaseUrl: ai4BharatBaseUrl },
+  { Voice__CallSink: 'queue' }
+)
+
+module functions 'modules/functionapp.bicep' = {
+  name: 'functions'
+  params: {
+    location: location
+    prefix: prefix
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    identityPrincipalId: identity.outputs.principalId
+    storageAccountName: storage.outputs.name
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    settings: union(sharedSettings, { WebPubSub__Hub: pubsub.outputs.hub })
+    secretUris: union(sharedSecrets, { WebPubSub__ConnectionString: pubsub.outputs.connectionStringUri })
+    allowedOrigins: [dashboard.outputs.url]
+    maximumInstanceCount: functionsMaximumInstanceCount
+    instanceMemoryMB: functionsInstanceMemoryMB
+  }
+}
+
+module voiceHost 'modules/containerapp.bicep' = {
+  name: 'voice-host'
+  params: {
+    location: location
+    prefix: prefix
+    tags: tags
+    workspaceName: monitoring.outputs.workspaceName
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    image: voiceHostImage
+    registryServer: containerRegistryServer
+    settings: voiceHostPlain
+    secretUris: union(sharedSecrets, vendorSecrets)
+    minReplicas: voiceHostMinReplicas
+    maxReplicas: voiceHostMaxReplicas
+    concurrentCallsPerReplica: concurrentCallsPerReplica
+    drainSeconds: drainSeconds
+    cpu: voiceHostCpu
+    memory: voiceHostMemory
+  }
+}
+
+output apiUrl string = '${functions.outputs.url}/api'
+output voiceHostUrl string = 'wss://${voiceHost.outputs.fqdn}/ws'
+output voiceHostHealthUrl string = 'https://${voiceHost.outputs.fqdn}/health'
+output dashboardUrl string = dashboard.outputs.url
+output webPubSubHost string = 'https://${pubsub.outputs.hostName}'
+output webPubSubHub string = pubsub.outputs.hub
+output keyVaultName string = vault.outputs.name
+output functionAppName string = functions.outputs.name
+output voiceHostAppName string = voiceHost.outputs.name
+output managedIdentityPrincipalId string = identity.outputs.principalId

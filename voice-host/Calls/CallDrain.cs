@@ -1,0 +1,153 @@
+using Microsoft.Extensions.Options;
+
+namespace VoiceAgents.VoiceHost.Calls;
+
+/// <summary>
+/// The calls this instance is serving, so a shutdown can wait for them. Each call holds a lease from the moment it
+/// is accepted until its post-call hand-off (the sink) is done.
+/// </summary>
+public sealed class ActiveCalls
+{
+    private readonly Lock _gate = new();
+    private readonly HashSet<Lease> _leases = [];
+    private TaskCompletionSource _empty = NewEmpty(completed: true);
+    private string? _endAllReason;
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate) return _leases.Count;
+        }
+    }
+
+    public Lease Enter()
+    {
+        lock (_gate)
+        {
+            var lease = new Lease(this);
+            if (_leases.Count == 0) _empty = NewEmpty(completed: false);
+            _leases.Add(lease);
+            return lease;
+        }
+    }
+
+    /// <summary>Completes once no call holds a lease (all ended and handed off).</summary>
+    public Task WhenEmpty()
+    {
+        lock (_gate) return _empty.Task;
+    }
+
+    /// <summary>Ends every live call, and any call that starts from now on, for <paramref name="reason"/>.</summary>
+    public void EndAll(string reason)
+    {
+        List<Lease> leases;
+        lock (_gate)
+        {
+            _endAllReason = reason;
+            leases = [.. _leases];
+        }
+        foreach (var lease in leases) lease.Call?.Finish(reason);
+    }
+
+    private void Leave(Lease lease)
+    {
+        lock (_gate)
+        {
+            if (_leases.Remove(lease) && _leases.Count == 0) _empty.TrySetResult();
+        }
+    }
+
+    private static TaskCompletionSource NewEmpty(bool completed)
+    {
+        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (completed) tcs.SetResult();
+        return tcs;
+    }
+
+    public sealed class Lease(ActiveCalls owner) : IDisposable
+    {
+        public Call? Call { get; private set; }
+
+        public void Attach(Call call)
+        {
+            string? endReason;
+            lock (owner._gate)
+            {
+                Call = call;
+                endReason = owner._endAllReason;
+            }
+            if (endReason is not null) call.Finish(endReason);
+        }
+
+        public void Dispose() => owner.Leave(this);
+    }
+}
+
+/// <summary>
+/// Graceful drain on SIGTERM: before the web server stops, voice-host stops taking calls (new <c>/ws</c> upgrades
+/// get 503, <c>/health</c> answers 503 "draining" so the load balancer routes elsewhere), lets live calls run for up
+/// to <see cref="VoiceOptions.DrainTimeout"/>, then ends the rest with reason <c>shutdown</c> and waits for their
+/// post-call hand-off, so every call still reaches the spool and the call-completed queue.
+/// </summary>
+public sealed partial class CallDrain(ActiveCalls calls, Readiness readiness, IOptions<VoiceOptions> options, TimeProvider time, ILogger<CallDrain> log)
+    : IHostedLifecycleService
+{
+    /// <summary>How long the calls ended at the drain limit get to hand themselves off.</summary>
+    public static readonly TimeSpan HandOffAllowance = TimeSpan.FromSeconds(10);
+
+    public async Task StoppingAsync(CancellationToken ct)
+    {
+        readiness.Draining = true;
+        var live = calls.Count;
+        var limit = options.Value.DrainTimeout;
+        LogDraining(live, limit.TotalSeconds);
+        var started = time.GetTimestamp();
+        try
+        {
+            await calls.WhenEmpty().WaitAsync(limit, time, ct);
+            LogDrained(live, time.GetElapsedTime(started).TotalSeconds);
+            return;
+        }
+        catch (TimeoutException)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        var remaining = calls.Count;
+        LogEndingCalls(remaining);
+        calls.EndAll(CallEndReasons.Shutdown);
+        try
+        {
+            await calls.WhenEmpty().WaitAsync(HandOffAllowance, time, CancellationToken.None);
+        }
+        catch (TimeoutException)
+        {
+            LogHandOffIncomplete(calls.Count);
+        }
+    }
+
+    public Task StartingAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StartAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken ct) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Draining: no new calls; waiting up to {LimitSeconds} s for {Calls} live calls")]
+    private partial void LogDraining(int calls, double limitSeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Drained: {Calls} calls finished within {Seconds:0.0} s")]
+    private partial void LogDrained(int calls, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Drain limit reached: ending {Calls} live calls with reason shutdown")]
+    private partial void LogEndingCalls(int calls);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Calls} calls did not finish their hand-off before shutdown")]
+    private partial void LogHandOffIncomplete(int calls);
+}
+
+public static class CallEndReasons
+{
+    public const string Shutdown = "shutdown";
+}
