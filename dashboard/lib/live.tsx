@@ -38,6 +38,7 @@ export function useLiveUpdates(onEvent: (e: LiveEvent) => void, poll: () => void
     let retryTimer: ReturnType<typeof setTimeout> | null = null;
     let refreshTimer: ReturnType<typeof setTimeout> | null = null;
     let stopped = false;
+    const seen = new Set<string>();
 
     const startPolling = () => {
       setMode('polling');
@@ -70,8 +71,8 @@ export function useLiveUpdates(onEvent: (e: LiveEvent) => void, poll: () => void
         return;
       }
       socket.onopen = () => {
+        // The negotiated URL already puts this connection in the tenant's group (and no other).
         opened = true;
-        socket?.send(JSON.stringify({ type: 'joinGroup', group: n.group, ackId: 1 }));
         stopPolling();
         setMode('live');
         // Catch up on anything missed while not connected.
@@ -84,7 +85,12 @@ export function useLiveUpdates(onEvent: (e: LiveEvent) => void, poll: () => void
         try {
           const msg = JSON.parse(m.data);
           if (msg.type === 'message' && msg.data && typeof msg.data === 'object' && typeof msg.data.type === 'string') {
-            handlers.current.onEvent(msg.data as LiveEvent);
+            const event = msg.data as LiveEvent;
+            // A redelivered event comes again with the same id.
+            if (seen.has(event.id)) return;
+            seen.add(event.id);
+            if (seen.size > 500) seen.delete(seen.values().next().value as string);
+            handlers.current.onEvent(event);
           }
         } catch {
           // not JSON: ignore

@@ -7,13 +7,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Playwright;
 using VoiceAgents.Tests.Infrastructure;
+using VoiceAgents.Tests.Realtime;
 
 namespace VoiceAgents.Tests.Dashboard;
 
 /// <summary>
 /// The dashboard's static export (dashboard/out, built by dashboard/build.sh) served on a free loopback port with a
 /// /config.js that points it at an API (local runner, queue triggers) and a voice-host handing calls to post-call
-/// processing, as in <see cref="PostCallFixture"/>; and Debian's Chromium driven by Playwright, with a fake microphone
+/// processing, as in <see cref="PostCallFixture"/>; the Web PubSub stand-in for live updates, as in
+/// <see cref="RealtimeFixture"/>; and Debian's Chromium driven by Playwright, with a fake microphone
 /// that speaks a flite WAV.
 /// </summary>
 public sealed class DashboardFixture : IAsyncLifetime
@@ -25,6 +27,7 @@ public sealed class DashboardFixture : IAsyncLifetime
     private IPlaywright? _playwright;
 
     public ApiFixture Api { get; } = new();
+    public WebPubSubStandIn PubSub { get; private set; } = default!;
     public VoiceHostInstance Voice { get; private set; } = default!;
     public IBrowser Browser { get; private set; } = default!;
     public Uri SiteUri { get; private set; } = default!;
@@ -49,6 +52,9 @@ public sealed class DashboardFixture : IAsyncLifetime
         var address = _site.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         SiteUri = new Uri(address.TrimEnd('/') + "/");
         Api.Settings["Host:CORS"] = address.TrimEnd('/');
+        // The stand-in, like Web PubSub, takes browser connections only from the dashboard's origin.
+        PubSub = await WebPubSubStandIn.StartAsync(new Dictionary<string, string?> { ["WebPubSub:AllowedOrigins"] = address.TrimEnd('/') });
+        Api.Settings["WebPubSub:ConnectionString"] = PubSub.ConnectionString;
         await Api.InitializeAsync();
         Voice = await VoiceHostInstance.StartAsync(PostCallFixture.VoiceSettings(Api, SpoolFolder));
 
@@ -168,6 +174,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         _playwright?.Dispose();
         if (Voice is not null) await Voice.DisposeAsync();
         await Api.DisposeAsync();
+        if (PubSub is not null) await PubSub.DisposeAsync();
         if (_site is not null) await _site.DisposeAsync();
         File.Delete(WavPath);
     }

@@ -45,6 +45,7 @@ public sealed class DashboardTests(DashboardFixture fx)
         await Ui.LoginAsync(logs, email, next: "/call-logs/");
         await logs.WaitForURLAsync(Ui.PathRegex("/call-logs/"));
         await Expect(logs.GetByText("No calls found")).ToBeVisibleAsync();
+        await Expect(logs.Locator("[data-live-mode=live]")).ToBeVisibleAsync();
         var logsNavigations = 0;
         logs.FrameNavigated += (_, f) => { if (f == logs.MainFrame) logsNavigations++; };
 
@@ -308,6 +309,24 @@ public sealed class DashboardTests(DashboardFixture fx)
         await Expect(problem).ToContainTextAsync("(close code 4403)");
         await Expect(page.Locator("[data-call-phase=ended]")).ToBeVisibleAsync();
         await Ui.ShotAsync(page, "talk-refused");
+    }
+
+    [Fact]
+    public async Task While_Web_PubSub_is_unreachable_the_call_logs_poll_and_still_show_a_new_call()
+    {
+        var tenant = await fx.Api.SignupAsync("polling");
+        var agent = (await tenant.CreateAgentAsync("Poller"))["id"]!.GetValue<string>();
+        await using var context = await fx.NewContextAsync();
+        // The browser cannot reach the negotiate endpoint (as when Web PubSub is down or blocked).
+        await context.RouteAsync("**/api/realtime/negotiate", route => route.AbortAsync("connectionrefused"));
+        var page = await context.NewPageAsync();
+        await Ui.LoginAsync(page, tenant.Email, next: "/call-logs/");
+        await Expect(page.GetByText("No calls found")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-live-mode=polling]")).ToBeVisibleAsync();
+
+        var call = CallLogSeed.Log(tenant.TenantId, DateTime.UtcNow.AddMinutes(-1), agent, phoneNumber: "+14155550177");
+        await fx.Api.InsertAsync([call]);
+        await Expect(page.Locator($"tr[data-call-id='{call.Id}']")).ToContainTextAsync("+14155550177", new() { Timeout = 15_000 });
     }
 
     [Fact]

@@ -28,7 +28,8 @@ public sealed class WebPubSubStandIn : IAsyncDisposable
     public string AccessKey { get; }
     public string ConnectionString => $"Endpoint={Endpoint.GetLeftPart(UriPartial.Authority)};AccessKey={AccessKey};Version=1.0;";
 
-    public static async Task<WebPubSubStandIn> StartAsync()
+    /// <param name="settings">More settings, e.g. <c>WebPubSub:AllowedOrigins</c> for a browser's origin.</param>
+    public static async Task<WebPubSubStandIn> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(33));
         var app = LocalWebPubSub.Create([], b =>
@@ -37,6 +38,7 @@ public sealed class WebPubSubStandIn : IAsyncDisposable
             b.Logging.SetMinimumLevel(LogLevel.Warning);
             // The endpoint's port is not known yet; the stand-in takes only the key from here when urls are given.
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["WebPubSub:ConnectionString"] = $"Endpoint=http://127.0.0.1;AccessKey={key};Version=1.0;" });
+            if (settings is not null) b.Configuration.AddInMemoryCollection(settings);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
