@@ -140,7 +140,7 @@ function Talk() {
           {phase === 'connecting' && 'Connecting…'}
           {phase === 'live' && (muted ? 'In call (muted).' : 'In call. Speak now.')}
           {phase === 'ending' && 'Hanging up…'}
-          {phase === 'ended' && 'Call over.'}
+          {phase === 'ended' && (callId ? 'Call over.' : 'Not in a call.')}
         </p>
       </div>
 
