@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using VoiceAgents.Core.Logging;
 
 namespace VoiceAgents.WebPubSubLocal;
 
@@ -41,6 +42,8 @@ public static partial class LocalWebPubSub
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         builder.Services.AddCors(o => o.AddDefaultPolicy(p => p.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod()));
         builder.Services.AddSingleton(new Hubs());
+        // JSON lines like every other service; request logs stay off, since a client URL carries its access token.
+        builder.Services.AddJsonLogging(builder.Configuration, "webpubsub-local");
 
         var app = builder.Build();
         var key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(accessKey));
