@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using VoiceAgents.Core;
 using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Telephony;
 using VoiceAgents.VoiceHost.Calls;
 using VoiceAgents.VoiceHost.Metrics;
 using VoiceAgents.VoiceHost.Providers;
@@ -53,6 +54,8 @@ public static class VoiceHostSetup
         services.AddSingleton<ProviderFactory>();
         services.AddSingleton<CallFactory>();
         services.AddSingleton<VoiceSocket>();
+        services.AddTelephony();
+        services.AddSingleton<TwilioMediaSocket>();
 
         services.AddKeyedSingleton<ISttProvider, PocketSphinxStt>("local");
         services.AddCloudStt();
@@ -77,6 +80,7 @@ public static class VoiceHostSetup
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.Map("/ws", (HttpContext http, VoiceSocket socket) => socket.HandleAsync(http));
+        app.Map("/twilio", (HttpContext http, TwilioMediaSocket socket) => socket.HandleAsync(http));
         app.MapGet("/health", async (VoiceMetrics metrics, MongoContext db, Readiness readiness, CloudLlmTtsHealth cloud, CallSpool spool, IOptions<VoiceOptions> options, IServiceProvider services, CancellationToken ct) =>
         {
             using var process = Process.GetCurrentProcess();

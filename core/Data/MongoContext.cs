@@ -43,6 +43,8 @@ public sealed class MongoContext
     public IMongoCollection<CallLog> CallLogs => Database.GetCollection<CallLog>("call_logs");
     public IMongoCollection<Transcript> Transcripts => Database.GetCollection<Transcript>("transcripts");
     public IMongoCollection<AnalyticsDay> Analytics => Database.GetCollection<AnalyticsDay>("analytics");
+    public IMongoCollection<CampaignNumber> CampaignNumbers => Database.GetCollection<CampaignNumber>("campaign_numbers");
+    public IMongoCollection<InboundNumber> InboundNumbers => Database.GetCollection<InboundNumber>("inbound_numbers");
 
     public Task PingAsync(CancellationToken ct) =>
         Database.RunCommandAsync((Command<BsonDocument>)"{ ping: 1 }", cancellationToken: ct);

@@ -35,6 +35,13 @@ public static class MongoIndexes
         await Create(db.Transcripts, ct);
         await Create(db.Analytics, ct,
             Unique(Builders<AnalyticsDay>.IndexKeys.Ascending(a => a.TenantId).Ascending(a => a.Scope).Ascending(a => a.ScopeId).Ascending(a => a.Day), "key_unique"));
+        await Create(db.CampaignNumbers, ct,
+            Unique(Builders<CampaignNumber>.IndexKeys.Ascending(n => n.CampaignId).Ascending(n => n.PhoneNumber), "campaign_phone_unique"),
+            Index(Builders<CampaignNumber>.IndexKeys.Ascending(n => n.CampaignId).Ascending(n => n.Status).Ascending(n => n.NextAttemptAt), "campaign_status_next"),
+            Index(Builders<CampaignNumber>.IndexKeys.Ascending(n => n.Status).Ascending(n => n.ClaimExpiresAt), "status_claim_expires"),
+            Index(Builders<CampaignNumber>.IndexKeys.Ascending(n => n.CallId), "call_id"));
+        await Create(db.InboundNumbers, ct,
+            Index(Builders<InboundNumber>.IndexKeys.Ascending(n => n.TenantId).Ascending(n => n.AgentId), "tenant_agent"));
     }
 
     private static CreateIndexModel<T> Index<T>(IndexKeysDefinition<T> keys, string name, TimeSpan? expireAfter = null) =>

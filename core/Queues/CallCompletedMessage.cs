@@ -13,6 +13,7 @@ namespace VoiceAgents.Core.Queues;
 /// <param name="Transcript">The transcript turns, unless they would not fit in a queue message.</param>
 /// <param name="TranscriptKey">Where the transcript is in S3 (a <see cref="TranscriptFile"/>) when it did not fit.</param>
 /// <param name="TurnMetricsKey">Where the turn metrics are in S3 (a JSON array) when even they did not fit.</param>
+/// <param name="Attempt">Which attempt at the campaign's number this call was (the dialer retries busy and unanswered numbers).</param>
 public sealed record CallCompletedMessage(
     string CallId,
     string SessionId,
@@ -29,7 +30,8 @@ public sealed record CallCompletedMessage(
     IReadOnlyList<TurnMetrics>? Turns,
     IReadOnlyList<TranscriptTurn>? Transcript,
     string? TranscriptKey = null,
-    string? TurnMetricsKey = null)
+    string? TurnMetricsKey = null,
+    int Attempt = 1)
 {
     public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, JsonDefaults.Options);
 

@@ -10,6 +10,7 @@ using VoiceAgents.Functions.Agents;
 using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.Campaigns;
 using VoiceAgents.Functions.CallLogs;
+using VoiceAgents.Functions.Dialer;
 using VoiceAgents.Functions.Events;
 using VoiceAgents.Functions.Members;
 using VoiceAgents.Functions.PostCall;
@@ -29,6 +30,7 @@ public static class ApiSetup
     {
         [Core.Queues.QueueNames.CallCompletedSetting] = Core.Queues.QueueNames.CallCompleted,
         [Core.Queues.QueueNames.EventsSetting] = Core.Queues.QueueNames.Events,
+        [Dialer.DialerOptions.ScheduleSetting] = Dialer.DialerOptions.DefaultSchedule,
     };
 
     /// <summary>Everything the API needs, registered the same way under the Functions host and the local runner.</summary>
@@ -48,6 +50,7 @@ public static class ApiSetup
         services.AddCallLogsFeature();
         services.AddPostCallFeature();
         services.AddEventsFeature();
+        services.AddDialerFeature();
         return services;
     }
 

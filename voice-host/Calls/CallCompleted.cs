@@ -16,7 +16,8 @@ public sealed record CallCompleted(
     string EndReason,
     CallStatus Status,
     IReadOnlyList<TranscriptTurn> Transcript,
-    IReadOnlyList<TurnMetricsReport> Turns)
+    IReadOnlyList<TurnMetricsReport> Turns,
+    int Attempt = 1)
 {
     public double DurationSeconds => Math.Round((EndedAt - StartedAt).TotalSeconds, 3);
 }

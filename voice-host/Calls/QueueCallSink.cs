@@ -34,6 +34,7 @@ public sealed class QueueCallSink(CallSpool spool, CallSpoolWorker worker) : ICa
                 LlmTtftMs = t.LlmTtftMs,
                 TtsTtfbMs = t.TtsTtfbMs,
             }).ToList(),
-            call.Transcript);
+            call.Transcript,
+            Attempt: call.Attempt);
     }
 }
