@@ -41,6 +41,7 @@ public static class MongoIndexes
             Index(Builders<CampaignNumber>.IndexKeys.Ascending(n => n.Status).Ascending(n => n.ClaimExpiresAt), "status_claim_expires"),
             Index(Builders<CampaignNumber>.IndexKeys.Ascending(n => n.CallId), "call_id"));
         await Create(db.InboundNumbers, ct,
+            Unique(Builders<InboundNumber>.IndexKeys.Ascending(n => n.PhoneNumber), "phone_number_unique"),
             Index(Builders<InboundNumber>.IndexKeys.Ascending(n => n.TenantId).Ascending(n => n.AgentId), "tenant_agent"));
     }
 

@@ -235,10 +235,11 @@ public sealed class CampaignNumber : ITenantOwned
     public DateTime UpdatedAt { get; set; }
 }
 
-/// <summary>A phone number of the tenant's telephony account that answers inbound calls with one agent. Id: the E.164 number.</summary>
+/// <summary>A phone number of the tenant's telephony account that answers inbound calls with one agent; unique across tenants.</summary>
 public sealed class InboundNumber : ITenantOwned
 {
-    public string Id { get; set; } = default!;
+    [BsonRepresentation(BsonType.ObjectId)] public string Id { get; set; } = default!;
+    public string PhoneNumber { get; set; } = default!;
     public string TenantId { get; set; } = default!;
     public string AgentId { get; set; } = default!;
     public DateTime CreatedAt { get; set; }

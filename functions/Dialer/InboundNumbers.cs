@@ -17,14 +17,14 @@ public sealed record InboundNumberRequest(string? AgentId);
 
 public sealed record InboundNumberResponse(string PhoneNumber, string AgentId, DateTime CreatedAt)
 {
-    public static InboundNumberResponse From(InboundNumber n) => new(n.Id, n.AgentId, n.CreatedAt);
+    public static InboundNumberResponse From(InboundNumber n) => new(n.PhoneNumber, n.AgentId, n.CreatedAt);
 }
 
 /// <summary>Which agent answers inbound calls to which of the tenant's telephony numbers. A number belongs to one tenant.</summary>
 public sealed class InboundNumbersService(MongoContext db, CurrentUser current, TimeProvider time)
 {
     public async Task<IReadOnlyList<InboundNumberResponse>> ListAsync(CancellationToken ct) =>
-        (await db.InboundNumbers.Find(n => n.TenantId == current.TenantId).SortBy(n => n.Id).Limit(1000).ToListAsync(ct)).Select(InboundNumberResponse.From).ToList();
+        (await db.InboundNumbers.Find(n => n.TenantId == current.TenantId).SortBy(n => n.PhoneNumber).Limit(1000).ToListAsync(ct)).Select(InboundNumberResponse.From).ToList();
 
     public async Task<InboundNumberResponse> PutAsync(string number, InboundNumberRequest request, CancellationToken ct)
     {
@@ -37,28 +37,31 @@ public sealed class InboundNumbersService(MongoContext db, CurrentUser current, 
         {
             throw new ValidationException("agent_id", "does not name an agent of this organization.");
         }
+        var existing = await db.InboundNumbers.Find(n => n.PhoneNumber == number).FirstOrDefaultAsync(ct);
+        if (existing is not null && existing.TenantId != current.TenantId) throw new ConflictException("The number is mapped by another organization.");
+        if (existing is not null)
+        {
+            var updated = await db.InboundNumbers.FindOneAndUpdateAsync(
+                n => n.Id == existing.Id && n.TenantId == current.TenantId, Builders<InboundNumber>.Update.Set(n => n.AgentId, agentId),
+                new FindOneAndUpdateOptions<InboundNumber> { ReturnDocument = ReturnDocument.After }, ct) ?? throw new NotFoundException("Inbound number");
+            return InboundNumberResponse.From(updated);
+        }
+        var created = new InboundNumber { Id = Ids.New(), PhoneNumber = number, TenantId = current.TenantId, AgentId = agentId, CreatedAt = time.GetUtcNow().UtcDateTime };
         try
         {
-            var saved = await db.InboundNumbers.FindOneAndUpdateAsync(
-                n => n.Id == number && n.TenantId == current.TenantId,
-                Builders<InboundNumber>.Update.Set(n => n.AgentId, agentId).SetOnInsert(n => n.TenantId, current.TenantId)
-                    .SetOnInsert(n => n.CreatedAt, time.GetUtcNow().UtcDateTime),
-                new FindOneAndUpdateOptions<InboundNumber> { IsUpsert = true, ReturnDocument = ReturnDocument.After }, ct);
-            return InboundNumberResponse.From(saved);
-        }
-        catch (MongoCommandException e) when (e.Code == 11000)
-        {
-            throw new ConflictException("The number is mapped by another organization.");
+            // The unique index on phone_number decides a race between two organizations.
+            await db.InboundNumbers.InsertOneAsync(created, cancellationToken: ct);
         }
         catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
-            throw new ConflictException("The number is mapped by another organization.");
+            throw new ConflictException("The number was mapped meanwhile; try again.");
         }
+        return InboundNumberResponse.From(created);
     }
 
     public async Task DeleteAsync(string number, CancellationToken ct)
     {
-        var deleted = await db.InboundNumbers.DeleteOneAsync(n => n.Id == number && n.TenantId == current.TenantId, ct);
+        var deleted = await db.InboundNumbers.DeleteOneAsync(n => n.PhoneNumber == number && n.TenantId == current.TenantId, ct);
         if (deleted.DeletedCount == 0) throw new NotFoundException("Inbound number");
     }
 }
