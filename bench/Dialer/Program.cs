@@ -87,7 +87,7 @@ await File.WriteAllTextAsync(Path.Combine(settings.ResultsDir, "dialer.md"), $""
     {rows}
 
     Reading the figure: the CongoDB stand-in scans the whole collection for every query (its indexes are not used for reads), so
-    each number claim walks all {numbersTotal:N0} `campaign_numbers`; on MongoDB the `{{campaign_id, status, next_attempt_at}}` index
+    each number claim walks all {numbersTotal:N0} `campaign_numbers`; on MongoDB the `campaign_id, status, next_attempt_at` index
     answers it. At the default limits the dialer places 1 call a second per tenant (10 concurrent), far below either figure.
     """.Replace("\n    ", "\n"), ct);
 Say($"wrote {Path.Combine(settings.ResultsDir, "dialer.json")} and .md");

@@ -76,7 +76,6 @@ public sealed partial class TwilioMediaSocket(
     /// <summary>Reads up to <c>start</c> and checks its token: signed with the API's key, and naming the same call, agent and tenant.</summary>
     private async Task<(StartInfo Start, StreamGrant Grant, Agent Agent)?> StartAsync(WebSocket socket, byte[] buffer, CancellationToken aborted)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         var until = DateTime.UtcNow + _options.AuthTimeout;
         while (true)
         {
@@ -207,14 +206,10 @@ public sealed class TwilioMediaWriter(WebSocket socket, string streamSid) : ICal
 
     public long? PlayedSamples => Interlocked.Read(ref _played) is var p and >= 0 ? p : null;
 
-    /// <summary>Clears sent so far, for tests.</summary>
-    public int ClearsSent { get; private set; }
-
     public void Send(ClientEvent e)
     {
         if (e is InterruptionEvent)
         {
-            ClearsSent++;
             _outgoing.Writer.TryWrite(JsonSerializer.SerializeToUtf8Bytes(new OutgoingClear("clear", streamSid), StreamJson.Options));
         }
     }
