@@ -143,6 +143,28 @@ public sealed class TwilioWebhookTests(TelephonyFixture f)
     }
 
     [Fact]
+    public async Task Voicemail_settings_are_validated_and_returned_with_the_agent()
+    {
+        var tenant = await f.Api.SignupAsync("voicemail");
+        using var client = tenant.Client();
+        async Task<System.Text.Json.Nodes.JsonNode> PostAsync(object voicemail, int status)
+        {
+            var agent = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(TenantSession.ValidAgent(), Core.Json.JsonDefaults.Options))!.AsObject();
+            agent["voicemail"] = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(voicemail, Core.Json.JsonDefaults.Options));
+            return await TenantSession.Read(await client.PostAsync("agents", ApiFixture.RawJson(agent.ToJsonString())), status);
+        }
+
+        var noMessage = await PostAsync(new { machine_detection = true, action = "leave_message" }, 400);
+        var badAction = await PostAsync(new { machine_detection = true, action = "sing" }, 400);
+        var good = await PostAsync(new { machine_detection = true, action = "leave_message", message = "Please call back." }, 201);
+
+        Assert.True(noMessage["errors"]!.AsObject().ContainsKey("voicemail.message"));
+        Assert.True(badAction["errors"]!.AsObject().ContainsKey("voicemail.action"));
+        Assert.Equal((true, "leave_message", "Please call back."), (good["voicemail"]!["machine_detection"]!.GetValue<bool>(),
+            good["voicemail"]!["action"]!.GetValue<string>(), good["voicemail"]!["message"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task An_inbound_call_to_a_mapped_number_streams_to_its_agent_and_others_are_not_in_service()
     {
         var tenant = await f.Api.SignupAsync("inbound");
