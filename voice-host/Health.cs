@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using VoiceAgents.Core;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Telemetry;
+using VoiceAgents.Core.Telephony;
 using VoiceAgents.VoiceHost.Calls;
 using VoiceAgents.VoiceHost.Metrics;
 using VoiceAgents.VoiceHost.Providers;
@@ -55,6 +56,8 @@ public static class VoiceHostSetup
         services.AddSingleton<CallStartedAnnouncer>();
         services.AddSingleton<CallFactory>();
         services.AddSingleton<VoiceSocket>();
+        services.AddTelephony();
+        services.AddSingleton<TwilioMediaSocket>();
 
         services.AddKeyedSingleton<ISttProvider, PocketSphinxStt>("local");
         services.AddCloudStt();
@@ -81,6 +84,7 @@ public static class VoiceHostSetup
         app.Map("/ws", (HttpContext http, VoiceSocket socket) => socket.HandleAsync(http));
         // Liveness: the process serves HTTP (also while draining); /health is readiness.
         app.MapGet("/health/live", () => Results.Json(new { status = "alive" }));
+        app.Map("/twilio", (HttpContext http, TwilioMediaSocket socket) => socket.HandleAsync(http));
         app.MapGet("/health", async (VoiceMetrics metrics, MongoContext db, Readiness readiness, CloudLlmTtsHealth cloud, CallSpool spool, IOptions<VoiceOptions> options, IServiceProvider services, CancellationToken ct) =>
         {
             using var process = Process.GetCurrentProcess();

@@ -46,6 +46,8 @@ public sealed class MongoContext
     public IMongoCollection<AnalyticsDay> Analytics => Database.GetCollection<AnalyticsDay>("analytics");
     public IMongoCollection<Webhook> Webhooks => Database.GetCollection<Webhook>("webhooks");
     public IMongoCollection<WebhookDelivery> WebhookDeliveries => Database.GetCollection<WebhookDelivery>("webhook_deliveries");
+    public IMongoCollection<CampaignNumber> CampaignNumbers => Database.GetCollection<CampaignNumber>("campaign_numbers");
+    public IMongoCollection<InboundNumber> InboundNumbers => Database.GetCollection<InboundNumber>("inbound_numbers");
 
     public Task PingAsync(CancellationToken ct) =>
         Database.RunCommandAsync((Command<BsonDocument>)"{ ping: 1 }", cancellationToken: ct);

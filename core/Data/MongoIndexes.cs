@@ -42,6 +42,14 @@ public static class MongoIndexes
         await Create(db.WebhookDeliveries, ct,
             Index(Builders<WebhookDelivery>.IndexKeys.Ascending(d => d.TenantId).Ascending(d => d.WebhookId).Descending(d => d.CreatedAt).Descending(d => d.Id), "tenant_webhook_created"),
             Index(Builders<WebhookDelivery>.IndexKeys.Ascending(d => d.CreatedAt), "expires", TimeSpan.FromDays(30)));
+        await Create(db.CampaignNumbers, ct,
+            Unique(Builders<CampaignNumber>.IndexKeys.Ascending(n => n.CampaignId).Ascending(n => n.PhoneNumber), "campaign_phone_unique"),
+            Index(Builders<CampaignNumber>.IndexKeys.Ascending(n => n.CampaignId).Ascending(n => n.Status).Ascending(n => n.NextAttemptAt), "campaign_status_next"),
+            Index(Builders<CampaignNumber>.IndexKeys.Ascending(n => n.Status).Ascending(n => n.ClaimExpiresAt), "status_claim_expires"),
+            Index(Builders<CampaignNumber>.IndexKeys.Ascending(n => n.CallId), "call_id"));
+        await Create(db.InboundNumbers, ct,
+            Unique(Builders<InboundNumber>.IndexKeys.Ascending(n => n.PhoneNumber), "phone_number_unique"),
+            Index(Builders<InboundNumber>.IndexKeys.Ascending(n => n.TenantId).Ascending(n => n.AgentId), "tenant_agent"));
     }
 
     private static CreateIndexModel<T> Index<T>(IndexKeysDefinition<T> keys, string name, TimeSpan? expireAfter = null) =>

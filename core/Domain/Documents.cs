@@ -16,6 +16,15 @@ public sealed class Tenant
     /// <summary>Kept beside the users so "never remove the last admin" is one atomic update.</summary>
     public int AdminCount { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>Outbound calls the dialer has placed and not yet seen end: the tenant's concurrency slots.</summary>
+    public int ActiveCalls { get; set; }
+    /// <summary>The tenant's cap on concurrent calls; null takes <c>Dialer:TenantMaxConcurrentCalls</c> (10).</summary>
+    public int? MaxConcurrentCalls { get; set; }
+    /// <summary>The tenant's calls-per-second limit; null takes <c>Dialer:TenantCallsPerSecond</c> (1).</summary>
+    public double? CallsPerSecond { get; set; }
+    /// <summary>The earliest time the dialer may place the tenant's next call (the rate limit, one atomic update).</summary>
+    public DateTime? NextDialAt { get; set; }
 }
 
 public static class Roles
@@ -109,8 +118,28 @@ public sealed class Agent : ITenantOwned
     public TtsConfig Tts { get; set; } = new();
     public List<AgentRule> Rules { get; set; } = [];
     public string? FallbackLine { get; set; }
+    /// <summary>What a phone call does when an answering machine picks up.</summary>
+    public VoicemailSettings? Voicemail { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+}
+
+public static class VoicemailActions
+{
+    public const string HangUp = "hang_up";
+    public const string LeaveMessage = "leave_message";
+    public static readonly string[] All = [HangUp, LeaveMessage];
+}
+
+/// <summary>
+/// Answering machines on phone calls: with <see cref="MachineDetection"/> the provider tells who answered, and on a
+/// machine the call hangs up or, with <see cref="VoicemailActions.LeaveMessage"/>, says <see cref="Message"/> after the beep.
+/// </summary>
+public sealed class VoicemailSettings
+{
+    public bool MachineDetection { get; set; }
+    public string Action { get; set; } = VoicemailActions.HangUp;
+    public string? Message { get; set; }
 }
 
 public enum CampaignStatus
@@ -132,6 +161,88 @@ public sealed class Campaign : ITenantOwned
     [BsonRepresentation(BsonType.String)] public CampaignStatus Status { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>The dialer's limits for this campaign; unset values take the <c>Dialer:*</c> defaults.</summary>
+    public DialerSettings? Dialer { get; set; }
+    /// <summary>Whether every number has its <see cref="CampaignNumber"/>; an edit of the numbers clears it.</summary>
+    public bool NumbersSeeded { get; set; }
+    /// <summary>Calls of this campaign placed and not yet ended: its concurrency slots.</summary>
+    public int ActiveCalls { get; set; }
+    public DateTime? CompletedAt { get; set; }
+}
+
+/// <summary>A campaign's dialing limits. Null means the configured default.</summary>
+public sealed class DialerSettings
+{
+    /// <summary>Concurrent calls of this campaign (default 5).</summary>
+    public int? MaxConcurrentCalls { get; set; }
+    /// <summary>Attempts per number for busy, no-answer and failed calls (default 2).</summary>
+    public int? MaxAttempts { get; set; }
+    /// <summary>Seconds between attempts at one number (default 120).</summary>
+    public int? RetryDelaySeconds { get; set; }
+    /// <summary>When calls may be placed, in the window's time zone; null means any time.</summary>
+    public CallingWindow? CallingWindow { get; set; }
+}
+
+/// <summary>A daily window such as 09:00 to 18:00 in an IANA time zone; an end before the start spans midnight.</summary>
+public sealed class CallingWindow
+{
+    public string Start { get; set; } = "09:00";
+    public string End { get; set; } = "18:00";
+    public string TimeZone { get; set; } = "UTC";
+
+    public bool Contains(DateTimeOffset now)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(TimeZone));
+        var t = TimeOnly.FromTimeSpan(local.TimeOfDay);
+        var start = TimeOnly.ParseExact(Start, "HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        var end = TimeOnly.ParseExact(End, "HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        return start <= end ? t >= start && t < end : t >= start || t < end;
+    }
+}
+
+public static class NumberStatus
+{
+    public const string Pending = "pending";
+    public const string Claimed = "claimed";
+    public const string InProgress = "in_progress";
+    public const string Done = "done";
+    public const string Failed = "failed";
+}
+
+/// <summary>
+/// One number of a campaign as the dialer works through it. Every change is one conditional
+/// <c>findOneAndUpdate</c>: a dispatcher claims a <c>pending</c> number whose time has come, and only the holder of
+/// the current attempt's <see cref="CallId"/> moves it on, so no number is dialled twice at once.
+/// </summary>
+public sealed class CampaignNumber : ITenantOwned
+{
+    [BsonRepresentation(BsonType.ObjectId)] public string Id { get; set; } = default!;
+    public string TenantId { get; set; } = default!;
+    public string CampaignId { get; set; } = default!;
+    public string PhoneNumber { get; set; } = default!;
+    /// <summary>One of <see cref="NumberStatus"/>.</summary>
+    public string Status { get; set; } = NumberStatus.Pending;
+    public int Attempts { get; set; }
+    public DateTime NextAttemptAt { get; set; }
+    public DateTime? ClaimExpiresAt { get; set; }
+    public string? ClaimedBy { get; set; }
+    /// <summary>The current (or last) attempt's call log id, which is the call_id voice-host uses.</summary>
+    public string? CallId { get; set; }
+    public string? ProviderCallId { get; set; }
+    /// <summary>How the last attempt ended: completed, busy, no_answer, failed, machine, claim_expired.</summary>
+    public string? LastOutcome { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>A phone number of the tenant's telephony account that answers inbound calls with one agent; unique across tenants.</summary>
+public sealed class InboundNumber : ITenantOwned
+{
+    [BsonRepresentation(BsonType.ObjectId)] public string Id { get; set; } = default!;
+    public string PhoneNumber { get; set; } = default!;
+    public string TenantId { get; set; } = default!;
+    public string AgentId { get; set; } = default!;
+    public DateTime CreatedAt { get; set; }
 }
 
 public enum CallStatus

@@ -14,6 +14,7 @@ namespace VoiceAgents.Core.Queues;
 /// <param name="TranscriptKey">Where the transcript is in S3 (a <see cref="TranscriptFile"/>) when it did not fit.</param>
 /// <param name="TurnMetricsKey">Where the turn metrics are in S3 (a JSON array) when even they did not fit.</param>
 /// <param name="TraceParent">The W3C traceparent of the span that sent it, so StoreCall continues the call's trace.</param>
+/// <param name="Attempt">Which attempt at the campaign's number this call was (the dialer retries busy and unanswered numbers).</param>
 public sealed record CallCompletedMessage(
     string CallId,
     string SessionId,
@@ -31,7 +32,8 @@ public sealed record CallCompletedMessage(
     IReadOnlyList<TranscriptTurn>? Transcript,
     string? TranscriptKey = null,
     string? TurnMetricsKey = null,
-    string? TraceParent = null)
+    string? TraceParent = null,
+    int Attempt = 1)
 {
     public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, JsonDefaults.Options);
 

@@ -15,6 +15,12 @@ public static partial class AgentValidator
         v.MaxLength("system_prompt", r.SystemPrompt, 20_000);
         v.MaxLength("first_message", r.FirstMessage, 2_000);
         v.MaxLength("fallback_line", r.FallbackLine, 2_000);
+        if (r.Voicemail is { } vm)
+        {
+            v.OneOf("voicemail.action", vm.Action ?? VoicemailActions.HangUp, VoicemailActions.All);
+            v.MaxLength("voicemail.message", vm.Message, 1_000);
+            if (vm.Action == VoicemailActions.LeaveMessage && string.IsNullOrWhiteSpace(vm.Message)) v.Add("voicemail.message", "is required to leave a message.");
+        }
         if (r.Language is not null && !LanguagePattern().IsMatch(r.Language)) v.Add("language", "must be a BCP-47 language tag such as en-US.");
 
         if (v.Required("llm", r.Llm))
@@ -73,6 +79,9 @@ public static partial class AgentValidator
         };
         agent.Rules = (r.Rules ?? []).Select(x => new AgentRule { Match = x.Match!, Reply = x.Reply!, HangUp = x.HangUp ?? false }).ToList();
         agent.FallbackLine = string.IsNullOrWhiteSpace(r.FallbackLine) ? null : r.FallbackLine;
+        agent.Voicemail = r.Voicemail is { } voicemail
+            ? new VoicemailSettings { MachineDetection = voicemail.MachineDetection ?? false, Action = voicemail.Action ?? VoicemailActions.HangUp, Message = voicemail.Message }
+            : null;
     }
 
     private static ProviderInfo? Provider(Validation v, string field, IReadOnlyList<ProviderInfo> kind, string? name)

@@ -10,6 +10,9 @@ public sealed record TtsConfigDto(string? Provider, string? Voice, double? Speed
 
 public sealed record AgentRuleDto(string? Match, string? Reply, bool? HangUp);
 
+/// <summary>Phone calls and answering machines: detect them, then hang up or leave <c>message</c>.</summary>
+public sealed record VoicemailDto(bool? MachineDetection, string? Action, string? Message);
+
 /// <summary>The body of <c>POST /agents</c> and <c>PUT /agents/{id}</c>; PUT replaces the whole agent.</summary>
 public sealed record AgentRequest(
     string? Name,
@@ -20,7 +23,8 @@ public sealed record AgentRequest(
     SttConfigDto? Stt,
     TtsConfigDto? Tts,
     IReadOnlyList<AgentRuleDto>? Rules,
-    string? FallbackLine);
+    string? FallbackLine,
+    VoicemailDto? Voicemail = null);
 
 public sealed record AgentResponse(
     string Id,
@@ -34,7 +38,8 @@ public sealed record AgentResponse(
     IReadOnlyList<AgentRuleDto> Rules,
     string? FallbackLine,
     DateTime CreatedAt,
-    DateTime UpdatedAt)
+    DateTime UpdatedAt,
+    VoicemailDto? Voicemail)
 {
     public static AgentResponse From(Agent a) => new(
         a.Id, a.Name, a.SystemPrompt, a.FirstMessage, a.Language,
@@ -42,5 +47,6 @@ public sealed record AgentResponse(
         new SttConfigDto(a.Stt.Provider, a.Stt.Language, a.Stt.FallbackProvider),
         new TtsConfigDto(a.Tts.Provider, a.Tts.Voice, a.Tts.Speed, a.Tts.FallbackProvider, a.Tts.FallbackVoice),
         a.Rules.Select(r => new AgentRuleDto(r.Match, r.Reply, r.HangUp)).ToList(),
-        a.FallbackLine, a.CreatedAt, a.UpdatedAt);
+        a.FallbackLine, a.CreatedAt, a.UpdatedAt,
+        a.Voicemail is { } vm ? new VoicemailDto(vm.MachineDetection, vm.Action, vm.Message) : null);
 }

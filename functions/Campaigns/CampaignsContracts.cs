@@ -3,12 +3,24 @@ using VoiceAgents.Core.Domain;
 namespace VoiceAgents.Functions.Campaigns;
 
 /// <summary>The body of <c>POST /campaigns</c> and <c>PUT /campaigns/{id}</c>. Status changes only through the transitions.</summary>
-public sealed record CampaignRequest(string? Name, string? AgentId, IReadOnlyList<string?>? PhoneNumbers);
+public sealed record CampaignRequest(string? Name, string? AgentId, IReadOnlyList<string?>? PhoneNumbers, DialerSettingsDto? Dialer = null);
+
+/// <summary>A campaign's dialing limits; any left out take the configured defaults (5 concurrent calls, 2 attempts, 120 s apart).</summary>
+public sealed record DialerSettingsDto(int? MaxConcurrentCalls, int? MaxAttempts, int? RetryDelaySeconds, CallingWindowDto? CallingWindow)
+{
+    public static DialerSettingsDto? From(DialerSettings? d) => d is null ? null : new DialerSettingsDto(
+        d.MaxConcurrentCalls, d.MaxAttempts, d.RetryDelaySeconds,
+        d.CallingWindow is { } w ? new CallingWindowDto(w.Start, w.End, w.TimeZone) : null);
+}
+
+/// <summary>Calls only between <c>start</c> and <c>end</c> (HH:mm) in <c>time_zone</c> (IANA, such as Europe/London).</summary>
+public sealed record CallingWindowDto(string? Start, string? End, string? TimeZone);
 
 public sealed record CampaignResponse(
-    string Id, string Name, string AgentId, IReadOnlyList<string> PhoneNumbers, CampaignStatus Status, DateTime CreatedAt, DateTime UpdatedAt)
+    string Id, string Name, string AgentId, IReadOnlyList<string> PhoneNumbers, CampaignStatus Status, DateTime CreatedAt, DateTime UpdatedAt,
+    DialerSettingsDto? Dialer)
 {
-    public static CampaignResponse From(Campaign c) => new(c.Id, c.Name, c.AgentId, c.PhoneNumbers, c.Status, c.CreatedAt, c.UpdatedAt);
+    public static CampaignResponse From(Campaign c) => new(c.Id, c.Name, c.AgentId, c.PhoneNumbers, c.Status, c.CreatedAt, c.UpdatedAt, DialerSettingsDto.From(c.Dialer));
 }
 
 /// <summary>A campaign in a list: the numbers are counted, not listed.</summary>

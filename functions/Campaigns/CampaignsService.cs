@@ -38,7 +38,7 @@ public sealed class CampaignsService(MongoContext db, CurrentUser current, TimeP
 
     public async Task<CampaignResponse> CreateAsync(CampaignRequest request, CancellationToken ct)
     {
-        var (name, agentId, numbers) = await ValidateAsync(request, ct);
+        var (name, agentId, numbers, dialer) = await ValidateAsync(request, ct);
         var now = time.GetUtcNow().UtcDateTime;
         var campaign = new Campaign
         {
@@ -47,6 +47,7 @@ public sealed class CampaignsService(MongoContext db, CurrentUser current, TimeP
             Name = name,
             AgentId = agentId,
             PhoneNumbers = numbers,
+            Dialer = dialer,
             Status = CampaignStatus.Draft,
             CreatedAt = now,
             UpdatedAt = now,
@@ -63,11 +64,13 @@ public sealed class CampaignsService(MongoContext db, CurrentUser current, TimeP
         {
             throw new ConflictException($"A {existing.Status.ToString().ToLowerInvariant()} campaign cannot be edited.");
         }
-        var (name, agentId, numbers) = await ValidateAsync(request, ct);
+        var (name, agentId, numbers, dialer) = await ValidateAsync(request, ct);
         var updated = await db.Campaigns.FindOneAndUpdateAsync(
             c => c.Id == id && c.TenantId == current.TenantId && c.Status != CampaignStatus.Completed && c.Status != CampaignStatus.Cancelled,
             Builders<Campaign>.Update
-                .Set(c => c.Name, name).Set(c => c.AgentId, agentId).Set(c => c.PhoneNumbers, numbers)
+                .Set(c => c.Name, name).Set(c => c.AgentId, agentId).Set(c => c.PhoneNumbers, numbers).Set(c => c.Dialer, dialer)
+                // The dialer brings its numbers in line with the new list before it dials again.
+                .Set(c => c.NumbersSeeded, false)
                 .Set(c => c.UpdatedAt, time.GetUtcNow().UtcDateTime),
             new FindOneAndUpdateOptions<Campaign> { ReturnDocument = ReturnDocument.After }, ct)
             ?? throw new ConflictException("The campaign finished meanwhile and can no longer be edited.");
@@ -105,7 +108,7 @@ public sealed class CampaignsService(MongoContext db, CurrentUser current, TimeP
         return CampaignResponse.From(updated);
     }
 
-    private async Task<(string Name, string AgentId, List<string> Numbers)> ValidateAsync(CampaignRequest r, CancellationToken ct)
+    private async Task<(string Name, string AgentId, List<string> Numbers, DialerSettings? Dialer)> ValidateAsync(CampaignRequest r, CancellationToken ct)
     {
         var v = new Validation();
         v.Required("name", r.Name, 100);
@@ -126,8 +129,29 @@ public sealed class CampaignsService(MongoContext db, CurrentUser current, TimeP
             var exists = await db.Agents.Find(a => a.Id == agentId && a.TenantId == current.TenantId).AnyAsync(ct);
             if (!exists) v.Add("agent_id", "does not name an agent of this organization.");
         }
+        var dialer = ValidateDialer(r.Dialer, v);
         v.ThrowIfInvalid();
-        return (r.Name!.Trim(), r.AgentId!.ToLowerInvariant(), numbers);
+        return (r.Name!.Trim(), r.AgentId!.ToLowerInvariant(), numbers, dialer);
+    }
+
+    private static DialerSettings? ValidateDialer(DialerSettingsDto? d, Validation v)
+    {
+        if (d is null) return null;
+        v.Range("dialer.max_concurrent_calls", d.MaxConcurrentCalls, 1, 100);
+        v.Range("dialer.max_attempts", d.MaxAttempts, 1, 10);
+        v.Range("dialer.retry_delay_seconds", d.RetryDelaySeconds, 0, 86_400);
+        CallingWindow? window = null;
+        if (d.CallingWindow is { } w)
+        {
+            static bool IsTime(string? s) => TimeOnly.TryParseExact(s, "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _);
+            if (!IsTime(w.Start)) v.Add("dialer.calling_window.start", "must be a time of day as HH:mm.");
+            if (!IsTime(w.End)) v.Add("dialer.calling_window.end", "must be a time of day as HH:mm.");
+            if (w.Start == w.End && IsTime(w.Start)) v.Add("dialer.calling_window.end", "must differ from start.");
+            var zone = string.IsNullOrWhiteSpace(w.TimeZone) ? "UTC" : w.TimeZone;
+            if (!TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _)) v.Add("dialer.calling_window.time_zone", "must be an IANA time zone such as Europe/London.");
+            window = new CallingWindow { Start = w.Start ?? "", End = w.End ?? "", TimeZone = zone };
+        }
+        return new DialerSettings { MaxConcurrentCalls = d.MaxConcurrentCalls, MaxAttempts = d.MaxAttempts, RetryDelaySeconds = d.RetryDelaySeconds, CallingWindow = window };
     }
 
     private async Task<Campaign> FindAsync(string id, CancellationToken ct) =>

@@ -11,6 +11,7 @@ using VoiceAgents.Functions.Agents;
 using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.Campaigns;
 using VoiceAgents.Functions.CallLogs;
+using VoiceAgents.Functions.Dialer;
 using VoiceAgents.Functions.Events;
 using VoiceAgents.Functions.Members;
 using VoiceAgents.Functions.PostCall;
@@ -33,6 +34,7 @@ public static class ApiSetup
         [Core.Queues.QueueNames.CallCompletedSetting] = Core.Queues.QueueNames.CallCompleted,
         [Core.Queues.QueueNames.EventsSetting] = Core.Queues.QueueNames.Events,
         [Core.Queues.QueueNames.WebhookDeliveriesSetting] = Core.Queues.QueueNames.WebhookDeliveries,
+        [Dialer.DialerOptions.ScheduleSetting] = Dialer.DialerOptions.DefaultSchedule,
     };
 
     /// <summary>Everything the API needs, registered the same way under the Functions host and the local runner.</summary>
@@ -55,6 +57,7 @@ public static class ApiSetup
         services.AddEventsFeature();
         services.AddRealtimeFeature();
         services.AddWebhooksFeature();
+        services.AddDialerFeature();
         return services;
     }
 

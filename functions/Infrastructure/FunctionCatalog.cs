@@ -10,6 +10,9 @@ public sealed record HttpFunction(string Name, MethodInfo Method, IReadOnlyList<
 /// <summary>A queue-triggered function as its attributes declare it.</summary>
 public sealed record QueueFunction(string Name, MethodInfo Method, string Queue, string? Connection, ParameterInfo MessageParameter);
 
+/// <summary>A timer-triggered function: its NCRONTAB (or TimeSpan) schedule, possibly a <c>%Setting%</c>.</summary>
+public sealed record TimerFunction(string Name, MethodInfo Method, string Schedule, bool RunOnStartup, ParameterInfo TimerParameter);
+
 /// <summary>
 /// The functions of some assemblies, read from <c>[Function]</c>, <c>[HttpTrigger]</c> and <c>[QueueTrigger]</c>.
 /// The local runner serves exactly these; the OpenAPI document and the auth middleware read them too.
@@ -22,6 +25,7 @@ public sealed class FunctionCatalog
     {
         var http = new List<HttpFunction>();
         var queue = new List<QueueFunction>();
+        var timers = new List<TimerFunction>();
         foreach (var method in assemblies.SelectMany(LoadableTypes)
                      .Where(t => t is { IsClass: true, IsAbstract: false } || t is { IsAbstract: true, IsSealed: true })
                      .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)))
@@ -46,10 +50,15 @@ public sealed class FunctionCatalog
                 {
                     queue.Add(new QueueFunction(function.Name, method, q.QueueName, q.Connection, p));
                 }
+                else if (p.GetCustomAttribute<TimerTriggerAttribute>() is { } t)
+                {
+                    timers.Add(new TimerFunction(function.Name, method, t.Schedule, t.RunOnStartup, p));
+                }
             }
         }
         Http = http;
         Queue = queue;
+        Timers = timers;
         _byEntryPoint = http.ToDictionary(f => EntryPoint(f.Method), StringComparer.Ordinal);
     }
 
@@ -67,6 +76,7 @@ public sealed class FunctionCatalog
 
     public IReadOnlyList<HttpFunction> Http { get; }
     public IReadOnlyList<QueueFunction> Queue { get; }
+    public IReadOnlyList<TimerFunction> Timers { get; }
 
     /// <summary>The entry point string the Functions host reports in <c>FunctionDefinition.EntryPoint</c>.</summary>
     public static string EntryPoint(MethodInfo method) => $"{method.DeclaringType!.FullName}.{method.Name}";

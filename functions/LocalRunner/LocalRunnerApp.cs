@@ -49,11 +49,22 @@ public static partial class LocalRunnerApp
             builder.Services.AddSingleton<IHostedService>(sp =>
             {
                 var config = sp.GetRequiredService<IConfiguration>();
+                if (IsDisabled(config, function.Name)) return new DisabledFunction();
                 var connection = ConnectionString(config, function.Connection);
                 var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
                 var name = Resolve(config, function.Queue);
                 return ActivatorUtilities.CreateInstance<QueueTriggerListener>(sp, function,
                     new QueueClient(connection, name, options), new QueueClient(connection, name + "-poison", options));
+            });
+        }
+
+        foreach (var function in catalog.Timers)
+        {
+            builder.Services.AddSingleton<IHostedService>(sp =>
+            {
+                var config = sp.GetRequiredService<IConfiguration>();
+                var schedule = Schedule.Parse(Resolve(config, function.Schedule));
+                return IsDisabled(config, function.Name) ? new DisabledFunction() : ActivatorUtilities.CreateInstance<TimerTriggerListener>(sp, function, schedule);
             });
         }
 
@@ -133,6 +144,18 @@ public static partial class LocalRunnerApp
     /// <summary>Resolves <c>%Setting%</c> in trigger arguments from configuration, as the host does.</summary>
     public static string Resolve(IConfiguration config, string value) =>
         SettingPattern().Replace(value, m => config[m.Groups[1].Value] ?? throw new InvalidOperationException($"Setting '{m.Groups[1].Value}' is not defined."));
+
+    /// <summary>The host's switch for a function: the app setting <c>AzureWebJobs.{Name}.Disabled=true</c>.</summary>
+    private static bool IsDisabled(IConfiguration config, string name) =>
+        bool.TryParse(config[$"AzureWebJobs.{name}.Disabled"] ?? config[$"AzureWebJobs:{name}:Disabled"], out var disabled) && disabled;
+
+    /// <summary>A function turned off with <c>AzureWebJobs.{Name}.Disabled</c>.</summary>
+    private sealed class DisabledFunction : IHostedService
+    {
+        public Task StartAsync(CancellationToken ct) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    }
 
     [GeneratedRegex("%([^%]+)%")]
     private static partial Regex SettingPattern();

@@ -51,6 +51,7 @@ public sealed partial class StoreCallHandler(CallRecords records, IObjectStore s
             AgentId = message.AgentId,
             CampaignId = campaignId,
             PhoneNumber = message.PhoneNumber,
+            Attempt = Math.Max(1, message.Attempt),
             Status = message.Status,
             EndReason = message.EndReason,
             StartedAt = message.StartedAt.ToUniversalTime(),

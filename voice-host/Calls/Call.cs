@@ -20,17 +20,21 @@ public sealed class CallFactory(
     ProviderFactory providers, SileroVad vad, VoiceMetrics metrics, ICallSink sink, IOptions<VoiceOptions> options,
     TimeProvider time, ILoggerFactory logs, CallStartedAnnouncer announcer)
 {
-    public async Task<Call> StartAsync(AuthMessage auth, TokenIdentity identity, Agent agent, WebSocket socket, SocketWriter writer, CancellationToken aborted)
+    public Task<Call> StartAsync(AuthMessage auth, TokenIdentity identity, Agent agent, WebSocket socket, SocketWriter writer, CancellationToken aborted) =>
+        StartAsync(new CallStart(null, identity.TenantId, auth.SampleRate ?? 16000, auth.CampaignId, auth.PhoneNumber), agent, socket, writer, aborted);
+
+    /// <summary>Starts a call on any transport: the browser's <c>/ws</c> or a telephony media stream.</summary>
+    public async Task<Call> StartAsync(CallStart start, Agent agent, WebSocket socket, ICallTransport writer, CancellationToken aborted)
     {
         var o = options.Value;
-        var callId = ObjectId.GenerateNewId().ToString();
+        var callId = start.CallId ?? ObjectId.GenerateNewId().ToString();
         var sessionId = Guid.NewGuid().ToString("N");
-        var outputRate = auth.SampleRate ?? 16000;
+        var outputRate = start.OutputRate;
         var log = logs.CreateLogger("VoiceAgents.Call");
         var recorder = new CallRecorder(Path.Combine(Path.GetTempPath(), "voiceagents-calls"));
-        var context = new CallContext(callId, identity.TenantId, agent, time, o, writer, recorder, log);
+        var context = new CallContext(callId, start.TenantId, agent, time, o, writer, recorder, log);
         var stt = providers.Stt(agent);
-        var call = new Call(context, socket, writer, sink, metrics, auth, sessionId);
+        var call = new Call(context, socket, writer, sink, metrics, start, sessionId);
         var pipeline = new Pipeline.Pipeline(
             new ResamplerProcessor(context),
             new VadProcessor(context, vad.NewStream()),
@@ -43,20 +47,23 @@ public sealed class CallFactory(
             new OutputProcessor(context, outputRate, metrics, call.Finish),
             new AssistantContextProcessor(context));
         await call.StartAsync(pipeline, outputRate, aborted);
-        announcer.Announce(context, auth);
+        announcer.Announce(context, start);
         return call;
     }
 }
+
+/// <summary>What a transport knows of a call as it starts. A null <paramref name="CallId"/> gets a new one.</summary>
+public sealed record CallStart(string? CallId, string TenantId, int OutputRate, string? CampaignId, string? PhoneNumber, int Attempt = 1);
 
 /// <summary>One caller's call: its pipeline, its socket writer, and what happens when it ends.</summary>
 public sealed class Call : IAsyncDisposable
 {
     private readonly CallContext _context;
     private readonly WebSocket _socket;
-    private readonly SocketWriter _writer;
+    private readonly ICallTransport _writer;
     private readonly ICallSink _sink;
     private readonly VoiceMetrics _metrics;
-    private readonly AuthMessage _auth;
+    private readonly CallStart _start;
     private readonly string _sessionId;
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -66,14 +73,14 @@ public sealed class Call : IAsyncDisposable
     private (int Code, string Reason)? _failure;
     private Activity? _activity;
 
-    internal Call(CallContext context, WebSocket socket, SocketWriter writer, ICallSink sink, VoiceMetrics metrics, AuthMessage auth, string sessionId)
+    internal Call(CallContext context, WebSocket socket, ICallTransport writer, ICallSink sink, VoiceMetrics metrics, CallStart start, string sessionId)
     {
         _context = context;
         _socket = socket;
         _writer = writer;
         _sink = sink;
         _metrics = metrics;
-        _auth = auth;
+        _start = start;
         _sessionId = sessionId;
     }
 
@@ -142,9 +149,9 @@ public sealed class Call : IAsyncDisposable
         List<TranscriptTurn> transcript;
         lock (_context.Transcript) transcript = _context.Transcript.OrderBy(t => t.StartMs).ToList();
         var record = new CallCompleted(
-            _context.CallId, _sessionId, _context.TenantId, _context.Agent.Id, _auth.CampaignId, _auth.PhoneNumber,
+            _context.CallId, _sessionId, _context.TenantId, _context.Agent.Id, _start.CampaignId, _start.PhoneNumber,
             _context.StartedAt, ended, reason, status,
-            transcript, _context.Turns.Reports.ToList(), _activity?.Id);
+            transcript, _context.Turns.Reports.ToList(), _activity?.Id, _start.Attempt);
         try
         {
             await _sink.AcceptAsync(record, _context.Recorder.WriteWavAsync, CancellationToken.None);

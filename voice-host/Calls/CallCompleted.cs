@@ -17,7 +17,8 @@ public sealed record CallCompleted(
     CallStatus Status,
     IReadOnlyList<TranscriptTurn> Transcript,
     IReadOnlyList<TurnMetricsReport> Turns,
-    string? TraceParent = null)
+    string? TraceParent = null,
+    int Attempt = 1)
 {
     public double DurationSeconds => Math.Round((EndedAt - StartedAt).TotalSeconds, 3);
 }

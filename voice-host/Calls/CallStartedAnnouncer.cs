@@ -17,11 +17,11 @@ public sealed partial class CallStartedAnnouncer(IEventQueue events, IConfigurat
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private readonly bool _enabled = !string.IsNullOrEmpty(config["Queues:ConnectionString"] ?? config["AzureWebJobsStorage"]);
 
-    public void Announce(CallContext call, AuthMessage auth)
+    public void Announce(CallContext call, CallStart start)
     {
         if (!_enabled) return;
         // Under the call's span (voice.call), so the event's dispatch joins the call's trace.
-        var e = Started(call, auth) with { TraceParent = Tracing.CurrentTraceParent() };
+        var e = Started(call, start) with { TraceParent = Tracing.CurrentTraceParent() };
         _ = Task.Run(async () =>
         {
             try
@@ -36,7 +36,7 @@ public sealed partial class CallStartedAnnouncer(IEventQueue events, IConfigurat
         });
     }
 
-    public static PlatformEvent Started(CallContext call, AuthMessage auth)
+    public static PlatformEvent Started(CallContext call, CallStart start)
     {
         var startedAt = call.StartedAt.UtcDateTime;
         return new PlatformEvent($"{EventTypes.CallStarted}:{call.CallId}", EventTypes.CallStarted, startedAt, call.TenantId, new JsonObject
@@ -44,8 +44,8 @@ public sealed partial class CallStartedAnnouncer(IEventQueue events, IConfigurat
             ["call_id"] = call.CallId,
             ["agent_id"] = call.Agent.Id,
             // As in the call-completed message: campaign_id is the caller's word, passed on only when well-formed.
-            ["campaign_id"] = Ids.IsValid(auth.CampaignId) ? auth.CampaignId!.ToLowerInvariant() : null,
-            ["phone_number"] = auth.PhoneNumber,
+            ["campaign_id"] = Ids.IsValid(start.CampaignId) ? start.CampaignId!.ToLowerInvariant() : null,
+            ["phone_number"] = start.PhoneNumber,
             ["started_at"] = startedAt.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
         });
     }

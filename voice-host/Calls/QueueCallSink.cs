@@ -35,6 +35,7 @@ public sealed class QueueCallSink(CallSpool spool, CallSpoolWorker worker) : ICa
                 TtsTtfbMs = t.TtsTtfbMs,
             }).ToList(),
             call.Transcript,
-            TraceParent: call.TraceParent);
+            TraceParent: call.TraceParent,
+            Attempt: call.Attempt);
     }
 }

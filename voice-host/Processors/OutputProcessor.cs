@@ -22,6 +22,7 @@ public sealed class OutputProcessor(CallContext call, int outputRate, VoiceMetri
     private TtsSentenceStartFrame? _sentence;
     private DateTimeOffset _sentenceStartedAt;
     private int _sentSamples;
+    private long _sentenceStartSamples;
 
     /// <summary>Samples sent to the caller, for tests and benchmarks.</summary>
     public long SamplesSent { get; private set; }
@@ -38,6 +39,7 @@ public sealed class OutputProcessor(CallContext call, int outputRate, VoiceMetri
             case TtsSentenceStartFrame start:
                 _sentence = start;
                 _sentSamples = 0;
+                _sentenceStartSamples = SamplesSent;
                 _sentenceStartedAt = Later(_playhead, call.Time.GetUtcNow());
                 return;
             case TtsAudioFrame audio:
@@ -129,7 +131,10 @@ public sealed class OutputProcessor(CallContext call, int outputRate, VoiceMetri
         if (_sentence is { } sentence && _sentSamples > 0)
         {
             var unplayed = Math.Max(0, (_playhead - now).TotalSeconds) * outputRate;
-            var heard = Math.Max(0, _sentSamples - unplayed);
+            // A telephony transport knows from its marks what the far end really played; otherwise the clock tells.
+            var heard = call.Events is IPlaybackReport { PlayedSamples: { } played }
+                ? Math.Clamp(played - _sentenceStartSamples, 0, _sentSamples)
+                : Math.Max(0, _sentSamples - unplayed);
             // While the TTS still streams the sentence its length is unknown: estimate it from the text (~14 chars a second).
             var queued = Math.Max(_sentSamples, sentence.Progress.Samples);
             var estimated = sentence.Progress.Complete ? queued : Math.Max(queued, sentence.Text.Length / 14.0 * outputRate);

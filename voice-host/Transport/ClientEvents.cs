@@ -10,6 +10,21 @@ public interface IClientEvents
     ValueTask SendAudioAsync(ReadOnlyMemory<short> samples, CancellationToken ct);
 }
 
+/// <summary>A transport's writer: the call's single writer of its socket, run for the call's life and completed at its end.</summary>
+public interface ICallTransport : IClientEvents
+{
+    Task RunAsync(CancellationToken ct);
+
+    void Complete();
+}
+
+/// <summary>A transport that learns what the far end has actually played (Twilio's <c>mark</c> messages).</summary>
+public interface IPlaybackReport
+{
+    /// <summary>Reply samples played so far, counted like <c>OutputProcessor.SamplesSent</c>; null until known.</summary>
+    long? PlayedSamples { get; }
+}
+
 public abstract record ClientEvent(string Type);
 
 public sealed record ReadyEvent(string SessionId, string CallId, int OutputSampleRate) : ClientEvent("ready");

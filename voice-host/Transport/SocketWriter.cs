@@ -8,7 +8,7 @@ using VoiceAgents.VoiceHost.Pipeline;
 namespace VoiceAgents.VoiceHost.Transport;
 
 /// <summary>The single writer of a call's WebSocket: events as JSON text frames, audio as binary PCM16 frames.</summary>
-public sealed class SocketWriter(WebSocket socket) : IClientEvents
+public sealed class SocketWriter(WebSocket socket) : ICallTransport
 {
     private readonly Channel<object> _outgoing = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private byte[] _audio = new byte[1920];

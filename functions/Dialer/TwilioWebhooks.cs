@@ -1,0 +1,119 @@
+using System.Xml.Linq;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MongoDB.Driver;
+using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Domain;
+using VoiceAgents.Core.Errors;
+using VoiceAgents.Core.Telephony;
+
+namespace VoiceAgents.Functions.Dialer;
+
+/// <summary>
+/// What Twilio asks of the app: the answer webhook (TwiML that streams the call to voice-host, or handles an
+/// answering machine) and the status callback (the attempt's outcome). Both are signed by Twilio with the account's
+/// auth token; a request without a valid <c>X-Twilio-Signature</c> is refused with 403.
+/// </summary>
+public sealed partial class TwilioWebhooks(
+    MongoContext db, ITelephonyProvider telephony, StreamTokens tokens, DialerService dialer, IOptions<TwilioOptions> options, ILogger<TwilioWebhooks> log)
+{
+    private readonly TwilioOptions _options = options.Value;
+
+    /// <summary>Reads the form and checks its signature over the public URL Twilio was given.</summary>
+    public async Task<Dictionary<string, string>> AuthenticateAsync(HttpRequest req, CancellationToken ct)
+    {
+        var form = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (req.HasFormContentType)
+        {
+            foreach (var (key, value) in await req.ReadFormAsync(ct)) form[key] = value.ToString();
+        }
+        var url = $"{_options.PublicBaseUrl.TrimEnd('/')}{req.Path}{req.QueryString}";
+        if (!telephony.ValidateCallback(url, form, req.Headers["X-Twilio-Signature"].FirstOrDefault()))
+        {
+            LogForged(req.Path);
+            throw new ForbiddenException("The request does not carry a valid X-Twilio-Signature.");
+        }
+        return form;
+    }
+
+    /// <summary>TwiML for an answered call: outbound calls are found by call_id, inbound ones by the number called.</summary>
+    public async Task<string> AnswerAsync(string? callId, IReadOnlyDictionary<string, string> form, CancellationToken ct)
+    {
+        StreamGrant grant;
+        Agent? agent;
+        if (callId is not null)
+        {
+            if (!Ids.IsValid(callId)) throw new ValidationException("call_id", "must be a 24-character hexadecimal id.");
+            var call = await db.CallLogs.Find(c => c.Id == callId).FirstOrDefaultAsync(ct) ?? throw new NotFoundException("Call");
+            agent = await db.Agents.Find(a => a.Id == call.AgentId && a.TenantId == call.TenantId).FirstOrDefaultAsync(ct);
+            if (agent is null) return Say("This call cannot be connected.");
+            grant = new StreamGrant(call.Id, call.TenantId, agent.Id, call.CampaignId, call.PhoneNumber, call.Attempt);
+            if (form.GetValueOrDefault("AnsweredBy") is { } answeredBy && IsMachine(answeredBy))
+            {
+                await db.CallLogs.UpdateOneAsync(c => c.Id == callId, Builders<CallLog>.Update.Set(c => c.EndReason, "answering_machine"), cancellationToken: ct);
+                var voicemail = agent.Voicemail ?? new VoicemailSettings();
+                return voicemail.Action == VoicemailActions.LeaveMessage && !string.IsNullOrWhiteSpace(voicemail.Message)
+                    ? Say(voicemail.Message)
+                    : new XElement("Response", new XElement("Hangup")).ToString(SaveOptions.DisableFormatting);
+            }
+        }
+        else
+        {
+            var to = form.GetValueOrDefault("To");
+            var inbound = to is null ? null : await db.InboundNumbers.Find(n => n.PhoneNumber == to).FirstOrDefaultAsync(ct);
+            agent = inbound is null ? null : await db.Agents.Find(a => a.Id == inbound.AgentId && a.TenantId == inbound.TenantId).FirstOrDefaultAsync(ct);
+            if (agent is null) return Say("This number is not in service.");
+            grant = new StreamGrant(Ids.New(), agent.TenantId, agent.Id, null, form.GetValueOrDefault("From"), 1);
+        }
+        return StreamTwiml(_options.MediaStreamUrl, grant, tokens.Create(grant));
+    }
+
+    /// <summary><c>&lt;Connect&gt;&lt;Stream&gt;</c> to voice-host, carrying the call, agent, tenant and the signed token.</summary>
+    public static string StreamTwiml(string streamUrl, StreamGrant grant, string token)
+    {
+        var stream = new XElement("Stream", new XAttribute("url", streamUrl),
+            Parameter("call_id", grant.CallId), Parameter("agent_id", grant.AgentId), Parameter("tenant_id", grant.TenantId), Parameter("token", token));
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + new XElement("Response", new XElement("Connect", stream)).ToString(SaveOptions.DisableFormatting);
+    }
+
+    private static XElement Parameter(string name, string value) => new("Parameter", new XAttribute("name", name), new XAttribute("value", value));
+
+    private static string Say(string text) =>
+        new XElement("Response", new XElement("Say", text), new XElement("Hangup")).ToString(SaveOptions.DisableFormatting);
+
+    private static bool IsMachine(string answeredBy) => answeredBy.StartsWith("machine", StringComparison.Ordinal) || answeredBy == "fax";
+
+    /// <summary>A status callback: answered extends the claim; a final status ends the attempt (and retries or finishes the number).</summary>
+    public async Task StatusAsync(string? callId, IReadOnlyDictionary<string, string> form, CancellationToken ct)
+    {
+        if (callId is null || !Ids.IsValid(callId)) return;
+        var status = form.GetValueOrDefault("CallStatus");
+        LogStatus(callId, status ?? "(none)");
+        switch (status)
+        {
+            case "in-progress" or "answered":
+                await dialer.AnsweredAsync(callId, ct);
+                break;
+            case "completed":
+                var machine = form.GetValueOrDefault("AnsweredBy") is { } by && IsMachine(by);
+                await dialer.FinishAttemptAsync(callId, machine ? CallOutcomes.Machine : CallOutcomes.Completed, machine ? "answering_machine" : "completed", ct);
+                break;
+            case "busy":
+                await dialer.FinishAttemptAsync(callId, CallOutcomes.Busy, "busy", ct);
+                break;
+            case "no-answer":
+                await dialer.FinishAttemptAsync(callId, CallOutcomes.NoAnswer, "no_answer", ct);
+                break;
+            case "failed" or "canceled":
+                await dialer.FinishAttemptAsync(callId, CallOutcomes.Failed, status, ct);
+                break;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a Twilio webhook to {Path} without a valid signature")]
+    private partial void LogForged(string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Twilio status of call {CallId}: {Status}")]
+    private partial void LogStatus(string callId, string status);
+}

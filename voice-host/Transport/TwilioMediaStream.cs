@@ -1,0 +1,311 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using MongoDB.Driver;
+using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Domain;
+using VoiceAgents.Core.Telephony;
+using VoiceAgents.VoiceHost.Audio;
+using VoiceAgents.VoiceHost.Calls;
+using VoiceAgents.VoiceHost.Pipeline;
+
+namespace VoiceAgents.VoiceHost.Transport;
+
+/// <summary>
+/// The telephony transport at <c>/twilio</c>, speaking Twilio Media Streams (bidirectional, from
+/// <c>&lt;Connect&gt;&lt;Stream&gt;</c>): <c>connected</c>, then <c>start</c> whose <c>customParameters</c> carry the
+/// call, agent, tenant and the signed stream token the TwiML was given; then <c>media</c> (base64 μ-law at 8 kHz),
+/// <c>mark</c> and finally <c>stop</c>. The same pipeline as a browser call answers; replies go back as <c>media</c>,
+/// each chunk followed by a <c>mark</c> whose echo says it was played, and a barge-in sends <c>clear</c>.
+/// </summary>
+public sealed partial class TwilioMediaSocket(
+    StreamTokens tokens, MongoContext db, CallFactory calls, Readiness readiness, IOptions<VoiceOptions> options, ILogger<TwilioMediaSocket> log)
+{
+    public const int SampleRate = 8000;
+    private readonly VoiceOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, byte> _live = new();
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            http.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
+            return;
+        }
+        if (!readiness.CanTakeCalls)
+        {
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxMessageBytes + 1);
+        string? callId = null;
+        try
+        {
+            var started = await StartAsync(socket, buffer, http.RequestAborted);
+            if (started is null) return;
+            var (start, grant, agent) = started.Value;
+            if (!_live.TryAdd(grant.CallId, 0))
+            {
+                await VoiceSocket.CloseAsync(socket, (int)WebSocketCloseStatus.PolicyViolation, "this call is already streaming");
+                return;
+            }
+            callId = grant.CallId;
+            var writer = new TwilioMediaWriter(socket, start.StreamSid!);
+            await using var call = await calls.StartAsync(
+                new CallStart(grant.CallId, grant.TenantId, SampleRate, grant.CampaignId, grant.PhoneNumber, grant.Attempt), agent, socket, writer, http.RequestAborted);
+            LogStarted(grant.CallId, start.CallSid ?? "", start.StreamSid!);
+            await ReceiveAsync(socket, buffer, call, writer);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            LogDisconnected(e.Message);
+        }
+        finally
+        {
+            if (callId is not null) _live.TryRemove(callId, out _);
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Reads up to <c>start</c> and checks its token: signed with the API's key, and naming the same call, agent and tenant.</summary>
+    private async Task<(StartInfo Start, StreamGrant Grant, Agent Agent)?> StartAsync(WebSocket socket, byte[] buffer, CancellationToken aborted)
+    {
+        var until = DateTime.UtcNow + _options.AuthTimeout;
+        while (true)
+        {
+            var read = ReadAsync(socket, buffer, CancellationToken.None);
+            var left = until - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || await Task.WhenAny(read, Task.Delay(left, aborted)) != read)
+            {
+                await VoiceSocket.CloseAsync(socket, (int)WebSocketCloseStatus.PolicyViolation, "no start message within the time allowed");
+                return null;
+            }
+            var message = await read;
+            if (message is null) return null;
+            switch (message.Event)
+            {
+                case "connected":
+                    continue;
+                case "start" when message.Start is { StreamSid: not null } start:
+                    var p = start.CustomParameters ?? new Dictionary<string, string>();
+                    var grant = await tokens.ValidateAsync(p.GetValueOrDefault("token"));
+                    if (grant is null || p.GetValueOrDefault("call_id") != grant.CallId || p.GetValueOrDefault("agent_id") != grant.AgentId
+                        || p.GetValueOrDefault("tenant_id") != grant.TenantId)
+                    {
+                        LogRefused(start.CallSid ?? "");
+                        await VoiceSocket.CloseAsync(socket, (int)WebSocketCloseStatus.PolicyViolation, "invalid or expired stream token");
+                        return null;
+                    }
+                    var agent = await db.Agents.Find(a => a.Id == grant.AgentId && a.TenantId == grant.TenantId).FirstOrDefaultAsync(aborted);
+                    if (agent is null)
+                    {
+                        await VoiceSocket.CloseAsync(socket, (int)WebSocketCloseStatus.PolicyViolation, "agent not found for this tenant");
+                        return null;
+                    }
+                    return (start, grant, agent);
+                default:
+                    await VoiceSocket.CloseAsync(socket, (int)WebSocketCloseStatus.PolicyViolation, "expected connected and start first");
+                    return null;
+            }
+        }
+    }
+
+    private async Task ReceiveAsync(WebSocket socket, byte[] buffer, Call call, TwilioMediaWriter writer)
+    {
+        var lastMessage = Environment.TickCount64;
+        using var idleWatch = new Timer(_ =>
+        {
+            if (Environment.TickCount64 - Volatile.Read(ref lastMessage) > (long)_options.IdleTimeout.TotalMilliseconds) call.Finish("idle_timeout");
+        }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        var mulaw = new byte[1024];
+        while (!call.Ended.IsCompleted)
+        {
+            var read = ReadAsync(socket, buffer, CancellationToken.None);
+            if (await Task.WhenAny(read, call.Ended) != read)
+            {
+                _ = read.ContinueWith(static t => t.Exception, TaskScheduler.Default);
+                return;
+            }
+            var message = await read;
+            Volatile.Write(ref lastMessage, Environment.TickCount64);
+            switch (message?.Event)
+            {
+                case null or "stop":
+                    await call.EndAsync("caller_hung_up");
+                    return;
+                case "media" when message.Media is { Payload: { } payload } media && media.Track is null or "inbound":
+                    if (!Convert.TryFromBase64String(payload, mulaw, out var n))
+                    {
+                        if (payload.Length / 4 * 3 > mulaw.Length) mulaw = new byte[payload.Length / 4 * 3 + 3];
+                        if (!Convert.TryFromBase64String(payload, mulaw, out n))
+                        {
+                            await call.FailAsync(CloseCodes.BadMessage, "media payload must be base64 μ-law");
+                            return;
+                        }
+                    }
+                    var pcm = new short[n];
+                    MuLaw.Decode(mulaw.AsSpan(0, n), pcm);
+                    call.PushAudio(new AudioChunk(pcm, SampleRate));
+                    break;
+                case "mark" when message.Mark?.Name is { } name:
+                    writer.Played(name);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>One whole text message as a Media Streams message; null when the socket closed.</summary>
+    private async Task<StreamMessage?> ReadAsync(WebSocket socket, byte[] buffer, CancellationToken ct)
+    {
+        var length = 0;
+        while (true)
+        {
+            var room = _options.MaxMessageBytes + 1 - length;
+            if (room <= 0) return null;
+            var result = await socket.ReceiveAsync(buffer.AsMemory(length, room), ct);
+            if (result.MessageType == WebSocketMessageType.Close) return null;
+            length += result.Count;
+            if (length > _options.MaxMessageBytes) return null;
+            if (!result.EndOfMessage) continue;
+            try
+            {
+                return JsonSerializer.Deserialize<StreamMessage>(buffer.AsSpan(0, length), StreamJson.Options) ?? new StreamMessage();
+            }
+            catch (JsonException)
+            {
+                return new StreamMessage { Event = "invalid" };
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Twilio stream of call {CallId} started (CallSid {CallSid}, stream {StreamSid})")]
+    private partial void LogStarted(string callId, string callSid, string streamSid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a Twilio stream without a valid token (CallSid {CallSid})")]
+    private partial void LogRefused(string callSid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Twilio stream disconnected: {Reason}")]
+    private partial void LogDisconnected(string reason);
+}
+
+/// <summary>
+/// The single writer of a Twilio stream: reply audio as <c>media</c> (μ-law, base64) each followed by a <c>mark</c>
+/// named by the samples sent so far, and <c>clear</c> on a barge-in. The echoed marks tell what was played.
+/// </summary>
+public sealed class TwilioMediaWriter(WebSocket socket, string streamSid) : ICallTransport, IPlaybackReport
+{
+    private readonly Channel<byte[]> _outgoing = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private long _sent;
+    private long _played = -1;
+
+    public long? PlayedSamples => Interlocked.Read(ref _played) is var p and >= 0 ? p : null;
+
+    public void Send(ClientEvent e)
+    {
+        if (e is InterruptionEvent)
+        {
+            _outgoing.Writer.TryWrite(JsonSerializer.SerializeToUtf8Bytes(new OutgoingClear("clear", streamSid), StreamJson.Options));
+        }
+    }
+
+    public async ValueTask SendAudioAsync(ReadOnlyMemory<short> samples, CancellationToken ct)
+    {
+        var mulaw = ArrayPool<byte>.Shared.Rent(samples.Length);
+        try
+        {
+            MuLaw.Encode(samples.Span, mulaw);
+            var payload = Convert.ToBase64String(mulaw, 0, samples.Length);
+            await _outgoing.Writer.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new OutgoingMedia("media", streamSid, new MediaPayload(payload)), StreamJson.Options), ct);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(mulaw);
+        }
+        var sent = Interlocked.Add(ref _sent, samples.Length);
+        await _outgoing.Writer.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(
+            new OutgoingMark("mark", streamSid, new MarkName(sent.ToString(CultureInfo.InvariantCulture))), StreamJson.Options), ct);
+    }
+
+    /// <summary>Twilio echoed a mark: everything sent before it has been played (or cleared).</summary>
+    public void Played(string name)
+    {
+        if (!long.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var samples)) return;
+        long current;
+        do
+        {
+            current = Interlocked.Read(ref _played);
+            if (samples <= current) return;
+        }
+        while (Interlocked.CompareExchange(ref _played, samples, current) != current);
+    }
+
+    public void Complete() => _outgoing.Writer.TryComplete();
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var json in _outgoing.Reader.ReadAllAsync(ct))
+            {
+                if (socket.State != WebSocketState.Open) break;
+                await socket.SendAsync(json, WebSocketMessageType.Text, true, ct);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+        }
+    }
+
+    private sealed record OutgoingMedia(string Event, string StreamSid, MediaPayload Media);
+
+    private sealed record MediaPayload(string Payload);
+
+    private sealed record OutgoingMark(string Event, string StreamSid, MarkName Mark);
+
+    private sealed record MarkName(string Name);
+
+    private sealed record OutgoingClear(string Event, string StreamSid);
+}
+
+/// <summary>A Media Streams message from Twilio (camelCase JSON).</summary>
+public sealed class StreamMessage
+{
+    public string? Event { get; set; }
+    public string? StreamSid { get; set; }
+    public StartInfo? Start { get; set; }
+    public MediaInfo? Media { get; set; }
+    public MarkInfo? Mark { get; set; }
+}
+
+public sealed class StartInfo
+{
+    public string? StreamSid { get; set; }
+    public string? AccountSid { get; set; }
+    public string? CallSid { get; set; }
+    public Dictionary<string, string>? CustomParameters { get; set; }
+}
+
+public sealed class MediaInfo
+{
+    public string? Track { get; set; }
+    public string? Chunk { get; set; }
+    public string? Timestamp { get; set; }
+    public string? Payload { get; set; }
+}
+
+public sealed class MarkInfo
+{
+    public string? Name { get; set; }
+}
+
+/// <summary>Media Streams speaks camelCase JSON.</summary>
+public static class StreamJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+}
