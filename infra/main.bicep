@@ -65,6 +65,16 @@ param openAiCompatibleBaseUrl string = ''
 @description('Base URL of a self-hosted AI4Bharat server; empty leaves it off.')
 param ai4BharatBaseUrl string = ''
 
+@description('Twilio account for campaigns that place phone calls (issue: the dialer). Leave empty to dial nothing.')
+param twilioAccountSid string = ''
+@secure()
+@description('Twilio auth token (goes to Key Vault).')
+param twilioAuthToken string = ''
+@description('The caller id of outbound calls, E.164.')
+param twilioFromNumber string = ''
+@description('The dispatcher\'s NCRONTAB schedule (six fields).')
+param dialerSchedule string = '*/2 * * * * *'
+
 // --- voice-host ---
 @description('voice-host image, e.g. myregistry.azurecr.io/voiceagents/voice-host:1.0.0 (built from voice-host/Dockerfile).')
 param voiceHostImage string
@@ -118,6 +128,7 @@ module vault 'modules/keyvault.bicep' = {
       'cartesia-api-key': cartesiaApiKey
       'openai-compatible-api-key': openAiCompatibleApiKey
       'ai4bharat-api-key': ai4BharatApiKey
+      'twilio-auth-token': twilioAuthToken
     }
   }
 }
@@ -209,6 +220,16 @@ var voiceHostPlain = union(
   { Voice__CallSink: 'queue' }
 )
 
+// Twilio: the app's own public URL signs and receives the callbacks; calls stream to voice-host's /twilio. The Function
+// App's name is fixed by the functionapp module ('{prefix}-api-{uniqueString(resource group)}').
+var twilioSettings = empty(twilioAccountSid) ? {} : {
+  Twilio__AccountSid: twilioAccountSid
+  Twilio__FromNumber: twilioFromNumber
+  Twilio__PublicBaseUrl: 'https://${prefix}-api-${uniqueString(resourceGroup().id)}.azurewebsites.net'
+  Twilio__MediaStreamUrl: 'wss://${voiceHost.outputs.fqdn}/twilio'
+}
+var twilioSecrets = empty(twilioAuthToken) ? {} : { Twilio__AuthToken: '${vault.outputs.uri}secrets/twilio-auth-token' }
+
 module functions 'modules/functionapp.bicep' = {
   name: 'functions'
   params: {
@@ -220,8 +241,8 @@ module functions 'modules/functionapp.bicep' = {
     identityPrincipalId: identity.outputs.principalId
     storageAccountName: storage.outputs.name
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
-    settings: union(sharedSettings, { WebPubSub__Hub: pubsub.outputs.hub })
-    secretUris: union(sharedSecrets, { WebPubSub__ConnectionString: pubsub.outputs.connectionStringUri })
+    settings: union(sharedSettings, { WebPubSub__Hub: pubsub.outputs.hub, WebhookDeliveriesQueue: 'webhook-deliveries', DialerSchedule: dialerSchedule }, twilioSettings)
+    secretUris: union(sharedSecrets, { WebPubSub__ConnectionString: pubsub.outputs.connectionStringUri }, twilioSecrets)
     allowedOrigins: [dashboard.outputs.url]
     maximumInstanceCount: functionsMaximumInstanceCount
     instanceMemoryMB: functionsInstanceMemoryMB

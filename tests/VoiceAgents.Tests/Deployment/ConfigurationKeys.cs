@@ -5,7 +5,7 @@ namespace VoiceAgents.Tests.Deployment;
 /// <summary>
 /// The configuration keys the apps really read, as environment-variable names (<c>Section__Property</c>): every
 /// options class in core and voice-host that declares a <c>Section</c> constant contributes its settable
-/// properties, and the few settings read by name (<c>config["..."]</c>) are listed here beside where they are read.
+/// properties (the Functions app's options too), and the few settings read by name (<c>config["..."]</c>) are listed here beside where they are read.
 /// </summary>
 public static class ConfigurationKeys
 {
@@ -13,7 +13,8 @@ public static class ConfigurationKeys
     public static readonly IReadOnlySet<string> ReadByName = new HashSet<string>(StringComparer.Ordinal)
     {
         "AzureWebJobsStorage",                  // core ServiceCollectionExtensions (queues), the Functions host
-        "CallCompletedQueue", "EventsQueue",    // core QueueNames.*Setting, the queue triggers' %...%
+        "CallCompletedQueue", "EventsQueue", "WebhookDeliveriesQueue", // core QueueNames.*Setting, the queue triggers' %...%
+        "DialerSchedule",                       // functions DialerOptions.ScheduleSetting, the timer trigger's %...%
         "ASPNETCORE_URLS", "DOTNET_ENVIRONMENT", "ASPNETCORE_ENVIRONMENT", // ASP.NET Core host
         "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_SERVICE_NAME", // OpenTelemetry SDK
         "APPLICATIONINSIGHTS_CONNECTION_STRING", // Azure Monitor exporter, the Functions host
@@ -30,7 +31,7 @@ public static class ConfigurationKeys
     public static bool IsReal(string key) => ReadByName.Contains(key) || Bound.Contains(key);
 
     public static IEnumerable<(string Section, Type Type)> OptionsTypes() =>
-        new[] { typeof(Core.Data.MongoOptions).Assembly, typeof(VoiceHost.VoiceOptions).Assembly }
+        new[] { typeof(Core.Data.MongoOptions).Assembly, typeof(VoiceHost.VoiceOptions).Assembly, typeof(Functions.Infrastructure.ApiSetup).Assembly }
             .SelectMany(a => a.GetTypes())
             .Where(t => t is { IsClass: true, IsAbstract: false })
             .Select(t => (Field: t.GetField("Section", BindingFlags.Public | BindingFlags.Static), Type: t))
@@ -48,7 +49,7 @@ public static class ConfigurationKeys
 
     private static HashSet<string> FindSecrets()
     {
-        string[] secretNames = ["ApiKey", "SigningKey", "AccessKey", "SecretKey", "ConnectionString", "Password"];
+        string[] secretNames = ["ApiKey", "SigningKey", "AccessKey", "SecretKey", "ConnectionString", "Password", "AuthToken"];
         return OptionsTypes()
             .SelectMany(o => o.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                 .Where(p => p.CanWrite && secretNames.Contains(p.Name))
