@@ -74,12 +74,15 @@ public sealed class OtlpExportTests : IAsyncLifetime
     {
         var tenant = await _api.SignupAsync("otlp");
         var agentId = await CreateAgentAsync(tenant);
-        var traceId = ActivityTraceId.CreateRandom();
-        var traceParent = $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01";
-
+        // The caller's span: its traceparent goes out on the /ws upgrade (HttpClient's propagation, as from any client).
         string callId;
-        await using (var caller = await VoiceClient.ConnectAsync(_voiceWs, o => o.SetRequestHeader("traceparent", traceParent)))
+        ActivityTraceId traceId;
+        using (var root = new Activity("caller.call").SetIdFormat(ActivityIdFormat.W3C).Start())
         {
+            // Sampled, as a caller that records its traces says: the services' parent-based samplers follow it.
+            root.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+            traceId = root.TraceId;
+            await using var caller = await VoiceClient.ConnectAsync(_voiceWs);
             await caller.SendJsonAsync(new { type = "auth", token = tenant.AccessToken, agent_id = agentId, sample_rate = 16000 });
             callId = (await caller.WaitForAsync("ready", TimeSpan.FromSeconds(10)))["call_id"]!.GetValue<string>();
             await caller.StreamSilenceAsync(TimeSpan.FromMilliseconds(600), 16000);
@@ -93,8 +96,12 @@ public sealed class OtlpExportTests : IAsyncLifetime
         await Eventually.Assert(() =>
         {
             var exports = _receiver.Traces;
-            Assert.Contains(exports, b => Has(b, ServiceName("voice-host")) && Has(b, id) && Has(b, "voice.call") && Has(b, callId));
-            Assert.Contains(exports, b => Has(b, ServiceName("api")) && Has(b, id) && Has(b, "call.store") && Has(b, callId));
+            var session = exports.Where(b => Has(b, ServiceName("voice-host")) && Has(b, "voice.call") && Has(b, callId)).ToList();
+            var store = exports.Where(b => Has(b, ServiceName("api")) && Has(b, "call.store") && Has(b, callId)).ToList();
+            Assert.True(session.Count > 0, $"no voice.call span of call {callId} from voice-host in {exports.Count} exports");
+            Assert.True(store.Count > 0, $"no call.store span of call {callId} from the api in {exports.Count} exports");
+            Assert.True(session.Any(b => Has(b, id)), $"voice-host's voice.call span is not in trace {traceId}");
+            Assert.True(store.Any(b => Has(b, id)), $"the api's call.store span is not in trace {traceId}");
         }, TimeSpan.FromSeconds(30));
         Assert.All(_receiver.Requests, r => Assert.Equal("application/x-protobuf", r.ContentType));
     }
