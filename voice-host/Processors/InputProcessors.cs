@@ -44,25 +44,26 @@ public sealed class VadProcessor(CallContext call, SileroVad.Stream vad) : Frame
     private double _speechRun;
     private double _silenceRun;
 
-    protected override ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
+    protected override async ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
     {
         if (frame is InputAudioFrame { Audio: var audio } && direction == FrameDirection.Downstream)
         {
-            var samples = audio.Samples.Span;
-            while (samples.Length > 0)
+            var offset = 0;
+            while (offset < audio.Length)
             {
-                var take = Math.Min(samples.Length, _window.Length - _filled);
-                samples[..take].CopyTo(_window.AsSpan(_filled));
+                var take = Math.Min(audio.Length - offset, _window.Length - _filled);
+                audio.Samples.Span.Slice(offset, take).CopyTo(_window.AsSpan(_filled));
                 _filled += take;
-                samples = samples[take..];
+                offset += take;
                 if (_filled == _window.Length)
                 {
                     _filled = 0;
-                    Classify(vad.Process(_window));
+                    // Batched with the other calls' windows (SileroVad); the frame goes on once it is classified.
+                    Classify(await vad.ProcessAsync(_window));
                 }
             }
         }
-        return base.ProcessFrameAsync(frame, direction, ct);
+        await base.ProcessFrameAsync(frame, direction, ct);
     }
 
     private void Classify(float probability)
