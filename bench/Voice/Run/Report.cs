@@ -143,7 +143,7 @@ public static class Report
         {
             b.AppendLine("## Per-frame costs on one thread");
             b.AppendLine();
-            b.AppendLine($"CPU time of the thread. Silero VAD: {F(c.VadUsPerWindow)} µs and {F(c.VadBytesPerWindow)} bytes allocated per 32 ms window, so {F(c.VadCoreShareAt200Calls)} of a core for 200 calls. " +
+            b.AppendLine($"CPU time of the thread. Silero VAD: {F(c.VadUsPerWindow)} µs and {F(c.VadBytesPerWindow)} bytes allocated per 32 ms window run alone, so {F(c.VadCoreShareAt200Calls)} of a core for 200 calls; batched 64 calls at a time (as under load) {F(c.VadBatchedUsPerWindow)} µs of process CPU per window. " +
                               $"Resampling a 20 ms frame: caller → 16 kHz {F(c.ResampleInUsPerFrame)} µs, TTS 16 kHz → caller {F(c.ResampleOutUsPerFrame)} µs, " +
                               $"reply → 16 kHz for the recording {F(c.RecordResampleUsPerFrame)} µs.");
             b.AppendLine();
