@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using VoiceAgents.Bench.Api;
+using static VoiceAgents.Bench.Api.BenchHost;
 using VoiceAgents.Core.CallLogs;
 using VoiceAgents.Core.Json;
 using VoiceAgents.Functions.Infrastructure;
@@ -18,48 +19,20 @@ using VoiceAgents.Functions.LocalRunner;
 // Seeds call logs into a MongoDB stand-in of its own, serves the API in-process with the local runner, and measures
 // GET /call-logs (first page), GET /call-logs?campaign_id= and POST /auth/login under a fixed number of clients.
 var settings = BenchSettings.Load(args);
-using var cts = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cts.Cancel();
-};
-var ct = cts.Token;
-void Say(string text) => Console.WriteLine($"[bench {DateTime.UtcNow:HH:mm:ss}] {text}");
-
-CongoDbProcess? ownMongo = null;
-if (string.IsNullOrEmpty(settings.MongoUrl))
-{
-    ownMongo = await CongoDbProcess.StartAsync(settings, ct);
-    Say($"CongoDB {settings.CongoDbScript} (in memory, heap {settings.MongoHeapMb} MiB) on {ownMongo.Url}, pid {ownMongo.ProcessId}, output in {ownMongo.LogPath}");
-}
+var ct = BenchHost.CancelOnCtrlC();
+var (ownMongo, mongoUrl) = await BenchHost.StartMongoAsync(settings, ct);
 await using var _ = ownMongo;
-var mongoUrl = ownMongo?.Url ?? settings.MongoUrl!;
 
 var runId = Guid.NewGuid().ToString("N")[..8];
 var app = LocalRunnerApp.Create([], [typeof(ApiSetup).Assembly], b =>
 {
     b.WebHost.UseUrls("http://127.0.0.1:0");
-    b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-    {
-        ["Mongo:ConnectionString"] = mongoUrl,
-        ["Mongo:Database"] = $"bench_{runId}",
-        // The stand-in is single-threaded: while it scans a million documents it answers no heartbeat, and the
-        // driver's default 5 s would mark it down and cut the connections of the queries it is working on.
-        ["Mongo:ConnectTimeout"] = "00:10:00",
-        ["Mongo:ServerSelectionTimeout"] = "00:10:00",
-        ["S3:ServiceUrl"] = settings.S3Url,
-        ["S3:Bucket"] = $"bench-{runId}",
-        ["S3:AccessKey"] = "bench",
-        ["S3:SecretKey"] = "bench-secret",
-        ["AzureWebJobsStorage"] = settings.StorageConnectionString,
-        ["Jwt:SigningKey"] = "bench-signing-key-0123456789-abcdefghijklmnop",
-        ["Jwt:Issuer"] = "voiceagents",
-        ["Jwt:Audience"] = "voiceagents-api",
-        ["HostJsonPath"] = Path.Combine(settings.RepoRoot, "host.json"),
-        // One log line per request would measure the console, not the API.
-        ["Serilog:MinimumLevel:Default"] = "Warning",
-    });
+    var config = BenchHost.RunnerSettings(settings, mongoUrl, $"bench_{runId}", runId);
+    // The stand-in is single-threaded: while it scans a million documents it answers no heartbeat, and the
+    // driver's default 5 s would mark it down and cut the connections of the queries it is working on.
+    config["Mongo:ConnectTimeout"] = "00:10:00";
+    config["Mongo:ServerSelectionTimeout"] = "00:10:00";
+    b.Configuration.AddInMemoryCollection(config);
 });
 await app.StartAsync(ct);
 try

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Driver;
 using VoiceAgents.Bench.Api;
+using static VoiceAgents.Bench.Api.BenchHost;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Queues;
@@ -29,23 +30,9 @@ var numbersTotal = int.Parse(Arg("numbers") ?? "10000", CultureInfo.InvariantCul
 var campaignsTotal = int.Parse(Arg("campaigns") ?? "100", CultureInfo.InvariantCulture);
 var tenantsTotal = int.Parse(Arg("tenants") ?? "10", CultureInfo.InvariantCulture);
 var dispatcherCounts = (Arg("dispatchers") ?? "1,2").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-using var cts = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cts.Cancel();
-};
-var ct = cts.Token;
-void Say(string text) => Console.WriteLine($"[bench {DateTime.UtcNow:HH:mm:ss}] {text}");
-
-CongoDbProcess? ownMongo = null;
-if (string.IsNullOrEmpty(settings.MongoUrl))
-{
-    ownMongo = await CongoDbProcess.StartAsync(settings with { MongoHeapMb = Math.Min(settings.MongoHeapMb, 4096) }, ct);
-    Say($"CongoDB (in memory) on {ownMongo.Url}, pid {ownMongo.ProcessId}");
-}
+var ct = BenchHost.CancelOnCtrlC();
+var (ownMongo, mongoUrl) = await BenchHost.StartMongoAsync(settings, ct, maxHeapMb: 4096);
 await using var _ = ownMongo;
-var mongoUrl = ownMongo?.Url ?? settings.MongoUrl!;
 await using var twilio = await TwilioLoopback.StartAsync();
 Say($"Twilio REST API on {twilio.BaseUri}");
 
@@ -55,7 +42,7 @@ foreach (var dispatchers in dispatcherCounts)
     scenarios.Add(await RunAsync(dispatchers));
 }
 
-var machine = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "";
+var machine = BenchHost.LoadAverage();
 var report = new JsonObject
 {
     ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
@@ -100,23 +87,14 @@ async Task<JsonObject> RunAsync(int dispatchers)
     var app = LocalRunnerApp.Create([], [typeof(ApiSetup).Assembly], b =>
     {
         b.WebHost.UseUrls("http://127.0.0.1:0");
-        b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var config = BenchHost.RunnerSettings(settings, mongoUrl, $"bench_dialer_{runId}", runId);
+        foreach (var (key, value) in new Dictionary<string, string?>
         {
-            ["Mongo:ConnectionString"] = mongoUrl,
-            ["Mongo:Database"] = $"bench_dialer_{runId}",
-            ["S3:ServiceUrl"] = settings.S3Url,
-            ["S3:Bucket"] = $"bench-{runId}",
-            ["S3:AccessKey"] = "bench",
-            ["S3:SecretKey"] = "bench-secret",
-            ["AzureWebJobsStorage"] = settings.StorageConnectionString,
             [QueueNames.CallCompletedSetting] = $"bench-call-completed-{runId}",
             [QueueNames.EventsSetting] = eventsQueue,
             ["AzureWebJobs.DispatchCalls.Disabled"] = "true",
             ["AzureWebJobs.DispatchEvent.Disabled"] = "true",
             ["AzureWebJobs.StoreCall.Disabled"] = "true",
-            ["Jwt:SigningKey"] = "bench-signing-key-0123456789-abcdefghijklmnop",
-            ["HostJsonPath"] = Path.Combine(settings.RepoRoot, "host.json"),
-            ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Twilio:AccountSid"] = TwilioLoopback.AccountSid,
             ["Twilio:AuthToken"] = TwilioLoopback.AuthToken,
             ["Twilio:FromNumber"] = "+15005550006",
@@ -125,7 +103,11 @@ async Task<JsonObject> RunAsync(int dispatchers)
             ["Twilio:ApiBaseUrl"] = twilio.BaseUri.ToString(),
             ["Dialer:MaxCallsPerRun"] = "100000",
             ["Dialer:Parallelism"] = "4",
-        });
+        })
+        {
+            config[key] = value;
+        }
+        b.Configuration.AddInMemoryCollection(config);
     });
     await app.StartAsync(ct);
     try

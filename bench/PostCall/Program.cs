@@ -12,6 +12,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Driver;
 using VoiceAgents.Bench.Api;
+using static VoiceAgents.Bench.Api.BenchHost;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Json;
@@ -25,23 +26,9 @@ using VoiceAgents.Functions.LocalRunner;
 var settings = BenchSettings.Load(args);
 var calls = args.FirstOrDefault(a => a.StartsWith("--calls=", StringComparison.Ordinal)) is { } c ? int.Parse(c[8..], CultureInfo.InvariantCulture)
     : int.TryParse(Environment.GetEnvironmentVariable("BENCH_CALLS"), out var n) ? n : 1000;
-using var cts = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cts.Cancel();
-};
-var ct = cts.Token;
-void Say(string text) => Console.WriteLine($"[bench {DateTime.UtcNow:HH:mm:ss}] {text}");
-
-CongoDbProcess? ownMongo = null;
-if (string.IsNullOrEmpty(settings.MongoUrl))
-{
-    ownMongo = await CongoDbProcess.StartAsync(settings with { MongoHeapMb = Math.Min(settings.MongoHeapMb, 4096) }, ct);
-    Say($"CongoDB (in memory) on {ownMongo.Url}, pid {ownMongo.ProcessId}");
-}
+var ct = BenchHost.CancelOnCtrlC();
+var (ownMongo, mongoUrl) = await BenchHost.StartMongoAsync(settings, ct, maxHeapMb: 4096);
 await using var _ = ownMongo;
-var mongoUrl = ownMongo?.Url ?? settings.MongoUrl!;
 
 var runId = Guid.NewGuid().ToString("N")[..8];
 var callQueue = $"bench-call-completed-{runId}";
@@ -49,23 +36,10 @@ var eventsQueue = $"bench-events-{runId}";
 var app = LocalRunnerApp.Create([], [typeof(ApiSetup).Assembly], b =>
 {
     b.WebHost.UseUrls("http://127.0.0.1:0");
-    b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-    {
-        ["Mongo:ConnectionString"] = mongoUrl,
-        ["Mongo:Database"] = $"bench_{runId}",
-        ["S3:ServiceUrl"] = settings.S3Url,
-        ["S3:Bucket"] = $"bench-{runId}",
-        ["S3:AccessKey"] = "bench",
-        ["S3:SecretKey"] = "bench-secret",
-        ["AzureWebJobsStorage"] = settings.StorageConnectionString,
-        [QueueNames.CallCompletedSetting] = callQueue,
-        [QueueNames.EventsSetting] = eventsQueue,
-        ["Jwt:SigningKey"] = "bench-signing-key-0123456789-abcdefghijklmnop",
-        ["Jwt:Issuer"] = "voiceagents",
-        ["Jwt:Audience"] = "voiceagents-api",
-        ["HostJsonPath"] = Path.Combine(settings.RepoRoot, "host.json"),
-        ["Serilog:MinimumLevel:Default"] = "Warning",
-    });
+    var config = BenchHost.RunnerSettings(settings, mongoUrl, $"bench_{runId}", runId);
+    config[QueueNames.CallCompletedSetting] = callQueue;
+    config[QueueNames.EventsSetting] = eventsQueue;
+    b.Configuration.AddInMemoryCollection(config);
 });
 await app.StartAsync(ct);
 var queues = new QueueServiceClient(settings.StorageConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
@@ -124,7 +98,7 @@ try
     Say($"analytics counted {counted} calls; poison queue holds {poisoned}");
     if (counted != calls || poisoned != 0) throw new InvalidOperationException("the calls were not all stored exactly once");
 
-    var machine = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "";
+    var machine = BenchHost.LoadAverage();
     var report = new JsonObject
     {
         ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
