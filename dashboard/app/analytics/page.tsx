@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { ScopeFields } from '@/components/ScopeFields';
 import { Shell } from '@/components/Shell';
 import { ErrorMessage, Field, Loading, PageHeader, formatMs, formatSeconds } from '@/components/ui';
 import { api, ApiError, query } from '@/lib/api';
@@ -65,30 +66,7 @@ function AnalyticsPage() {
     <>
       <PageHeader title="Analytics" />
       <form onSubmit={apply} className="card mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-5 lg:items-end" aria-label="Filter analytics">
-        <Field label="Agent">
-          {(p) => (
-            <select {...p} className="input" value={draft.agent_id} onChange={(e) => setDraft({ ...draft, agent_id: e.target.value })}>
-              <option value="">All agents</option>
-              {agents.data?.map((x) => (
-                <option key={x.id} value={x.id}>
-                  {x.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="Campaign">
-          {(p) => (
-            <select {...p} className="input" value={draft.campaign_id} onChange={(e) => setDraft({ ...draft, campaign_id: e.target.value })}>
-              <option value="">All campaigns</option>
-              {campaigns.data?.items.map((x) => (
-                <option key={x.id} value={x.id}>
-                  {x.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ScopeFields draft={draft} setDraft={setDraft} agents={agents.data} campaigns={campaigns.data?.items} />
         <Field label="From (UTC)">
           {(p) => <input {...p} type="date" className="input" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />}
         </Field>

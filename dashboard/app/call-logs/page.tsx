@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useMemo, useState, type FormEvent } from 'react';
+import { ScopeFields } from '@/components/ScopeFields';
 import { Shell } from '@/components/Shell';
 import { Empty, ErrorMessage, Field, Loading, PageHeader, StatusBadge, formatDate, formatMs, formatSeconds } from '@/components/ui';
 import { api, ApiError, query } from '@/lib/api';
@@ -69,30 +70,7 @@ function CallLogsPage() {
         className={`card mb-4 gap-3 sm:grid sm:grid-cols-2 lg:grid-cols-6 lg:items-end ${filtersOpen ? 'grid' : 'hidden'}`}
         aria-label="Filter call logs"
       >
-        <Field label="Agent">
-          {(p) => (
-            <select {...p} className="input" value={draft.agent_id} onChange={(e) => setDraft({ ...draft, agent_id: e.target.value })}>
-              <option value="">All agents</option>
-              {agents.data?.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="Campaign">
-          {(p) => (
-            <select {...p} className="input" value={draft.campaign_id} onChange={(e) => setDraft({ ...draft, campaign_id: e.target.value })}>
-              <option value="">All campaigns</option>
-              {campaigns.data?.items.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ScopeFields draft={draft} setDraft={setDraft} agents={agents.data} campaigns={campaigns.data?.items} />
         <Field label="Status">
           {(p) => (
             <select {...p} className="input" value={draft.status} onChange={(e) => setDraft({ ...draft, status: e.target.value })}>
