@@ -19,7 +19,7 @@ public sealed record PlatformEvent(string Id, string Type, DateTime CreatedAt, s
     {
         ["id"] = Id,
         ["type"] = Type,
-        ["created_at"] = CreatedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
+        ["created_at"] = JsonDefaults.Timestamp(CreatedAt),
         ["data"] = Data.DeepClone(),
     };
 }

@@ -25,4 +25,7 @@ public static class JsonDefaults
         options.Converters.Add(new MillisecondDateTimeConverter());
         return options;
     }
+
+    /// <summary>A time as event payloads carry it: UTC, ISO 8601, always three decimals (<c>2026-03-01T12:00:03.120Z</c>).</summary>
+    public static string Timestamp(DateTime time) => time.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
 }

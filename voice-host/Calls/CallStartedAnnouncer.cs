@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Events;
+using VoiceAgents.Core.Json;
 using VoiceAgents.Core.Telemetry;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Transport;
@@ -46,7 +47,7 @@ public sealed partial class CallStartedAnnouncer(IEventQueue events, IConfigurat
             // As in the call-completed message: campaign_id is the caller's word, passed on only when well-formed.
             ["campaign_id"] = Ids.IsValid(start.CampaignId) ? start.CampaignId!.ToLowerInvariant() : null,
             ["phone_number"] = start.PhoneNumber,
-            ["started_at"] = startedAt.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
+            ["started_at"] = JsonDefaults.Timestamp(startedAt),
         });
     }
 
