@@ -35,7 +35,7 @@ public sealed class OtlpExportTests : IAsyncLifetime
 
         var settings = PostCallFixture.VoiceSettings(_api, Path.Combine(Path.GetTempPath(), "voiceagents-test-spool", Guid.NewGuid().ToString("N")));
         foreach (var (k, v) in OtlpSettings("voice-host")) settings[k] = v;
-        var port = FreePort();
+        var port = StandIn.FreePort();
         var dll = Path.Combine(LocalStack.RepoRoot, "voice-host", "bin", BuildConfiguration(), "net10.0", "VoiceAgents.VoiceHost.dll");
         Assert.True(File.Exists(dll), $"voice-host is not built at {dll}");
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -129,13 +129,6 @@ public sealed class OtlpExportTests : IAsyncLifetime
 
     private static string BuildConfiguration() =>
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>An OTLP/HTTP receiver on a free loopback port: keeps each export request's raw protobuf body.</summary>
