@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
-using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Telemetry;
 using VoiceAgents.VoiceHost.Audio;
@@ -72,6 +71,7 @@ public sealed class Call : IAsyncDisposable
     private (int Code, string Reason)? _failure;
     private int _crashed;
     private ITimer? _apologyLimit;
+    private long _audioIn;
     private Activity? _activity;
 
     /// <summary>After a crash, how long the apology may take before the call ends anyway.</summary>
@@ -88,8 +88,6 @@ public sealed class Call : IAsyncDisposable
         _sessionId = sessionId;
         _budget = new AudioBudget(context.Time, context.Options.AudioBurst);
     }
-
-    private long _audioIn;
 
     public CallContext Context => _context;
 
@@ -183,8 +181,13 @@ public sealed class Call : IAsyncDisposable
         _failure = (CloseCodes.InternalError, "voice-host hit an internal error");
         _writer.Send(new ErrorEvent("Something went wrong on our side; the call will end.", true));
         var processors = pipeline.Processors;
-        var at = processors.ToList().IndexOf(failed);
-        var voice = processors.ToList().FindIndex(p => p is TtsProcessor);
+        var at = -1;
+        var voice = -1;
+        for (var i = 0; i < processors.Count; i++)
+        {
+            if (processors[i] == failed) at = i;
+            if (voice < 0 && processors[i] is TtsProcessor) voice = i;
+        }
         if (at < 0 || voice <= at)
         {
             Finish(CallEndReasons.Error);
