@@ -78,13 +78,13 @@ pids+=($!)
 
 wait_http http://127.0.0.1:7072/api/health "The Web PubSub stand-in"
 wait_http http://127.0.0.1:7071/api/health "The API"
-wait_http http://127.0.0.1:7860/health "voice-host"
+wait_http http://127.0.0.1:7861/health "voice-host"
 wait_http http://127.0.0.1:3000/login/ "The dashboard"
 
 cat <<MSG
 
   API         http://127.0.0.1:7071/api      (OpenAPI: http://127.0.0.1:7071/api/openapi.json)
-  voice-host  ws://127.0.0.1:7860/ws         (health: http://127.0.0.1:7860/health)
+  voice-host  ws://127.0.0.1:7860/ws         (health: http://127.0.0.1:7861/health, operator port)
   live        GET /api/realtime/negotiate     (Web PubSub stand-in on 127.0.0.1:7072)
   dashboard   http://127.0.0.1:3000          (sign up at http://127.0.0.1:3000/signup/)
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.CallLogs;
+using VoiceAgents.Core.Calls;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Events;
 using VoiceAgents.Core.Queues;
@@ -30,6 +31,7 @@ public static class ServiceCollectionExtensions
                 if (config[QueueNames.WebhookDeliveriesSetting] is { Length: > 0 } deliveries) o.WebhookDeliveriesQueue = deliveries;
             });
         services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CallSlotOptions>().BindConfiguration(CallSlotOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton<MongoContext>();
         services.AddSingleton<S3ObjectStore>();
@@ -41,6 +43,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PasswordService>();
         services.AddSingleton<CallAnalytics>();
         services.AddSingleton<CallRecords>();
+        services.AddSingleton<TenantCallSlots>();
         services.AddSingleton<IEventQueue, StorageEventQueue>();
         services.AddScoped<CurrentUser>();
         services.AddHostedService<StorageInitializer>();

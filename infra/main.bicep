@@ -273,7 +273,8 @@ module voiceHost 'modules/containerapp.bicep' = {
 
 output apiUrl string = '${functions.outputs.url}/api'
 output voiceHostUrl string = 'wss://${voiceHost.outputs.fqdn}/ws'
-output voiceHostHealthUrl string = 'https://${voiceHost.outputs.fqdn}/health'
+// Public liveness only; the detailed /health is on the replica's operator port (7861), which the ingress does not expose.
+output voiceHostHealthUrl string = 'https://${voiceHost.outputs.fqdn}/health/live'
 output dashboardUrl string = dashboard.outputs.url
 output webPubSubHost string = 'https://${pubsub.outputs.hostName}'
 output webPubSubHub string = pubsub.outputs.hub

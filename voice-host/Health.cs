@@ -58,6 +58,11 @@ public static class VoiceHostSetup
         services.AddSingleton<VoiceSocket>();
         services.AddTelephony();
         services.AddSingleton<TwilioMediaSocket>();
+        services.AddSingleton<CallSlotKeeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<CallSlotKeeper>());
+        services.AddSingleton<CallAdmission>();
+        services.AddSingleton<OperatorEndpoints>();
+        services.AddHostedService(sp => sp.GetRequiredService<OperatorEndpoints>());
 
         services.AddKeyedSingleton<ISttProvider, PocketSphinxStt>("local");
         services.AddCloudStt();
@@ -82,43 +87,10 @@ public static class VoiceHostSetup
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.Map("/ws", (HttpContext http, VoiceSocket socket) => socket.HandleAsync(http));
-        // Liveness: the process serves HTTP (also while draining); /health is readiness.
+        // Liveness, public: the process serves HTTP (also while draining), and nothing more is said. The detailed
+        // /health (readiness) is on the operator port (OperatorEndpoints).
         app.MapGet("/health/live", () => Results.Json(new { status = "alive" }));
         app.Map("/twilio", (HttpContext http, TwilioMediaSocket socket) => socket.HandleAsync(http));
-        app.MapGet("/health", async (VoiceMetrics metrics, MongoContext db, Readiness readiness, CloudLlmTtsHealth cloud, CallSpool spool, IOptions<VoiceOptions> options, IServiceProvider services, CancellationToken ct) =>
-        {
-            using var process = Process.GetCurrentProcess();
-            var mongo = "healthy";
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(TimeSpan.FromSeconds(2));
-                await db.PingAsync(timeout.Token);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                mongo = "unhealthy";
-            }
-            var providers = new Dictionary<string, string>
-            {
-                ["stt.local"] = PocketSphinxStt.IsAvailable ? "healthy" : "unavailable",
-                ["tts.local"] = LocalTts.IsAvailable ? "healthy" : "unavailable",
-                ["llm.rules"] = "healthy",
-            };
-            CloudSttSetup.ReportCloudStt(services, providers);
-            cloud.Report(providers);
-            var healthy = mongo == "healthy" && readiness.CanTakeCalls;
-            return Results.Json(new
-            {
-                status = healthy ? "healthy" : readiness.Draining ? "draining" : "unhealthy",
-                timestamp = DateTime.UtcNow,
-                active_connections = metrics.Active,
-                // Calls waiting for S3 or the queue: nothing is lost, but post-call processing is behind.
-                checks = new { mongo, vad = readiness.Vad, accepting_calls = readiness.CanTakeCalls, spooled_calls = options.Value.CallSink == VoiceOptions.QueueSink ? spool.Count : 0 },
-                providers,
-                memory = new { working_set_bytes = process.WorkingSet64, gc_heap_bytes = GC.GetTotalMemory(false) },
-            }, statusCode: healthy ? 200 : 503);
-        });
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using VoiceAgents.VoiceHost.Pipeline;
 
 namespace VoiceAgents.VoiceHost;
 
@@ -29,6 +30,31 @@ public sealed class VoiceOptions
     [Range(0.0, 1.0)] public double OutputLeadSeconds { get; set; } = 0.08;
 
     public TimeSpan AuthTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How far caller audio may run ahead of real time before the call is closed (4429): real time plus this burst,
+    /// for network jitter. A flood of audio is refused here instead of filling the pipeline, the disk and S3.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")] public TimeSpan AudioBurst { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Calls this instance serves at once (browser and phone); one more is refused with close code 1013.</summary>
+    [Range(1, 100_000)] public int MaxConcurrentCalls { get; set; } = 100;
+
+    /// <summary>Caller audio frames that may wait on each stage of a call's pipeline before the stage before it waits.</summary>
+    [Range(1, 10_000)] public int PipelineAudioQueue { get; set; } = FrameProcessor.DefaultAudioBound;
+
+    /// <summary>Data frames (text, sentences, 20 ms of reply audio each) that may wait on each stage of a pipeline.</summary>
+    [Range(1, 10_000)] public int PipelineDataQueue { get; set; } = FrameProcessor.DefaultDataBound;
+
+    /// <summary>Messages that may wait for a call's socket; reply audio waits for room, events beyond it are dropped.</summary>
+    [Range(16, 100_000)] public int SocketQueue { get; set; } = 256;
+
+    /// <summary>
+    /// Where the operator's endpoints listen (the detailed <c>/health</c>): a port of its own, never the public one.
+    /// Default <c>http://127.0.0.1:7861</c>; in a container <c>http://+:7861</c>, which the ingress does not expose.
+    /// Empty turns them off.
+    /// </summary>
+    public string? OperatorUrl { get; set; } = "http://127.0.0.1:7861";
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
     public TimeSpan MaxCallDuration { get; set; } = TimeSpan.FromMinutes(30);
     public int MaxMessageBytes { get; set; } = 64 * 1024;

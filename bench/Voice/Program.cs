@@ -18,6 +18,12 @@ if (args.Length > 1 && args[0] == "report")
     Console.WriteLine(await Report.RewriteMarkdownAsync(args[1]));
     return 0;
 }
+if (args.Length > 0 && args[0] == "flood")
+{
+    // Callers flooding audio for a minute: voice-host's memory before, during and after (bench/results/flood.*).
+    var (flood, rest) = FloodOptions.Parse(args[1..]);
+    return await new BenchRunner(BenchOptions.Parse(rest)).RunFloodAsync(flood);
+}
 if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine(BenchOptions.Usage);

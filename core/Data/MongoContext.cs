@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Conventions;
 using MongoDB.Driver;
+using VoiceAgents.Core.Calls;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Webhooks;
 
@@ -48,6 +49,7 @@ public sealed class MongoContext
     public IMongoCollection<WebhookDelivery> WebhookDeliveries => Database.GetCollection<WebhookDelivery>("webhook_deliveries");
     public IMongoCollection<CampaignNumber> CampaignNumbers => Database.GetCollection<CampaignNumber>("campaign_numbers");
     public IMongoCollection<InboundNumber> InboundNumbers => Database.GetCollection<InboundNumber>("inbound_numbers");
+    public IMongoCollection<CallSlot> CallSlots => Database.GetCollection<CallSlot>("call_slots");
 
     public Task PingAsync(CancellationToken ct) =>
         Database.RunCommandAsync((Command<BsonDocument>)"{ ping: 1 }", cancellationToken: ct);

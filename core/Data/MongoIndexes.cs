@@ -1,4 +1,5 @@
 using MongoDB.Driver;
+using VoiceAgents.Core.Calls;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Webhooks;
 
@@ -50,6 +51,9 @@ public static class MongoIndexes
         await Create(db.InboundNumbers, ct,
             Unique(Builders<InboundNumber>.IndexKeys.Ascending(n => n.PhoneNumber), "phone_number_unique"),
             Index(Builders<InboundNumber>.IndexKeys.Ascending(n => n.TenantId).Ascending(n => n.AgentId), "tenant_agent"));
+        await Create(db.CallSlots, ct,
+            Index(Builders<CallSlot>.IndexKeys.Ascending(s => s.Holder), "holder"),
+            Index(Builders<CallSlot>.IndexKeys.Ascending(s => s.ExpiresAt), "expires"));
     }
 
     private static CreateIndexModel<T> Index<T>(IndexKeysDefinition<T> keys, string name, TimeSpan? expireAfter = null) =>

@@ -9,7 +9,7 @@ namespace VoiceAgents.Core.Queues;
 /// JSON is snake_case (<see cref="JsonDefaults"/>) and base64-encoded on the queue. The call_id is the id the call
 /// log gets, so every consumer is idempotent per call_id.
 /// </summary>
-/// <param name="RecordingKey">The stereo WAV's S3 key, <c>recordings/{campaign_id or adhoc}/{call_id}.wav</c>.</param>
+/// <param name="RecordingKey">The stereo WAV's S3 key, <c>recordings/{tenant_id}/{campaign_id or adhoc}/{call_id}.wav</c>.</param>
 /// <param name="Transcript">The transcript turns, unless they would not fit in a queue message.</param>
 /// <param name="TranscriptKey">Where the transcript is in S3 (a <see cref="TranscriptFile"/>) when it did not fit.</param>
 /// <param name="TurnMetricsKey">Where the turn metrics are in S3 (a JSON array) when even they did not fit.</param>

@@ -4,8 +4,8 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
+using VoiceAgents.Core.Telephony;
 using VoiceAgents.Functions.Analytics;
-using VoiceAgents.Functions.Campaigns;
 using VoiceAgents.Functions.Infrastructure;
 using VoiceAgents.Functions.OpenApi;
 

@@ -3,6 +3,7 @@ using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
+using VoiceAgents.Core.Telephony;
 using VoiceAgents.Functions.Infrastructure;
 
 namespace VoiceAgents.Functions.Campaigns;

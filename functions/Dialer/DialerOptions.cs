@@ -1,6 +1,9 @@
 namespace VoiceAgents.Functions.Dialer;
 
-/// <summary>The <c>Dialer</c> settings: defaults for the limits a tenant or campaign does not set itself.</summary>
+/// <summary>
+/// The <c>Dialer</c> settings: defaults for the limits a tenant or campaign does not set itself. The tenant's
+/// concurrent-call cap is shared with voice-host: <c>CallSlots:TenantMaxConcurrentCalls</c> (core's <c>CallSlotOptions</c>).
+/// </summary>
 public sealed class DialerOptions
 {
     public const string Section = "Dialer";
@@ -9,7 +12,6 @@ public sealed class DialerOptions
     public const string ScheduleSetting = "DialerSchedule";
     public const string DefaultSchedule = "*/2 * * * * *";
 
-    public int TenantMaxConcurrentCalls { get; set; } = 10;
     public double TenantCallsPerSecond { get; set; } = 1;
     public int CampaignMaxConcurrentCalls { get; set; } = 5;
     public int MaxAttempts { get; set; } = 2;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
+using VoiceAgents.Core.Calls;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Events;
@@ -41,7 +42,7 @@ public static class CallOutcomes
 /// call_id can end the attempt, and whoever ends it gives the slots back, so each slot is returned once.
 /// </summary>
 public sealed partial class DialerService(
-    MongoContext db, ITelephonyProvider telephony, IEventQueue events, IOptions<DialerOptions> options, IOptions<TwilioOptions> twilio,
+    MongoContext db, TenantCallSlots slots, ITelephonyProvider telephony, IEventQueue events, IOptions<DialerOptions> options, IOptions<TwilioOptions> twilio,
     TimeProvider time, ILogger<DialerService> log)
 {
     private static readonly string[] Open = [NumberStatus.Claimed, NumberStatus.InProgress];
@@ -82,9 +83,6 @@ public sealed partial class DialerService(
     {
         var tenant = await db.Tenants.Find(t => t.Id == tenantId).FirstOrDefaultAsync(ct);
         if (tenant is null) return (0, 0, 0);
-        // Tenants stored before the dialer existed have no counter yet; "$lt" needs one.
-        await db.Tenants.UpdateOneAsync(Builders<Tenant>.Filter.Eq(t => t.Id, tenantId) & Builders<Tenant>.Filter.Exists(t => t.ActiveCalls, false),
-            Builders<Tenant>.Update.Set(t => t.ActiveCalls, 0), cancellationToken: ct);
         var agents = new Dictionary<string, Agent?>();
         var placed = 0;
         var failed = 0;
@@ -212,12 +210,13 @@ public sealed partial class DialerService(
     }
 
     /// <summary>
-    /// A tenant slot and a rate token in one compare-and-set on the tenant: <c>active_calls</c> under the cap and the
-    /// GCRA's theoretical arrival time <c>next_dial_at</c> no further ahead than the burst allows (one second's worth).
+    /// A tenant slot and a rate token in one compare-and-set on the tenant: a slot from <see cref="TenantCallSlots"/>
+    /// (the cap voice-host's calls count against too) and the GCRA's theoretical arrival time <c>next_dial_at</c> no
+    /// further ahead than the burst allows (one second's worth).
     /// </summary>
     private async Task<Attempt> ClaimTenantSlotAsync(Tenant tenant, CancellationToken ct)
     {
-        var cap = tenant.MaxConcurrentCalls ?? _options.TenantMaxConcurrentCalls;
+        var cap = slots.CapOf(tenant);
         var rate = tenant.CallsPerSecond ?? _options.TenantCallsPerSecond;
         var interval = TimeSpan.FromTicks((long)(TimeSpan.TicksPerSecond / Math.Max(rate, 0.001)));
         var tolerance = interval * (Math.Max(1, Math.Ceiling(rate)) - 1);
@@ -230,11 +229,8 @@ public sealed partial class DialerService(
             if (tat - now > tolerance) return Attempt.RateLimited;
             var seen = current.NextDialAt;
             var next = TruncateToMilliseconds(tat + interval);
-            var f = Builders<Tenant>.Filter;
-            var updated = await db.Tenants.FindOneAndUpdateAsync(
-                f.Eq(x => x.Id, tenant.Id) & f.Lt(x => x.ActiveCalls, cap) & f.Eq(x => x.NextDialAt, seen),
-                Builders<Tenant>.Update.Inc(x => x.ActiveCalls, 1).Set(x => x.NextDialAt, next),
-                new FindOneAndUpdateOptions<Tenant> { ReturnDocument = ReturnDocument.After }, ct);
+            var updated = await slots.TryTakeAsync(current, ct,
+                Builders<Tenant>.Filter.Eq(x => x.NextDialAt, seen), Builders<Tenant>.Update.Set(x => x.NextDialAt, next));
             if (updated is not null) return Attempt.Placed;
             current = await db.Tenants.Find(x => x.Id == tenant.Id).FirstOrDefaultAsync(ct);
             if (current is null) return Attempt.NotRunning;
@@ -250,7 +246,7 @@ public sealed partial class DialerService(
     private async Task ReleaseSlotsAsync(string campaignId, string tenantId, CancellationToken ct)
     {
         await ReleaseCampaignSlotAsync(campaignId, ct);
-        await db.Tenants.UpdateOneAsync(t => t.Id == tenantId && t.ActiveCalls > 0, Builders<Tenant>.Update.Inc(t => t.ActiveCalls, -1), cancellationToken: ct);
+        await slots.ReleaseAsync(tenantId, ct);
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
-using VoiceAgents.Functions.Campaigns;
+using VoiceAgents.Core.Telephony;
 using VoiceAgents.Functions.Infrastructure;
 using VoiceAgents.Functions.OpenApi;
 

@@ -31,7 +31,7 @@ public sealed partial class StoreCallHandler(CallRecords records, IObjectStore s
         var metrics = message.Turns ?? await ReadAsync<List<TurnMetrics>>(message.TurnMetricsKey, ct) ?? [];
         var endedAt = message.EndedAt.ToUniversalTime();
 
-        var transcriptKey = ObjectKeys.Transcript(campaignId, callId);
+        var transcriptKey = ObjectKeys.Transcript(message.TenantId, campaignId, callId);
         var file = new TranscriptFile(callId, message.TenantId, message.AgentId, campaignId, turns);
         await using (var json = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(file, JsonDefaults.Options)))
         {

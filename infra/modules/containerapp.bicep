@@ -52,6 +52,8 @@ var plainEnv = [for s in items(settings): { name: s.key, value: string(s.value) 
 var drainTimeSpan = '${padLeft(string(drainSeconds / 3600), 2, '0')}:${padLeft(string(drainSeconds % 3600 / 60), 2, '0')}:${padLeft(string(drainSeconds % 60), 2, '0')}'
 var fixedEnv = [
   { name: 'ASPNETCORE_URLS', value: 'http://+:7860' }
+  // The operator's /health (memory, providers, connections) listens on its own port, which the ingress does not expose.
+  { name: 'Voice__OperatorUrl', value: 'http://+:7861' }
   { name: 'AZURE_CLIENT_ID', value: identityClientId }
   { name: 'Voice__DrainTimeout', value: drainTimeSpan }
   { name: 'Voice__SpoolFolder', value: '/var/lib/voiceagents/spool' }
@@ -99,8 +101,9 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             }
             {
               // 503 while the VAD is not loaded, MongoDB is down or the replica drains: no new calls are routed here.
+              // On the operator port: the probe reaches the replica directly, callers never do.
               type: 'Readiness'
-              httpGet: { path: '/health', port: 7860 }
+              httpGet: { path: '/health', port: 7861 }
               periodSeconds: 5
               failureThreshold: 2
             }

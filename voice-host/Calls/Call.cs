@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
-using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Telemetry;
 using VoiceAgents.VoiceHost.Audio;
@@ -20,9 +19,6 @@ public sealed class CallFactory(
     ProviderFactory providers, SileroVad vad, VoiceMetrics metrics, ICallSink sink, IOptions<VoiceOptions> options,
     TimeProvider time, ILoggerFactory logs, CallStartedAnnouncer announcer)
 {
-    public Task<Call> StartAsync(AuthMessage auth, TokenIdentity identity, Agent agent, WebSocket socket, SocketWriter writer, CancellationToken aborted) =>
-        StartAsync(new CallStart(null, identity.TenantId, auth.SampleRate ?? 16000, auth.CampaignId, auth.PhoneNumber), agent, socket, writer, aborted);
-
     /// <summary>Starts a call on any transport: the browser's <c>/ws</c> or a telephony media stream.</summary>
     public async Task<Call> StartAsync(CallStart start, Agent agent, WebSocket socket, ICallTransport writer, CancellationToken aborted)
     {
@@ -36,6 +32,7 @@ public sealed class CallFactory(
         var stt = providers.Stt(agent);
         var call = new Call(context, socket, writer, sink, metrics, start, sessionId);
         var pipeline = new Pipeline.Pipeline(
+            new PipelineBounds(o.PipelineAudioQueue, o.PipelineDataQueue), call.ProcessorFailed,
             new ResamplerProcessor(context),
             new VadProcessor(context, vad.NewStream()),
             new TurnProcessor(context),
@@ -70,8 +67,15 @@ public sealed class Call : IAsyncDisposable
     private Pipeline.Pipeline? _pipeline;
     private Task _writing = Task.CompletedTask;
     private ITimer? _maxDuration;
+    private readonly AudioBudget _budget;
     private (int Code, string Reason)? _failure;
+    private int _crashed;
+    private ITimer? _apologyLimit;
+    private long _audioIn;
     private Activity? _activity;
+
+    /// <summary>After a crash, how long the apology may take before the call ends anyway.</summary>
+    public static readonly TimeSpan ApologyLimit = TimeSpan.FromSeconds(20);
 
     internal Call(CallContext context, WebSocket socket, ICallTransport writer, ICallSink sink, VoiceMetrics metrics, CallStart start, string sessionId)
     {
@@ -82,9 +86,16 @@ public sealed class Call : IAsyncDisposable
         _metrics = metrics;
         _start = start;
         _sessionId = sessionId;
+        _budget = new AudioBudget(context.Time, context.Options.AudioBurst);
     }
 
     public CallContext Context => _context;
+
+    /// <summary>The call's stages, head first (empty before it starts): their queue depths show where it is held up.</summary>
+    public IReadOnlyList<FrameProcessor> Processors => _pipeline?.Processors ?? [];
+
+    /// <summary>Caller audio messages the transport has handed over so far.</summary>
+    public long AudioIn => Interlocked.Read(ref _audioIn);
     public Task<string> Ended => _ended.Task;
     public CancellationToken Token => _cts.Token;
 
@@ -104,7 +115,32 @@ public sealed class Call : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    public void PushAudio(AudioChunk audio) => _pipeline?.Enqueue(new InputAudioFrame(audio));
+    /// <summary>
+    /// Feeds caller audio into the pipeline, waiting while its first stage is full (so the transport stops reading
+    /// the socket). Audio beyond real time plus the burst allowance fails the call (close code 4429). False when the
+    /// call is over and the transport should stop.
+    /// </summary>
+    public async ValueTask<bool> PushAudioAsync(AudioChunk audio)
+    {
+        if (_ended.Task.IsCompleted) return false;
+        if (!_budget.TryTake(audio.Duration))
+        {
+            await FailAsync(CloseCodes.AudioTooFast,
+                $"audio arrived faster than real time (more than {_budget.Burst.TotalSeconds:0.#} s ahead)", CallEndReasons.AudioTooFast);
+            return false;
+        }
+        if (_pipeline is null) return true;
+        try
+        {
+            await _pipeline.EnqueueAsync(new InputAudioFrame(audio), _cts.Token);
+            Interlocked.Increment(ref _audioIn);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Ends the call for a reason (the agent hung up, the caller ended, a limit was reached).</summary>
     public void Finish(string reason)
@@ -119,12 +155,51 @@ public sealed class Call : IAsyncDisposable
     }
 
     /// <summary>Ends the call because the caller broke the protocol: an error event, then a close with the code.</summary>
-    public Task FailAsync(int code, string reason)
+    public Task FailAsync(int code, string reason, string endReason = CallEndReasons.ProtocolError)
     {
+        if (_ended.Task.IsCompleted) return Task.CompletedTask;
         _failure = (code, reason);
         _writer.Send(new ErrorEvent(reason, true));
-        Finish("protocol_error");
+        Finish(endReason);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A processor's lane threw: the one place a crash is handled. The caller gets a fatal <c>error</c>; if the
+    /// stages after the failed one include the voice (TTS and output), they speak the apology and then end the call
+    /// with reason <c>error</c>; otherwise, or if the apology takes too long or something fails again, it ends at
+    /// once. The close code is 1011, and the call goes to post-call processing like any other.
+    /// </summary>
+    internal void ProcessorFailed(FrameProcessor failed, Exception e)
+    {
+        if (Interlocked.Exchange(ref _crashed, 1) == 1 || _ended.Task.IsCompleted || _pipeline is not { } pipeline)
+        {
+            Finish(CallEndReasons.Error);
+            return;
+        }
+        _context.Log.LogError(e, "{Processor} crashed in call {CallId}; ending the call", failed.Name, _context.CallId);
+        _failure = (CloseCodes.InternalError, "voice-host hit an internal error");
+        _writer.Send(new ErrorEvent("Something went wrong on our side; the call will end.", true));
+        var processors = pipeline.Processors;
+        var at = -1;
+        var voice = -1;
+        for (var i = 0; i < processors.Count; i++)
+        {
+            if (processors[i] == failed) at = i;
+            if (voice < 0 && processors[i] is TtsProcessor) voice = i;
+        }
+        if (at < 0 || voice <= at)
+        {
+            Finish(CallEndReasons.Error);
+            return;
+        }
+        // Into the stage after the failed one, as if it had said it: a reply of one sentence, then the end.
+        var next = processors[at + 1];
+        next.Enqueue(new LlmResponseStartFrame(), FrameDirection.Downstream);
+        next.Enqueue(new TextFrame(Apology.Text, -2), FrameDirection.Downstream);
+        next.Enqueue(new LlmResponseEndFrame(), FrameDirection.Downstream);
+        next.Enqueue(new EndFrame(CallEndReasons.Error), FrameDirection.Downstream);
+        _apologyLimit = _context.Time.CreateTimer(_ => Finish(CallEndReasons.Error), null, ApologyLimit, Timeout.InfiniteTimeSpan);
     }
 
     public async ValueTask DisposeAsync()
@@ -132,6 +207,7 @@ public sealed class Call : IAsyncDisposable
         Finish("caller_disconnected");
         var reason = await _ended.Task;
         if (_maxDuration is not null) await _maxDuration.DisposeAsync();
+        if (_apologyLimit is not null) await _apologyLimit.DisposeAsync();
         if (_pipeline is not null) await _pipeline.StopAsync();
         _writer.Send(new EndEvent(reason));
         _writer.Complete();
@@ -146,6 +222,7 @@ public sealed class Call : IAsyncDisposable
 
         var ended = _context.Time.GetUtcNow();
         _metrics.CallDuration.Record((ended - _context.StartedAt).TotalSeconds);
+        _context.Recorder.LimitTo(ended - _context.StartedAt);
         List<TranscriptTurn> transcript;
         lock (_context.Transcript) transcript = _context.Transcript.OrderBy(t => t.StartMs).ToList();
         var record = new CallCompleted(

@@ -36,14 +36,14 @@ public sealed class CallDelivery(IObjectStore store, QueueServiceClient queues, 
         var body = message.ToUtf8Json();
         if (!CallCompletedMessage.Fits(body) && message.Transcript is not null)
         {
-            var key = ObjectKeys.Transcript(message.CampaignId, message.CallId);
+            var key = ObjectKeys.Transcript(message.TenantId, message.CampaignId, message.CallId);
             await PutJsonAsync(key, new TranscriptFile(message.CallId, message.TenantId, message.AgentId, message.CampaignId, message.Transcript), ct);
             message = message with { Transcript = null, TranscriptKey = key };
             body = message.ToUtf8Json();
         }
         if (!CallCompletedMessage.Fits(body) && message.Turns is not null)
         {
-            var key = ObjectKeys.TurnMetrics(message.CampaignId, message.CallId);
+            var key = ObjectKeys.TurnMetrics(message.TenantId, message.CampaignId, message.CallId);
             await PutJsonAsync(key, message.Turns, ct);
             message = message with { Turns = null, TurnMetricsKey = key };
             body = message.ToUtf8Json();

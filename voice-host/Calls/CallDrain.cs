@@ -21,14 +21,27 @@ public sealed class ActiveCalls
         }
     }
 
-    public Lease Enter()
+    public Lease Enter() => TryEnter(int.MaxValue)!;
+
+    /// <summary>A lease if fewer than <paramref name="max"/> calls hold one, else null: the instance's cap, checked and taken at once.</summary>
+    public Lease? TryEnter(int max)
     {
         lock (_gate)
         {
+            if (_leases.Count >= max) return null;
             var lease = new Lease(this);
             if (_leases.Count == 0) _empty = NewEmpty(completed: false);
             _leases.Add(lease);
             return lease;
+        }
+    }
+
+    /// <summary>The calls live now (those attached to their lease), for diagnostics and tests.</summary>
+    public IReadOnlyList<Call> Live
+    {
+        get
+        {
+            lock (_gate) return [.. _leases.Select(l => l.Call).OfType<Call>()];
         }
     }
 
@@ -145,9 +158,4 @@ public sealed partial class CallDrain(ActiveCalls calls, Readiness readiness, IO
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Calls} calls did not finish their hand-off before shutdown")]
     private partial void LogHandOffIncomplete(int calls);
-}
-
-public static class CallEndReasons
-{
-    public const string Shutdown = "shutdown";
 }

@@ -15,6 +15,7 @@ public sealed class CallRecorder : IAsyncDisposable
     private readonly FileStream _bot;
     private readonly Lock _gate = new();
     private long _userSamples;
+    private long _maxFrames = long.MaxValue;
 
     public CallRecorder(string tempFolder)
     {
@@ -49,18 +50,28 @@ public sealed class CallRecorder : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The recording ends at <paramref name="duration"/>, the call's wall-clock length: the caller's side may have run
+    /// ahead of real time by the allowed burst, but a recording is never longer than the call.
+    /// </summary>
+    public void LimitTo(TimeSpan duration)
+    {
+        lock (_gate) _maxFrames = Math.Max(0, (long)(duration.TotalSeconds * SampleRate));
+    }
+
     /// <summary>Writes the stereo WAV; the shorter side is padded with silence.</summary>
     public async Task WriteWavAsync(Stream destination, CancellationToken ct)
     {
-        long userBytes, botBytes;
+        long userBytes, botBytes, maxFrames;
         lock (_gate)
         {
             _user.Flush();
             _bot.Flush();
             userBytes = _user.Length;
             botBytes = _bot.Length;
+            maxFrames = _maxFrames;
         }
-        var frames = Math.Max(userBytes, botBytes) / 2;
+        var frames = Math.Min(maxFrames, Math.Max(userBytes, botBytes) / 2);
         Wav.WriteHeader(destination, SampleRate, 2, frames * 4);
         _user.Position = 0;
         _bot.Position = 0;

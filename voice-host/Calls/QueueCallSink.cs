@@ -25,7 +25,7 @@ public sealed class QueueCallSink(CallSpool spool, CallSpoolWorker worker) : ICa
         return new CallCompletedMessage(
             call.CallId, call.SessionId, call.TenantId, call.AgentId, campaignId, call.PhoneNumber,
             call.StartedAt.UtcDateTime, call.EndedAt.UtcDateTime, call.DurationSeconds, call.Status, call.EndReason,
-            ObjectKeys.Recording(campaignId, call.CallId),
+            ObjectKeys.Recording(call.TenantId, campaignId, call.CallId),
             call.Turns.Select(t => new TurnMetrics
             {
                 Turn = t.Turn,

@@ -10,12 +10,41 @@ namespace VoiceAgents.VoiceHost.Pipeline;
 /// <see cref="InterruptionFrame"/> cancels: that aborts the work in flight (a vendor request, a paced wait), drops
 /// the queued frames except <see cref="IUninterruptible"/> ones, and starts a fresh lane.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Flow control. Two kinds of frame carry volume: caller audio (<see cref="InputAudioFrame"/>, on the system lane)
+/// and everything on the data lane (LLM text, sentences, TTS audio). For each, a processor counts what waits on
+/// it (<see cref="QueuedAudio"/>, <see cref="QueuedData"/>) against a bound, and a producer waits for room before
+/// it adds more: a lane takes its next audio frame, or its next data frame, only when the next processor has room
+/// for what it will pass on, and a stage that makes many frames of one (the LLM's tokens, a sentence's audio)
+/// waits before each with <see cref="PushAsync"/>. A slow stage so holds back the one before it, and so on up to
+/// the transport, which stops reading the caller's socket (<c>Call.PushAudioAsync</c>).
+/// </para>
+/// <para>
+/// Why this cannot deadlock although frames go both ways: only frames going downstream ever wait, and only for the
+/// processor after them, so every wait points down the chain and the last processor waits on nothing in the
+/// pipeline (the clock, the socket). Frames going upstream and system frames other than audio (VAD events,
+/// interruptions, speaking state, errors) are queued at once, over the bound if need be; they are few, one per
+/// event. So a system frame still overtakes any data queued before it; behind audio it waits at most for a bounded
+/// number of audio frames. An interruption cancels the token a blocked producer waits with, and flushing a lane
+/// frees its room.
+/// </para>
+/// </remarks>
 public abstract class FrameProcessor
 {
+    /// <summary>One second of caller audio in 20 ms frames.</summary>
+    public const int DefaultAudioBound = 50;
+
+    /// <summary>About five seconds of reply audio in 20 ms frames: a whole sentence usually fits, so its length is known when a barge-in cuts it.</summary>
+    public const int DefaultDataBound = 256;
+
     private readonly Channel<(Frame Frame, FrameDirection Direction)> _system =
         Channel.CreateUnbounded<(Frame, FrameDirection)>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Channel<(Frame Frame, FrameDirection Direction)> _data = NewDataLane();
+    private readonly Channel<(Frame Frame, FrameDirection Direction)> _data =
+        Channel.CreateUnbounded<(Frame, FrameDirection)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _dataGate = new();
+    private QueueDepth _audio = new(DefaultAudioBound);
+    private QueueDepth _queued = new(DefaultDataBound);
     private CancellationTokenSource _dataLane = new();
     private Task _dataTask = Task.CompletedTask;
     private CancellationToken _stopping;
@@ -27,24 +56,52 @@ public abstract class FrameProcessor
     public FrameProcessor? Previous { get; private set; }
     public virtual string Name => GetType().Name;
 
+    /// <summary>Caller audio frames waiting on this processor's system lane.</summary>
+    public int QueuedAudio => _audio.Count;
+
+    /// <summary>Frames waiting on this processor's data lane.</summary>
+    public int QueuedData => _queued.Count;
+
+    public int AudioBound => _audio.Bound;
+    public int DataBound => _queued.Bound;
+
+    /// <summary>Told when a lane of this processor throws; the pipeline sets it.</summary>
+    internal Action<FrameProcessor, Exception>? Failed { get; set; }
+
     public void Link(FrameProcessor next)
     {
         Next = next;
         next.Previous = this;
     }
 
-    /// <summary>Queues a frame for this processor; system frames go to the fast lane.</summary>
+    /// <summary>Sets the lanes' bounds; only before the pipeline starts.</summary>
+    internal void Bound(int audio, int data)
+    {
+        _audio = new QueueDepth(audio);
+        _queued = new QueueDepth(data);
+    }
+
+    /// <summary>Queues a frame for this processor at once, whatever the bound; system frames go to the fast lane.</summary>
     public void Enqueue(Frame frame, FrameDirection direction)
     {
         if (frame is SystemFrame)
         {
+            if (IsCountedAudio(frame, direction)) _audio.Added();
             _system.Writer.TryWrite((frame, direction));
             return;
         }
         lock (_dataGate)
         {
+            _queued.Added();
             _data.Writer.TryWrite((frame, direction));
         }
+    }
+
+    /// <summary>Queues a frame once there is room for it on its lane (audio and data frames going downstream wait; others do not).</summary>
+    public async ValueTask EnqueueAsync(Frame frame, FrameDirection direction, CancellationToken ct)
+    {
+        if (RoomFor(frame, direction) is { } depth) await depth.WaitForRoomAsync(ct);
+        Enqueue(frame, direction);
     }
 
     /// <summary>Runs both lanes until the pipeline stops.</summary>
@@ -54,8 +111,14 @@ public abstract class FrameProcessor
         StartDataLane();
         try
         {
-            await foreach (var (frame, direction) in _system.Reader.ReadAllAsync(stopping))
+            var reader = _system.Reader;
+            while (await reader.WaitToReadAsync(stopping))
             {
+                // Audio is taken only when the next processor has room for it (see the remarks above).
+                if (reader.TryPeek(out var head) && Next?.RoomFor(head.Frame, head.Direction) is { } room) await room.WaitForRoomAsync(stopping);
+                if (!reader.TryRead(out var item)) continue;
+                var (frame, direction) = item;
+                if (IsCountedAudio(frame, direction)) _audio.Removed();
                 if (frame is InterruptionFrame)
                 {
                     await ResetDataLaneAsync();
@@ -66,6 +129,11 @@ public abstract class FrameProcessor
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
+        }
+        catch (Exception e)
+        {
+            Log.LogError(e, "{Processor} failed on the system lane", Name);
+            Failed?.Invoke(this, e);
         }
         finally
         {
@@ -87,11 +155,21 @@ public abstract class FrameProcessor
 
     protected virtual ValueTask OnStoppedAsync() => ValueTask.CompletedTask;
 
-    /// <summary>Sends a frame to the next processor (downstream) or the previous one (upstream).</summary>
+    /// <summary>Sends a frame to the next processor (downstream) or the previous one (upstream) at once.</summary>
     protected void Push(Frame frame, FrameDirection direction = FrameDirection.Downstream)
     {
         var target = direction == FrameDirection.Downstream ? Next : Previous;
         target?.Enqueue(frame, direction);
+    }
+
+    /// <summary>
+    /// Sends a frame on once the processor it goes to has room for it: for a stage that makes many frames of one
+    /// (tokens of a reply, chunks of a sentence's audio), so a slow stage after it holds it back.
+    /// </summary>
+    protected ValueTask PushAsync(Frame frame, FrameDirection direction, CancellationToken ct)
+    {
+        var target = direction == FrameDirection.Downstream ? Next : Previous;
+        return target is null ? ValueTask.CompletedTask : target.EnqueueAsync(frame, direction, ct);
     }
 
     /// <summary>Sends a frame both ways, as Pipecat does for speaking-state changes.</summary>
@@ -101,20 +179,29 @@ public abstract class FrameProcessor
         Push(frame, FrameDirection.Upstream);
     }
 
-    private static Channel<(Frame, FrameDirection)> NewDataLane() =>
-        Channel.CreateUnbounded<(Frame, FrameDirection)>(new UnboundedChannelOptions { SingleReader = true });
+    private static bool IsCountedAudio(Frame frame, FrameDirection direction) => frame is InputAudioFrame && direction == FrameDirection.Downstream;
+
+    /// <summary>The count a frame joins on this processor if it must wait for room, or null if it never waits.</summary>
+    private QueueDepth? RoomFor(Frame frame, FrameDirection direction) =>
+        direction != FrameDirection.Downstream ? null
+        : frame is InputAudioFrame ? _audio
+        : frame is SystemFrame ? null
+        : _queued;
 
     private void StartDataLane()
     {
-        var lane = _data;
+        var lane = _data.Reader;
         var token = _dataLane.Token;
         _dataTask = Task.Run(async () =>
         {
             try
             {
-                await foreach (var (frame, direction) in lane.Reader.ReadAllAsync(token))
+                while (await lane.WaitToReadAsync(token))
                 {
-                    await ProcessFrameAsync(frame, direction, token);
+                    if (lane.TryPeek(out var head) && Next?.RoomFor(head.Frame, head.Direction) is { } room) await room.WaitForRoomAsync(token);
+                    if (!lane.TryRead(out var item)) continue;
+                    _queued.Removed();
+                    await ProcessFrameAsync(item.Frame, item.Direction, token);
                 }
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -123,7 +210,7 @@ public abstract class FrameProcessor
             catch (Exception e)
             {
                 Log.LogError(e, "{Processor} failed on the data lane", Name);
-                Push(new ErrorFrame($"{Name} failed: {e.Message}", Fatal: true), FrameDirection.Upstream);
+                Failed?.Invoke(this, e);
             }
         }, CancellationToken.None);
     }
@@ -140,9 +227,14 @@ public abstract class FrameProcessor
             var kept = new List<(Frame, FrameDirection)>();
             while (_data.Reader.TryRead(out var item))
             {
+                _queued.Removed();
                 if (item.Frame is IUninterruptible) kept.Add(item);
             }
-            foreach (var item in kept) _data.Writer.TryWrite(item);
+            foreach (var item in kept)
+            {
+                _queued.Added();
+                _data.Writer.TryWrite(item);
+            }
         }
         StartDataLane();
     }

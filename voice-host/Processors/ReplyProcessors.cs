@@ -31,7 +31,7 @@ public sealed class LlmProcessor(CallContext call, ILlmProvider llm) : FrameProc
                     call.Turns.LlmFirstToken();
                     first = false;
                 }
-                Push(new LlmTextFrame(delta.Text));
+                await PushAsync(new LlmTextFrame(delta.Text), FrameDirection.Downstream, ct);
             }
         }
         catch (Exception e) when (e is ProviderUnavailableException or ProviderException)
@@ -161,24 +161,25 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
                 call.Turns.TtsFirstByte();
                 first = false;
             }
-            var samples = chunk.Samples.Span;
+            var samples = chunk.Samples;
             if (chunk.SampleRate != outputRate)
             {
                 resampler ??= new Resampler(chunk.SampleRate, outputRate);
                 var max = resampler.MaxOutputLength(samples.Length);
                 if (scratch.Length < max) scratch = new short[max];
-                var n = resampler.Process(samples, scratch);
-                samples = scratch.AsSpan(0, n);
+                var n = resampler.Process(samples.Span, scratch);
+                samples = scratch.AsMemory(0, n);
             }
             while (samples.Length > 0)
             {
                 var take = Math.Min(samples.Length, chunkSamples - filled);
-                samples[..take].CopyTo(pending.AsSpan(filled));
+                samples[..take].CopyTo(pending.AsMemory(filled));
                 filled += take;
                 samples = samples[take..];
                 if (filled == chunkSamples)
                 {
-                    Push(new TtsAudioFrame(new AudioChunk(pending, outputRate), text.Id));
+                    // Waits while the output has enough queued: a sentence's audio never piles up ahead of playback.
+                    await PushAsync(new TtsAudioFrame(new AudioChunk(pending, outputRate), text.Id), FrameDirection.Downstream, ct);
                     progress.Add(filled);
                     total += filled;
                     pending = new short[chunkSamples];
@@ -188,7 +189,7 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
         }
         if (filled > 0)
         {
-            Push(new TtsAudioFrame(new AudioChunk(pending.AsMemory(0, filled), outputRate), text.Id));
+            await PushAsync(new TtsAudioFrame(new AudioChunk(pending.AsMemory(0, filled), outputRate), text.Id), FrameDirection.Downstream, ct);
             progress.Add(filled);
             total += filled;
         }

@@ -7,10 +7,14 @@ using VoiceAgents.VoiceHost.Pipeline;
 
 namespace VoiceAgents.VoiceHost.Transport;
 
-/// <summary>The single writer of a call's WebSocket: events as JSON text frames, audio as binary PCM16 frames.</summary>
-public sealed class SocketWriter(WebSocket socket) : ICallTransport
+/// <summary>
+/// The single writer of a call's WebSocket: events as JSON text frames, audio as binary PCM16 frames. Its queue is
+/// bounded: reply audio waits for room, so a caller who does not read holds the output back rather than memory
+/// filling up; an event that finds the queue full is dropped (the caller is not reading anyway).
+/// </summary>
+public sealed class SocketWriter(WebSocket socket, int capacity) : ICallTransport
 {
-    private readonly Channel<object> _outgoing = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<object> _outgoing = Channel.CreateBounded<object>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private byte[] _audio = new byte[1920];
 
     public void Send(ClientEvent e) => _outgoing.Writer.TryWrite(e);

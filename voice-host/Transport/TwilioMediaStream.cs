@@ -24,7 +24,7 @@ namespace VoiceAgents.VoiceHost.Transport;
 /// each chunk followed by a <c>mark</c> whose echo says it was played, and a barge-in sends <c>clear</c>.
 /// </summary>
 public sealed partial class TwilioMediaSocket(
-    StreamTokens tokens, MongoContext db, CallFactory calls, Readiness readiness, IOptions<VoiceOptions> options, ILogger<TwilioMediaSocket> log)
+    StreamTokens tokens, MongoContext db, CallFactory calls, CallAdmission admission, Readiness readiness, IOptions<VoiceOptions> options, ILogger<TwilioMediaSocket> log)
 {
     public const int SampleRate = 8000;
     private readonly VoiceOptions _options = options.Value;
@@ -56,9 +56,19 @@ public sealed partial class TwilioMediaSocket(
                 return;
             }
             callId = grant.CallId;
-            var writer = new TwilioMediaWriter(socket, start.StreamSid!);
+            // The dialer took the tenant's slot when it placed a campaign call (and gives it back on Twilio's status
+            // callback); an inbound call takes one here. Declared before the call, so it is given back after the hand-off.
+            await using var admitted = await admission.AdmitAsync(grant.TenantId, grant.CallId, takeTenantSlot: grant.CampaignId is null, http.RequestAborted);
+            if (admitted.Refusal is { } refusal)
+            {
+                LogRefusedCall(grant.CallId, refusal);
+                await VoiceSocket.CloseAsync(socket, CloseCodes.TryAgainLater, refusal);
+                return;
+            }
+            var writer = new TwilioMediaWriter(socket, start.StreamSid!, _options.SocketQueue);
             await using var call = await calls.StartAsync(
                 new CallStart(grant.CallId, grant.TenantId, SampleRate, grant.CampaignId, grant.PhoneNumber, grant.Attempt), agent, socket, writer, http.RequestAborted);
+            admitted.Attach(call);
             LogStarted(grant.CallId, start.CallSid ?? "", start.StreamSid!);
             await ReceiveAsync(socket, buffer, call, writer);
         }
@@ -86,13 +96,23 @@ public sealed partial class TwilioMediaSocket(
                 await VoiceSocket.CloseAsync(socket, (int)WebSocketCloseStatus.PolicyViolation, "no start message within the time allowed");
                 return null;
             }
-            var message = await read;
+            var (message, tooBig) = await read;
+            if (tooBig)
+            {
+                await VoiceSocket.CloseAsync(socket, CloseCodes.MessageTooBig, $"messages must not exceed {_options.MaxMessageBytes} bytes");
+                return null;
+            }
             if (message is null) return null;
             switch (message.Event)
             {
                 case "connected":
                     continue;
                 case "start" when message.Start is { StreamSid: not null } start:
+                    if (MediaFormatProblem(start.MediaFormat) is { } problem)
+                    {
+                        await VoiceSocket.CloseAsync(socket, CloseCodes.BadMessage, problem);
+                        return null;
+                    }
                     var p = start.CustomParameters ?? new Dictionary<string, string>();
                     var grant = await tokens.ValidateAsync(p.GetValueOrDefault("token"));
                     if (grant is null || p.GetValueOrDefault("call_id") != grant.CallId || p.GetValueOrDefault("agent_id") != grant.AgentId
@@ -132,8 +152,13 @@ public sealed partial class TwilioMediaSocket(
                 _ = read.ContinueWith(static t => t.Exception, TaskScheduler.Default);
                 return;
             }
-            var message = await read;
+            var (message, tooBig) = await read;
             Volatile.Write(ref lastMessage, Environment.TickCount64);
+            if (tooBig)
+            {
+                await call.FailAsync(CloseCodes.MessageTooBig, $"messages must not exceed {_options.MaxMessageBytes} bytes");
+                return;
+            }
             switch (message?.Event)
             {
                 case null or "stop":
@@ -151,7 +176,7 @@ public sealed partial class TwilioMediaSocket(
                     }
                     var pcm = new short[n];
                     MuLaw.Decode(mulaw.AsSpan(0, n), pcm);
-                    call.PushAudio(new AudioChunk(pcm, SampleRate));
+                    if (!await call.PushAudioAsync(new AudioChunk(pcm, SampleRate))) return;
                     break;
                 case "mark" when message.Mark?.Name is { } name:
                     writer.Played(name);
@@ -160,28 +185,47 @@ public sealed partial class TwilioMediaSocket(
         }
     }
 
-    /// <summary>One whole text message as a Media Streams message; null when the socket closed.</summary>
-    private async Task<StreamMessage?> ReadAsync(WebSocket socket, byte[] buffer, CancellationToken ct)
+    /// <summary>One whole text message as a Media Streams message; null when the socket closed; too big past the size limit.</summary>
+    private async Task<(StreamMessage? Message, bool TooBig)> ReadAsync(WebSocket socket, byte[] buffer, CancellationToken ct)
     {
         var length = 0;
         while (true)
         {
             var room = _options.MaxMessageBytes + 1 - length;
-            if (room <= 0) return null;
+            if (room <= 0) return (null, true);
             var result = await socket.ReceiveAsync(buffer.AsMemory(length, room), ct);
-            if (result.MessageType == WebSocketMessageType.Close) return null;
+            if (result.MessageType == WebSocketMessageType.Close) return (null, false);
             length += result.Count;
-            if (length > _options.MaxMessageBytes) return null;
+            if (length > _options.MaxMessageBytes) return (null, true);
             if (!result.EndOfMessage) continue;
             try
             {
-                return JsonSerializer.Deserialize<StreamMessage>(buffer.AsSpan(0, length), StreamJson.Options) ?? new StreamMessage();
+                return (JsonSerializer.Deserialize<StreamMessage>(buffer.AsSpan(0, length), StreamJson.Options) ?? new StreamMessage(), false);
             }
             catch (JsonException)
             {
-                return new StreamMessage { Event = "invalid" };
+                return (new StreamMessage { Event = "invalid" }, false);
             }
         }
+    }
+
+    /// <summary>What is wrong with the stream's <c>mediaFormat</c>, if anything: the pipeline takes μ-law at 8 kHz, mono.</summary>
+    private static string? MediaFormatProblem(JsonElement? format)
+    {
+        if (format is not { ValueKind: JsonValueKind.Object } f) return format is null or { ValueKind: JsonValueKind.Null } ? null : "mediaFormat must be an object";
+        if (f.TryGetProperty("sampleRate", out var rate) && (rate.ValueKind != JsonValueKind.Number || !rate.TryGetInt32(out var hz) || hz != SampleRate))
+        {
+            return $"mediaFormat.sampleRate must be the number {SampleRate}";
+        }
+        if (f.TryGetProperty("encoding", out var encoding) && (encoding.ValueKind != JsonValueKind.String || encoding.GetString() != "audio/x-mulaw"))
+        {
+            return "mediaFormat.encoding must be audio/x-mulaw";
+        }
+        if (f.TryGetProperty("channels", out var channels) && (channels.ValueKind != JsonValueKind.Number || !channels.TryGetInt32(out var n) || n != 1))
+        {
+            return "mediaFormat.channels must be 1";
+        }
+        return null;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Twilio stream of call {CallId} started (CallSid {CallSid}, stream {StreamSid})")]
@@ -192,15 +236,19 @@ public sealed partial class TwilioMediaSocket(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Twilio stream disconnected: {Reason}")]
     private partial void LogDisconnected(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused the Twilio stream of call {CallId}: {Reason}")]
+    private partial void LogRefusedCall(string callId, string reason);
 }
 
 /// <summary>
 /// The single writer of a Twilio stream: reply audio as <c>media</c> (μ-law, base64) each followed by a <c>mark</c>
 /// named by the samples sent so far, and <c>clear</c> on a barge-in. The echoed marks tell what was played.
 /// </summary>
-public sealed class TwilioMediaWriter(WebSocket socket, string streamSid) : ICallTransport, IPlaybackReport
+public sealed class TwilioMediaWriter(WebSocket socket, string streamSid, int capacity) : ICallTransport, IPlaybackReport
 {
-    private readonly Channel<byte[]> _outgoing = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    // Bounded like SocketWriter's: reply audio waits for room, a clear that finds it full is dropped.
+    private readonly Channel<byte[]> _outgoing = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private long _sent;
     private long _played = -1;
 
@@ -289,6 +337,9 @@ public sealed class StartInfo
     public string? AccountSid { get; set; }
     public string? CallSid { get; set; }
     public Dictionary<string, string>? CustomParameters { get; set; }
+
+    /// <summary>Kept as JSON so a field of the wrong type is reported, not a reason to drop the message.</summary>
+    public JsonElement? MediaFormat { get; set; }
 }
 
 public sealed class MediaInfo

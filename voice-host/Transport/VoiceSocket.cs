@@ -17,7 +17,7 @@ namespace VoiceAgents.VoiceHost.Transport;
 /// call's events and audio back. The protocol is in docs/voice-protocol.md.
 /// </summary>
 public sealed partial class VoiceSocket(
-    TokenService tokens, MongoContext db, CallFactory calls, ActiveCalls active, Readiness readiness, IOptions<VoiceOptions> options, ILogger<VoiceSocket> log)
+    TokenService tokens, MongoContext db, CallFactory calls, CallAdmission admission, Readiness readiness, IOptions<VoiceOptions> options, ILogger<VoiceSocket> log)
 {
     private readonly VoiceOptions _options = options.Value;
 
@@ -49,11 +49,19 @@ public sealed partial class VoiceSocket(
                 await CloseAsync(socket, CloseCodes.TryAgainLater, "voice-host is shutting down; try again");
                 return;
             }
-            // Declared before the call, so it is released after the call's hand-off (disposal runs in reverse order).
-            using var lease = active.Enter();
-            await using var call = await calls.StartAsync(auth.Value.Request, auth.Value.Identity, auth.Value.Agent, socket, new SocketWriter(socket), http.RequestAborted);
-            lease.Attach(call);
-            await ReceiveAsync(socket, buffer, call, auth.Value.Request.SampleRate);
+            var (request, identity, agent) = auth.Value;
+            var start = new CallStart(Ids.New(), identity.TenantId, request.SampleRate, request.CampaignId, request.PhoneNumber);
+            // Declared before the call, so the call's places are given back after its hand-off (disposal runs in reverse order).
+            await using var admitted = await admission.AdmitAsync(start.TenantId, start.CallId!, takeTenantSlot: true, http.RequestAborted);
+            if (admitted.Refusal is { } refusal)
+            {
+                LogRefused(identity.TenantId, refusal);
+                await CloseAsync(socket, CloseCodes.TryAgainLater, refusal);
+                return;
+            }
+            await using var call = await calls.StartAsync(start, agent, socket, new SocketWriter(socket, _options.SocketQueue), http.RequestAborted);
+            admitted.Attach(call);
+            await ReceiveAsync(socket, buffer, call, request.SampleRate);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
         {
@@ -65,7 +73,11 @@ public sealed partial class VoiceSocket(
         }
     }
 
-    private async Task<(AuthMessage Request, TokenIdentity Identity, Agent Agent)?> AuthenticateAsync(WebSocket socket, byte[] buffer, CancellationToken aborted)
+    /// <summary>
+    /// Reads and checks the auth message: a valid token (else 4401), well-formed fields (else 4400), the token's
+    /// tenant's agent and, when one is named, a campaign of that tenant that uses that agent (else 4403).
+    /// </summary>
+    private async Task<(AuthRequest Request, TokenIdentity Identity, Agent Agent)?> AuthenticateAsync(WebSocket socket, byte[] buffer, CancellationToken aborted)
     {
         // Cancelling a pending WebSocket receive aborts the socket, so the deadline races the read instead:
         // then the caller still gets a proper close frame with the code and reason.
@@ -86,18 +98,10 @@ public sealed partial class VoiceSocket(
             await CloseAsync(socket, CloseCodes.Unauthorized, message.Kind == MessageKind.Binary ? "audio before auth" : "auth required");
             return null;
         }
-        AuthMessage? auth;
-        try
+        var auth = AuthRequest.Read(buffer.AsSpan(0, message.Length), out var notAuth, out var problem);
+        if (auth is null)
         {
-            auth = JsonSerializer.Deserialize<AuthMessage>(buffer.AsSpan(0, message.Length), Core.Json.JsonDefaults.Options);
-        }
-        catch (JsonException)
-        {
-            auth = null;
-        }
-        if (auth is null || auth.Type != "auth")
-        {
-            await CloseAsync(socket, CloseCodes.Unauthorized, auth?.Type == "audio" ? "audio before auth" : "the first message must be {type:\"auth\"}");
+            await CloseAsync(socket, CloseCodes.Unauthorized, notAuth);
             return null;
         }
         var identity = await tokens.ValidateAsync(auth.Token);
@@ -106,9 +110,9 @@ public sealed partial class VoiceSocket(
             await CloseAsync(socket, CloseCodes.Unauthorized, "invalid or expired token");
             return null;
         }
-        if (auth.SampleRate is { } rate && rate is < 8000 or > 48000)
+        if (problem is not null)
         {
-            await CloseAsync(socket, CloseCodes.BadMessage, "sample_rate must be between 8000 and 48000");
+            await CloseAsync(socket, CloseCodes.BadMessage, problem);
             return null;
         }
         Agent? agent = null;
@@ -122,12 +126,21 @@ public sealed partial class VoiceSocket(
             await CloseAsync(socket, CloseCodes.Forbidden, "agent not found for this tenant");
             return null;
         }
+        if (auth.CampaignId is { } campaignId)
+        {
+            // Only the agent id: a campaign document carries its whole number list.
+            var campaignAgent = await db.Campaigns.Find(c => c.Id == campaignId && c.TenantId == identity.TenantId).Project(c => c.AgentId).FirstOrDefaultAsync(aborted);
+            if (campaignAgent != agent.Id)
+            {
+                await CloseAsync(socket, CloseCodes.Forbidden, campaignAgent is null ? "campaign not found for this tenant" : "the campaign does not use this agent");
+                return null;
+            }
+        }
         return (auth, identity, agent);
     }
 
-    private async Task ReceiveAsync(WebSocket socket, byte[] buffer, Call call, int? clientRate)
+    private async Task ReceiveAsync(WebSocket socket, byte[] buffer, Call call, int rate)
     {
-        var rate = clientRate ?? 16000;
         var lastMessage = Environment.TickCount64;
         using var idleWatch = new Timer(_ =>
         {
@@ -152,7 +165,7 @@ public sealed partial class VoiceSocket(
                         await call.FailAsync(CloseCodes.BadMessage, "audio must be PCM16: an even number of bytes");
                         return;
                     }
-                    call.PushAudio(AudioChunk.FromBytes(buffer.AsSpan(0, message.Length), rate));
+                    if (!await call.PushAudioAsync(AudioChunk.FromBytes(buffer.AsSpan(0, message.Length), rate))) return;
                     break;
                 case MessageKind.Text:
                     if (!await HandleTextAsync(buffer.AsSpan(0, message.Length).ToArray(), call, rate)) return;
@@ -196,8 +209,7 @@ public sealed partial class VoiceSocket(
                     await call.FailAsync(CloseCodes.BadMessage, "audio must be PCM16: an even number of bytes");
                     return false;
                 }
-                call.PushAudio(AudioChunk.FromBytes(bytes, rate));
-                return true;
+                return await call.PushAudioAsync(AudioChunk.FromBytes(bytes, rate));
             case "end":
                 await call.EndAsync("caller_ended");
                 return false;
@@ -241,6 +253,8 @@ public sealed partial class VoiceSocket(
     public static async Task CloseAsync(WebSocket socket, int code, string reason)
     {
         if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
+        // RFC 6455 allows 123 bytes of reason.
+        while (System.Text.Encoding.UTF8.GetByteCount(reason) > 123) reason = reason[..^1];
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
@@ -253,9 +267,9 @@ public sealed partial class VoiceSocket(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Caller disconnected: {Reason}")]
     private partial void LogDisconnected(string reason);
-}
 
-/// <summary>The first message a caller sends.</summary>
-public sealed record AuthMessage(string? Type, string? Token, string? AgentId, int? SampleRate, string? PhoneNumber, string? CampaignId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a call of tenant {TenantId}: {Reason}")]
+    private partial void LogRefused(string tenantId, string reason);
+}
 
 public sealed record ClientMessage(string? Type, string? Data);

@@ -57,16 +57,7 @@ public sealed class BenchRunner(BenchOptions options)
         var ct = budget.Token;
         Log($"voice bench{(options.Quick ? " (quick)" : "")}: {result.Machine.Cores} cores, load average {string.Join(" ", result.Machine.LoadAverageAtStart)}; gives up after {options.Budget}");
 
-        var stackEnv = new Dictionary<string, string>
-        {
-            ["STACK_DIR"] = Path.Combine(Work, "stack"),
-            ["STACK_PERSIST"] = "0",
-            ["MONGO_PORT"] = options.MongoPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["S3_PORT"] = options.S3Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["AZURITE_BLOB_PORT"] = options.AzuritePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["AZURITE_QUEUE_PORT"] = (options.AzuritePort + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["AZURITE_TABLE_PORT"] = (options.AzuritePort + 2).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
+        var stackEnv = StackEnv();
         try
         {
             PrepareSpeech();
@@ -133,6 +124,58 @@ public sealed class BenchRunner(BenchOptions options)
         return result.Aborted ? 1 : 0;
     }
 
+    private Dictionary<string, string> StackEnv() => new()
+    {
+        ["STACK_DIR"] = Path.Combine(Work, "stack"),
+        ["STACK_PERSIST"] = "0",
+        ["MONGO_PORT"] = options.MongoPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["S3_PORT"] = options.S3Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["AZURITE_BLOB_PORT"] = options.AzuritePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["AZURITE_QUEUE_PORT"] = (options.AzuritePort + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["AZURITE_TABLE_PORT"] = (options.AzuritePort + 2).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>
+    /// The flood scenario: its own stack and a fresh voice-host, idle memory after a forced GC, then
+    /// <paramref name="flood"/>'s callers sending audio as fast as the socket takes it (reconnecting whenever they are
+    /// closed) for its duration, sampling memory every second, then memory again once the calls are gone.
+    /// </summary>
+    public async Task<int> RunFloodAsync(FloodOptions flood)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var stackEnv = StackEnv();
+        using var cancel = new CancellationTokenSource(flood.Duration + TimeSpan.FromMinutes(10));
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        var ct = cancel.Token;
+        FloodResult result;
+        try
+        {
+            PrepareSpeech();
+            var model = Path.Combine(_repo, "infra", "local", ".runtime", "models", "silero_vad_v5.onnx");
+            Log($"flood: starting the bench's local stack in {stackEnv["STACK_DIR"]}");
+            await Machine.RunScriptAsync(_repo, "infra/local/start.sh", stackEnv, ct);
+            await SeedAsync(model, ct);
+            await using var server = await StartServerAsync("flood", ct);
+            result = await new Flood(server, _agentId, () => _tokens.CreateAccessToken(_identity), flood, Log).RunAsync(ct);
+        }
+        finally
+        {
+            await Machine.RunScriptAsync(_repo, "infra/local/stop.sh", stackEnv, CancellationToken.None);
+        }
+        result = result with
+        {
+            StartedAt = started,
+            Machine = new MachineInfo(Environment.ProcessorCount, Machine.Cpu(), RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription, Machine.LoadAverage()),
+        };
+        var (json, md) = await Flood.WriteAsync(result, options.ResultsDir ?? Path.Combine(_repo, "bench", "results"));
+        Log($"results: {json} and {md}");
+        return result.ReturnedToIdle ? 0 : 1;
+    }
+
     private SetupInfo Setup()
     {
         var speech = FixedLatencyTts.Record();
@@ -171,10 +214,13 @@ public sealed class BenchRunner(BenchOptions options)
         const string database = "bench_voice";
         var db = new MongoContext(Options.Create(new MongoOptions { ConnectionString = mongo, Database = database }));
         var now = DateTime.UtcNow;
+        // Hundreds of concurrent calls of one tenant: its cap, and the instance's, are lifted out of the way.
+        var tenant = new Tenant { Id = ObjectId.GenerateNewId().ToString(), Name = "Bench", CreatedAt = now, MaxConcurrentCalls = 100_000 };
+        await db.Tenants.InsertOneAsync(tenant, cancellationToken: ct);
         var agent = new Agent
         {
             Id = ObjectId.GenerateNewId().ToString(),
-            TenantId = ObjectId.GenerateNewId().ToString(),
+            TenantId = tenant.Id,
             UserId = ObjectId.GenerateNewId().ToString(),
             Name = "Bench booker",
             SystemPrompt = "You take table bookings.",
@@ -209,6 +255,7 @@ public sealed class BenchRunner(BenchOptions options)
             ["Voice:VadModelPath"] = model,
             ["Voice:CallsFolder"] = Path.Combine(Work, "calls"),
             ["Voice:TurnEndSeconds"] = Scenario.TurnEnd.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Voice:MaxConcurrentCalls"] = "100000",
         };
         Log($"agent {agent.Id} of tenant {agent.TenantId} written to {mongo}/{database}");
     }
@@ -467,5 +514,5 @@ public sealed class BenchRunner(BenchOptions options)
         return den == 0 ? 0 : num / den;
     }
 
-    private static void Log(string message) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
+    internal static void Log(string message) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
 }

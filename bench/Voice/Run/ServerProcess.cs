@@ -39,6 +39,8 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var a in prefix) psi.ArgumentList.Add(a);
         psi.ArgumentList.Add("server");
         psi.ArgumentList.Add("--urls=http://127.0.0.1:0");
+        // The operator's /health on a free port too, so a bench never collides with ./run.sh's voice-host.
+        psi.ArgumentList.Add("--Voice:OperatorUrl=http://127.0.0.1:0");
         foreach (var (k, v) in settings) psi.ArgumentList.Add($"--{k}={v}");
         psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
         var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start the bench server");

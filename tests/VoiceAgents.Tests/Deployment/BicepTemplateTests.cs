@@ -109,10 +109,12 @@ public sealed class BicepTemplateTests(CompiledTemplate template) : IClassFixtur
         var env = module["variables"]!["fixedEnv"]!.AsArray();
         Assert.Contains(env, e => (string?)e!["name"] == "Voice__DrainTimeout" && (string?)e["value"] == "[variables('drainTimeSpan')]");
 
-        var probes = spec["containers"]![0]!["probes"]!.AsArray().ToDictionary(p => (string)p!["type"]!, p => (string)p!["httpGet"]!["path"]!);
-        Assert.Equal("/health", probes["Readiness"]);
-        Assert.Equal("/health/live", probes["Liveness"]);
+        var probes = spec["containers"]![0]!["probes"]!.AsArray().ToDictionary(p => (string)p!["type"]!, p => ((string)p!["httpGet"]!["path"]!, (int)p["httpGet"]!["port"]!));
+        // Readiness is the detailed /health on the operator port, which the ingress (7860) does not expose.
+        Assert.Equal(("/health", 7861), probes["Readiness"]);
+        Assert.Equal(("/health/live", 7860), probes["Liveness"]);
         Assert.Equal(7860, (int)app["properties"]!["configuration"]!["ingress"]!["targetPort"]!);
+        Assert.Contains(env, e => (string?)e!["name"] == "Voice__OperatorUrl" && (string?)e["value"] == "http://+:7861");
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
+using VoiceAgents.Core.Calls;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Events;
@@ -20,7 +21,7 @@ public static class DialerSteps
 
     /// <summary>A dispatcher as the timer function runs it, but on the given clock.</summary>
     public static DialerService Dispatcher(TelephonyFixture f, TimeProvider time, DialerOptions? options = null) => new(
-        Db(f), f.Api.Services.GetRequiredService<ITelephonyProvider>(), f.Api.Services.GetRequiredService<IEventQueue>(),
+        Db(f), new TenantCallSlots(Db(f), Options.Create(new CallSlotOptions()), time), f.Api.Services.GetRequiredService<ITelephonyProvider>(), f.Api.Services.GetRequiredService<IEventQueue>(),
         Options.Create(options ?? new DialerOptions()), f.Api.Services.GetRequiredService<IOptions<TwilioOptions>>(), time,
         NullLogger<DialerService>.Instance);
 

@@ -28,7 +28,7 @@ public sealed class DrainTests(ApiFixture api) : IClassFixture<ApiFixture>
             Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
             Assert.Equal("draining", JsonNode.Parse(await health.Content.ReadAsStringAsync())!["status"]!.GetValue<string>());
         }, TimeSpan.FromSeconds(10));
-        using (var live = await http.GetAsync(new Uri(host.HealthUri, "/health/live")))
+        using (var live = await http.GetAsync(host.LiveUri))
         {
             Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         }

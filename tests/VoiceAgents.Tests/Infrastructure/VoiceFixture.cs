@@ -16,7 +16,11 @@ public sealed class VoiceFixture : IAsyncLifetime
 
     public ApiFixture Api { get; } = new();
     public Uri WebSocketUri { get; private set; } = default!;
+    /// <summary>The detailed /health, on the operator port.</summary>
     public Uri HealthUri { get; private set; } = default!;
+
+    /// <summary>The public liveness endpoint.</summary>
+    public Uri LiveUri { get; private set; } = default!;
     public string CallsFolder { get; } = Path.Combine(Path.GetTempPath(), "voiceagents-test-calls", Guid.NewGuid().ToString("N"));
     public IServiceProvider Services => _voice!.Services;
 
@@ -31,6 +35,7 @@ public sealed class VoiceFixture : IAsyncLifetime
             // call.started goes to this run's events queue, which its runner drains.
             ["EventsQueue"] = Api.EventsQueue,
             ["Voice:AuthTimeout"] = "00:00:05",
+            ["Voice:OperatorUrl"] = "http://127.0.0.1:0",
             // OpenAI is "reachable" only at a closed port: the resilience tests need a provider that is down.
             ["Providers:OpenAI:ApiKey"] = "test-key",
             ["Providers:OpenAI:BaseUrl"] = "http://127.0.0.1:1/v1",
@@ -46,7 +51,8 @@ public sealed class VoiceFixture : IAsyncLifetime
         await _voice.StartAsync();
         var address = new Uri(_voice.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         WebSocketUri = new Uri($"ws://{address.Authority}/ws");
-        HealthUri = new Uri($"http://{address.Authority}/health");
+        LiveUri = new Uri($"http://{address.Authority}/health/live");
+        HealthUri = VoiceHostInstance.OperatorHealthUri(_voice.Services);
     }
 
     public async Task DisposeAsync()

@@ -17,10 +17,16 @@ public sealed class VoiceHostInstance : IAsyncDisposable
     {
         _app = app;
         WebSocketUri = new Uri($"ws://{address.Authority}/ws");
-        HealthUri = new Uri($"http://{address.Authority}/health");
+        LiveUri = new Uri($"http://{address.Authority}/health/live");
+        HealthUri = OperatorHealthUri(app.Services);
     }
 
     public Uri WebSocketUri { get; }
+
+    /// <summary>The public liveness endpoint.</summary>
+    public Uri LiveUri { get; }
+
+    /// <summary>The detailed /health, on the operator port.</summary>
     public Uri HealthUri { get; }
     public IServiceProvider Services => _app.Services;
 
@@ -29,12 +35,17 @@ public sealed class VoiceHostInstance : IAsyncDisposable
         var app = VoiceHostApp.Create([], b =>
         {
             b.WebHost.UseUrls("http://127.0.0.1:0");
+            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Voice:OperatorUrl"] = "http://127.0.0.1:0" });
             b.Configuration.AddInMemoryCollection(settings);
         });
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return new VoiceHostInstance(app, address);
     }
+
+    /// <summary>Where a started voice-host serves its operator's /health.</summary>
+    public static Uri OperatorHealthUri(IServiceProvider services) =>
+        new(services.GetRequiredService<OperatorEndpoints>().Address ?? throw new InvalidOperationException("the operator endpoints are off"), "/health");
 
     /// <summary>The calls waiting in the spool, as /health reports them.</summary>
     public async Task<int> SpooledCallsAsync()

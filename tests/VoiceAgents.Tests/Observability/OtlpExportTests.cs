@@ -36,6 +36,8 @@ public sealed class OtlpExportTests : IAsyncLifetime
         var settings = PostCallFixture.VoiceSettings(_api, Path.Combine(Path.GetTempPath(), "voiceagents-test-spool", Guid.NewGuid().ToString("N")));
         foreach (var (k, v) in OtlpSettings("voice-host")) settings[k] = v;
         var port = StandIn.FreePort();
+        var operatorPort = StandIn.FreePort();
+        settings["Voice:OperatorUrl"] = $"http://127.0.0.1:{operatorPort}";
         var dll = Path.Combine(LocalStack.RepoRoot, "voice-host", "bin", BuildConfiguration(), "net10.0", "VoiceAgents.VoiceHost.dll");
         Assert.True(File.Exists(dll), $"voice-host is not built at {dll}");
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -53,7 +55,7 @@ public sealed class OtlpExportTests : IAsyncLifetime
         await Eventually.Assert(async () =>
         {
             Assert.False(_voiceHost.HasExited, $"voice-host exited: {Output()}");
-            Assert.True((await http.GetAsync($"http://127.0.0.1:{port}/health")).IsSuccessStatusCode);
+            Assert.True((await http.GetAsync($"http://127.0.0.1:{operatorPort}/health")).IsSuccessStatusCode);
         }, TimeSpan.FromSeconds(60));
     }
 

@@ -53,9 +53,9 @@ public sealed class CallStorageTests(PostCallFixture fixture)
         var turn = Assert.Single(log["turns"]!.AsArray())!;
         Assert.True(turn["voice_to_voice_ms"]!.GetValue<double>() > 0);
 
-        // The recording: a stereo 16 kHz WAV as long as the call, under recordings/{campaign_id}/{call_id}.wav.
+        // The recording: a stereo 16 kHz WAV as long as the call, under recordings/{tenant_id}/{campaign_id}/{call_id}.wav.
         var url = log["recording_url"]!.GetValue<string>();
-        Assert.Contains($"/recordings/{campaignId}/{callId}.wav", url, StringComparison.Ordinal);
+        Assert.Contains($"/recordings/{tenant.TenantId}/{campaignId}/{callId}.wav", url, StringComparison.Ordinal);
         using var http = new HttpClient();
         var wav = await http.GetByteArrayAsync(url);
         Assert.Equal("RIFF", System.Text.Encoding.ASCII.GetString(wav, 0, 4));
@@ -69,7 +69,7 @@ public sealed class CallStorageTests(PostCallFixture fixture)
         var turns = transcript["turns"]!.AsArray();
         Assert.Contains(turns, t => t!["speaker"]!.GetValue<string>() == "user" && t["text"]!.GetValue<string>() == "i would like to book a table for two");
         Assert.Contains(turns, t => t!["speaker"]!.GetValue<string>() == "assistant" && t["text"]!.GetValue<string>().StartsWith("Certainly", StringComparison.Ordinal));
-        var file = await ReadJsonAsync<TranscriptFile>(ObjectKeys.Transcript(campaignId, callId));
+        var file = await ReadJsonAsync<TranscriptFile>(ObjectKeys.Transcript(tenant.TenantId, campaignId, callId));
         Assert.Equal((callId, tenant.TenantId, turns.Count), (file.CallId, file.TenantId, file.Turns.Count));
 
         // Analytics: the tenant, the agent and the campaign each count the call once, on the day it ended.
@@ -138,7 +138,7 @@ public sealed class CallStorageTests(PostCallFixture fixture)
         await WaitForCallLogAsync(tenant, call.CallId, Stored);
         var turns = (await GetAsync(tenant, $"transcripts/{call.CallId}"))["turns"]!.AsArray();
         Assert.Equal(transcript.Select(t => t.Text), turns.Select(t => t!["text"]!.GetValue<string>()));
-        var file = await ReadJsonAsync<TranscriptFile>(ObjectKeys.Transcript(null, call.CallId));
+        var file = await ReadJsonAsync<TranscriptFile>(ObjectKeys.Transcript(tenant.TenantId, null, call.CallId));
         Assert.Equal(600, file.Turns.Count);
     }
 
@@ -162,6 +162,36 @@ public sealed class CallStorageTests(PostCallFixture fixture)
         Assert.Equal(SHA256.HashData(written), SHA256.HashData(await response.Content.ReadAsByteArrayAsync()));
         // A multipart upload's ETag ends in -<number of parts>.
         Assert.EndsWith("-3\"", response.Headers.ETag!.Tag, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_call_from_before_keys_carried_the_tenant_is_stored_and_its_old_keys_still_serve_the_recording_and_transcript()
+    {
+        var tenant = await fixture.Api.SignupAsync("postcall-old-keys");
+        var agentId = await CreateAgentAsync(tenant);
+        var message = NewMessage(tenant, agentId);
+        // What an older voice-host put in S3 and on the queue: keys under recordings/{campaign or adhoc}/.
+        var store = fixture.Api.Services.GetRequiredService<IObjectStore>();
+        var recordingKey = $"recordings/adhoc/{message.CallId}.wav";
+        var transcriptKey = $"transcripts/adhoc/{message.CallId}.json";
+        var wav = new MemoryStream();
+        await WriteWavAsync(wav, 16000, CancellationToken.None);
+        var written = wav.ToArray();
+        await store.PutAsync(recordingKey, new MemoryStream(written), "audio/wav", CancellationToken.None);
+        var file = new TranscriptFile(message.CallId, tenant.TenantId, agentId, null, message.Transcript!);
+        await store.PutAsync(transcriptKey, new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(file, JsonDefaults.Options)), "application/json", CancellationToken.None);
+
+        await SendAsync(fixture.Api.CallCompletedQueue, message with { RecordingKey = recordingKey, Transcript = null, TranscriptKey = transcriptKey });
+
+        var log = await WaitForCallLogAsync(tenant, message.CallId, Stored);
+        Assert.Contains($"/{recordingKey}", log["recording_url"]!.GetValue<string>(), StringComparison.Ordinal);
+        using var http = new HttpClient();
+        Assert.Equal(written, await http.GetByteArrayAsync(log["recording_url"]!.GetValue<string>()));
+        var turns = (await GetAsync(tenant, $"transcripts/{message.CallId}"))["turns"]!.AsArray();
+        Assert.Equal(message.Transcript!.Select(t => t.Text), turns.Select(t => t!["text"]!.GetValue<string>()));
+        // Stored again by today's StoreCall, the transcript JSON goes under the tenant.
+        var stored = await ReadJsonAsync<TranscriptFile>(ObjectKeys.Transcript(tenant.TenantId, null, message.CallId));
+        Assert.Equal(message.Transcript!.Count, stored.Turns.Count);
     }
 
     private ICallSink Sink => fixture.Voice.Services.GetRequiredService<ICallSink>();

@@ -28,6 +28,9 @@ public sealed class DeepgramLoopback : IAsyncDisposable
 
     public TimeSpan HandshakeDelay { get; set; }
 
+    /// <summary>When set, each upgrade waits for this task before it is answered: a vendor that is slow to connect, for as long as a test likes.</summary>
+    public Task? HandshakeHold { get; set; }
+
     public static async Task<DeepgramLoopback> StartAsync()
     {
         var server = new DeepgramLoopback();
@@ -49,6 +52,7 @@ public sealed class DeepgramLoopback : IAsyncDisposable
     private async Task HandleAsync(HttpContext http)
     {
         if (HandshakeDelay > TimeSpan.Zero) await Task.Delay(HandshakeDelay, CancellationToken.None);
+        if (HandshakeHold is { } hold) await hold;
         if (Reject is var (status, message))
         {
             http.Response.StatusCode = status;

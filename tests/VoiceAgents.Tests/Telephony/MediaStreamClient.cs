@@ -41,7 +41,7 @@ public sealed class MediaStreamClient : IAsyncDisposable
         return client;
     }
 
-    public async Task StartAsync(IReadOnlyDictionary<string, string> customParameters)
+    public async Task StartAsync(IReadOnlyDictionary<string, string> customParameters, JsonNode? mediaFormat = null)
     {
         await SendAsync(new JsonObject { ["event"] = "connected", ["protocol"] = "Call", ["version"] = "1.0.0" });
         var parameters = new JsonObject();
@@ -56,7 +56,7 @@ public sealed class MediaStreamClient : IAsyncDisposable
                 ["streamSid"] = StreamSid,
                 ["callSid"] = CallSid,
                 ["tracks"] = new JsonArray("inbound"),
-                ["mediaFormat"] = new JsonObject { ["encoding"] = "audio/x-mulaw", ["sampleRate"] = Rate, ["channels"] = 1 },
+                ["mediaFormat"] = mediaFormat ?? new JsonObject { ["encoding"] = "audio/x-mulaw", ["sampleRate"] = Rate, ["channels"] = 1 },
                 ["customParameters"] = parameters,
             },
             ["streamSid"] = StreamSid,
@@ -93,6 +93,34 @@ public sealed class MediaStreamClient : IAsyncDisposable
     }
 
     public Task StreamSilenceAsync(TimeSpan duration) => StreamAsync(new short[(int)(duration.TotalSeconds * Rate)]);
+
+    /// <summary>Sends <paramref name="messages"/> 20 ms media messages as fast as the socket takes them (no real-time pacing), until it closes.</summary>
+    public async Task FloodAsync(int messages)
+    {
+        var payload = Convert.ToBase64String(new byte[160]);
+        for (var i = 0; i < messages && _socket.State == WebSocketState.Open; i++)
+        {
+            try
+            {
+                await SendAsync(new JsonObject
+                {
+                    ["event"] = "media",
+                    ["sequenceNumber"] = Next(),
+                    ["media"] = new JsonObject { ["track"] = "inbound", ["chunk"] = (i + 1).ToString(), ["timestamp"] = (i * 20).ToString(), ["payload"] = payload },
+                    ["streamSid"] = StreamSid,
+                });
+            }
+            catch (WebSocketException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Sends any text as one message.</summary>
+    public Task SendTextAsync(string text) => _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    public string? CloseReason => _socket.CloseStatusDescription;
 
     public Task StopAsync() => SendAsync(new JsonObject
     {

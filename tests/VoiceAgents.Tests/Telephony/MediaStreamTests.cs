@@ -1,13 +1,12 @@
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
-using System.Xml.Linq;
-using Microsoft.Extensions.Time.Testing;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Telephony;
 using VoiceAgents.Functions.Dialer;
 using VoiceAgents.Tests.Infrastructure;
 using VoiceAgents.VoiceHost.Audio;
 using static VoiceAgents.Tests.Dialer.DialerSteps;
+using static VoiceAgents.Tests.Telephony.MediaStreamSteps;
 
 namespace VoiceAgents.Tests.Telephony;
 
@@ -19,60 +18,11 @@ namespace VoiceAgents.Tests.Telephony;
 [Collection(TelephonyCollection.Name)]
 public sealed class MediaStreamTests(TelephonyFixture f)
 {
-    private const string StoryReply =
-        "Once upon a time there was a small lighthouse on a rocky island. Every night its keeper climbed the long stairs. " +
-        "He polished the great lamp until it shone across the dark water. Ships far away saw the light and found their way home.";
-
-    private async Task<(TenantSession Tenant, string AgentId)> AgentAsync()
-    {
-        var tenant = await f.Api.SignupAsync("phone");
-        using var client = tenant.Client();
-        var agent = await TenantSession.Read(await client.PostAsync("agents", ApiFixture.Json(new
-        {
-            name = "Phone booker",
-            system_prompt = "You take table bookings.",
-            language = "en-US",
-            llm = new { provider = "rules" },
-            stt = new { provider = "local", language = "en-US" },
-            tts = new { provider = "local", voice = "slt" },
-            rules = new[]
-            {
-                new { match = "table two", reply = "Certainly. For what time would you like the table?", hang_up = false },
-                new { match = "story", reply = StoryReply, hang_up = false },
-            },
-        })), 201);
-        return (tenant, agent["id"]!.GetValue<string>());
-    }
-
-    /// <summary>The dialer places a call; Twilio fetches its TwiML; the stream's parameters come back.</summary>
-    private async Task<(string CampaignId, PlacedCall Call, Dictionary<string, string> Parameters)> DialAsync(TenantSession tenant, string agentId)
-    {
-        var numbers = Numbers(1);
-        var campaign = await RunningCampaignAsync(tenant, agentId, numbers);
-        await Dispatcher(f, new FakeTimeProvider(DateTimeOffset.UtcNow)).DispatchAsync(CancellationToken.None, tenant.TenantId);
-        var call = Assert.Single(PlacedTo(f, numbers));
-        var url = call.Form["Url"];
-        using var http = new HttpClient();
-        var response = await TwilioLoopback.PostWebhookAsync(http, new Uri(f.Api.BaseAddress, url[(TelephonyFixture.PublicBaseUrl.Length + 5)..]), url,
-            new Dictionary<string, string> { ["CallSid"] = call.Sid, ["From"] = call.From, ["To"] = call.To, ["CallStatus"] = "in-progress", ["AccountSid"] = TwilioLoopback.AccountSid });
-        var stream = XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!.Element("Connect")!.Element("Stream")!;
-        return (campaign, call, stream.Elements("Parameter").ToDictionary(p => p.Attribute("name")!.Value, p => p.Attribute("value")!.Value));
-    }
-
-    private static async Task<short[]> SpeakAt8kAsync(string text)
-    {
-        var (samples, rate) = Wav.Read(await VoiceFixture.SpeakAsync(text));
-        var resampler = new Resampler(rate, MediaStreamClient.Rate);
-        var output = new short[resampler.MaxOutputLength(samples.Length)];
-        var n = resampler.Process(samples, output);
-        return output[..n];
-    }
-
     [Fact]
     public async Task A_phone_call_over_the_media_stream_is_heard_answered_recorded_and_stored_like_a_browser_call()
     {
-        var (tenant, agent) = await AgentAsync();
-        var (campaign, placed, parameters) = await DialAsync(tenant, agent);
+        var (tenant, agent) = await AgentAsync(f);
+        var (campaign, placed, parameters) = await DialAsync(f, tenant, agent);
         var question = await SpeakAt8kAsync("I would like to book a table for two.");
 
         await using var phone = await MediaStreamClient.ConnectAsync(f.MediaStreamUri);
@@ -102,7 +52,7 @@ public sealed class MediaStreamTests(TelephonyFixture f)
             Assert.Equal("completed", log["status"]!.GetValue<string>());
         }, TimeSpan.FromSeconds(30));
         Assert.Equal((campaign, placed.To, 1), (log!["campaign_id"]!.GetValue<string>(), log["phone_number"]!.GetValue<string>(), log["attempt"]!.GetValue<int>()));
-        Assert.Contains($"recordings/{campaign}/{callId}.wav", log["recording_url"]!.GetValue<string>());
+        Assert.Contains($"recordings/{tenant.TenantId}/{campaign}/{callId}.wav", log["recording_url"]!.GetValue<string>());
         var transcript = await TenantSession.Read(await client.GetAsync($"transcripts/{callId}"), 200);
         var turns = transcript["turns"]!.AsArray().Select(t => (t!["speaker"]!.GetValue<string>(), t["text"]!.GetValue<string>())).ToList();
         // Telephone audio (8 kHz μ-law) is harder on the offline recognizer than the browser's 16 kHz; the gist survives.
@@ -123,8 +73,8 @@ public sealed class MediaStreamTests(TelephonyFixture f)
     [Fact]
     public async Task Speaking_over_the_bot_makes_voice_host_send_clear_and_keep_only_what_was_played()
     {
-        var (tenant, agent) = await AgentAsync();
-        var (_, _, parameters) = await DialAsync(tenant, agent);
+        var (tenant, agent) = await AgentAsync(f);
+        var (_, _, parameters) = await DialAsync(f, tenant, agent);
         var ask = await SpeakAt8kAsync("Please tell me a story.");
         var interrupt = await SpeakAt8kAsync("Wait, wait, I have a question about the price.");
 
@@ -164,8 +114,8 @@ public sealed class MediaStreamTests(TelephonyFixture f)
     [Fact]
     public async Task A_stream_without_a_valid_token_for_its_call_is_refused()
     {
-        var (tenant, agent) = await AgentAsync();
-        var (_, _, parameters) = await DialAsync(tenant, agent);
+        var (tenant, agent) = await AgentAsync(f);
+        var (_, _, parameters) = await DialAsync(f, tenant, agent);
         var other = await f.Api.SignupAsync("phone-other");
         var forgedKey = new StreamTokens(
             Microsoft.Extensions.Options.Options.Create(new Core.Auth.JwtOptions { SigningKey = "another-signing-key-0123456789-abcdefghij" }),

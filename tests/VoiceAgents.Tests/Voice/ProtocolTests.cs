@@ -137,6 +137,72 @@ public sealed class ProtocolTests(VoiceFixture voice)
         await AssertClosedAsync(client, 4400, "sample_rate");
     }
 
+    [Theory]
+    [InlineData("\"16000\"")]
+    [InlineData("16000.5")]
+    [InlineData("true")]
+    public async Task A_sample_rate_of_the_wrong_type_closes_with_4400(string sampleRate)
+    {
+        var (tenant, agentId) = await AgentAsync();
+        await using var client = await VoiceClient.ConnectAsync(voice.WebSocketUri);
+        await client.SendTextAsync($$"""{"type":"auth","token":"{{tenant.AccessToken}}","agent_id":"{{agentId}}","sample_rate":{{sampleRate}}}""");
+        await AssertClosedAsync(client, 4400, "sample_rate must be a whole number");
+    }
+
+    [Theory]
+    [InlineData("4155550100")]
+    [InlineData("+1 (415) 555-0100 ext. 7")]
+    [InlineData("+0123456789")]
+    public async Task A_phone_number_that_is_not_E164_closes_with_4400(string phoneNumber)
+    {
+        var (tenant, agentId) = await AgentAsync();
+        await using var client = await VoiceClient.ConnectAsync(voice.WebSocketUri);
+        await client.SendJsonAsync(new { type = "auth", token = tenant.AccessToken, agent_id = agentId, phone_number = phoneNumber });
+        await AssertClosedAsync(client, 4400, "E.164");
+    }
+
+    [Fact]
+    public async Task A_campaign_id_that_is_not_an_id_closes_with_4400()
+    {
+        var (tenant, agentId) = await AgentAsync();
+        await using var client = await VoiceClient.ConnectAsync(voice.WebSocketUri);
+        await client.SendJsonAsync(new { type = "auth", token = tenant.AccessToken, agent_id = agentId, campaign_id = "../../other-tenant" });
+        await AssertClosedAsync(client, 4400, "campaign_id");
+    }
+
+    [Fact]
+    public async Task Another_tenants_campaign_closes_with_4403_and_starts_no_call()
+    {
+        var (owner, ownerAgent) = await AgentAsync();
+        var theirs = (await owner.CreateCampaignAsync(ownerAgent))["id"]!.GetValue<string>();
+        var (tenant, agentId) = await AgentAsync();
+        await using var client = await VoiceClient.ConnectAsync(voice.WebSocketUri);
+        await client.SendJsonAsync(new { type = "auth", token = tenant.AccessToken, agent_id = agentId, campaign_id = theirs, phone_number = "+14155550100" });
+        await AssertClosedAsync(client, 4403, "campaign not found");
+        Assert.DoesNotContain(client.Events, e => VoiceClient.Type(e.Event) == "ready");
+    }
+
+    [Fact]
+    public async Task A_campaign_of_the_tenant_that_uses_another_agent_closes_with_4403()
+    {
+        var (tenant, agentId) = await AgentAsync();
+        var otherAgent = (await tenant.CreateAgentAsync("Other"))["id"]!.GetValue<string>();
+        var campaign = (await tenant.CreateCampaignAsync(otherAgent))["id"]!.GetValue<string>();
+        await using var client = await VoiceClient.ConnectAsync(voice.WebSocketUri);
+        await client.SendJsonAsync(new { type = "auth", token = tenant.AccessToken, agent_id = agentId, campaign_id = campaign });
+        await AssertClosedAsync(client, 4403, "does not use this agent");
+    }
+
+    [Fact]
+    public async Task The_tenants_own_campaign_with_its_agent_and_an_E164_number_is_accepted()
+    {
+        var (tenant, agentId) = await AgentAsync();
+        var campaign = (await tenant.CreateCampaignAsync(agentId))["id"]!.GetValue<string>();
+        await using var client = await VoiceClient.ConnectAsync(voice.WebSocketUri);
+        await client.SendJsonAsync(new { type = "auth", token = tenant.AccessToken, agent_id = agentId, campaign_id = campaign.ToUpperInvariant(), phone_number = "+442071838750" });
+        await client.WaitForAsync("ready", TimeSpan.FromSeconds(10));
+    }
+
     /// <summary>A slowloris client opens the upgrade and trickles an auth message it never finishes.</summary>
     [Fact]
     public async Task Slowloris_client_is_cut_off_at_the_auth_deadline()

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using VoiceAgents.Core.Domain;
+using VoiceAgents.Tests.Infrastructure;
 using VoiceAgents.VoiceHost;
 using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Calls;
@@ -52,21 +53,12 @@ public sealed class SttReconnectTests
         }
     }
 
-    private sealed class NoEvents : IClientEvents
-    {
-        public void Send(ClientEvent e)
-        {
-        }
-
-        public ValueTask SendAudioAsync(ReadOnlyMemory<short> samples, CancellationToken ct) => ValueTask.CompletedTask;
-    }
-
     [Fact]
     public async Task A_session_that_fails_mid_turn_is_replaced_and_the_turn_still_yields_a_transcript()
     {
         var connects = 0;
         await using var recorder = new CallRecorder(Path.Combine(Path.GetTempPath(), "va-stt"));
-        var call = new CallContext("c", "t", new Agent { Id = "a", TenantId = "t", Name = "A" }, TimeProvider.System, new VoiceOptions(), new NoEvents(), recorder, NullLogger.Instance);
+        var call = new CallContext("c", "t", new Agent { Id = "a", TenantId = "t", Name = "A" }, TimeProvider.System, new VoiceOptions(), new NoClientEvents(), recorder, NullLogger.Instance);
         var collector = new Collector();
         var pipeline = new Pipeline(new SttProcessor(call, _ =>
         {

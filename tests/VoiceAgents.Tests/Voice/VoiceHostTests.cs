@@ -26,6 +26,26 @@ public sealed class VoiceHostTests(VoiceFixture voice)
     }
 
     [Fact]
+    public async Task The_public_port_says_only_alive_and_the_detailed_health_is_on_the_operator_port_alone()
+    {
+        using var http = new HttpClient();
+        var live = await http.GetAsync(voice.LiveUri);
+        Assert.Equal(200, (int)live.StatusCode);
+        var body = JsonNode.Parse(await live.Content.ReadAsStringAsync())!.AsObject();
+        Assert.Equal("alive", Assert.Single(body).Value!.GetValue<string>());
+        Assert.Equal("status", Assert.Single(body).Key);
+
+        // Memory, providers and connections are not on the public port, whatever the path or Host header says.
+        var publicHealth = new Uri(voice.LiveUri, "/health");
+        Assert.Equal(404, (int)(await http.GetAsync(publicHealth)).StatusCode);
+        using var spoofed = new HttpRequestMessage(HttpMethod.Get, publicHealth);
+        spoofed.Headers.Host = voice.HealthUri.Authority;
+        Assert.Equal(404, (int)(await http.SendAsync(spoofed)).StatusCode);
+        Assert.NotEqual(voice.LiveUri.Port, voice.HealthUri.Port);
+        Assert.True((await http.GetAsync(voice.HealthUri)).IsSuccessStatusCode);
+    }
+
+    [Fact]
     public async Task First_message_is_spoken_on_connect_and_a_hang_up_rule_ends_the_call_after_its_reply()
     {
         var measurements = new List<string>();

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using VoiceAgents.Core.Errors;
 
-namespace VoiceAgents.Functions.Campaigns;
+namespace VoiceAgents.Core.Telephony;
 
 /// <summary>E.164 numbers: validated one by one, normalized, and de-duplicated in order.</summary>
 public static partial class PhoneNumbers

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Telephony;
+
+namespace VoiceAgents.VoiceHost.Transport;
+
+/// <summary>
+/// The first message of a <c>/ws</c> call, read field by field so that a field of the wrong type is named in the
+/// close reason (4400) instead of making the whole message unreadable (which would look like no auth at all, 4401).
+/// </summary>
+public sealed record AuthRequest(string? Token, string? AgentId, int SampleRate, string? PhoneNumber, string? CampaignId)
+{
+    public const int DefaultSampleRate = 16000;
+
+    /// <summary>
+    /// Reads <paramref name="json"/>. Null when it is not an auth message at all (then <paramref name="notAuth"/> says
+    /// why, for a 4401); otherwise the request, and <paramref name="problem"/> names the first malformed field (a 4400
+    /// once the token has been checked) or is null.
+    /// </summary>
+    public static AuthRequest? Read(ReadOnlySpan<byte> json, out string notAuth, out string? problem)
+    {
+        notAuth = "the first message must be {type:\"auth\"}";
+        problem = null;
+        JsonDocument doc;
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            doc = JsonDocument.ParseValue(ref reader);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return null;
+            var type = String(root, "type", ref problem);
+            if (type != "auth")
+            {
+                if (type == "audio") notAuth = "audio before auth";
+                return null;
+            }
+            string? ignored = null;
+            var token = String(root, "token", ref ignored);
+            var agentId = String(root, "agent_id", ref problem);
+            var sampleRate = DefaultSampleRate;
+            if (Present(root, "sample_rate", out var rate))
+            {
+                if (rate.ValueKind != JsonValueKind.Number || !rate.TryGetInt32(out sampleRate)) problem ??= "sample_rate must be a whole number of Hz, from 8000 to 48000";
+                else if (sampleRate is < 8000 or > 48000) problem ??= "sample_rate must be between 8000 and 48000";
+            }
+            var phone = String(root, "phone_number", ref problem);
+            if (phone is not null && !PhoneNumbers.IsValid(phone)) problem ??= "phone_number must be an E.164 number such as +14155550123";
+            var campaignId = String(root, "campaign_id", ref problem);
+            if (campaignId is not null && !Ids.IsValid(campaignId)) problem ??= "campaign_id must be a 24-character hex id";
+            return new AuthRequest(token, agentId, sampleRate, phone, campaignId?.ToLowerInvariant());
+        }
+    }
+
+    /// <summary>A field that is there and not null.</summary>
+    private static bool Present(JsonElement root, string name, out JsonElement value) =>
+        root.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
+
+    private static string? String(JsonElement root, string name, ref string? problem)
+    {
+        if (!Present(root, name, out var value)) return null;
+        if (value.ValueKind == JsonValueKind.String) return value.GetString();
+        problem ??= $"{name} must be a string";
+        return null;
+    }
+}
