@@ -6,8 +6,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Events;
+using VoiceAgents.Core.Net;
 using VoiceAgents.Core.Queues;
 using VoiceAgents.Core.Telemetry;
 using VoiceAgents.Functions.Infrastructure;
@@ -116,7 +118,7 @@ public static class WebhooksFeature
     {
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
             .PostConfigure<IConfiguration>(WebhookOptions.ResolveMaxDequeueCount);
-        services.AddSingleton<WebhookTargets>();
+        services.AddSingleton(sp => new SsrfGuard(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowPrivateTargets));
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<IEventHandler, WebhookFanOut>();
         services.AddScoped<WebhooksService>();

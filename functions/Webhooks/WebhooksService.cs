@@ -7,13 +7,14 @@ using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Errors;
 using VoiceAgents.Core.Events;
 using VoiceAgents.Core.Json;
+using VoiceAgents.Core.Net;
 using VoiceAgents.Core.Webhooks;
 using VoiceAgents.Functions.Infrastructure;
 
 namespace VoiceAgents.Functions.Webhooks;
 
 /// <summary>The management API of a tenant's webhooks and their delivery logs.</summary>
-public sealed class WebhooksService(MongoContext db, CurrentUser current, TimeProvider time, WebhookTargets targets, WebhookSender sender)
+public sealed class WebhooksService(MongoContext db, CurrentUser current, TimeProvider time, SsrfGuard targets, WebhookSender sender)
 {
     public async Task<Page<WebhookResponse>> ListAsync(PageRequest page, CancellationToken ct)
     {
