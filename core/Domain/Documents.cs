@@ -25,6 +25,12 @@ public sealed class Tenant
     public double? CallsPerSecond { get; set; }
     /// <summary>The earliest time the dialer may place the tenant's next call (the rate limit, one atomic update).</summary>
     public DateTime? NextDialAt { get; set; }
+
+    /// <summary>
+    /// The tenant's webhooks, kept beside the tenant so the cap (<c>Webhooks:MaxPerTenant</c>) is one conditional
+    /// <c>$inc</c>. Null for a tenant from before the cap, until its first new webhook counts the existing ones.
+    /// </summary>
+    public int? WebhookCount { get; set; }
 }
 
 public static class Roles
