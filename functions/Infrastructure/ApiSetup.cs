@@ -46,6 +46,7 @@ public static class ApiSetup
         services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => JsonDefaults.Configure(o.SerializerOptions));
         services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(JsonDefaults.Options));
         services.AddSingleton(new FunctionCatalog([typeof(ApiSetup).Assembly]));
+        services.AddSingleton<RouteTable>();
         foreach (var type in Middleware) services.AddSingleton(type);
 
         services.AddAuthFeature();

@@ -56,7 +56,10 @@ public sealed class FunctionCatalog
                 }
             }
         }
-        Http = http;
+        // A function whose whole route is a catch-all answers what no other route does (404, 405): it is served last
+        // and is no route of the API's own.
+        Fallback = http.SingleOrDefault(f => IsCatchAll(f.Route));
+        Http = http.Where(f => f != Fallback).ToList();
         Queue = queue;
         Timers = timers;
         _byEntryPoint = http.ToDictionary(f => EntryPoint(f.Method), StringComparer.Ordinal);
@@ -74,7 +77,12 @@ public sealed class FunctionCatalog
         }
     }
 
+    /// <summary>The API's routes, without <see cref="Fallback"/>.</summary>
     public IReadOnlyList<HttpFunction> Http { get; }
+
+    /// <summary>The function with a catch-all route (<c>{*path}</c>) that answers requests no route serves, if any.</summary>
+    public HttpFunction? Fallback { get; }
+
     public IReadOnlyList<QueueFunction> Queue { get; }
     public IReadOnlyList<TimerFunction> Timers { get; }
 
@@ -82,4 +90,6 @@ public sealed class FunctionCatalog
     public static string EntryPoint(MethodInfo method) => $"{method.DeclaringType!.FullName}.{method.Name}";
 
     public HttpFunction? FindHttp(string entryPoint) => _byEntryPoint.GetValueOrDefault(entryPoint);
+
+    private static bool IsCatchAll(string route) => route.StartsWith("{*", StringComparison.Ordinal) && route.EndsWith('}') && route.IndexOf('/') < 0;
 }
