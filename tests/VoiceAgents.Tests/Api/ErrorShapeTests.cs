@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Text;
 using VoiceAgents.Tests.Infrastructure;
 
 namespace VoiceAgents.Tests.Api;
@@ -56,11 +54,17 @@ public sealed class ErrorShapeTests(ApiFixture api)
     public async Task Nul_in_the_path_returns_a_400_problem(string path)
     {
         var tenant = await api.SignupAsync("nul");
-        var (status, contentType, body) = await RawGetAsync(path, tenant.AccessToken);
+        await using var http = await RawHttp.ConnectAsync(api.BaseAddress);
 
-        Assert.True(status == 400, $"expected 400 but got {status}: {body}");
-        Assert.Equal("application/problem+json", contentType);
-        Assert.Contains("\"status\":400", body, StringComparison.Ordinal);
+        // Sent as is: HttpClient would not send a raw %00 in a path.
+        await http.WriteAsync($"GET {path} HTTP/1.1\r\nHost: {api.BaseAddress.Authority}\r\nAuthorization: Bearer {tenant.AccessToken}\r\n\r\n");
+        var response = await http.ReadResponseAsync(TimeSpan.FromSeconds(15));
+
+        Assert.True(response.Status == 400, $"expected 400 but got {response.Status}: {response.Body}");
+        Assert.Equal("application/problem+json", response.MediaType);
+        var problem = System.Text.Json.Nodes.JsonNode.Parse(response.Body)!;
+        Assert.Equal(400, problem["status"]!.GetValue<int>());
+        Assert.Equal("Bad Request", problem["title"]!.GetValue<string>());
     }
 
     [Theory]
@@ -74,26 +78,5 @@ public sealed class ErrorShapeTests(ApiFixture api)
         var problem = await Problems.AssertProblem(await client.GetAsync($"call-logs?{query}"), 400, "to");
 
         Assert.Equal("must be after from.", problem["errors"]!["to"]![0]!.GetValue<string>());
-    }
-
-    /// <summary>
-    /// A GET written by hand on a socket: HttpClient would escape or refuse a path that a hostile client sends as is.
-    /// </summary>
-    private async Task<(int Status, string? ContentType, string Body)> RawGetAsync(string path, string token)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(api.BaseAddress.Host, api.BaseAddress.Port);
-        await using var stream = tcp.GetStream();
-        var request = $"GET {path} HTTP/1.1\r\nHost: {api.BaseAddress.Authority}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        var text = await reader.ReadToEndAsync(timeout.Token);
-        var head = text[..text.IndexOf("\r\n\r\n", StringComparison.Ordinal)];
-        var lines = head.Split("\r\n");
-        var status = int.Parse(lines[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-        var contentType = lines.Skip(1).Select(l => l.Split(':', 2)).Where(p => p[0].Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
-            .Select(p => p[1].Trim().Split(';')[0]).FirstOrDefault();
-        return (status, contentType, text[(head.Length + 4)..]);
     }
 }
