@@ -14,6 +14,7 @@ using VoiceAgents.Functions.CallLogs;
 using VoiceAgents.Functions.Dialer;
 using VoiceAgents.Functions.Events;
 using VoiceAgents.Functions.Members;
+using VoiceAgents.Functions.Operator;
 using VoiceAgents.Functions.PostCall;
 using VoiceAgents.Functions.Realtime;
 using VoiceAgents.Functions.Webhooks;
@@ -59,6 +60,7 @@ public static class ApiSetup
         services.AddRealtimeFeature();
         services.AddWebhooksFeature();
         services.AddDialerFeature();
+        services.AddOperatorFeature();
         return services;
     }
 

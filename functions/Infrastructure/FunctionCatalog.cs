@@ -4,8 +4,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace VoiceAgents.Functions.Infrastructure;
 
-/// <summary>An HTTP-triggered function as its attributes declare it.</summary>
-public sealed record HttpFunction(string Name, MethodInfo Method, IReadOnlyList<string> Verbs, string Route, bool Anonymous, IReadOnlyList<string> Roles);
+/// <summary>An HTTP-triggered function as its attributes declare it; <paramref name="Operator"/> when it is <c>[OperatorOnly]</c>.</summary>
+public sealed record HttpFunction(string Name, MethodInfo Method, IReadOnlyList<string> Verbs, string Route, bool Anonymous, IReadOnlyList<string> Roles, bool Operator = false);
 
 /// <summary>A queue-triggered function as its attributes declare it.</summary>
 public sealed record QueueFunction(string Name, MethodInfo Method, string Queue, string? Connection, ParameterInfo MessageParameter);
@@ -44,7 +44,8 @@ public sealed class FunctionCatalog
                         (h.Methods ?? ["get", "post"]).Select(m => m.ToUpperInvariant()).ToArray(),
                         h.Route ?? function.Name,
                         anonymous,
-                        authorize.SelectMany(a => (a.Roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray()));
+                        authorize.SelectMany(a => (a.Roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
+                        method.IsDefined(typeof(OperatorOnlyAttribute)) || method.DeclaringType!.IsDefined(typeof(OperatorOnlyAttribute))));
                 }
                 else if (p.GetCustomAttribute<QueueTriggerAttribute>() is { } q)
                 {

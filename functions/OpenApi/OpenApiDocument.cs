@@ -73,7 +73,8 @@ public static class OpenApiDocument
                     };
                 }
                 op["responses"] = responses;
-                if (!f.Anonymous) op["security"] = new JsonArray(new JsonObject { ["bearer"] = new JsonArray() });
+                if (f.Operator) op["security"] = new JsonArray(new JsonObject { ["operator"] = new JsonArray() });
+                else if (!f.Anonymous) op["security"] = new JsonArray(new JsonObject { ["bearer"] = new JsonArray() });
                 item[verb.ToLowerInvariant()] = op;
             }
         }
@@ -94,6 +95,11 @@ public static class OpenApiDocument
                 ["securitySchemes"] = new JsonObject
                 {
                     ["bearer"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer", ["bearerFormat"] = "JWT" },
+                    ["operator"] = new JsonObject
+                    {
+                        ["type"] = "http", ["scheme"] = "bearer",
+                        ["description"] = "The operator key (the Operator__ApiKey setting). Without one configured, the operator routes answer 404.",
+                    },
                 },
             },
         };
@@ -102,6 +108,13 @@ public static class OpenApiDocument
     private static IEnumerable<(string, string)> ErrorsFor(HttpFunction f, OpenApiOperationAttribute? meta)
     {
         yield return ("400", "Bad input; the errors name the fields");
+        if (f.Operator)
+        {
+            yield return ("401", "Missing or wrong operator key");
+            yield return ("404", "No such tenant or number, or no operator key configured");
+            if (f.Verbs.Contains("PUT") && f.Route.EndsWith("{number}", StringComparison.Ordinal)) yield return ("409", "The number is allocated to another tenant");
+            yield break;
+        }
         if (!f.Anonymous) yield return ("401", "Missing, invalid or expired access token");
         if (f.Roles.Count > 0) yield return ("403", "The caller's role does not allow this");
         if (f.Route.Contains('{', StringComparison.Ordinal)) yield return ("404", "No such resource in the caller's organization");
