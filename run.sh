@@ -76,7 +76,8 @@ pids+=($!)
 
 # --- dashboard: the static export on 127.0.0.1:3000; the API's CORS allows it (Host:CORS in the local runner) ---
 step "starting the dashboard on 127.0.0.1:3000"
-(cd dashboard && DASHBOARD_PORT=3000 DASHBOARD_API_URL=http://127.0.0.1:7071/api DASHBOARD_VOICE_URL=ws://127.0.0.1:7860/ws exec node serve.mjs) &
+(cd dashboard && DASHBOARD_PORT=3000 DASHBOARD_API_URL=http://127.0.0.1:7071/api DASHBOARD_VOICE_URL=ws://127.0.0.1:7860/ws \
+  DASHBOARD_PUBSUB_URL=ws://127.0.0.1:7072 DASHBOARD_MEDIA_URL=http://127.0.0.1:4566 exec node serve.mjs) &
 pids+=($!)
 # --- end dashboard ---
 
