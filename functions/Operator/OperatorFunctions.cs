@@ -19,7 +19,8 @@ public sealed class OperatorFunctions(OperatorService service)
         TypedResults.Ok(await service.ListNumbersAsync(tenantId, ct));
 
     [Function("OperatorAllocateNumber")]
-    [OpenApiOperation("operator", "Allocate a number (E.164, URL-encoded) to a tenant, who may then map it to an agent (operator only)", null, typeof(AllocatedNumberResponse))]
+    [OpenApiOperation("operator", "Allocate a number (E.164, URL-encoded) to a tenant, who may then map it to an agent (operator only)", null, typeof(AllocatedNumberResponse),
+        Errors = ["409:The number is allocated to another tenant"])]
     public async Task<Ok<AllocatedNumberResponse>> AllocateNumber(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "operator/tenants/{tenantId}/numbers/{number}")] HttpRequest req, string tenantId, string number, CancellationToken ct) =>
         TypedResults.Ok(await service.AllocateAsync(tenantId, number, ct));

@@ -31,7 +31,8 @@ public sealed class WebhooksFunctions(WebhooksService webhooks)
 
     [Function("CreateWebhook")]
     [Authorize(Roles = Roles.Admin)]
-    [OpenApiOperation("webhooks", "Create a webhook (admins only); the answer carries the secret, shown this once", typeof(WebhookRequest), typeof(WebhookResponse), 201)]
+    [OpenApiOperation("webhooks", "Create a webhook (admins only); the answer carries the secret, shown this once", typeof(WebhookRequest), typeof(WebhookResponse), 201,
+        Errors = ["409:The organization has as many webhooks as it may (Webhooks__MaxPerTenant, 20)"])]
     public async Task<Created<WebhookResponse>> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks")] HttpRequest req, CancellationToken ct)
     {
