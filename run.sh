@@ -27,6 +27,10 @@ fi
 if ! grep -q '^WEBPUBSUB_ACCESS_KEY=' .local/secrets.env; then
   (umask 077; echo "WEBPUBSUB_ACCESS_KEY=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" >> .local/secrets.env)
 fi
+# The operator key opens the API's /api/operator routes (number allocation, tenant limits).
+if ! grep -q '^Operator__ApiKey=' .local/secrets.env; then
+  (umask 077; echo "Operator__ApiKey=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" >> .local/secrets.env)
+fi
 set -a
 source .local/secrets.env
 Mongo__ConnectionString=mongodb://127.0.0.1:27017
@@ -72,7 +76,8 @@ pids+=($!)
 
 # --- dashboard: the static export on 127.0.0.1:3000; the API's CORS allows it (Host:CORS in the local runner) ---
 step "starting the dashboard on 127.0.0.1:3000"
-(cd dashboard && DASHBOARD_PORT=3000 DASHBOARD_API_URL=http://127.0.0.1:7071/api DASHBOARD_VOICE_URL=ws://127.0.0.1:7860/ws exec node serve.mjs) &
+(cd dashboard && DASHBOARD_PORT=3000 DASHBOARD_API_URL=http://127.0.0.1:7071/api DASHBOARD_VOICE_URL=ws://127.0.0.1:7860/ws \
+  DASHBOARD_PUBSUB_URL=ws://127.0.0.1:7072 DASHBOARD_MEDIA_URL=http://127.0.0.1:4566 exec node serve.mjs) &
 pids+=($!)
 # --- end dashboard ---
 
@@ -86,6 +91,7 @@ cat <<MSG
   API         http://127.0.0.1:7071/api      (OpenAPI: http://127.0.0.1:7071/api/openapi.json)
   voice-host  ws://127.0.0.1:7860/ws         (health: http://127.0.0.1:7861/health, operator port)
   live        GET /api/realtime/negotiate     (Web PubSub stand-in on 127.0.0.1:7072)
+  operator    /api/operator/...              (Authorization: Bearer $Operator__ApiKey from .local/secrets.env)
   dashboard   http://127.0.0.1:3000          (sign up at http://127.0.0.1:3000/signup/)
 
   Ctrl-C stops everything.

@@ -72,6 +72,9 @@ param twilioAccountSid string = ''
 param twilioAuthToken string = ''
 @description('The caller id of outbound calls, E.164.')
 param twilioFromNumber string = ''
+@secure()
+@description('The operator key (32+ characters; goes to Key Vault) that opens the API\'s /api/operator routes: number allocation, tenant limits. Empty turns them off.')
+param operatorApiKey string = ''
 @description('The dispatcher\'s NCRONTAB schedule (six fields).')
 param dialerSchedule string = '*/2 * * * * *'
 
@@ -129,6 +132,7 @@ module vault 'modules/keyvault.bicep' = {
       'openai-compatible-api-key': openAiCompatibleApiKey
       'ai4bharat-api-key': ai4BharatApiKey
       'twilio-auth-token': twilioAuthToken
+      'operator-api-key': operatorApiKey
     }
   }
 }
@@ -229,6 +233,7 @@ var twilioSettings = empty(twilioAccountSid) ? {} : {
   Twilio__MediaStreamUrl: 'wss://${voiceHost.outputs.fqdn}/twilio'
 }
 var twilioSecrets = empty(twilioAuthToken) ? {} : { Twilio__AuthToken: '${vault.outputs.uri}secrets/twilio-auth-token' }
+var operatorSecrets = empty(operatorApiKey) ? {} : { Operator__ApiKey: '${vault.outputs.uri}secrets/operator-api-key' }
 
 module functions 'modules/functionapp.bicep' = {
   name: 'functions'
@@ -242,7 +247,7 @@ module functions 'modules/functionapp.bicep' = {
     storageAccountName: storage.outputs.name
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     settings: union(sharedSettings, { WebPubSub__Hub: pubsub.outputs.hub, WebhookDeliveriesQueue: 'webhook-deliveries', DialerSchedule: dialerSchedule }, twilioSettings)
-    secretUris: union(sharedSecrets, { WebPubSub__ConnectionString: pubsub.outputs.connectionStringUri }, twilioSecrets)
+    secretUris: union(sharedSecrets, { WebPubSub__ConnectionString: pubsub.outputs.connectionStringUri }, twilioSecrets, operatorSecrets)
     allowedOrigins: [dashboard.outputs.url]
     maximumInstanceCount: functionsMaximumInstanceCount
     instanceMemoryMB: functionsInstanceMemoryMB

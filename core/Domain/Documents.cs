@@ -25,6 +25,12 @@ public sealed class Tenant
     public double? CallsPerSecond { get; set; }
     /// <summary>The earliest time the dialer may place the tenant's next call (the rate limit, one atomic update).</summary>
     public DateTime? NextDialAt { get; set; }
+
+    /// <summary>
+    /// The tenant's webhooks, kept beside the tenant so the cap (<c>Webhooks:MaxPerTenant</c>) is one conditional
+    /// <c>$inc</c>. Null for a tenant from before the cap, until its first new webhook counts the existing ones.
+    /// </summary>
+    public int? WebhookCount { get; set; }
 }
 
 public static class Roles
@@ -235,13 +241,18 @@ public sealed class CampaignNumber : ITenantOwned
     public DateTime UpdatedAt { get; set; }
 }
 
-/// <summary>A phone number of the tenant's telephony account that answers inbound calls with one agent; unique across tenants.</summary>
+/// <summary>
+/// A phone number of the platform's telephony account that the operator allocated to one tenant (unique on the
+/// number), and the tenant's agent that answers inbound calls to it, once the tenant maps one.
+/// </summary>
 public sealed class InboundNumber : ITenantOwned
 {
     [BsonRepresentation(BsonType.ObjectId)] public string Id { get; set; } = default!;
     public string PhoneNumber { get; set; } = default!;
     public string TenantId { get; set; } = default!;
-    public string AgentId { get; set; } = default!;
+    /// <summary>Null until the tenant maps the number to an agent; inbound calls to it are not answered until then.</summary>
+    public string? AgentId { get; set; }
+    /// <summary>When the operator allocated the number.</summary>
     public DateTime CreatedAt { get; set; }
 }
 

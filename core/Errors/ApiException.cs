@@ -42,3 +42,14 @@ public sealed class ValidationException(IDictionary<string, string[]> errors)
     {
     }
 }
+
+/// <summary>No function serves the path, for any method.</summary>
+public sealed class RouteNotFoundException(string method, string path)
+    : ApiException(404, "Not Found", $"No function serves {method} {path}.");
+
+/// <summary>The path is a route, but not for this method; <see cref="Allowed"/> goes in the <c>Allow</c> header.</summary>
+public sealed class MethodNotAllowedException(string method, string path, IReadOnlyList<string> allowed)
+    : ApiException(405, "Method Not Allowed", $"{path} does not accept {method}; it accepts {string.Join(", ", allowed)}.")
+{
+    public IReadOnlyList<string> Allowed { get; } = allowed;
+}

@@ -1,7 +1,34 @@
 namespace VoiceAgents.Core.Providers;
 
-/// <summary>One option a provider accepts, with its allowed values when they form a closed set.</summary>
-public sealed record ProviderOption(string Name, string Type, string? Description = null, IReadOnlyList<string>? Values = null, bool Closed = false);
+/// <summary>
+/// One option a provider accepts, with its allowed values when they form a closed set. With <paramref name="Regions"/>
+/// the values are BCP-47 tags and a bare language stands for its default region: the first value listed with it.
+/// </summary>
+public sealed record ProviderOption(string Name, string Type, string? Description = null, IReadOnlyList<string>? Values = null, bool Closed = false, bool Regions = false)
+{
+    /// <summary>
+    /// The listed value <paramref name="value"/> names, as listed: itself in any case, or, for a bare language
+    /// where <see cref="Regions"/>, its default region (<c>en</c> → <c>en-US</c>). Null when it names none.
+    /// </summary>
+    public string? Canonical(string value)
+    {
+        if (Values is null) return null;
+        var listed = Values.FirstOrDefault(v => v.Equals(value, StringComparison.OrdinalIgnoreCase));
+        if (listed is not null || !Regions || value.Contains('-', StringComparison.Ordinal)) return listed;
+        return Values.FirstOrDefault(v => v.StartsWith(value + "-", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The accepted values in words, for an error: the listed ones and the bare languages that stand for one.</summary>
+    public string Accepted()
+    {
+        var values = string.Join(", ", Values ?? []);
+        var bare = Regions
+            ? (Values ?? []).Where(v => v.Contains('-', StringComparison.Ordinal)).GroupBy(v => v.Split('-')[0], StringComparer.OrdinalIgnoreCase)
+                .Where(g => Canonical(g.Key) == g.First()).Select(g => $"{g.Key} for {g.First()}").ToList()
+            : [];
+        return bare.Count == 0 ? values : $"{values} (or {string.Join(", ", bare)})";
+    }
+}
 
 public sealed record ProviderInfo(string Name, string Label, bool Offline, IReadOnlyList<ProviderOption> Options)
 {
@@ -27,10 +54,10 @@ public static class ProviderRegistry
 
     public static readonly IReadOnlyList<ProviderInfo> Stt =
     [
-        new("deepgram", "Deepgram (streaming)", false, [new("language", "string", "BCP-47", ["en-US", "en-IN", "hi", "es", "fr", "de"])]),
-        new("google", "Google Speech-to-Text", false, [new("language", "string", "BCP-47", ["en-US", "en-IN", "hi-IN", "ta-IN"])]),
+        new("deepgram", "Deepgram (streaming)", false, [new("language", "string", "BCP-47; a bare language takes its first listed region", ["en-US", "en-IN", "hi", "es", "fr", "de"], Regions: true)]),
+        new("google", "Google Speech-to-Text", false, [new("language", "string", "BCP-47; a bare language takes its first listed region", ["en-US", "en-IN", "hi-IN", "ta-IN"], Regions: true)]),
         new("ai4bharat", "AI4Bharat IndicConformer (self-hosted)", false, [new("language", "string", "ISO 639-1", ["hi", "ta", "te", "bn", "mr", "kn", "ml", "gu"])]),
-        new("local", "PocketSphinx (offline)", true, [new("language", "string", "Only US English", ["en-US"], Closed: true)]),
+        new("local", "PocketSphinx (offline)", true, [new("language", "string", "Only US English (en is taken as en-US)", ["en-US"], Closed: true, Regions: true)]),
     ];
 
     public static readonly IReadOnlyList<ProviderInfo> Tts =

@@ -22,6 +22,7 @@ public static partial class AgentValidator
             if (vm.Action == VoicemailActions.LeaveMessage && string.IsNullOrWhiteSpace(vm.Message)) v.Add("voicemail.message", "is required to leave a message.");
         }
         if (r.Language is not null && !LanguagePattern().IsMatch(r.Language)) v.Add("language", "must be a BCP-47 language tag such as en-US.");
+        ProviderInfo? stt = null;
 
         if (v.Required("llm", r.Llm))
         {
@@ -34,7 +35,7 @@ public static partial class AgentValidator
         }
         if (v.Required("stt", r.Stt))
         {
-            var stt = Provider(v, "stt", ProviderRegistry.Stt, r.Stt!.Provider);
+            stt = Provider(v, "stt", ProviderRegistry.Stt, r.Stt!.Provider);
             Closed(v, "stt.language", stt, "language", r.Stt.Language);
             Fallback(v, "stt", ProviderRegistry.Stt, r.Stt.Provider, r.Stt.FallbackProvider);
         }
@@ -65,17 +66,19 @@ public static partial class AgentValidator
         agent.Name = r.Name!.Trim();
         agent.SystemPrompt = r.SystemPrompt ?? "";
         agent.FirstMessage = string.IsNullOrWhiteSpace(r.FirstMessage) ? null : r.FirstMessage;
-        agent.Language = r.Language ?? "en-US";
+        // A bare language is stored as the speech-to-text provider's default region for it (en → en-US), as is stt.language.
+        agent.Language = Canonical(stt, "language", r.Language) ?? "en-US";
         agent.Llm = new LlmConfig
         {
             Provider = r.Llm!.Provider!, Model = r.Llm.Model, Temperature = r.Llm.Temperature,
             FallbackProvider = r.Llm.FallbackProvider, FallbackModel = r.Llm.FallbackModel,
         };
-        agent.Stt = new SttConfig { Provider = r.Stt!.Provider!, Language = r.Stt.Language ?? agent.Language, FallbackProvider = r.Stt.FallbackProvider };
+        agent.Stt = new SttConfig { Provider = r.Stt!.Provider!, Language = Canonical(stt, "language", r.Stt.Language) ?? agent.Language, FallbackProvider = r.Stt.FallbackProvider };
+        var ttsProvider = ProviderRegistry.Find(ProviderRegistry.Tts, r.Tts!.Provider);
         agent.Tts = new TtsConfig
         {
-            Provider = r.Tts!.Provider!, Voice = r.Tts.Voice, Speed = r.Tts.Speed,
-            FallbackProvider = r.Tts.FallbackProvider, FallbackVoice = r.Tts.FallbackVoice,
+            Provider = r.Tts.Provider!, Voice = Canonical(ttsProvider, "voice", r.Tts.Voice), Speed = r.Tts.Speed,
+            FallbackProvider = r.Tts.FallbackProvider, FallbackVoice = Canonical(ProviderRegistry.Find(ProviderRegistry.Tts, r.Tts.FallbackProvider), "voice", r.Tts.FallbackVoice),
         };
         agent.Rules = (r.Rules ?? []).Select(x => new AgentRule { Match = x.Match!, Reply = x.Reply!, HangUp = x.HangUp ?? false }).ToList();
         agent.FallbackLine = string.IsNullOrWhiteSpace(r.FallbackLine) ? null : r.FallbackLine;
@@ -101,11 +104,16 @@ public static partial class AgentValidator
         return provider;
     }
 
+    /// <summary>A value of a closed option must name one of its values (a bare language, its default region).</summary>
     private static void Closed(Validation v, string field, ProviderInfo? provider, string option, string? value)
     {
-        if (value is null || provider?.Option(option) is not { Closed: true, Values: { } values }) return;
-        v.OneOf(field, value, values.ToArray());
+        if (value is null || provider?.Option(option) is not { Closed: true } closed || closed.Canonical(value) is not null) return;
+        v.Add(field, $"must be one of: {closed.Accepted()}.");
     }
+
+    /// <summary>The value as the provider lists it (<c>en</c> → <c>en-US</c>), or as given where it lists none.</summary>
+    private static string? Canonical(ProviderInfo? provider, string option, string? value) =>
+        value is null ? null : provider?.Option(option)?.Canonical(value) ?? value;
 
     [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
     private static partial Regex LanguagePattern();

@@ -12,7 +12,9 @@ public sealed class AnalyticsFunctions(AnalyticsService analytics)
     [OpenApiOperation("analytics", "Totals, durations, calls per day, status counts and average voice-to-voice latency", null, typeof(AnalyticsResponse),
         QueryParameters = ["from:date-time:inclusive", "to:date-time:exclusive", "agent_id:id:", "campaign_id:id:"])]
     public async Task<Ok<AnalyticsResponse>> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "analytics")] HttpRequest req, CancellationToken ct) =>
-        TypedResults.Ok(await analytics.GetAsync(
-            new AnalyticsQuery(Query.Date(req, "from"), Query.Date(req, "to"), Query.Id(req, "agent_id"), Query.Id(req, "campaign_id")), ct));
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "analytics")] HttpRequest req, CancellationToken ct)
+    {
+        var (from, to) = Query.Range(req);
+        return TypedResults.Ok(await analytics.GetAsync(new AnalyticsQuery(from, to, Query.Id(req, "agent_id"), Query.Id(req, "campaign_id")), ct));
+    }
 }

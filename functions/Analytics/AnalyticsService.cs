@@ -5,7 +5,6 @@ using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.CallLogs;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
-using VoiceAgents.Core.Errors;
 
 namespace VoiceAgents.Functions.Analytics;
 
@@ -32,7 +31,6 @@ public sealed class AnalyticsService(MongoContext db, CurrentUser current)
 {
     public async Task<AnalyticsResponse> GetAsync(AnalyticsQuery q, CancellationToken ct)
     {
-        if (q is { From: { } from, To: { } to } && from >= to) throw new ValidationException("to", "must be after from.");
         return AnswersFromAggregates(q) ? await FromAggregatesAsync(q, ct) : await FromCallLogsAsync(q, ct);
     }
 

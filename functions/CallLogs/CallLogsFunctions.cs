@@ -20,9 +20,9 @@ public sealed class CallLogsFunctions(CallLogsService calls)
     public async Task<Ok<Page<CallLogSummary>>> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "call-logs")] HttpRequest req, CancellationToken ct)
     {
+        var (from, to) = Query.Range(req);
         var filter = new CallLogFilter(
-            Query.Id(req, "campaign_id"), Query.Id(req, "agent_id"), Query.Enum<CallStatus>(req, "status"),
-            Query.String(req, "phone_number", 32), Query.Date(req, "from"), Query.Date(req, "to"));
+            Query.Id(req, "campaign_id"), Query.Id(req, "agent_id"), Query.Enum<CallStatus>(req, "status"), Query.String(req, "phone_number", 32), from, to);
         if (filter.PhoneNumber is not null && !PhoneNumbers.IsValid(filter.PhoneNumber))
         {
             throw new ValidationException("phone_number", "must be an E.164 number such as +14155550123.");

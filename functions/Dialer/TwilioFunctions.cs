@@ -11,7 +11,8 @@ namespace VoiceAgents.Functions.Dialer;
 public sealed class TwilioFunctions(TwilioWebhooks webhooks)
 {
     [Function("TwilioVoice")]
-    [OpenApiOperation("telephony", "Twilio's answer webhook: TwiML that streams the call to voice-host (outbound by call_id, inbound by the number called)", null, null, QueryParameters = ["call_id:id:the dialer's call, absent for inbound calls"])]
+    [OpenApiOperation("telephony", "Twilio's answer webhook: TwiML that streams the call to voice-host (outbound by call_id, inbound by the number called)", null, null, QueryParameters = ["call_id:id:the dialer's call, absent for inbound calls"],
+        Errors = ["403:No valid X-Twilio-Signature", "413:The form is larger than 64 KiB"])]
     public async Task<ContentHttpResult> Voice(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/voice")] HttpRequest req, CancellationToken ct)
     {
@@ -20,7 +21,8 @@ public sealed class TwilioFunctions(TwilioWebhooks webhooks)
     }
 
     [Function("TwilioStatus")]
-    [OpenApiOperation("telephony", "Twilio's status callback: the outcome of a placed call", null, null, 204, QueryParameters = ["call_id:id:the dialer's call"])]
+    [OpenApiOperation("telephony", "Twilio's status callback: the outcome of a placed call", null, null, 204, QueryParameters = ["call_id:id:the dialer's call"],
+        Errors = ["403:No valid X-Twilio-Signature", "413:The form is larger than 64 KiB"])]
     public async Task<NoContent> Status(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "twilio/status")] HttpRequest req, CancellationToken ct)
     {

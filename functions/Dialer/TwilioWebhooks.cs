@@ -1,5 +1,8 @@
+using System.Text;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
@@ -18,21 +21,51 @@ namespace VoiceAgents.Functions.Dialer;
 public sealed partial class TwilioWebhooks(
     MongoContext db, ITelephonyProvider telephony, StreamTokens tokens, DialerService dialer, IOptions<TwilioOptions> options, ILogger<TwilioWebhooks> log)
 {
+    /// <summary>The most of a webhook's body read before its signature is checked; Twilio's forms are a few KiB.</summary>
+    public const int MaxFormBytes = 64 * 1024;
+
     private readonly TwilioOptions _options = options.Value;
 
-    /// <summary>Reads the form and checks its signature over the public URL Twilio was given.</summary>
+    /// <summary>
+    /// Reads the form (at most <see cref="MaxFormBytes"/>, else 413 without reading on) and checks its signature over
+    /// the public URL Twilio was given. A body that is not a URL-encoded form is not read at all: Twilio sends no
+    /// other, so its signature fails (403).
+    /// </summary>
     public async Task<Dictionary<string, string>> AuthenticateAsync(HttpRequest req, CancellationToken ct)
     {
-        var form = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (req.HasFormContentType)
-        {
-            foreach (var (key, value) in await req.ReadFormAsync(ct)) form[key] = value.ToString();
-        }
+        var form = IsUrlEncodedForm(req.ContentType) ? await ReadFormAsync(req, ct) : new Dictionary<string, string>(StringComparer.Ordinal);
         var url = $"{_options.PublicBaseUrl.TrimEnd('/')}{req.Path}{req.QueryString}";
         if (!telephony.ValidateCallback(url, form, req.Headers["X-Twilio-Signature"].FirstOrDefault()))
         {
             LogForged(req.Path);
             throw new ForbiddenException("The request does not carry a valid X-Twilio-Signature.");
+        }
+        return form;
+    }
+
+    private static bool IsUrlEncodedForm(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var type)
+        && type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+
+    private static async Task<Dictionary<string, string>> ReadFormAsync(HttpRequest req, CancellationToken ct)
+    {
+        if (req.ContentLength > MaxFormBytes) throw new PayloadTooLargeException(MaxFormBytes);
+        var body = new byte[MaxFormBytes + 1];
+        var length = 0;
+        int read;
+        while (length < body.Length && (read = await req.Body.ReadAsync(body.AsMemory(length), ct)) > 0) length += read;
+        if (length > MaxFormBytes) throw new PayloadTooLargeException(MaxFormBytes);
+
+        var form = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            // Twilio sends UTF-8; FormReader's limits (1,024 fields, 2 KiB keys) turn anything stranger into a 400.
+            using var reader = new FormReader(Encoding.UTF8.GetString(body, 0, length));
+            foreach (var (key, value) in await reader.ReadFormAsync(ct)) form[key] = value.ToString();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ValidationException("$", $"is not a form Twilio would send: {e.Message}");
         }
         return form;
     }
@@ -62,7 +95,7 @@ public sealed partial class TwilioWebhooks(
         {
             var to = form.GetValueOrDefault("To");
             var inbound = to is null ? null : await db.InboundNumbers.Find(n => n.PhoneNumber == to).FirstOrDefaultAsync(ct);
-            agent = inbound is null ? null : await db.Agents.Find(a => a.Id == inbound.AgentId && a.TenantId == inbound.TenantId).FirstOrDefaultAsync(ct);
+            agent = inbound?.AgentId is not { } agentId ? null : await db.Agents.Find(a => a.Id == agentId && a.TenantId == inbound.TenantId).FirstOrDefaultAsync(ct);
             if (agent is null) return Say("This number is not in service.");
             grant = new StreamGrant(Ids.New(), agent.TenantId, agent.Id, null, form.GetValueOrDefault("From"), 1);
         }

@@ -14,6 +14,7 @@ using VoiceAgents.Functions.CallLogs;
 using VoiceAgents.Functions.Dialer;
 using VoiceAgents.Functions.Events;
 using VoiceAgents.Functions.Members;
+using VoiceAgents.Functions.Operator;
 using VoiceAgents.Functions.PostCall;
 using VoiceAgents.Functions.Realtime;
 using VoiceAgents.Functions.Webhooks;
@@ -46,6 +47,7 @@ public static class ApiSetup
         services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => JsonDefaults.Configure(o.SerializerOptions));
         services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(JsonDefaults.Options));
         services.AddSingleton(new FunctionCatalog([typeof(ApiSetup).Assembly]));
+        services.AddSingleton<RouteTable>();
         foreach (var type in Middleware) services.AddSingleton(type);
 
         services.AddAuthFeature();
@@ -58,6 +60,7 @@ public static class ApiSetup
         services.AddRealtimeFeature();
         services.AddWebhooksFeature();
         services.AddDialerFeature();
+        services.AddOperatorFeature();
         return services;
     }
 

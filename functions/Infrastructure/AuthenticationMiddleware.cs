@@ -4,14 +4,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Serilog.Context;
 using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Errors;
+using VoiceAgents.Core.Operator;
 
 namespace VoiceAgents.Functions.Infrastructure;
 
 /// <summary>
 /// Validates the bearer token of HTTP functions and fills the scoped <see cref="CurrentUser"/>. Every function needs
 /// a valid token unless it carries <c>[AllowAnonymous]</c>; <c>[Authorize(Roles = ...)]</c> limits it to those roles.
+/// <c>[OperatorOnly]</c> functions take the operator's key instead, and never a member's token.
 /// </summary>
-public sealed class AuthenticationMiddleware(FunctionCatalog catalog, TokenService tokens) : IFunctionsWorkerMiddleware
+public sealed class AuthenticationMiddleware(FunctionCatalog catalog, TokenService tokens, OperatorCredential operatorKey) : IFunctionsWorkerMiddleware
 {
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
@@ -25,6 +27,13 @@ public sealed class AuthenticationMiddleware(FunctionCatalog catalog, TokenServi
 
         var header = http.Request.Headers.Authorization.ToString();
         var hasToken = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+        if (function.Operator)
+        {
+            if (!operatorKey.IsConfigured) throw new RouteNotFoundException(http.Request.Method, http.Request.Path);
+            if (!operatorKey.Verify(hasToken ? header[7..].Trim() : null)) throw new UnauthorizedException("The operator key is missing or wrong.");
+            await next(context);
+            return;
+        }
         TokenIdentity? identity = hasToken ? await tokens.ValidateAsync(header[7..].Trim()) : null;
         if (identity is null)
         {

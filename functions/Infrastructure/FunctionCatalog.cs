@@ -4,8 +4,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace VoiceAgents.Functions.Infrastructure;
 
-/// <summary>An HTTP-triggered function as its attributes declare it.</summary>
-public sealed record HttpFunction(string Name, MethodInfo Method, IReadOnlyList<string> Verbs, string Route, bool Anonymous, IReadOnlyList<string> Roles);
+/// <summary>An HTTP-triggered function as its attributes declare it; <paramref name="Operator"/> when it is <c>[OperatorOnly]</c>.</summary>
+public sealed record HttpFunction(string Name, MethodInfo Method, IReadOnlyList<string> Verbs, string Route, bool Anonymous, IReadOnlyList<string> Roles, bool Operator = false);
 
 /// <summary>A queue-triggered function as its attributes declare it.</summary>
 public sealed record QueueFunction(string Name, MethodInfo Method, string Queue, string? Connection, ParameterInfo MessageParameter);
@@ -44,7 +44,8 @@ public sealed class FunctionCatalog
                         (h.Methods ?? ["get", "post"]).Select(m => m.ToUpperInvariant()).ToArray(),
                         h.Route ?? function.Name,
                         anonymous,
-                        authorize.SelectMany(a => (a.Roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray()));
+                        authorize.SelectMany(a => (a.Roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
+                        method.IsDefined(typeof(OperatorOnlyAttribute)) || method.DeclaringType!.IsDefined(typeof(OperatorOnlyAttribute))));
                 }
                 else if (p.GetCustomAttribute<QueueTriggerAttribute>() is { } q)
                 {
@@ -56,7 +57,10 @@ public sealed class FunctionCatalog
                 }
             }
         }
-        Http = http;
+        // A function whose whole route is a catch-all answers what no other route does (404, 405): it is served last
+        // and is no route of the API's own.
+        Fallback = http.SingleOrDefault(f => IsCatchAll(f.Route));
+        Http = http.Where(f => f != Fallback).ToList();
         Queue = queue;
         Timers = timers;
         _byEntryPoint = http.ToDictionary(f => EntryPoint(f.Method), StringComparer.Ordinal);
@@ -74,7 +78,12 @@ public sealed class FunctionCatalog
         }
     }
 
+    /// <summary>The API's routes, without <see cref="Fallback"/>.</summary>
     public IReadOnlyList<HttpFunction> Http { get; }
+
+    /// <summary>The function with a catch-all route (<c>{*path}</c>) that answers requests no route serves, if any.</summary>
+    public HttpFunction? Fallback { get; }
+
     public IReadOnlyList<QueueFunction> Queue { get; }
     public IReadOnlyList<TimerFunction> Timers { get; }
 
@@ -82,4 +91,6 @@ public sealed class FunctionCatalog
     public static string EntryPoint(MethodInfo method) => $"{method.DeclaringType!.FullName}.{method.Name}";
 
     public HttpFunction? FindHttp(string entryPoint) => _byEntryPoint.GetValueOrDefault(entryPoint);
+
+    private static bool IsCatchAll(string route) => route.StartsWith("{*", StringComparison.Ordinal) && route.EndsWith('}') && route.IndexOf('/') < 0;
 }

@@ -51,6 +51,7 @@ public sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddl
             ValidationException v => new HttpValidationProblemDetails(v.Errors) { Status = 400, Title = v.Title },
             TooManyRequestsException t => Problem(t, http.Response.Headers.RetryAfter = ((int)Math.Ceiling(t.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture)),
             UnauthorizedException u => Problem(u, http.Response.Headers.WWWAuthenticate = "Bearer"),
+            MethodNotAllowedException m => Problem(m, http.Response.Headers.Allow = string.Join(", ", m.Allowed)),
             ApiException a => Problem(a, null),
             BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = b.StatusCode == 413 ? "Payload Too Large" : "Bad Request", Detail = b.Message },
             MongoConnectionException or TimeoutException or Amazon.Runtime.AmazonServiceException { StatusCode: System.Net.HttpStatusCode.ServiceUnavailable } =>
@@ -67,16 +68,21 @@ public sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddl
 
     private static ProblemDetails Problem(ApiException e, object? _) => new() { Status = e.Status, Title = e.Title, Detail = e.Detail };
 
-    private static string TypeFor(int status) => status switch
+    /// <summary>The RFC section that defines a status, as the problem's <c>type</c>.</summary>
+    public static string TypeFor(int status) => status switch
     {
         400 => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
         401 => "https://tools.ietf.org/html/rfc9110#section-15.5.2",
         403 => "https://tools.ietf.org/html/rfc9110#section-15.5.4",
         404 => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+        405 => "https://tools.ietf.org/html/rfc9110#section-15.5.6",
+        408 => "https://tools.ietf.org/html/rfc9110#section-15.5.9",
         409 => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
         413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+        414 => "https://tools.ietf.org/html/rfc9110#section-15.5.15",
         415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
         429 => "https://tools.ietf.org/html/rfc6585#section-4",
+        431 => "https://tools.ietf.org/html/rfc6585#section-5",
         503 => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
         _ => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
     };

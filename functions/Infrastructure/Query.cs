@@ -33,6 +33,14 @@ public static class Query
         throw new ValidationException(name, "must be an ISO 8601 date or date-time.");
     }
 
+    /// <summary>The <c>from</c> (inclusive) and <c>to</c> (exclusive) parameters of a time range; <c>to</c> must come after <c>from</c>.</summary>
+    public static (DateTime? From, DateTime? To) Range(HttpRequest request)
+    {
+        var (from, to) = (Date(request, "from"), Date(request, "to"));
+        if (from is { } f && to is { } t && f >= t) throw new ValidationException("to", "must be after from.");
+        return (from, to);
+    }
+
     public static TEnum? Enum<TEnum>(HttpRequest request, string name) where TEnum : struct, System.Enum
     {
         var value = request.Query[name].ToString();

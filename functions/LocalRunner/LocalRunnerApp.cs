@@ -33,6 +33,7 @@ public static partial class LocalRunnerApp
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
+        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(listen => listen.UseRejectedRequestProblems()));
         configure?.Invoke(builder);
 
         var host = HostSettings.Load(builder.Configuration["HostJsonPath"] ?? Path.Combine(AppContext.BaseDirectory, "host.json"));
@@ -69,12 +70,21 @@ public static partial class LocalRunnerApp
         }
 
         var app = builder.Build();
+        var rejections = RejectedRequestProblems.Observe(app.Services.GetRequiredService<System.Diagnostics.DiagnosticListener>());
+        app.Lifetime.ApplicationStopped.Register(rejections.Dispose);
         app.UseCors();
         var prefix = host.RoutePrefix.Length == 0 ? "" : "/" + host.RoutePrefix;
         foreach (var function in catalog.Http)
         {
             app.MapMethods(prefix + "/" + function.Route, function.Verbs, (HttpContext http) => InvokeHttpAsync(http, function))
                 .WithDisplayName(function.Name);
+        }
+        if (catalog.Fallback is { } unmatched)
+        {
+            // A catch-all route: endpoint routing tries it after every other route, and also when another route's path
+            // matched but its method did not, as the Functions host does.
+            app.MapMethods(prefix + "/" + unmatched.Route, unmatched.Verbs, (HttpContext http) => InvokeHttpAsync(http, unmatched))
+                .WithDisplayName(unmatched.Name);
         }
         app.MapFallback(async http =>
         {

@@ -73,7 +73,8 @@ public static class OpenApiDocument
                     };
                 }
                 op["responses"] = responses;
-                if (!f.Anonymous) op["security"] = new JsonArray(new JsonObject { ["bearer"] = new JsonArray() });
+                if (f.Operator) op["security"] = new JsonArray(new JsonObject { ["operator"] = new JsonArray() });
+                else if (!f.Anonymous) op["security"] = new JsonArray(new JsonObject { ["bearer"] = new JsonArray() });
                 item[verb.ToLowerInvariant()] = op;
             }
         }
@@ -84,7 +85,7 @@ public static class OpenApiDocument
             {
                 ["title"] = "VoiceAgents API",
                 ["version"] = typeof(OpenApiDocument).Assembly.GetName().Version?.ToString(3) ?? "1.0.0",
-                ["description"] = "Multi-tenant voice-AI agents: auth, members, agents, campaigns, call logs, transcripts and analytics. Bodies are snake_case JSON; errors are RFC 9457 problem details.",
+                ["description"] = "Multi-tenant voice-AI agents: auth, members, agents, campaigns, call logs, transcripts and analytics. Bodies are snake_case JSON; errors are RFC 9457 problem details, an unknown route included (404), and a route's wrong method (405 with Allow).",
             },
             ["servers"] = new JsonArray(new JsonObject { ["url"] = "/" }),
             ["paths"] = paths,
@@ -94,6 +95,11 @@ public static class OpenApiDocument
                 ["securitySchemes"] = new JsonObject
                 {
                     ["bearer"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer", ["bearerFormat"] = "JWT" },
+                    ["operator"] = new JsonObject
+                    {
+                        ["type"] = "http", ["scheme"] = "bearer",
+                        ["description"] = "The operator key (the Operator__ApiKey setting). Without one configured, the operator routes answer 404.",
+                    },
                 },
             },
         };
@@ -102,11 +108,22 @@ public static class OpenApiDocument
     private static IEnumerable<(string, string)> ErrorsFor(HttpFunction f, OpenApiOperationAttribute? meta)
     {
         yield return ("400", "Bad input; the errors name the fields");
+        if (f.Operator)
+        {
+            yield return ("401", "Missing or wrong operator key");
+            yield return ("404", "No such tenant or number, or no operator key configured");
+            foreach (var error in Particular(meta)) yield return error;
+            yield break;
+        }
         if (!f.Anonymous) yield return ("401", "Missing, invalid or expired access token");
         if (f.Roles.Count > 0) yield return ("403", "The caller's role does not allow this");
         if (f.Route.Contains('{', StringComparison.Ordinal)) yield return ("404", "No such resource in the caller's organization");
         if (meta?.Request is not null) yield return ("413", "The body is larger than 1 MiB");
+        foreach (var error in Particular(meta)) yield return error;
     }
+
+    private static IEnumerable<(string, string)> Particular(OpenApiOperationAttribute? meta) =>
+        (meta?.Errors ?? []).Select(e => e.Split(':', 2)).Select(p => (p[0], p[1]));
 
     private static JsonObject Ref(Type type, JsonObject schemas)
     {

@@ -12,4 +12,7 @@ public sealed class OpenApiOperationAttribute(string tag, string summary, Type? 
 
     /// <summary>Query parameters, as "name:type:description" (type is string, integer, date-time or id).</summary>
     public string[] QueryParameters { get; init; } = [];
+
+    /// <summary>Error answers particular to this operation, as "status:description" (a 409 on a cap, say).</summary>
+    public string[] Errors { get; init; } = [];
 }

@@ -14,6 +14,9 @@ public sealed class WebhookOptions
     /// </summary>
     public bool AllowPrivateTargets { get; set; }
 
+    /// <summary>The most webhooks one tenant may have, so one event cannot fan out without bound.</summary>
+    public int MaxPerTenant { get; set; } = 20;
+
     /// <summary>How long one POST may take, connecting included.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 

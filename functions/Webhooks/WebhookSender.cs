@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using VoiceAgents.Core.Net;
 using VoiceAgents.Core.Webhooks;
 
 namespace VoiceAgents.Functions.Webhooks;
@@ -19,20 +20,20 @@ public sealed record DeliveryOutcome(int? StatusCode, string? Error, bool Refuse
 /// <summary>
 /// POSTs signed events to webhook endpoints: JSON body, <c>X-Signature</c> (<see cref="WebhookSignature"/>, signed
 /// afresh on every attempt), the event id as <c>X-Webhook-Id</c> and <c>Idempotency-Key</c>, a timeout per attempt,
-/// no proxy, no redirects, and connections only to addresses the SSRF guard vetted (<see cref="WebhookTargets"/>).
+/// no proxy, no redirects, and connections only to addresses the SSRF guard vetted (<see cref="SsrfGuard"/>).
 /// </summary>
 public sealed partial class WebhookSender : IDisposable
 {
     public const string UserAgent = "VoiceAgents-Webhooks/1";
 
     private readonly HttpClient _http;
-    private readonly WebhookTargets _targets;
+    private readonly SsrfGuard _targets;
     private readonly WebhookOptions _options;
     private readonly TimeProvider _time;
     private readonly ResiliencePipeline<DeliveryOutcome> _retry;
     private readonly ILogger<WebhookSender> _log;
 
-    public WebhookSender(WebhookTargets targets, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookSender> log)
+    public WebhookSender(SsrfGuard targets, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookSender> log)
     {
         _targets = targets;
         _options = options.Value;
@@ -105,7 +106,7 @@ public sealed partial class WebhookSender : IDisposable
         {
             return new DeliveryOutcome(null, $"No response within {_options.Timeout.TotalSeconds:0.###} s.");
         }
-        catch (HttpRequestException e) when (Find<WebhookTargetRefusedException>(e) is { } refused)
+        catch (HttpRequestException e) when (Find<TargetRefusedException>(e) is { } refused)
         {
             return new DeliveryOutcome(null, refused.Message, Refused: true);
         }

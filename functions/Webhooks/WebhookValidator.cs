@@ -1,5 +1,6 @@
 using VoiceAgents.Core.Errors;
 using VoiceAgents.Core.Events;
+using VoiceAgents.Core.Net;
 
 namespace VoiceAgents.Functions.Webhooks;
 
@@ -11,7 +12,7 @@ public static class WebhookValidator
 {
     public const int MaxUrlLength = 2_000;
 
-    public static async Task<ValidWebhook> ValidateAsync(WebhookRequest r, WebhookTargets targets, CancellationToken ct)
+    public static async Task<ValidWebhook> ValidateAsync(WebhookRequest r, SsrfGuard targets, CancellationToken ct)
     {
         var v = new Validation();
         Uri? url = null;

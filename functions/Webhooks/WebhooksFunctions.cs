@@ -6,8 +6,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Events;
+using VoiceAgents.Core.Net;
 using VoiceAgents.Core.Queues;
 using VoiceAgents.Core.Telemetry;
 using VoiceAgents.Functions.Infrastructure;
@@ -29,7 +31,8 @@ public sealed class WebhooksFunctions(WebhooksService webhooks)
 
     [Function("CreateWebhook")]
     [Authorize(Roles = Roles.Admin)]
-    [OpenApiOperation("webhooks", "Create a webhook (admins only); the answer carries the secret, shown this once", typeof(WebhookRequest), typeof(WebhookResponse), 201)]
+    [OpenApiOperation("webhooks", "Create a webhook (admins only); the answer carries the secret, shown this once", typeof(WebhookRequest), typeof(WebhookResponse), 201,
+        Errors = ["409:The organization has as many webhooks as it may (Webhooks__MaxPerTenant, 20)"])]
     public async Task<Created<WebhookResponse>> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks")] HttpRequest req, CancellationToken ct)
     {
@@ -116,7 +119,7 @@ public static class WebhooksFeature
     {
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
             .PostConfigure<IConfiguration>(WebhookOptions.ResolveMaxDequeueCount);
-        services.AddSingleton<WebhookTargets>();
+        services.AddSingleton(sp => new SsrfGuard(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowPrivateTargets));
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<IEventHandler, WebhookFanOut>();
         services.AddScoped<WebhooksService>();

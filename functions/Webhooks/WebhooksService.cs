@@ -1,19 +1,23 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
 using MongoDB.Driver;
 using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
 using VoiceAgents.Core.Events;
 using VoiceAgents.Core.Json;
+using VoiceAgents.Core.Net;
 using VoiceAgents.Core.Webhooks;
 using VoiceAgents.Functions.Infrastructure;
 
 namespace VoiceAgents.Functions.Webhooks;
 
 /// <summary>The management API of a tenant's webhooks and their delivery logs.</summary>
-public sealed class WebhooksService(MongoContext db, CurrentUser current, TimeProvider time, WebhookTargets targets, WebhookSender sender)
+public sealed class WebhooksService(
+    MongoContext db, CurrentUser current, TimeProvider time, SsrfGuard targets, WebhookSender sender, IOptions<WebhookOptions> options)
 {
     public async Task<Page<WebhookResponse>> ListAsync(PageRequest page, CancellationToken ct)
     {
@@ -45,7 +49,16 @@ public sealed class WebhooksService(MongoContext db, CurrentUser current, TimePr
             CreatedAt = now,
             UpdatedAt = now,
         };
-        await db.Webhooks.InsertOneAsync(webhook, cancellationToken: ct);
+        await TakeSlotAsync(ct);
+        try
+        {
+            await db.Webhooks.InsertOneAsync(webhook, cancellationToken: ct);
+        }
+        catch
+        {
+            await ReturnSlotAsync(CancellationToken.None);
+            throw;
+        }
         return WebhookResponse.From(webhook, withSecret: true);
     }
 
@@ -63,6 +76,7 @@ public sealed class WebhooksService(MongoContext db, CurrentUser current, TimePr
         id = Ids.Parse(id);
         var result = await db.Webhooks.DeleteOneAsync(w => w.Id == id && w.TenantId == current.TenantId, ct);
         if (result.DeletedCount == 0) throw new NotFoundException("Webhook");
+        await ReturnSlotAsync(ct);
         await db.WebhookDeliveries.DeleteManyAsync(d => d.TenantId == current.TenantId && d.WebhookId == id, ct);
     }
 
@@ -120,6 +134,30 @@ public sealed class WebhooksService(MongoContext db, CurrentUser current, TimePr
         var next = items.Count > page.Limit ? new PageCursor(items[page.Limit - 1].CreatedAt, items[page.Limit - 1].Id).Encode() : null;
         return new Page<WebhookDeliveryResponse>(items.Take(page.Limit).Select(WebhookDeliveryResponse.From).ToList(), next);
     }
+
+    /// <summary>
+    /// Counts a new webhook against the tenant's cap with one conditional <c>$inc</c>, so concurrent creates can never
+    /// pass it together. A tenant from before the cap has no counter: it is started from the webhooks it has, once.
+    /// </summary>
+    private async Task TakeSlotAsync(CancellationToken ct)
+    {
+        var max = options.Value.MaxPerTenant;
+        var f = Builders<Tenant>.Filter;
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var taken = await db.Tenants.UpdateOneAsync(f.Eq(t => t.Id, current.TenantId) & f.Lt(t => t.WebhookCount, max),
+                Builders<Tenant>.Update.Inc(t => t.WebhookCount, 1), cancellationToken: ct);
+            if (taken.ModifiedCount == 1) return;
+            var count = (int)await db.Webhooks.CountDocumentsAsync(w => w.TenantId == current.TenantId, cancellationToken: ct);
+            var started = await db.Tenants.UpdateOneAsync(f.Eq(t => t.Id, current.TenantId) & f.Eq(t => t.WebhookCount, null),
+                Builders<Tenant>.Update.Set(t => t.WebhookCount, count), cancellationToken: ct);
+            if (started.ModifiedCount == 0) break;
+        }
+        throw new ConflictException($"This organization already has {max} webhooks, the most it may have. Delete one before adding another.");
+    }
+
+    private Task ReturnSlotAsync(CancellationToken ct) =>
+        db.Tenants.UpdateOneAsync(t => t.Id == current.TenantId && t.WebhookCount > 0, Builders<Tenant>.Update.Inc(t => t.WebhookCount, -1), cancellationToken: ct);
 
     private async Task<Webhook> UpdateOneAsync(string id, UpdateDefinition<Webhook> update, CancellationToken ct) =>
         await db.Webhooks.FindOneAndUpdateAsync(w => w.Id == id && w.TenantId == current.TenantId, update,

@@ -100,7 +100,9 @@ public sealed partial class OpenApiTests(ApiFixture api)
                 else
                 {
                     Assert.True(security is not null, $"{verb} {path} does not ask for a token");
-                    Assert.True(security.AsArray().Any(s => s!.AsObject().ContainsKey("bearer")), $"{verb} {path}: {security.ToJsonString()}");
+                    // The operator's routes take the operator key, never a member's token.
+                    var expected = function.Operator ? "operator" : "bearer";
+                    Assert.True(security.AsArray().Single()!.AsObject().Single().Key == expected, $"{verb} {path}: {security.ToJsonString()}");
                     Assert.True(operation["responses"]!.AsObject().ContainsKey("401"), $"{verb} {path} lists no 401");
                 }
             }
@@ -109,6 +111,22 @@ public sealed partial class OpenApiTests(ApiFixture api)
         Assert.Null(doc["paths"]!["/api/health"]!["get"]!["security"]);
         Assert.NotNull(doc["paths"]!["/api/agents/{id}"]!["delete"]!["security"]);
         Assert.NotNull(doc["paths"]!["/api/call-logs"]!["get"]!["security"]);
+    }
+
+    [Fact]
+    public async Task OpenApi_document_describes_the_operator_routes_and_each_routes_own_errors()
+    {
+        var doc = await GetDocumentAsync();
+
+        var scheme = doc["components"]!["securitySchemes"]!["operator"]!;
+        Assert.Equal(("http", "bearer"), (scheme["type"]!.GetValue<string>(), scheme["scheme"]!.GetValue<string>()));
+        var allocate = doc["paths"]!["/api/operator/tenants/{tenantId}/numbers/{number}"]!["put"]!;
+        Assert.Equal("operator", allocate["security"]![0]!.AsObject().Single().Key);
+        Assert.True(allocate["responses"]!.AsObject().ContainsKey("409"));
+        Assert.True(doc["paths"]!["/api/operator/tenants/{tenantId}/limits"]!["put"]!["responses"]!.AsObject().ContainsKey("401"));
+        Assert.True(doc["paths"]!["/api/webhooks"]!["post"]!["responses"]!.AsObject().ContainsKey("409"));
+        Assert.True(doc["paths"]!["/api/twilio/voice"]!["post"]!["responses"]!.AsObject().ContainsKey("413"));
+        Assert.False(doc["paths"]!.AsObject().ContainsKey("/api/{path}"));
     }
 
     private async Task<JsonNode> GetDocumentAsync()

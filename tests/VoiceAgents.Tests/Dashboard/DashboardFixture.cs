@@ -1,10 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.FileProviders;
 using Microsoft.Playwright;
 using VoiceAgents.Tests.Infrastructure;
 using VoiceAgents.Tests.Realtime;
@@ -12,18 +5,19 @@ using VoiceAgents.Tests.Realtime;
 namespace VoiceAgents.Tests.Dashboard;
 
 /// <summary>
-/// The dashboard's static export (dashboard/out, built by dashboard/build.sh) served on a free loopback port with a
-/// /config.js that points it at an API (local runner, queue triggers) and a voice-host handing calls to post-call
-/// processing, as in <see cref="PostCallFixture"/>; the Web PubSub stand-in for live updates, as in
-/// <see cref="RealtimeFixture"/>; and Debian's Chromium driven by Playwright, with a fake microphone
-/// that speaks a flite WAV.
+/// The dashboard's static export (dashboard/out, built by dashboard/build.sh) served by its own server,
+/// dashboard/serve.mjs (with its Content-Security-Policy), on a free loopback port, pointed at an API (local runner,
+/// queue triggers) and a voice-host handing calls to post-call processing, as in <see cref="PostCallFixture"/>; the
+/// Web PubSub stand-in for live updates, as in <see cref="RealtimeFixture"/>; and Debian's Chromium driven by
+/// Playwright, with a fake microphone that speaks a flite WAV. Every page the tests open reports the CSP violations
+/// it meets on its console (<see cref="CspViolation"/>).
 /// </summary>
 public sealed class DashboardFixture : IAsyncLifetime
 {
     public const string Question = "I would like to book a table for two.";
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    private WebApplication? _site;
+    private StandIn? _site;
     private IPlaywright? _playwright;
 
     public ApiFixture Api { get; } = new();
@@ -36,6 +30,9 @@ public sealed class DashboardFixture : IAsyncLifetime
     public static string OutFolder => Path.Combine(LocalStack.RepoRoot, "dashboard", "out");
     public static string ScreenshotFolder => Path.Combine(LocalStack.RepoRoot, "dashboard", "test-results");
 
+    /// <summary>How a page's console reports that the Content-Security-Policy refused something.</summary>
+    public const string CspViolation = "CSP violation:";
+
     public async Task InitializeAsync()
     {
         if (!File.Exists(Path.Combine(OutFolder, "index.html")))
@@ -46,17 +43,18 @@ public sealed class DashboardFixture : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotFolder);
         File.Delete(Path.Combine(ScreenshotFolder, "browser.log"));
 
-        // The site's address comes first: the API allows it as a CORS origin.
-        _site = StartSite();
-        await _site.StartAsync();
-        var address = _site.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        SiteUri = new Uri(address.TrimEnd('/') + "/");
-        Api.Settings["Host:CORS"] = address.TrimEnd('/');
+        // The site's port comes first: the API allows its origin for CORS; the site starts once it knows the API's.
+        var port = StandIn.FreePort();
+        var origin = $"http://127.0.0.1:{port}";
+        SiteUri = new Uri(origin + "/");
+        Api.Settings["Host:CORS"] = origin;
         // The stand-in, like Web PubSub, takes browser connections only from the dashboard's origin.
-        PubSub = await WebPubSubStandIn.StartAsync(new Dictionary<string, string?> { ["WebPubSub:AllowedOrigins"] = address.TrimEnd('/') });
+        PubSub = await WebPubSubStandIn.StartAsync(new Dictionary<string, string?> { ["WebPubSub:AllowedOrigins"] = origin });
         Api.Settings["WebPubSub:ConnectionString"] = PubSub.ConnectionString;
         await Api.InitializeAsync();
         Voice = await VoiceHostInstance.StartAsync(PostCallFixture.VoiceSettings(Api, SpoolFolder));
+        _site = StandIn.DashboardServer(SiteSettings(Api, Voice, PubSub), port);
+        await _site.StartAsync();
 
         await File.WriteAllBytesAsync(WavPath, WithSilence(await VoiceFixture.SpeakAsync(Question), before: 1.0, after: 4.0));
         _playwright = await Playwright.CreateAsync();
@@ -75,36 +73,14 @@ public sealed class DashboardFixture : IAsyncLifetime
         });
     }
 
-    private WebApplication StartSite()
+    /// <summary>serve.mjs's settings for this stack: where the API, voice-host, Web PubSub and recordings (S3) are.</summary>
+    public static Dictionary<string, string> SiteSettings(ApiFixture api, VoiceHostInstance voice, WebPubSubStandIn pubsub) => new()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        // Ahead of the static files, which hold the build's default config.js.
-        app.Use(async (http, next) =>
-        {
-            if (http.Request.Path != "/config.js")
-            {
-                await next(http);
-                return;
-            }
-            http.Response.ContentType = "text/javascript";
-            http.Response.Headers.CacheControl = "no-store";
-            await http.Response.WriteAsync(
-                $"window.__VOICEAGENTS__ = {{ apiUrl: \"{Api.BaseAddress.ToString().TrimEnd('/')}\", voiceUrl: \"{Voice.WebSocketUri}\" }};");
-        });
-        var files = new PhysicalFileProvider(OutFolder);
-        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
-        app.UseStaticFiles(new StaticFileOptions { FileProvider = files, ServeUnknownFileTypes = false });
-        // A middleware, not MapFallback: static files skip requests that matched an endpoint.
-        app.Run(async http =>
-        {
-            http.Response.StatusCode = 404;
-            http.Response.ContentType = "text/html; charset=utf-8";
-            await http.Response.SendFileAsync(files.GetFileInfo("404.html"));
-        });
-        return app;
-    }
+        ["DASHBOARD_API_URL"] = api.BaseAddress.ToString().TrimEnd('/'),
+        ["DASHBOARD_VOICE_URL"] = voice.WebSocketUri.ToString(),
+        ["DASHBOARD_PUBSUB_URL"] = $"ws://{pubsub.Endpoint.Authority}",
+        ["DASHBOARD_MEDIA_URL"] = LocalStack.S3Url,
+    };
 
     /// <summary>A context of its own (storage, permissions); with the microphone granted unless told otherwise.</summary>
     public async Task<IBrowserContext> NewContextAsync(bool microphone = true, int width = 1280)
@@ -116,6 +92,8 @@ public sealed class DashboardFixture : IAsyncLifetime
         });
         if (microphone) await context.GrantPermissionsAsync(["microphone"], new BrowserContextGrantPermissionsOptions { Origin = SiteUri.ToString().TrimEnd('/') });
         context.SetDefaultTimeout(15_000);
+        await context.AddInitScriptAsync(
+            $"document.addEventListener('securitypolicyviolation', e => console.error(`{CspViolation} ${{e.violatedDirective}} ${{e.blockedURI}} at ${{e.sourceFile}}:${{e.lineNumber}}`));");
         // What the pages log and throw goes to a file beside the screenshots, for whoever reads a failure.
         context.Console += (_, m) => Log($"console.{m.Type} {m.Location}: {m.Text}");
         context.WebError += (_, e) => Log($"uncaught {e.Error}");

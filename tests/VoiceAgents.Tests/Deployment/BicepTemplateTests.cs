@@ -45,8 +45,9 @@ public sealed class BicepTemplateTests(CompiledTemplate template) : IClassFixtur
         var secrets = SecretSettings(voiceHost).Concat(vendorKeys.Select(v => v.Key)).ToHashSet();
         // Every key, connection string and password an options class of core or voice-host declares, except those
         // only the Functions app binds (Web PubSub: the API publishes, voice-host never does; Twilio: the dialer and its
-        // webhooks call and check Twilio, voice-host's media streams carry our own token).
-        string[] functionsOnly = ["AzureWebJobsStorage", "WebPubSub__ConnectionString", "Twilio__AuthToken"];
+        // webhooks call and check Twilio, voice-host's media streams carry our own token; the operator key: the
+        // operator's routes are the API's).
+        string[] functionsOnly = ["AzureWebJobsStorage", "WebPubSub__ConnectionString", "Twilio__AuthToken", "Operator__ApiKey"];
         var expected = ConfigurationKeys.Secrets.Where(s => !functionsOnly.Contains(s)).ToList();
         Assert.Contains("Providers__Cartesia__ApiKey", expected);
         Assert.All(expected, s => Assert.Contains(s, secrets));

@@ -26,6 +26,9 @@ public sealed class ApiFixture : IAsyncLifetime
     public const string Issuer = "voiceagents";
     public const string Audience = "voiceagents-api";
 
+    /// <summary>The runner's operator key (<c>Operator:ApiKey</c>), for the operator's routes.</summary>
+    public const string OperatorKey = "test-operator-key-0123456789-abcdefghijklmnop";
+
     private WebApplication? _app;
 
     public string RunId { get; } = Guid.NewGuid().ToString("N")[..10];
@@ -54,6 +57,7 @@ public sealed class ApiFixture : IAsyncLifetime
         settings["CallCompletedQueue"] = CallCompletedQueue;
         settings["EventsQueue"] = EventsQueue;
         settings["WebhookDeliveriesQueue"] = WebhookDeliveriesQueue;
+        settings["Operator:ApiKey"] = OperatorKey;
         foreach (var (k, v) in Settings) settings[k] = v;
 
         _app = LocalRunnerApp.Create([], [typeof(ApiSetup).Assembly, Assembly.GetExecutingAssembly()], b =>
@@ -101,6 +105,9 @@ public sealed class ApiFixture : IAsyncLifetime
         if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
+
+    /// <summary>A client that holds the operator key.</summary>
+    public HttpClient OperatorClient() => Client(OperatorKey);
 
     /// <summary>Signs up a new tenant with a unique email and returns a client authenticated as its admin.</summary>
     public async Task<TenantSession> SignupAsync(string? label = null)

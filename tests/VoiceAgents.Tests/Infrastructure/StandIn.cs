@@ -45,6 +45,17 @@ public sealed class StandIn : IAsyncDisposable
             "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry"], port, []);
     }
 
+    /// <summary>
+    /// Not a stand-in but run the same way: the dashboard's own server (<c>dashboard/serve.mjs</c>, serving
+    /// <c>dashboard/out</c>) with its <c>DASHBOARD_*</c> settings, on a port of its own.
+    /// </summary>
+    public static StandIn DashboardServer(Dictionary<string, string> settings, int? port = null)
+    {
+        var listen = port ?? FreePort();
+        var environment = new Dictionary<string, string>(settings) { ["DASHBOARD_PORT"] = listen.ToString() };
+        return new("dashboard", "node", [Path.Combine(LocalStack.RepoRoot, "dashboard", "serve.mjs")], listen, environment);
+    }
+
     /// <summary>A storage connection string whose queue endpoint is this Azurite (and whose blob endpoint is the shared one).</summary>
     public string QueueConnectionString => LocalStack.StorageConnectionString.Replace(
         $"QueueEndpoint=http://127.0.0.1:{LocalStack.QueuePort}/", $"QueueEndpoint=http://127.0.0.1:{Port}/", StringComparison.Ordinal);

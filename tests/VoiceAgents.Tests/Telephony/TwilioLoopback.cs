@@ -152,6 +152,13 @@ public sealed class TwilioLoopback : IAsyncDisposable
     /// POSTs a webhook as Twilio would: to <paramref name="target"/>, signed for the public <paramref name="publicUrl"/>
     /// (or with the given signature; an empty one sends none).
     /// </summary>
+    /// <summary>The form of Twilio's answer webhook for an inbound call to <paramref name="to"/>.</summary>
+    public static Dictionary<string, string> InboundCallForm(string to, string from = "+442071838750") => new()
+    {
+        ["AccountSid"] = AccountSid, ["CallSid"] = "CA" + Guid.NewGuid().ToString("N"), ["From"] = from, ["To"] = to,
+        ["Direction"] = "inbound", ["CallStatus"] = "ringing",
+    };
+
     public static async Task<HttpResponseMessage> PostWebhookAsync(HttpClient http, Uri target, string publicUrl, IReadOnlyDictionary<string, string> form, string? signature = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new FormUrlEncodedContent(form) };

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Net;
 using VoiceAgents.Core.Webhooks;
 using VoiceAgents.Functions.Webhooks;
 using VoiceAgents.Tests.Infrastructure;
@@ -26,6 +27,18 @@ public sealed class WebhookSsrfTests(ApiFixture api)
     [InlineData("https://[fe80::1]/hook")]
     [InlineData("https://[::ffff:127.0.0.1]/hook")]
     [InlineData("https://localhost/hook")]
+    [InlineData("https://[::127.0.0.1]/hook")]
+    [InlineData("https://[64:ff9b:1::a00:1]/hook")]
+    [InlineData("https://[64:ff9b::7f00:1]/hook")]
+    [InlineData("https://[2002:7f00:1::1]/hook")]
+    [InlineData("https://[2002:a9fe:a9fe::]/latest/meta-data/")]
+    [InlineData("https://[::ffff:0:7f00:1]/hook")]
+    [InlineData("https://168.63.129.16/machine?comp=goalstate")]
+    [InlineData("https://192.0.2.10/hook")]
+    [InlineData("https://198.51.100.10/hook")]
+    [InlineData("https://203.0.113.10/hook")]
+    [InlineData("https://[2001:db8::10]/hook")]
+    [InlineData("https://[3fff::10]/hook")]
     public async Task Url_that_is_not_https_or_reaches_an_internal_address_is_refused(string url)
     {
         var tenant = await api.SignupAsync("ssrf");
@@ -91,5 +104,36 @@ public sealed class WebhookSsrfTests(ApiFixture api)
     [InlineData("::ffff:10.0.0.1", true)]
     [InlineData("64:ff9b::a9fe:a9fe", true)]
     public void Address_classification_follows_the_private_and_reserved_ranges(string address, bool forbidden) =>
-        Assert.Equal(forbidden, WebhookTargets.IsForbidden(IPAddress.Parse(address)));
+        Assert.Equal(forbidden, SpecialPurposeAddresses.IsForbidden(IPAddress.Parse(address)));
+
+    [Theory]
+    [InlineData("::127.0.0.1", true)]            // IPv4-compatible (deprecated)
+    [InlineData("::8.8.8.8", true)]
+    [InlineData("::ffff:0:a00:1", true)]         // IPv4-translated, ::ffff:0:0:0/96
+    [InlineData("64:ff9b:1::808:808", true)]     // NAT64 local use, 64:ff9b:1::/48
+    [InlineData("64:ff9b::808:808", false)]      // NAT64 well-known prefix: the embedded 8.8.8.8
+    [InlineData("64:ff9b::a00:1", true)]         // ... and the embedded 10.0.0.1
+    [InlineData("2002:808:808::1", false)]       // 6to4: the embedded 8.8.8.8
+    [InlineData("2002:7f00:1::1", true)]         // ... and the embedded 127.0.0.1
+    [InlineData("2002:c0a8:101::", true)]        // ... and 192.168.1.1
+    [InlineData("::ffff:8.8.8.8", false)]        // IPv4-mapped: the address itself
+    [InlineData("168.63.129.16", true)]          // Azure's platform address
+    [InlineData("168.63.129.17", false)]
+    [InlineData("192.0.2.1", true)]              // documentation
+    [InlineData("198.51.100.255", true)]
+    [InlineData("203.0.113.1", true)]
+    [InlineData("2001:db8:ffff::1", true)]
+    [InlineData("3fff:fff::1", true)]
+    [InlineData("4000::1", true)]                // outside global unicast
+    [InlineData("192.88.99.1", true)]            // the deprecated 6to4 relay anycast
+    [InlineData("192.0.0.9", true)]
+    [InlineData("2001::1", true)]                // Teredo
+    [InlineData("2001:2::1", true)]              // benchmarking
+    [InlineData("100::1", true)]                 // discard-only
+    [InlineData("5f00::1", true)]                // segment routing
+    [InlineData("fe80::1%2", true)]              // link-local with a scope
+    [InlineData("2a00:1450:4001::200e", false)]
+    [InlineData("1.1.1.1", false)]
+    public void Address_classification_follows_the_special_purpose_registries(string address, bool forbidden) =>
+        Assert.Equal(forbidden, SpecialPurposeAddresses.IsForbidden(IPAddress.Parse(address)));
 }
