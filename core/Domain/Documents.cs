@@ -19,7 +19,7 @@ public sealed class Tenant
 
     /// <summary>Outbound calls the dialer has placed and not yet seen end: the tenant's concurrency slots.</summary>
     public int ActiveCalls { get; set; }
-    /// <summary>The tenant's cap on concurrent calls; null takes <c>Dialer:TenantMaxConcurrentCalls</c> (10).</summary>
+    /// <summary>The tenant's cap on concurrent calls; null takes <c>CallSlots:TenantMaxConcurrentCalls</c> (10); voice-host and the dialer both enforce it.</summary>
     public int? MaxConcurrentCalls { get; set; }
     /// <summary>The tenant's calls-per-second limit; null takes <c>Dialer:TenantCallsPerSecond</c> (1).</summary>
     public double? CallsPerSecond { get; set; }

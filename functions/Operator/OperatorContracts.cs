@@ -8,7 +8,7 @@ public sealed record AllocatedNumberResponse(string PhoneNumber, string TenantId
     public static AllocatedNumberResponse From(InboundNumber n) => new(n.PhoneNumber, n.TenantId, n.AgentId, n.CreatedAt);
 }
 
-/// <summary>A tenant's limits. Null takes the platform's default (<c>Dialer__TenantMaxConcurrentCalls</c>, <c>Dialer__TenantCallsPerSecond</c>).</summary>
+/// <summary>A tenant's limits. Null takes the platform's default (<c>CallSlots__TenantMaxConcurrentCalls</c>, <c>Dialer__TenantCallsPerSecond</c>).</summary>
 public sealed record TenantLimitsRequest(int? MaxConcurrentCalls, double? CallsPerSecond);
 
 /// <summary>A tenant's limits as stored (null: the default) and as they apply now.</summary>

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
+using VoiceAgents.Core.Calls;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
-using VoiceAgents.Functions.Campaigns;
+using VoiceAgents.Core.Telephony;
 using VoiceAgents.Functions.Dialer;
 
 namespace VoiceAgents.Functions.Operator;
@@ -12,7 +13,7 @@ namespace VoiceAgents.Functions.Operator;
 /// What the operator does for tenants: allocates the platform's phone numbers to them (one tenant per number, by the
 /// unique index on the number) and sets their limits. Every write is one single-document atomic operation.
 /// </summary>
-public sealed class OperatorService(MongoContext db, TimeProvider time, IOptions<DialerOptions> dialer)
+public sealed class OperatorService(MongoContext db, TimeProvider time, TenantCallSlots slots, IOptions<DialerOptions> dialer)
 {
     public const int MaxConcurrentCallsLimit = 10_000;
     public const double MaxCallsPerSecond = 100;
@@ -78,7 +79,7 @@ public sealed class OperatorService(MongoContext db, TimeProvider time, IOptions
 
     private TenantLimitsResponse Limits(Tenant t) => new(
         t.Id, t.MaxConcurrentCalls, t.CallsPerSecond,
-        t.MaxConcurrentCalls ?? dialer.Value.TenantMaxConcurrentCalls, t.CallsPerSecond ?? dialer.Value.TenantCallsPerSecond);
+        slots.CapOf(t), t.CallsPerSecond ?? dialer.Value.TenantCallsPerSecond);
 
     private async Task<Tenant> TenantAsync(string tenantId, CancellationToken ct)
     {
