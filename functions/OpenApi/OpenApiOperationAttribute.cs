@@ -12,4 +12,7 @@ public sealed class OpenApiOperationAttribute(string tag, string summary, Type? 
 
     /// <summary>Query parameters, as "name:type:description" (type is string, integer, date-time or id).</summary>
     public string[] QueryParameters { get; init; } = [];
+
+    /// <summary>The operation answers 429 with <c>Retry-After</c> past its rate limit.</summary>
+    public bool RateLimited { get; init; }
 }
