@@ -46,6 +46,9 @@ public sealed class ApiFixture : IAsyncLifetime
     /// <summary>Settings a test class may add before start (queue names for probe functions, say).</summary>
     public Dictionary<string, string?> Settings { get; } = new();
 
+    /// <summary>The runner's clock, when a test steps it (a <c>FakeTimeProvider</c>); the system clock otherwise.</summary>
+    public TimeProvider? Time { get; init; }
+
     public async Task InitializeAsync()
     {
         await LocalStack.EnsureStartedAsync();
@@ -54,12 +57,16 @@ public sealed class ApiFixture : IAsyncLifetime
         settings["CallCompletedQueue"] = CallCompletedQueue;
         settings["EventsQueue"] = EventsQueue;
         settings["WebhookDeliveriesQueue"] = WebhookDeliveriesQueue;
+        // As behind the Functions front end: tests play many clients from one machine through X-Forwarded-For
+        // (AuthRequests.UniqueIp). A runner that must ignore forwarding headers sets this to "".
+        settings["TrustedProxy:Header"] = "X-Forwarded-For";
         foreach (var (k, v) in Settings) settings[k] = v;
 
         _app = LocalRunnerApp.Create([], [typeof(ApiSetup).Assembly, Assembly.GetExecutingAssembly()], b =>
         {
             b.WebHost.UseUrls("http://127.0.0.1:0");
             b.Configuration.AddInMemoryCollection(settings);
+            if (Time is not null) b.Services.AddSingleton(Time);
         });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -108,7 +115,10 @@ public sealed class ApiFixture : IAsyncLifetime
         var email = $"{label ?? "user"}-{Guid.NewGuid():N}@example.com";
         const string password = "correct-horse-battery";
         using var anon = Client();
-        var response = await anon.PostAsync("auth/signup", Json(new { email, password, name = "Test Admin", organization = $"Org {label}" }));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "auth/signup") { Content = Json(new { email, password, name = "Test Admin", organization = $"Org {label}" }) };
+        // Signups are limited per client address; each tenant signs up from one of its own.
+        request.Headers.Add("X-Forwarded-For", AuthRequests.UniqueIp());
+        var response = await anon.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         if ((int)response.StatusCode != 201) throw new InvalidOperationException($"signup failed: {(int)response.StatusCode} {body}");
         var node = JsonNode.Parse(body)!;
