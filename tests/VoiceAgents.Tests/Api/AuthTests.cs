@@ -13,13 +13,7 @@ public sealed class AuthTests(ApiFixture api)
 
     private static string NewEmail(string label = "auth") => $"{label}-{Guid.NewGuid():N}@example.com";
 
-    private async Task<HttpResponseMessage> SignupAsync(object body)
-    {
-        using var anon = api.Client();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "auth/signup") { Content = ApiFixture.Json(body) };
-        request.Headers.Add("X-Forwarded-For", AuthRequests.UniqueIp());
-        return await anon.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SignupAsync(object body) => api.PostSignupAsync(body);
 
     [Fact]
     public async Task Signup_creates_an_admin_who_can_log_in_and_read_me()

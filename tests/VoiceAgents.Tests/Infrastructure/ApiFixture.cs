@@ -114,11 +114,8 @@ public sealed class ApiFixture : IAsyncLifetime
     {
         var email = $"{label ?? "user"}-{Guid.NewGuid():N}@example.com";
         const string password = "correct-horse-battery";
-        using var anon = Client();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "auth/signup") { Content = Json(new { email, password, name = "Test Admin", organization = $"Org {label}" }) };
         // Signups are limited per client address; each tenant signs up from one of its own.
-        request.Headers.Add("X-Forwarded-For", AuthRequests.UniqueIp());
-        var response = await anon.SendAsync(request);
+        var response = await this.PostSignupAsync(new { email, password, name = "Test Admin", organization = $"Org {label}" });
         var body = await response.Content.ReadAsStringAsync();
         if ((int)response.StatusCode != 201) throw new InvalidOperationException($"signup failed: {(int)response.StatusCode} {body}");
         var node = JsonNode.Parse(body)!;
