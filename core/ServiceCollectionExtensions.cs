@@ -39,6 +39,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new QueueServiceClient(
             sp.GetRequiredService<IOptions<QueueOptions>>().Value.ConnectionString,
             new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
+        services.AddHybridCache();
+        services.AddSingleton<UserTokenVersions>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<PasswordService>();
         services.AddSingleton<CallAnalytics>();

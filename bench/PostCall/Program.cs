@@ -156,7 +156,7 @@ static CallCompletedMessage Message(int i, string tenantId, string agentId, Date
 
 static async Task<string> SignupAsync(HttpClient http, CancellationToken ct)
 {
-    var body = JsonSerializer.Serialize(new { email = $"bench-{Guid.NewGuid():N}@example.com", password = "bench-password-123", name = "Bench", organization = "Bench" }, JsonDefaults.Options);
+    var body = JsonSerializer.Serialize(new { email = $"bench-{Guid.NewGuid():N}@example.com", password = "bench-orchid-lantern-73", name = "Bench", organization = "Bench" }, JsonDefaults.Options);
     using var response = await http.PostAsync("auth/signup", new StringContent(body, Encoding.UTF8, "application/json"), ct);
     var text = await response.Content.ReadAsStringAsync(ct);
     if ((int)response.StatusCode != 201) throw new InvalidOperationException($"signup: {(int)response.StatusCode} {text}");

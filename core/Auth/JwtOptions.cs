@@ -14,4 +14,11 @@ public sealed class JwtOptions
 
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// How long a process trusts its cached copy of a user's token version: the longest a removed or demoted member's
+    /// access token still works on a process other than the one that removed them; at most the 5 s promised.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan UserCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -7,26 +7,36 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace VoiceAgents.Core.Auth;
 
-/// <summary>The identity an access token carries.</summary>
-public sealed record TokenIdentity(string UserId, string TenantId, string Role, string? Email);
+/// <summary>The identity an access token carries; <paramref name="TokenVersion"/> is the user's version when it was issued.</summary>
+public sealed record TokenIdentity(string UserId, string TenantId, string Role, string? Email, int TokenVersion = 0);
 
-/// <summary>Issues and validates the API's access tokens. voice-host validates the very same tokens.</summary>
+/// <summary>
+/// Issues and validates the API's access tokens. voice-host validates the very same tokens. A token is valid only
+/// while its user still exists in its tenant at the version it carries (<see cref="UserTokenVersions"/>), so a
+/// removed or demoted member, or one who changed their password, is refused within seconds everywhere.
+/// </summary>
 public sealed class TokenService
 {
     public const string UserIdClaim = "user_id";
     public const string TenantIdClaim = "tenant_id";
     public const string RoleClaim = "role";
     public const string EmailClaim = "email";
+    /// <summary>The user's token version; a token without it counts as version 0.</summary>
+    public const string VersionClaim = "ver";
 
     private readonly JwtOptions _options;
     private readonly TimeProvider _time;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly SymmetricSecurityKey _key;
+    private readonly UserTokenVersions? _versions;
 
-    public TokenService(IOptions<JwtOptions> options, TimeProvider time)
+    /// <param name="versions">Checks each token against its user's current version; without it (a tool that only
+    /// issues tokens) validation checks the signature and claims alone.</param>
+    public TokenService(IOptions<JwtOptions> options, TimeProvider time, UserTokenVersions? versions = null)
     {
         _options = options.Value;
         _time = time;
+        _versions = versions;
         _key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(_options.SigningKey));
     }
 
@@ -41,6 +51,7 @@ public sealed class TokenService
             [UserIdClaim] = identity.UserId,
             [TenantIdClaim] = identity.TenantId,
             [RoleClaim] = identity.Role,
+            [VersionClaim] = identity.TokenVersion,
             [JwtRegisteredClaimNames.Sub] = identity.UserId,
             [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
         };
@@ -57,8 +68,11 @@ public sealed class TokenService
         });
     }
 
-    /// <summary>Validates signature (HS256 only, so <c>alg: none</c> fails), issuer, audience and lifetime.</summary>
-    public async Task<TokenIdentity?> ValidateAsync(string? token)
+    /// <summary>
+    /// Validates signature (HS256 only, so <c>alg: none</c> fails), issuer, audience and lifetime, then that the user
+    /// still exists in the tenant at the token's version.
+    /// </summary>
+    public async Task<TokenIdentity?> ValidateAsync(string? token, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(token) || token.Length > 8192) return null;
         var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
@@ -83,7 +97,11 @@ public sealed class TokenService
         var userId = Get(UserIdClaim);
         var tenantId = Get(TenantIdClaim);
         var role = Get(RoleClaim);
-        return userId is null || tenantId is null || role is null ? null : new TokenIdentity(userId, tenantId, role, Get(EmailClaim));
+        if (userId is null || tenantId is null || role is null) return null;
+        var version = 0;
+        if (Get(VersionClaim) is { } v && !int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out version)) return null;
+        if (_versions is not null && await _versions.CurrentAsync(tenantId, userId, ct) != version) return null;
+        return new TokenIdentity(userId, tenantId, role, Get(EmailClaim), version);
     }
 
     /// <summary>A new opaque refresh token and the SHA-256 hash that is stored in its place.</summary>

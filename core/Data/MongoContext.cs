@@ -40,6 +40,7 @@ public sealed class MongoContext
     public IMongoCollection<User> Users => Database.GetCollection<User>("users");
     public IMongoCollection<RefreshToken> RefreshTokens => Database.GetCollection<RefreshToken>("refresh_tokens");
     public IMongoCollection<LoginAttemptWindow> LoginAttempts => Database.GetCollection<LoginAttemptWindow>("login_attempts");
+    public IMongoCollection<LoginFailureLog> LoginFailures => Database.GetCollection<LoginFailureLog>("login_failures");
     public IMongoCollection<Agent> Agents => Database.GetCollection<Agent>("agents");
     public IMongoCollection<Campaign> Campaigns => Database.GetCollection<Campaign>("campaigns");
     public IMongoCollection<CallLog> CallLogs => Database.GetCollection<CallLog>("call_logs");

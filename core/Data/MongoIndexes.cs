@@ -21,6 +21,9 @@ public static class MongoIndexes
         await Create(db.LoginAttempts, ct,
             Unique(Builders<LoginAttemptWindow>.IndexKeys.Ascending(a => a.Key), "key_unique"),
             Index(Builders<LoginAttemptWindow>.IndexKeys.Ascending(a => a.ExpiresAt), "expires", TimeSpan.Zero));
+        await Create(db.LoginFailures, ct,
+            Unique(Builders<LoginFailureLog>.IndexKeys.Ascending(l => l.Key), "key_unique"),
+            Index(Builders<LoginFailureLog>.IndexKeys.Ascending(l => l.ExpiresAt), "expires", TimeSpan.Zero));
         await Create(db.Agents, ct,
             Index(Builders<Agent>.IndexKeys.Ascending(a => a.TenantId).Descending(a => a.CreatedAt).Descending(a => a.Id), "tenant_created"),
             Index(Builders<Agent>.IndexKeys.Ascending(a => a.TenantId).Ascending(a => a.UserId), "tenant_user"));

@@ -48,6 +48,11 @@ public sealed class User : ITenantOwned
     public string Name { get; set; } = default!;
     public string Role { get; set; } = Roles.User;
     public string PasswordHash { get; set; } = default!;
+    /// <summary>
+    /// Bumped by a demotion or a password change; access tokens carry the version they were issued at and are refused
+    /// once it moves on. A user stored before it existed reads as 0.
+    /// </summary>
+    public int TokenVersion { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }
@@ -65,7 +70,7 @@ public sealed class RefreshToken : ITenantOwned
     public DateTime? RevokedAt { get; set; }
 }
 
-/// <summary>A fixed one-minute window of login attempts for one IP and email.</summary>
+/// <summary>A fixed window of attempts at an anonymous auth endpoint (logins per IP and email, signups per IP).</summary>
 public sealed class LoginAttemptWindow
 {
     [BsonRepresentation(BsonType.ObjectId)] public string Id { get; set; } = default!;
@@ -73,6 +78,26 @@ public sealed class LoginAttemptWindow
     public DateTime WindowStart { get; set; }
     public int Count { get; set; }
     public DateTime ExpiresAt { get; set; }
+}
+
+/// <summary>
+/// The latest failed logins of one account (at most the limit, oldest first), from any address: the limit holds in
+/// any 15 minutes, and a window that passes frees the account again.
+/// </summary>
+public sealed class LoginFailureLog
+{
+    [BsonRepresentation(BsonType.ObjectId)] public string Id { get; set; } = default!;
+    /// <summary>A hash of the normalised email, so the collection does not list who is being attacked.</summary>
+    public string Key { get; set; } = default!;
+    public List<LoginFailure> Failures { get; set; } = [];
+    public DateTime ExpiresAt { get; set; }
+}
+
+/// <summary>One counted failure; <see cref="Token"/> lets a login that turns out right take back its own entry.</summary>
+public sealed class LoginFailure
+{
+    public DateTime At { get; set; }
+    public string Token { get; set; } = default!;
 }
 
 public sealed class LlmConfig

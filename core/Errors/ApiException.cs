@@ -25,10 +25,11 @@ public sealed class PayloadTooLargeException(long limit)
 public sealed class UnsupportedMediaTypeException(string? contentType)
     : ApiException(415, "Unsupported Media Type", $"Expected application/json but got '{contentType}'.");
 
-public sealed class TooManyRequestsException(TimeSpan retryAfter)
-    : ApiException(429, "Too Many Requests", "Too many attempts. Try again later.")
+public sealed class TooManyRequestsException(TimeSpan retryAfter, string detail = "Too many attempts. Try again later.")
+    : ApiException(429, "Too Many Requests", detail)
 {
-    public TimeSpan RetryAfter { get; } = retryAfter;
+    /// <summary>At least a second: <c>Retry-After</c> is whole seconds and 0 would invite an immediate retry.</summary>
+    public TimeSpan RetryAfter { get; } = retryAfter < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retryAfter;
 }
 
 /// <summary>Bad input, with the fields at fault (snake_case paths such as <c>llm.provider</c>).</summary>

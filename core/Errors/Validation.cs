@@ -1,9 +1,7 @@
-using System.Text.RegularExpressions;
-
 namespace VoiceAgents.Core.Errors;
 
 /// <summary>Collects per-field errors and throws one <see cref="ValidationException"/> holding them all.</summary>
-public sealed partial class Validation
+public sealed class Validation
 {
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
 
@@ -62,15 +60,13 @@ public sealed partial class Validation
         return true;
     }
 
-    public bool Email(string field, string? value)
+    /// <summary>A valid address in the sense of <see cref="Auth.EmailAddress"/>; the normalised form when it is one.</summary>
+    public string? Email(string field, string? value)
     {
-        if (!Required(field, value, 254)) return false;
-        if (!EmailPattern().IsMatch(value!))
-        {
-            Add(field, "must be a valid email address.");
-            return false;
-        }
-        return true;
+        if (!Required(field, value, Auth.EmailAddress.MaxLength)) return null;
+        var normalized = Auth.EmailAddress.TryNormalize(value, out var problem);
+        if (normalized is null) Add(field, problem!);
+        return normalized;
     }
 
     public bool OneOf(string field, string? value, IReadOnlyCollection<string> allowed)
@@ -91,7 +87,4 @@ public sealed partial class Validation
             throw new ValidationException(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
         }
     }
-
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-    private static partial Regex EmailPattern();
 }

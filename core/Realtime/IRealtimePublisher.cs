@@ -13,6 +13,9 @@ public interface IRealtimePublisher
 
     /// <summary>A client access URL limited to the tenant's group. Only when <see cref="Enabled"/>.</summary>
     RealtimeClientAccess ClientAccess(string userId, string tenantId);
+
+    /// <summary>Closes every open connection of one user (the <c>sub</c> of their client token). Throws when the service refuses it.</summary>
+    Task CloseUserConnectionsAsync(string userId, string reason, CancellationToken ct);
 }
 
 /// <summary>What a client needs to connect: a URL carrying its access token, and the hub and group it may use.</summary>

@@ -46,6 +46,8 @@ public sealed class DisabledRealtimePublisher : IRealtimePublisher
 
     public RealtimeClientAccess ClientAccess(string userId, string tenantId) =>
         throw new InvalidOperationException("Live updates are off: WebPubSub:ConnectionString is not set.");
+
+    public Task CloseUserConnectionsAsync(string userId, string reason, CancellationToken ct) => Task.CompletedTask;
 }
 
 /// <summary>Says once, at start, where live updates go, or that they are off.</summary>

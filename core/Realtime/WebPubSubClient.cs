@@ -49,14 +49,26 @@ public sealed class WebPubSubClient : IRealtimePublisher
     public Uri SendToGroupUri(string group) =>
         new(_connection.Endpoint, $"api/hubs/{Uri.EscapeDataString(_options.Hub)}/groups/{Uri.EscapeDataString(group)}/:send?api-version={ApiVersion}");
 
-    public async Task PublishAsync(string tenantId, JsonObject message, CancellationToken ct)
+    /// <summary><c>POST {endpoint}/api/hubs/{hub}/users/{userId}/:closeConnections?api-version=…&amp;reason=…</c></summary>
+    public Uri CloseUserConnectionsUri(string userId, string reason) =>
+        new(_connection.Endpoint, $"api/hubs/{Uri.EscapeDataString(_options.Hub)}/users/{Uri.EscapeDataString(userId)}/:closeConnections"
+            + $"?api-version={ApiVersion}&reason={Uri.EscapeDataString(reason)}");
+
+    public Task PublishAsync(string tenantId, JsonObject message, CancellationToken ct)
     {
         var uri = SendToGroupUri(RealtimeGroups.ForTenant(tenantId));
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri)
-        {
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(message, JsonDefaults.Options)),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(message, JsonDefaults.Options));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return PostAsync(uri, content, "send", ct);
+    }
+
+    /// <summary>The service answers 204 whether or not the user had connections.</summary>
+    public Task CloseUserConnectionsAsync(string userId, string reason, CancellationToken ct) =>
+        PostAsync(CloseUserConnectionsUri(userId, reason), null, "close of user connections", ct);
+
+    private async Task PostAsync(Uri uri, HttpContent? content, string what, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", RestToken(uri));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_options.RequestTimeout);
@@ -65,7 +77,7 @@ public sealed class WebPubSubClient : IRealtimePublisher
         {
             var body = await response.Content.ReadAsStringAsync(timeout.Token);
             throw new HttpRequestException(
-                $"Web PubSub refused the send to {uri.AbsolutePath}: {(int)response.StatusCode} {body[..Math.Min(body.Length, 300)]}",
+                $"Web PubSub refused the {what} at {uri.AbsolutePath}: {(int)response.StatusCode} {body[..Math.Min(body.Length, 300)]}",
                 null, response.StatusCode);
         }
     }

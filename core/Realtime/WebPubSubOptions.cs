@@ -14,8 +14,12 @@ public sealed class WebPubSubOptions
     /// <summary>The hub the dashboard connects to.</summary>
     public string Hub { get; set; } = "dashboard";
 
-    /// <summary>How long a client access URL from negotiate stays valid for connecting.</summary>
-    public TimeSpan ClientTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>
+    /// How long a client access URL from negotiate stays valid for connecting. The service checks it only when a
+    /// client connects, so this is how long a removed member could still reconnect with a URL negotiated before the
+    /// removal (their open connections are closed at once): short, and the dashboard reconnects a minute before it runs out.
+    /// </summary>
+    public TimeSpan ClientTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long the bearer token of one REST call lives.</summary>
     public TimeSpan RestTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);

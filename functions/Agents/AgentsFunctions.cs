@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
+using VoiceAgents.Core.Domain;
 using VoiceAgents.Functions.Infrastructure;
 using VoiceAgents.Functions.OpenApi;
 
@@ -36,8 +38,8 @@ public sealed class AgentsFunctions(AgentsService agents)
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "agents/{id}")] HttpRequest req, string id, CancellationToken ct) =>
         TypedResults.Ok(await agents.UpdateAsync(id, await RequestBody.ReadAsync<AgentRequest>(req, ct), ct));
 
-    [Function("DeleteAgent")]
-    [OpenApiOperation("agents", "Delete an agent; 409 while a running or paused campaign uses it", null, null, 204)]
+    [Function("DeleteAgent"), Authorize(Roles = Roles.Admin)]
+    [OpenApiOperation("agents", "Delete an agent (admins only); 409 while a running or paused campaign uses it", null, null, 204)]
     public async Task<NoContent> Delete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "agents/{id}")] HttpRequest req, string id, CancellationToken ct)
     {

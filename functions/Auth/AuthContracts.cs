@@ -11,3 +11,5 @@ public sealed record TokenResponse(string AccessToken, string RefreshToken, stri
 public sealed record SignupResponse(MeResponse User, TokenResponse Tokens);
 
 public sealed record MeResponse(string Id, string Email, string Name, string Role, string TenantId, string Organization);
+
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);

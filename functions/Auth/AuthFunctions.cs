@@ -9,24 +9,37 @@ using VoiceAgents.Functions.OpenApi;
 
 namespace VoiceAgents.Functions.Auth;
 
-public sealed class AuthFunctions(AuthService auth, CurrentUser user)
+public sealed class AuthFunctions(AuthService auth, CurrentUser user, ClientIpResolver clientIp)
 {
     [Function("Signup"), AllowAnonymous]
-    [OpenApiOperation("auth", "Create a tenant and its first user, an admin", typeof(SignupRequest), typeof(SignupResponse), 201)]
+    [OpenApiOperation("auth", "Create a tenant and its first user, an admin (10 signups an hour per client address; the password must not be easy to guess)",
+        typeof(SignupRequest), typeof(SignupResponse), 201, RateLimited = true)]
     public async Task<Created<SignupResponse>> Signup(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/signup")] HttpRequest req, CancellationToken ct)
     {
-        var result = await auth.SignupAsync(await RequestBody.ReadAsync<SignupRequest>(req, ct), ct);
+        var body = await RequestBody.ReadAsync<SignupRequest>(req, ct);
+        var result = await auth.SignupAsync(body, clientIp.Resolve(req.HttpContext), ct);
         return TypedResults.Created("/api/auth/me", result);
     }
 
     [Function("Login"), AllowAnonymous]
-    [OpenApiOperation("auth", "Exchange email and password for tokens (5 attempts a minute per IP and email)", typeof(LoginRequest), typeof(TokenResponse))]
+    [OpenApiOperation("auth", "Exchange email and password for tokens (5 attempts a minute per client address and email; 10 failures per account in 15 minutes)",
+        typeof(LoginRequest), typeof(TokenResponse), RateLimited = true)]
     public async Task<Ok<TokenResponse>> Login(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/login")] HttpRequest req, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync<LoginRequest>(req, ct);
-        return TypedResults.Ok(await auth.LoginAsync(body, ClientIp.Of(req.HttpContext), ct));
+        return TypedResults.Ok(await auth.LoginAsync(body, clientIp.Resolve(req.HttpContext), ct));
+    }
+
+    [Function("ChangePassword")]
+    [OpenApiOperation("auth", "Change your password; every earlier access and refresh token of yours stops working, and new tokens are returned",
+        typeof(ChangePasswordRequest), typeof(TokenResponse), RateLimited = true)]
+    public async Task<Ok<TokenResponse>> ChangePassword(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/password")] HttpRequest req, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync<ChangePasswordRequest>(req, ct);
+        return TypedResults.Ok(await auth.ChangePasswordAsync(body, user, ct));
     }
 
     [Function("Refresh"), AllowAnonymous]
@@ -53,6 +66,9 @@ public sealed class AuthFunctions(AuthService auth, CurrentUser user)
 
 public static class AuthFeature
 {
-    public static IServiceCollection AddAuthFeature(this IServiceCollection services) =>
-        services.AddSingleton<LoginRateLimiter>().AddScoped<AuthService>();
+    public static IServiceCollection AddAuthFeature(this IServiceCollection services)
+    {
+        services.AddOptions<TrustedProxyOptions>().BindConfiguration(TrustedProxyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        return services.AddSingleton<ClientIpResolver>().AddSingleton<AuthRateLimiter>().AddSingleton<AccountLoginLimiter>().AddScoped<AuthService>();
+    }
 }

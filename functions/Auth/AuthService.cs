@@ -6,27 +6,32 @@ using VoiceAgents.Core.Errors;
 
 namespace VoiceAgents.Functions.Auth;
 
-public sealed class AuthService(MongoContext db, TokenService tokens, PasswordService passwords, LoginRateLimiter limiter, TimeProvider time)
+public sealed class AuthService(
+    MongoContext db, TokenService tokens, PasswordService passwords, UserTokenVersions versions,
+    AuthRateLimiter limiter, AccountLoginLimiter accounts, TimeProvider time)
 {
     private const string InvalidLogin = "Invalid email or password.";
 
-    public async Task<SignupResponse> SignupAsync(SignupRequest request, CancellationToken ct)
+    public async Task<SignupResponse> SignupAsync(SignupRequest request, string clientIp, CancellationToken ct)
     {
         var v = new Validation();
-        v.Email("email", request.Email);
-        ValidatePassword(v, request.Password);
+        var email = v.Email("email", request.Email);
+        PasswordPolicy.ValidateLength(v, "password", request.Password);
         v.Required("name", request.Name);
         v.Required("organization", request.Organization);
         v.ThrowIfInvalid();
+        // Counted once the request is well formed, and before the strength estimate, which costs CPU.
+        await limiter.CountSignupAsync(clientIp, ct);
+        PasswordPolicy.ValidateStrength(v, "password", request.Password!, email, request.Name, request.Organization);
+        v.ThrowIfInvalid();
 
         var now = time.GetUtcNow().UtcDateTime;
-        var email = NormalizeEmail(request.Email!);
         var tenant = new Tenant { Id = Ids.New(), Name = request.Organization!.Trim(), AdminCount = 1, CreatedAt = now };
         var user = new User
         {
             Id = Ids.New(),
             TenantId = tenant.Id,
-            Email = email,
+            Email = email!,
             Name = request.Name!.Trim(),
             Role = Roles.Admin,
             PasswordHash = passwords.Hash(request.Password!),
@@ -49,19 +54,58 @@ public sealed class AuthService(MongoContext db, TokenService tokens, PasswordSe
     public async Task<TokenResponse> LoginAsync(LoginRequest request, string clientIp, CancellationToken ct)
     {
         var v = new Validation();
-        v.Required("email", request.Email, 254);
-        v.Required("password", request.Password, 1024);
+        v.Required("email", request.Email, EmailAddress.MaxLength);
+        v.Required("password", request.Password, PasswordPolicy.MaxLength);
         v.ThrowIfInvalid();
 
-        var email = NormalizeEmail(request.Email!);
+        var email = EmailAddress.Normalize(request.Email!);
         await limiter.CountAttemptAsync(clientIp, email, ct);
+        var reservation = await accounts.ReserveAsync(email, ct);
         var user = await db.Users.Find(u => u.Email == email).FirstOrDefaultAsync(ct);
         // Verify even when there is no user, so both failures take the same time and say the same thing.
         if (!passwords.Verify(user?.PasswordHash, request.Password!) || user is null)
         {
             throw new UnauthorizedException(InvalidLogin);
         }
+        await accounts.ReleaseAsync(email, reservation, ct);
         return await IssueAsync(user, Ids.New(), ct);
+    }
+
+    /// <summary>
+    /// Changes the caller's password. The old one must be given (wrong guesses count against the account's login
+    /// failures); every earlier access and refresh token of the user stops working, and new ones are returned.
+    /// </summary>
+    public async Task<TokenResponse> ChangePasswordAsync(ChangePasswordRequest request, CurrentUser current, CancellationToken ct)
+    {
+        var v = new Validation();
+        v.Required("current_password", request.CurrentPassword, PasswordPolicy.MaxLength);
+        PasswordPolicy.ValidateLength(v, "new_password", request.NewPassword);
+        v.ThrowIfInvalid();
+
+        var user = await db.Users.Find(u => u.Id == current.UserId && u.TenantId == current.TenantId).FirstOrDefaultAsync(ct)
+            ?? throw new UnauthorizedException("The account no longer exists.");
+        var reservation = await accounts.ReserveAsync(user.Email, ct);
+        if (!passwords.Verify(user.PasswordHash, request.CurrentPassword!))
+        {
+            throw new ValidationException("current_password", "is not your current password.");
+        }
+        await accounts.ReleaseAsync(user.Email, reservation, ct);
+        PasswordPolicy.ValidateStrength(v, "new_password", request.NewPassword!, user.Email, user.Name);
+        v.ThrowIfInvalid();
+
+        var now = time.GetUtcNow().UtcDateTime;
+        // Conditional on the hash read above: of two changes at once, one wins and the other is told to retry.
+        var updated = await db.Users.FindOneAndUpdateAsync(
+            u => u.Id == user.Id && u.TenantId == user.TenantId && u.PasswordHash == user.PasswordHash,
+            Builders<User>.Update
+                .Set(u => u.PasswordHash, passwords.Hash(request.NewPassword!))
+                .Inc(u => u.TokenVersion, 1)
+                .Set(u => u.UpdatedAt, now),
+            new FindOneAndUpdateOptions<User> { ReturnDocument = ReturnDocument.After }, ct)
+            ?? throw new ConflictException("The password was changed meanwhile; sign in again.");
+        await versions.ForgetAsync(updated.TenantId, updated.Id, ct);
+        await RevokeUserTokensAsync(db, updated.Id, now, ct);
+        return await IssueAsync(updated, Ids.New(), ct);
     }
 
     /// <summary>Rotates a refresh token. Presenting one that was already used revokes its whole family.</summary>
@@ -111,15 +155,12 @@ public sealed class AuthService(MongoContext db, TokenService tokens, PasswordSe
         return ToMe(user, tenant);
     }
 
-    public static void ValidatePassword(Validation v, string? password)
-    {
-        if (v.Required("password", password, 1024) && password!.Length < PasswordService.MinLength)
-        {
-            v.Add("password", $"must be at least {PasswordService.MinLength} characters.");
-        }
-    }
-
-    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+    /// <summary>Revokes every refresh token family of the user (removal, password change).</summary>
+    public static Task RevokeUserTokensAsync(MongoContext db, string userId, DateTime now, CancellationToken ct) =>
+        db.RefreshTokens.UpdateManyAsync(
+            t => t.UserId == userId && t.RevokedAt == null,
+            Builders<RefreshToken>.Update.Set(t => t.RevokedAt, now),
+            cancellationToken: ct);
 
     private Task RevokeFamilyAsync(string familyId, DateTime now, CancellationToken ct) =>
         db.RefreshTokens.UpdateManyAsync(
@@ -141,7 +182,7 @@ public sealed class AuthService(MongoContext db, TokenService tokens, PasswordSe
             CreatedAt = now,
             ExpiresAt = now + tokens.RefreshTokenLifetime,
         }, cancellationToken: ct);
-        var access = tokens.CreateAccessToken(new TokenIdentity(user.Id, user.TenantId, user.Role, user.Email));
+        var access = tokens.CreateAccessToken(new TokenIdentity(user.Id, user.TenantId, user.Role, user.Email, user.TokenVersion));
         return new TokenResponse(access, refresh, "Bearer", (int)tokens.AccessTokenLifetime.TotalSeconds);
     }
 

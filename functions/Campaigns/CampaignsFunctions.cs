@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
@@ -37,8 +38,8 @@ public sealed class CampaignsFunctions(CampaignsService campaigns)
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "campaigns/{id}")] HttpRequest req, string id, CancellationToken ct) =>
         TypedResults.Ok(await campaigns.UpdateAsync(id, await RequestBody.ReadAsync<CampaignRequest>(req, ct), ct));
 
-    [Function("DeleteCampaign")]
-    [OpenApiOperation("campaigns", "Delete a campaign that is not running", null, null, 204)]
+    [Function("DeleteCampaign"), Authorize(Roles = Roles.Admin)]
+    [OpenApiOperation("campaigns", "Delete a campaign that is not running (admins only)", null, null, 204)]
     public async Task<NoContent> Delete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "campaigns/{id}")] HttpRequest req, string id, CancellationToken ct)
     {

@@ -1,8 +1,10 @@
+using Microsoft.Extensions.Logging;
 using MongoDB.Driver;
 using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
+using VoiceAgents.Core.Realtime;
 using VoiceAgents.Functions.Auth;
 
 namespace VoiceAgents.Functions.Members;
@@ -10,8 +12,13 @@ namespace VoiceAgents.Functions.Members;
 /// <summary>
 /// An admin manages the tenant's users. The tenant document counts its admins, and that count is changed with a
 /// guarded single-document update, so two admins demoting each other at once cannot leave the tenant without one.
+/// A removal or a change of role takes effect at once: the member's access tokens stop working (their token version
+/// moves on, see <see cref="UserTokenVersions"/>), a removed member's refresh tokens are revoked and their live-update
+/// connections closed. Calls already in progress run to their end.
 /// </summary>
-public sealed class MembersService(MongoContext db, PasswordService passwords, CurrentUser current, TimeProvider time)
+public sealed partial class MembersService(
+    MongoContext db, PasswordService passwords, UserTokenVersions versions, IRealtimePublisher realtime, CurrentUser current,
+    TimeProvider time, ILogger<MembersService> log)
 {
     public async Task<MemberList> ListAsync(CancellationToken ct)
     {
@@ -22,10 +29,13 @@ public sealed class MembersService(MongoContext db, PasswordService passwords, C
     public async Task<MemberResponse> CreateAsync(CreateMemberRequest request, CancellationToken ct)
     {
         var v = new Validation();
-        v.Email("email", request.Email);
+        var email = v.Email("email", request.Email);
         v.Required("name", request.Name);
         if (v.Required("role", request.Role, 20)) v.OneOf("role", request.Role, Roles.All);
-        AuthService.ValidatePassword(v, request.Password);
+        if (PasswordPolicy.ValidateLength(v, "password", request.Password))
+        {
+            PasswordPolicy.ValidateStrength(v, "password", request.Password!, email ?? request.Email, request.Name);
+        }
         v.ThrowIfInvalid();
 
         var now = time.GetUtcNow().UtcDateTime;
@@ -33,7 +43,7 @@ public sealed class MembersService(MongoContext db, PasswordService passwords, C
         {
             Id = Ids.New(),
             TenantId = current.TenantId,
-            Email = AuthService.NormalizeEmail(request.Email!),
+            Email = email!,
             Name = request.Name!.Trim(),
             Role = request.Role!,
             PasswordHash = passwords.Hash(request.Password!),
@@ -67,7 +77,7 @@ public sealed class MembersService(MongoContext db, PasswordService passwords, C
 
         var updated = await db.Users.FindOneAndUpdateAsync(
             u => u.Id == id && u.TenantId == current.TenantId && u.Role == user.Role,
-            Builders<User>.Update.Set(u => u.Role, request.Role!).Set(u => u.UpdatedAt, time.GetUtcNow().UtcDateTime),
+            Builders<User>.Update.Set(u => u.Role, request.Role!).Inc(u => u.TokenVersion, 1).Set(u => u.UpdatedAt, time.GetUtcNow().UtcDateTime),
             new FindOneAndUpdateOptions<User> { ReturnDocument = ReturnDocument.After }, ct);
         if (updated is null)
         {
@@ -75,6 +85,8 @@ public sealed class MembersService(MongoContext db, PasswordService passwords, C
             await ChangeAdminCountAsync(user.Role == Roles.Admin ? +1 : -1, ct);
             throw new ConflictException("The member was changed by someone else; reload and try again.");
         }
+        // Tokens issued with the old role stop working here at once, elsewhere within the cache interval.
+        await versions.ForgetAsync(current.TenantId, id, ct);
         return MemberResponse.From(updated);
     }
 
@@ -89,9 +101,17 @@ public sealed class MembersService(MongoContext db, PasswordService passwords, C
             if (user.Role == Roles.Admin) await ChangeAdminCountAsync(+1, ct);
             throw new NotFoundException("Member");
         }
-        await db.RefreshTokens.UpdateManyAsync(
-            t => t.UserId == id && t.RevokedAt == null,
-            Builders<RefreshToken>.Update.Set(t => t.RevokedAt, time.GetUtcNow().UtcDateTime), cancellationToken: ct);
+        await versions.ForgetAsync(current.TenantId, id, ct);
+        await AuthService.RevokeUserTokensAsync(db, id, time.GetUtcNow().UtcDateTime, ct);
+        try
+        {
+            await realtime.CloseUserConnectionsAsync(id, "removed from the organization", ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            // The removal stands; negotiate already refuses the member, so only connections opened before linger.
+            LogCloseFailed(e, id);
+        }
     }
 
     private async Task<User> FindAsync(string id, CancellationToken ct) =>
@@ -111,4 +131,7 @@ public sealed class MembersService(MongoContext db, PasswordService passwords, C
 
     private Task ChangeAdminCountAsync(int delta, CancellationToken ct) =>
         db.Tenants.UpdateOneAsync(t => t.Id == current.TenantId, Builders<Tenant>.Update.Inc(t => t.AdminCount, delta), cancellationToken: ct);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not close the live-update connections of removed member {UserId}")]
+    private partial void LogCloseFailed(Exception e, string userId);
 }

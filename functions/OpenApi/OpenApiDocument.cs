@@ -74,7 +74,12 @@ public static class OpenApiDocument
                 }
                 op["responses"] = responses;
                 if (f.Operator) op["security"] = new JsonArray(new JsonObject { ["operator"] = new JsonArray() });
-                else if (!f.Anonymous) op["security"] = new JsonArray(new JsonObject { ["bearer"] = new JsonArray() });
+                else if (!f.Anonymous)
+                {
+                    op["security"] = new JsonArray(new JsonObject { ["bearer"] = new JsonArray() });
+                    // Who may call it (README "Roles"): every member, or only the roles named.
+                    op["x-roles"] = new JsonArray([.. (f.Roles.Count > 0 ? f.Roles : Core.Domain.Roles.All).Select(r => (JsonNode)r)]);
+                }
                 item[verb.ToLowerInvariant()] = op;
             }
         }
@@ -119,6 +124,7 @@ public static class OpenApiDocument
         if (f.Roles.Count > 0) yield return ("403", "The caller's role does not allow this");
         if (f.Route.Contains('{', StringComparison.Ordinal)) yield return ("404", "No such resource in the caller's organization");
         if (meta?.Request is not null) yield return ("413", "The body is larger than 1 MiB");
+        if (meta?.RateLimited == true) yield return ("429", "Too many attempts; Retry-After says when to try again");
         foreach (var error in Particular(meta)) yield return error;
     }
 

@@ -233,6 +233,18 @@ public sealed class BenchRunner(BenchOptions options)
             UpdatedAt = now,
         };
         await db.Agents.InsertOneAsync(agent, cancellationToken: ct);
+        // voice-host accepts a token only while its user exists in the tenant (at the token's version, 0 here).
+        await db.Users.InsertOneAsync(new User
+        {
+            Id = agent.UserId,
+            TenantId = agent.TenantId,
+            Email = $"bench-{agent.UserId}@example.com",
+            Name = "Bench",
+            Role = Roles.Admin,
+            PasswordHash = "",
+            CreatedAt = now,
+            UpdatedAt = now,
+        }, cancellationToken: ct);
         _agentId = agent.Id;
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
         var jwt = new JwtOptions { SigningKey = key, AccessTokenLifetime = TimeSpan.FromHours(6) };

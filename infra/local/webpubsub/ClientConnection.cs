@@ -24,6 +24,8 @@ public sealed class ClientConnection
     private readonly ILogger _log;
     private readonly Channel<(byte[] Bytes, WebSocketMessageType Type)> _outbox =
         Channel.CreateBounded<(byte[], WebSocketMessageType)>(new BoundedChannelOptions(MaxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly TaskCompletionSource<string> _closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ClientConnection(WebSocket socket, bool json, string? userId, IReadOnlyList<string> roles, Hub hub, ILogger log)
     {
@@ -43,10 +45,21 @@ public sealed class ClientConnection
     {
         if (Json) Enqueue(new JsonObject { ["type"] = "system", ["event"] = "connected", ["userId"] = UserId, ["connectionId"] = ConnectionId });
         var writing = WriteLoopAsync(ct);
+        var reading = ReadLoopAsync(ct);
         string? closeReason = null;
+        var closedByServer = false;
         try
         {
-            closeReason = await ReadLoopAsync(ct);
+            // Cancelling a pending receive would abort the socket, so a close asked for by the REST API races the read.
+            if (await Task.WhenAny((Task)reading, _closeRequested.Task) == reading)
+            {
+                closeReason = await reading;
+            }
+            else
+            {
+                closedByServer = true;
+                closeReason = await _closeRequested.Task;
+            }
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
@@ -59,10 +72,31 @@ public sealed class ClientConnection
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _socket.CloseAsync(closeReason is null ? WebSocketCloseStatus.NormalClosure : WebSocketCloseStatus.PolicyViolation,
-                    closeReason ?? "", timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (closedByServer)
+                {
+                    // The pending read takes the client's answering close frame.
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, closeReason, timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    await ((Task)reading).WaitAsync(timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+                else
+                {
+                    await _socket.CloseAsync(closeReason is null ? WebSocketCloseStatus.NormalClosure : WebSocketCloseStatus.PolicyViolation,
+                        closeReason ?? "", timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
             }
+            if (_socket.State != WebSocketState.Closed) _socket.Abort();
+            _closed.TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// Closes the connection from the server side, as the REST API's <c>:closeConnections</c> does: the client gets the
+    /// <c>disconnected</c> system message with the reason, then a close frame. Completes once the connection is gone.
+    /// </summary>
+    public Task CloseAsync(string? reason)
+    {
+        _closeRequested.TrySetResult(reason ?? "The connection was closed by the service.");
+        return _closed.Task;
     }
 
     /// <summary>Queues a message from a group (or, with no group, from the server). A client that falls 1,000 messages behind loses the rest.</summary>

@@ -79,6 +79,14 @@ public sealed class Hub(string name)
         }
     }
 
+    /// <summary>Closes every connection of the user (but the excluded ones) and returns once each has closed or given up.</summary>
+    public Task CloseUserConnectionsAsync(string userId, string? reason, IReadOnlySet<string> excludedConnections)
+    {
+        ClientConnection[] theirs;
+        lock (_gate) theirs = [.. _connections.Where(c => c.UserId == userId && !excludedConnections.Contains(c.ConnectionId))];
+        return Task.WhenAll(theirs.Select(c => c.CloseAsync(reason)));
+    }
+
     private void JoinLocked(ClientConnection connection, string group)
     {
         if (!_groups.TryGetValue(group, out var members)) _groups[group] = members = new HashSet<ClientConnection>();

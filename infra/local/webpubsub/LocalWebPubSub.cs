@@ -13,8 +13,8 @@ namespace VoiceAgents.WebPubSubLocal;
 /// A local stand-in for Azure Web PubSub that speaks the parts of its documented protocol this platform uses, so the
 /// dashboard and the API use one client locally and in Azure:
 /// <list type="bullet">
-/// <item>the data-plane REST API: <c>POST /api/hubs/{hub}/groups/{group}/:send</c> and <c>POST /api/hubs/{hub}/:send</c>
-/// (<c>api-version</c> required), each authorized by a bearer JWT signed HS256 with the access key whose <c>aud</c> is
+/// <item>the data-plane REST API: <c>POST /api/hubs/{hub}/groups/{group}/:send</c>, <c>POST /api/hubs/{hub}/:send</c> and
+/// <c>POST /api/hubs/{hub}/users/{userId}/:closeConnections</c> (<c>excluded</c>, <c>reason</c>) (<c>api-version</c> required), each authorized by a bearer JWT signed HS256 with the access key whose <c>aud</c> is
 /// the request URL, else 401; <c>GET /api/health</c>;</item>
 /// <item>the client endpoint <c>/client/hubs/{hub}</c> (or <c>/client/?hub=</c>), with <c>access_token</c> in the query
 /// or the Authorization header (<c>aud</c> = <c>http(s)://host/client/hubs/{hub}</c>, <c>sub</c>, <c>role</c>,
@@ -84,9 +84,10 @@ public static partial class LocalWebPubSub
     {
         var group = SendToGroupPath().Match(path);
         var all = SendToAllPath().Match(path);
-        if (!group.Success && !all.Success)
+        var user = CloseUserConnectionsPath().Match(path);
+        if (!group.Success && !all.Success && !user.Success)
         {
-            await ErrorAsync(http, 404, "NotFound", $"This stand-in serves only :send to a hub or group, not {http.Request.Method} {path}.");
+            await ErrorAsync(http, 404, "NotFound", $"This stand-in serves only :send to a hub or group and :closeConnections of a user, not {http.Request.Method} {path}.");
             return;
         }
         if (!HttpMethods.IsPost(http.Request.Method))
@@ -106,6 +107,15 @@ public static partial class LocalWebPubSub
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
             await ErrorAsync(http, 401, "Unauthorized", "A bearer JWT signed with the access key, with aud = the request URL and a future exp, is required.");
+            return;
+        }
+        var excluded = http.Request.Query["excluded"].Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToHashSet(StringComparer.Ordinal);
+        if (user.Success)
+        {
+            var reason = http.Request.Query["reason"].FirstOrDefault();
+            await hubs.Get(Uri.UnescapeDataString(user.Groups["hub"].Value))
+                .CloseUserConnectionsAsync(Uri.UnescapeDataString(user.Groups["user"].Value), string.IsNullOrEmpty(reason) ? null : reason, excluded);
+            http.Response.StatusCode = 204;
             return;
         }
 
@@ -139,7 +149,6 @@ public static partial class LocalWebPubSub
             return;
         }
 
-        var excluded = http.Request.Query["excluded"].Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToHashSet(StringComparer.Ordinal);
         var message = new OutgoingMessage(dataType, data, bytes);
         if (group.Success)
         {
@@ -272,6 +281,9 @@ public static partial class LocalWebPubSub
 
     [GeneratedRegex(@"^/api/hubs/(?<hub>[^/]+)/:send$")]
     private static partial Regex SendToAllPath();
+
+    [GeneratedRegex(@"^/api/hubs/(?<hub>[^/]+)/users/(?<user>[^/]+)/:closeConnections$")]
+    private static partial Regex CloseUserConnectionsPath();
 
     [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_]{0,127}$")]
     private static partial Regex HubName();

@@ -28,7 +28,7 @@ public sealed class BadInputTests(ApiFixture api)
         using var client = tenant.Client();
         var member = await TenantSession.Read(await client.PostAsync("members", ApiFixture.Json(new
         {
-            email = $"member-{Guid.NewGuid():N}@example.com", name = "Member", role = "user", password = "member-password-123",
+            email = $"member-{Guid.NewGuid():N}@example.com", name = "Member", role = "user", password = "member-orchid-lantern-73",
         })), 201);
         return new World(tenant, agentId, campaignId, member["id"]!.GetValue<string>());
     });

@@ -129,6 +129,23 @@ public sealed partial class OpenApiTests(ApiFixture api)
         Assert.False(doc["paths"]!.AsObject().ContainsKey("/api/{path}"));
     }
 
+    [Fact]
+    public async Task Operations_name_the_roles_that_may_call_them_and_rate_limited_ones_their_429()
+    {
+        var paths = (await GetDocumentAsync())["paths"]!;
+        string[] Roles(string path, string verb) => paths[path]![verb]!["x-roles"]!.AsArray().Select(r => r!.GetValue<string>()).Order().ToArray();
+
+        Assert.Equal(["admin", "user"], Roles("/api/agents/{id}", "get"));
+        Assert.Equal(["admin"], Roles("/api/agents/{id}", "delete"));
+        Assert.Equal(["admin"], Roles("/api/members", "post"));
+        Assert.Null(paths["/api/auth/login"]!["post"]!["x-roles"]);
+        foreach (var (path, verb) in new[] { ("/api/auth/login", "post"), ("/api/auth/signup", "post"), ("/api/auth/password", "post") })
+        {
+            Assert.True(paths[path]![verb]!["responses"]!.AsObject().ContainsKey("429"), $"{verb} {path} lists no 429");
+        }
+        Assert.False(paths["/api/agents"]!["get"]!["responses"]!.AsObject().ContainsKey("429"));
+    }
+
     private async Task<JsonNode> GetDocumentAsync()
     {
         using var anon = api.Client();

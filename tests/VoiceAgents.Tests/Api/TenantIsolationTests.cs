@@ -43,7 +43,7 @@ public sealed class TenantIsolationTests(ApiFixture api)
             email = $"member-{Guid.NewGuid():N}@example.com",
             name = "A's member",
             role = "user",
-            password = "member-password-123",
+            password = "member-orchid-lantern-73",
         })), 201);
         var memberId = member["id"]!.GetValue<string>();
 

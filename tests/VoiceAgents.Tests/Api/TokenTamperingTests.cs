@@ -133,8 +133,8 @@ public sealed class TokenTamperingTests(ApiFixture api)
         var tenant = await api.SignupAsync("escalate");
         using var admin = tenant.Client();
         var member = await TenantSession.Read(await admin.PostAsync("members",
-            ApiFixture.Json(new { email = $"member-{Guid.NewGuid():N}@example.com", name = "Member", role = "user", password = "member-password-1" })), 201);
-        var token = (await api.LoginOkAsync(member["email"]!.GetValue<string>(), "member-password-1"))["access_token"]!.GetValue<string>();
+            ApiFixture.Json(new { email = $"member-{Guid.NewGuid():N}@example.com", name = "Member", role = "user", password = "member-velvet-harbor-19" })), 201);
+        var token = (await api.LoginOkAsync(member["email"]!.GetValue<string>(), "member-velvet-harbor-19"))["access_token"]!.GetValue<string>();
         var parts = token.Split('.');
         var payload = Jwt.Payload(token);
         payload["role"] = "admin";

@@ -91,6 +91,15 @@ public sealed class BicepTemplateTests(CompiledTemplate template) : IClassFixtur
     }
 
     [Fact]
+    public void Functions_app_takes_the_client_address_from_the_one_x_forwarded_for_hop_its_front_end_appends()
+    {
+        var expression = CompiledTemplate.ParameterExpression(template.Module("functions"), "settings");
+
+        Assert.Contains("'TrustedProxy__Header', 'X-Forwarded-For'", expression, StringComparison.Ordinal);
+        Assert.Contains("'TrustedProxy__Hops', '1'", expression, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Voice_host_keeps_a_replica_scales_on_concurrent_calls_and_drains_before_it_is_killed()
     {
         var minReplicas = template.Root["parameters"]!["voiceHostMinReplicas"]!;

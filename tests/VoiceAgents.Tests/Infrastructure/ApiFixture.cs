@@ -49,6 +49,9 @@ public sealed class ApiFixture : IAsyncLifetime
     /// <summary>Settings a test class may add before start (queue names for probe functions, say).</summary>
     public Dictionary<string, string?> Settings { get; } = new();
 
+    /// <summary>The runner's clock, when a test steps it (a <c>FakeTimeProvider</c>); the system clock otherwise.</summary>
+    public TimeProvider? Time { get; init; }
+
     public async Task InitializeAsync()
     {
         await LocalStack.EnsureStartedAsync();
@@ -58,12 +61,16 @@ public sealed class ApiFixture : IAsyncLifetime
         settings["EventsQueue"] = EventsQueue;
         settings["WebhookDeliveriesQueue"] = WebhookDeliveriesQueue;
         settings["Operator:ApiKey"] = OperatorKey;
+        // As behind the Functions front end: tests play many clients from one machine through X-Forwarded-For
+        // (AuthRequests.UniqueIp). A runner that must ignore forwarding headers sets this to "".
+        settings["TrustedProxy:Header"] = "X-Forwarded-For";
         foreach (var (k, v) in Settings) settings[k] = v;
 
         _app = LocalRunnerApp.Create([], [typeof(ApiSetup).Assembly, Assembly.GetExecutingAssembly()], b =>
         {
             b.WebHost.UseUrls("http://127.0.0.1:0");
             b.Configuration.AddInMemoryCollection(settings);
+            if (Time is not null) b.Services.AddSingleton(Time);
         });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -114,8 +121,8 @@ public sealed class ApiFixture : IAsyncLifetime
     {
         var email = $"{label ?? "user"}-{Guid.NewGuid():N}@example.com";
         const string password = "correct-horse-battery";
-        using var anon = Client();
-        var response = await anon.PostAsync("auth/signup", Json(new { email, password, name = "Test Admin", organization = $"Org {label}" }));
+        // Signups are limited per client address; each tenant signs up from one of its own.
+        var response = await this.PostSignupAsync(new { email, password, name = "Test Admin", organization = $"Org {label}" });
         var body = await response.Content.ReadAsStringAsync();
         if ((int)response.StatusCode != 201) throw new InvalidOperationException($"signup failed: {(int)response.StatusCode} {body}");
         var node = JsonNode.Parse(body)!;

@@ -17,6 +17,10 @@ public static class AuthRequests
     public static Task<HttpResponseMessage> LoginAsync(this ApiFixture api, string email, string password, string? forwardedFor = null) =>
         api.PostAnonymousAsync("auth/login", new { email, password }, forwardedFor);
 
+    /// <summary>A signup from the given client address (signups are limited per address), or from a new one.</summary>
+    public static Task<HttpResponseMessage> PostSignupAsync(this ApiFixture api, object body, string? forwardedFor = null) =>
+        api.PostAnonymousAsync("auth/signup", body, forwardedFor ?? UniqueIp());
+
     public static Task<HttpResponseMessage> RefreshAsync(this ApiFixture api, string refreshToken) =>
         api.PostAnonymousAsync("auth/refresh", new { refresh_token = refreshToken });
 

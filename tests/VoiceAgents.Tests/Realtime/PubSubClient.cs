@@ -17,6 +17,11 @@ public sealed class PubSubClient : IAsyncDisposable
 
     public string? Subprotocol => _socket.SubProtocol;
 
+    /// <summary>Completes when the service has closed the connection (or it broke).</summary>
+    public Task Closed => _receiving;
+
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
     /// <summary>Every message received so far, in order.</summary>
     public IReadOnlyList<JsonObject> Seen
     {

@@ -118,6 +118,31 @@ public sealed class StandInTests : IAsyncLifetime
         Assert.Contains("403", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Rest_close_of_a_users_connections_closes_each_of_them_and_no_other()
+    {
+        await using var a1 = await PubSubClient.ConnectAsync(_client.ClientAccess("user-a", "t").Url);
+        await using var a2 = await PubSubClient.ConnectAsync(_client.ClientAccess("user-a", "t").Url);
+        await using var b = await PubSubClient.ConnectAsync(_client.ClientAccess("user-b", "t").Url);
+        foreach (var c in new[] { a1, a2, b }) await c.WaitForAsync(m => m["event"]?.GetValue<string>() == "connected", Wait, "connected");
+        using var http = new HttpClient();
+        var uri = _client.CloseUserConnectionsUri("user-a", "bye");
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(http, uri, token: null));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(http, uri, _client.RestToken(_client.CloseUserConnectionsUri("user-b", "bye"))));
+
+        await _client.CloseUserConnectionsAsync("user-a", "bye", CancellationToken.None);
+
+        foreach (var a in new[] { a1, a2 })
+        {
+            var disconnected = await a.WaitForAsync(m => m["event"]?.GetValue<string>() == "disconnected", Wait, "disconnected");
+            Assert.Equal("bye", disconnected["message"]!.GetValue<string>());
+            await a.Closed.WaitAsync(Wait);
+            Assert.Equal(WebSocketCloseStatus.NormalClosure, a.CloseStatus);
+        }
+        await _client.PublishAsync("t", new JsonObject { ["id"] = "after", ["type"] = "call.started" }, CancellationToken.None);
+        await b.WaitForAsync(m => PubSubClient.IsEvent(m, "after"), Wait, "the event after the close");
+    }
+
     private static async Task<HttpStatusCode> SendAsync(HttpClient http, Uri uri, string? token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent("""{"id":"x"}""", Encoding.UTF8, "application/json") };

@@ -57,6 +57,25 @@ public sealed class WebPubSubClientTests
     }
 
     [Fact]
+    public async Task Closing_a_users_connections_posts_to_the_documented_route_with_a_jwt_for_that_url()
+    {
+        await using var server = await LoopbackServer.StartAsync(http => { http.Response.StatusCode = 204; return Task.CompletedTask; });
+        var endpoint = server.BaseUri.GetLeftPart(UriPartial.Authority);
+        var client = Client($"Endpoint={endpoint};AccessKey={Key};Version=1.0;");
+
+        await client.CloseUserConnectionsAsync("65f000000000000000000002", "removed from the organization", CancellationToken.None);
+
+        var request = server.Single();
+        Assert.Equal("POST", request.Method);
+        Assert.Equal("/api/hubs/dashboard/users/65f000000000000000000002/:closeConnections", request.Path);
+        Assert.Equal("?api-version=2024-01-01&reason=removed%20from%20the%20organization", request.Query);
+        var token = request.Header("Authorization")!["Bearer ".Length..];
+        AssertSignedWith(token, Key);
+        Assert.Equal($"{endpoint}/api/hubs/dashboard/users/65f000000000000000000002/:closeConnections?api-version=2024-01-01&reason=removed%20from%20the%20organization",
+            Jwt.Payload(token)["aud"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Client_access_url_lets_the_connection_into_its_tenant_group_and_no_other()
     {
         var client = Client($"Endpoint=https://example.webpubsub.azure.com;AccessKey={Key};Version=1.0;");
@@ -75,8 +94,9 @@ public sealed class WebPubSubClientTests
         Assert.Equal("user-1", claims["sub"]!.GetValue<string>());
         Assert.Equal(new[] { "webpubsub.joinLeaveGroup.tenant-tenant-a-id" }, claims["role"]!.AsArray().Select(r => r!.GetValue<string>()));
         Assert.Equal(new[] { "tenant-tenant-a-id" }, claims["webpubsub.group"]!.AsArray().Select(g => g!.GetValue<string>()));
-        Assert.Equal(Now.AddHours(1).ToUnixTimeSeconds(), claims["exp"]!.GetValue<long>());
-        Assert.Equal(Now.AddHours(1), access.ExpiresAt);
+        // Short: the service checks it only at connect, so it bounds how long a removed member can reconnect.
+        Assert.Equal(Now.AddMinutes(5).ToUnixTimeSeconds(), claims["exp"]!.GetValue<long>());
+        Assert.Equal(Now.AddMinutes(5), access.ExpiresAt);
     }
 
     [Fact]

@@ -220,9 +220,9 @@ public sealed class WebhooksApiTests(WebhooksFixture fixture)
         var email = $"member-{Guid.NewGuid():N}@example.com";
         using (var admin = tenant.Client())
         {
-            await TenantSession.Read(await admin.PostAsync("members", ApiFixture.Json(new { email, name = "Grace", role = "user", password = "member-password-123" })), 201);
+            await TenantSession.Read(await admin.PostAsync("members", ApiFixture.Json(new { email, name = "Grace", role = "user", password = "member-orchid-lantern-73" })), 201);
         }
-        var tokens = await Api.LoginOkAsync(email, "member-password-123");
+        var tokens = await Api.LoginOkAsync(email, "member-orchid-lantern-73");
         using var member = Api.Client(tokens["access_token"]!.GetValue<string>());
 
         await TenantSession.Read(await member.GetAsync("webhooks"), 200);
