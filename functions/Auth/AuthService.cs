@@ -26,7 +26,7 @@ public sealed class AuthService(
         v.ThrowIfInvalid();
 
         var now = time.GetUtcNow().UtcDateTime;
-        var tenant = new Tenant { Id = Ids.New(), Name = request.Organization!.Trim(), AdminCount = 1, CreatedAt = now };
+        var tenant = new Tenant { Id = Ids.New(), Name = request.Organization!.Trim(), AdminCount = 1, WebhookCount = 0, CreatedAt = now };
         var user = new User
         {
             Id = Ids.New(),

@@ -143,16 +143,15 @@ public sealed class WebhooksService(
     {
         var max = options.Value.MaxPerTenant;
         var f = Builders<Tenant>.Filter;
-        for (var attempt = 0; attempt < 2; attempt++)
-        {
-            var taken = await db.Tenants.UpdateOneAsync(f.Eq(t => t.Id, current.TenantId) & f.Lt(t => t.WebhookCount, max),
-                Builders<Tenant>.Update.Inc(t => t.WebhookCount, 1), cancellationToken: ct);
-            if (taken.ModifiedCount == 1) return;
-            var count = (int)await db.Webhooks.CountDocumentsAsync(w => w.TenantId == current.TenantId, cancellationToken: ct);
-            var started = await db.Tenants.UpdateOneAsync(f.Eq(t => t.Id, current.TenantId) & f.Eq(t => t.WebhookCount, null),
-                Builders<Tenant>.Update.Set(t => t.WebhookCount, count), cancellationToken: ct);
-            if (started.ModifiedCount == 0) break;
-        }
+        var slot = f.Eq(t => t.Id, current.TenantId) & f.Lt(t => t.WebhookCount, max);
+        var inc = Builders<Tenant>.Update.Inc(t => t.WebhookCount, 1);
+        if ((await db.Tenants.UpdateOneAsync(slot, inc, cancellationToken: ct)).ModifiedCount == 1) return;
+        // No counter yet: start it from the webhooks the tenant has. Of concurrent starters one wins and the others
+        // find it set; either way the slot is then taken (or refused) by the same conditional $inc.
+        var count = (int)await db.Webhooks.CountDocumentsAsync(w => w.TenantId == current.TenantId, cancellationToken: ct);
+        await db.Tenants.UpdateOneAsync(f.Eq(t => t.Id, current.TenantId) & f.Eq(t => t.WebhookCount, null),
+            Builders<Tenant>.Update.Set(t => t.WebhookCount, count), cancellationToken: ct);
+        if ((await db.Tenants.UpdateOneAsync(slot, inc, cancellationToken: ct)).ModifiedCount == 1) return;
         throw new ConflictException($"This organization already has {max} webhooks, the most it may have. Delete one before adding another.");
     }
 
