@@ -57,17 +57,22 @@ public sealed class SentenceProcessor(CallContext call) : FrameProcessor(call.Lo
     private readonly StringBuilder _buffer = new();
     private long _ids;
 
+    // The buffer had no space to cut a run-on sentence at: only text with a space in it can change that.
+    private bool _unbreakable;
+
     protected override ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
     {
         switch (frame)
         {
             case LlmTextFrame t:
                 _buffer.Append(t.Text);
+                if (SpeechText.HasSpace(t.Text)) _unbreakable = false;
                 while (NextSentence() is { } sentence) Push(new TextFrame(sentence, Interlocked.Increment(ref _ids)));
                 return ValueTask.CompletedTask;
             case LlmResponseEndFrame:
                 var rest = _buffer.ToString().Trim();
                 _buffer.Clear();
+                _unbreakable = false;
                 if (rest.Length > 0) Push(new TextFrame(rest, Interlocked.Increment(ref _ids)));
                 break;
         }
@@ -77,6 +82,7 @@ public sealed class SentenceProcessor(CallContext call) : FrameProcessor(call.Lo
     protected override ValueTask OnInterruptedAsync()
     {
         _buffer.Clear();
+        _unbreakable = false;
         return ValueTask.CompletedTask;
     }
 
@@ -100,9 +106,10 @@ public sealed class SentenceProcessor(CallContext call) : FrameProcessor(call.Lo
 
     private string? RunOn()
     {
-        if (_buffer.Length <= MaxSentenceWeight / SpeechText.DigitWeight) return null;
+        if (_unbreakable || _buffer.Length <= MaxSentenceWeight / SpeechText.DigitWeight) return null;
         var text = _buffer.ToString();
         var cut = SpeechText.CutAt(text, MaxSentenceWeight, hard: false);
+        _unbreakable = cut == 0;
         if (cut == 0 || cut == text.Length) return null;
         _buffer.Remove(0, cut);
         var sentence = text[..cut].Trim();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -61,7 +62,7 @@ public static partial class SpeechText
         int mark = -1, space = -1;
         for (var i = 1; i < limit; i++)
         {
-            if (!char.IsWhiteSpace(text[i])) continue;
+            if (!Spaces.Contains(text[i])) continue;
             space = i;
             if (text[i - 1] is ',' or ';' or ':' or '.' or '!' or '?' or ')' or '-' or '–' or '—') mark = i;
         }
@@ -69,7 +70,7 @@ public static partial class SpeechText
         if (space > 0) return space;
         if (!hard)
         {
-            var next = text[limit..].IndexOfAny(Whitespace);
+            var next = text[limit..].IndexOfAny(Spaces);
             return next < 0 ? 0 : limit + next;
         }
         // No space in a whole piece: a long token is cut where it must be, never inside a surrogate pair.
@@ -77,7 +78,10 @@ public static partial class SpeechText
         return Math.Max(1, limit);
     }
 
-    private static readonly System.Buffers.SearchValues<char> Whitespace = System.Buffers.SearchValues.Create(" \t\r\n\u00a0");
+    /// <summary>Whether the text has a space that <see cref="CutAt"/> could cut at.</summary>
+    public static bool HasSpace(ReadOnlySpan<char> text) => text.IndexOfAny(Spaces) >= 0;
+
+    private static readonly SearchValues<char> Spaces = SearchValues.Create(" \t\r\n\u00a0\u2009\u202f");
 
     private static string Grouped(ReadOnlySpan<char> digits)
     {

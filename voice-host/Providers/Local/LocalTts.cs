@@ -23,7 +23,7 @@ public sealed class LocalTts : ITtsProvider, IDisposable
     {
         var stopDelay = _meter.CreateHistogram<double>("voice.tts.local.stop_delay", "ms", "From a call stopping a local synthesis (hang-up, barge-in) to its worker being free");
         _meter.CreateObservableGauge("voice.tts.local.in_flight", () => InFlight, description: "Local syntheses waiting or running");
-        var workers = options.Value.Workers > 0 ? options.Value.Workers : Environment.ProcessorCount;
+        var workers = options.Value.Workers > 0 ? options.Value.Workers : 2 * Environment.ProcessorCount;
         _workers = new SynthesisWorkers(workers, Synthesize, delay => stopDelay.Record(delay.TotalMilliseconds));
     }
 

@@ -7,6 +7,6 @@ public sealed class LocalTtsOptions
 {
     public const string Section = "Providers:LocalTts";
 
-    /// <summary>How many syntheses run at once, each on a thread of its own; 0 (the default) is one per CPU core.</summary>
+    /// <summary>How many syntheses run at once, each on a thread of its own; 0 (the default) is two per CPU core.</summary>
     [Range(0, 64)] public int Workers { get; set; }
 }

@@ -7,9 +7,12 @@ namespace VoiceAgents.VoiceHost.Providers.Local;
 /// <para>
 /// flite is CPU-bound native code that cannot be awaited. On the thread pool every synthesis would block a pool
 /// thread, and a 2-core machine starts with two of them: two long syntheses stalled every call's sockets and timers
-/// until the pool grew. A few threads of their own (one per core by default) bound the CPU that synthesis takes and
-/// leave the pool alone, which is why this is a small hand-written worker pool rather than a limiter
+/// until the pool grew. A few threads of their own bound the threads and memory that synthesis takes and leave the
+/// pool alone, which is why this is a small hand-written worker pool rather than a limiter
 /// (System.Threading.RateLimiting's ConcurrencyLimiter hands out permits, but the work would still run on the pool).
+/// There are more of them than cores (two per core by default): the OS then shares the CPU between the pieces that
+/// run, so a greeting's short first piece is done in a few milliseconds beside two long ones instead of waiting for
+/// a worker to come free (bench/Tts measures it).
 /// </para>
 /// <para>
 /// The queue is first come, first served by job, and that is a round robin of calls: a job is one piece of one
