@@ -67,6 +67,7 @@ public static class VoiceHostSetup
         services.AddKeyedSingleton<ISttProvider, PocketSphinxStt>("local");
         services.AddCloudStt();
         services.AddKeyedSingleton<ILlmProvider, RulesLlm>("rules");
+        services.AddOptions<LocalTtsOptions>().BindConfiguration(LocalTtsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddKeyedSingleton<ITtsProvider, LocalTts>("local");
         services.AddCloudLlmAndTts();
         return services;

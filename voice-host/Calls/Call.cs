@@ -40,7 +40,7 @@ public sealed class CallFactory(
             new UserContextProcessor(context),
             new LlmProcessor(context, providers.Llm(agent)),
             new SentenceProcessor(context),
-            new TtsProcessor(context, providers.Tts(agent), outputRate),
+            new TtsProcessor(context, providers.Tts(agent), outputRate, metrics),
             new OutputProcessor(context, outputRate, metrics, call.Finish),
             new AssistantContextProcessor(context));
         await call.StartAsync(pipeline, outputRate, aborted);

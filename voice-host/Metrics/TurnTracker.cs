@@ -71,10 +71,12 @@ public sealed class VoiceMetrics : IDisposable
     public const string MeterName = "VoiceAgents.VoiceHost";
     private readonly Meter _meter = new(MeterName);
     private int _active;
+    private int _ttsInFlight;
 
     public VoiceMetrics()
     {
         _meter.CreateObservableGauge("voice.calls.active", () => Volatile.Read(ref _active), description: "Calls in progress");
+        _meter.CreateObservableGauge("voice.tts.in_flight", () => Volatile.Read(ref _ttsInFlight), description: "Sentences being synthesized, from the first piece to the last");
         VoiceToVoice = _meter.CreateHistogram<double>("voice.turn.voice_to_voice", "ms", "End of user speech to first bot audio");
         Stt = _meter.CreateHistogram<double>("voice.turn.stt", "ms", "End of turn to final transcript");
         LlmTtft = _meter.CreateHistogram<double>("voice.turn.llm_ttft", "ms", "LLM time to first token");
@@ -93,6 +95,11 @@ public sealed class VoiceMetrics : IDisposable
 
     public void CallStarted() => Interlocked.Increment(ref _active);
     public void CallEnded() => Interlocked.Decrement(ref _active);
+
+    /// <summary>Sentences whose speech is being synthesized (waits for playback to catch up included), in all calls.</summary>
+    public int TtsInFlight => Volatile.Read(ref _ttsInFlight);
+    public void TtsStarted() => Interlocked.Increment(ref _ttsInFlight);
+    public void TtsEnded() => Interlocked.Decrement(ref _ttsInFlight);
 
     public void CountEnded(Core.Domain.CallStatus status, string reason) =>
         CallsEnded.Add(1, new KeyValuePair<string, object?>("status", status.ToString().ToLowerInvariant()), new KeyValuePair<string, object?>("end_reason", reason));

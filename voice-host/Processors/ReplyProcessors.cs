@@ -1,6 +1,8 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using VoiceAgents.VoiceHost.Audio;
+using VoiceAgents.VoiceHost.Metrics;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Providers;
 
@@ -44,11 +46,19 @@ public sealed class LlmProcessor(CallContext call, ILlmProvider llm) : FrameProc
     }
 }
 
-/// <summary>Cuts the LLM's stream into sentences, so speech starts on the first complete sentence.</summary>
+/// <summary>
+/// Cuts the LLM's stream into sentences, so speech starts on the first complete sentence. A run-on sentence is cut
+/// at a comma or a space once it weighs <see cref="MaxSentenceWeight"/>, so its speech need not wait for its end;
+/// never inside a word, so the transcript keeps the LLM's text as written.
+/// </summary>
 public sealed class SentenceProcessor(CallContext call) : FrameProcessor(call.Log)
 {
+    public const int MaxSentenceWeight = 2 * SpeechText.MaxPieceWeight;
     private readonly StringBuilder _buffer = new();
     private long _ids;
+
+    // The buffer had no space to cut a run-on sentence at: only text with a space in it can change that.
+    private bool _unbreakable;
 
     protected override ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
     {
@@ -56,11 +66,13 @@ public sealed class SentenceProcessor(CallContext call) : FrameProcessor(call.Lo
         {
             case LlmTextFrame t:
                 _buffer.Append(t.Text);
+                if (SpeechText.HasSpace(t.Text)) _unbreakable = false;
                 while (NextSentence() is { } sentence) Push(new TextFrame(sentence, Interlocked.Increment(ref _ids)));
                 return ValueTask.CompletedTask;
             case LlmResponseEndFrame:
                 var rest = _buffer.ToString().Trim();
                 _buffer.Clear();
+                _unbreakable = false;
                 if (rest.Length > 0) Push(new TextFrame(rest, Interlocked.Increment(ref _ids)));
                 break;
         }
@@ -70,6 +82,7 @@ public sealed class SentenceProcessor(CallContext call) : FrameProcessor(call.Lo
     protected override ValueTask OnInterruptedAsync()
     {
         _buffer.Clear();
+        _unbreakable = false;
         return ValueTask.CompletedTask;
     }
 
@@ -88,7 +101,19 @@ public sealed class SentenceProcessor(CallContext call) : FrameProcessor(call.Lo
             if (sentence.Length > 0) return sentence;
             i = -1;
         }
-        return null;
+        return RunOn();
+    }
+
+    private string? RunOn()
+    {
+        if (_unbreakable || _buffer.Length <= MaxSentenceWeight / SpeechText.DigitWeight) return null;
+        var text = _buffer.ToString();
+        var cut = SpeechText.CutAt(text, MaxSentenceWeight, hard: false);
+        _unbreakable = cut == 0;
+        if (cut == 0 || cut == text.Length) return null;
+        _buffer.Remove(0, cut);
+        var sentence = text[..cut].Trim();
+        return sentence.Length > 0 ? sentence : null;
     }
 
     private bool IsAbbreviation(int period)
@@ -100,17 +125,27 @@ public sealed class SentenceProcessor(CallContext call) : FrameProcessor(call.Lo
     }
 }
 
-/// <summary>Synthesizes each sentence and streams its audio at the output rate in 20 ms chunks.</summary>
-public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputRate) : FrameProcessor(call.Log)
+/// <summary>
+/// Synthesizes each sentence and streams its audio at the output rate in 20 ms chunks. A sentence is synthesized in
+/// pieces (<see cref="SpeechText.Pieces"/>), one at a time, and the next piece waits while the reply's audio is more
+/// than <see cref="Lookahead"/> ahead of real time: a sentence of any length costs one piece of memory and CPU at a
+/// time, spread over the time it takes to say it, and a hang-up or barge-in finds at most one piece to stop.
+/// </summary>
+public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputRate, VoiceMetrics? metrics = null) : FrameProcessor(call.Log)
 {
+    /// <summary>How far the synthesized audio of a reply may run ahead of its playback before the next piece waits.</summary>
+    public static readonly TimeSpan Lookahead = TimeSpan.FromSeconds(5);
+
     private bool _firstOfReply = true;
+    private DateTimeOffset? _replyAudioStartedAt;
+    private TimeSpan _replyAudio;
 
     protected override async ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
     {
         switch (frame)
         {
             case LlmResponseStartFrame:
-                _firstOfReply = true;
+                NewReply();
                 break;
             case TextFrame text:
                 await SpeakAsync(text, ct);
@@ -121,8 +156,15 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
 
     protected override ValueTask OnInterruptedAsync()
     {
-        _firstOfReply = true;
+        NewReply();
         return ValueTask.CompletedTask;
+    }
+
+    private void NewReply()
+    {
+        _firstOfReply = true;
+        _replyAudioStartedAt = null;
+        _replyAudio = TimeSpan.Zero;
     }
 
     private async Task SpeakAsync(TextFrame text, CancellationToken ct)
@@ -139,7 +181,7 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
         var language = call.Agent.Language;
         var progress = new SentenceAudio();
         Push(new TtsSentenceStartFrame(text.Id, text.Text, progress));
-        await using var chunks = tts.SynthesizeAsync(text.Text, call.Agent.Tts, language, ct).GetAsyncEnumerator(ct);
+        await using var chunks = SynthesizeInPiecesAsync(text.Text, language, ct).GetAsyncEnumerator(ct);
         while (true)
         {
             try
@@ -195,6 +237,40 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
         }
         progress.Finish();
         Push(new TtsSentenceEndFrame(text.Id, text.Text, total));
+    }
+
+    /// <summary>The sentence's audio, synthesized a piece at a time, each piece once playback is near enough.</summary>
+    private async IAsyncEnumerable<AudioChunk> SynthesizeInPiecesAsync(string sentence, string language, [EnumeratorCancellation] CancellationToken ct)
+    {
+        metrics?.TtsStarted();
+        try
+        {
+            foreach (var piece in SpeechText.Pieces(sentence))
+            {
+                await WaitForPlaybackAsync(ct);
+                await foreach (var chunk in tts.SynthesizeAsync(piece, call.Agent.Tts, language, ct))
+                {
+                    _replyAudioStartedAt ??= call.Time.GetUtcNow();
+                    _replyAudio += chunk.Duration;
+                    yield return chunk;
+                }
+            }
+        }
+        finally
+        {
+            metrics?.TtsEnded();
+        }
+    }
+
+    /// <summary>
+    /// Playback starts about when the reply's first audio is made and runs in real time, so the audio made beyond
+    /// the time since then is how far synthesis is ahead of the caller.
+    /// </summary>
+    private async Task WaitForPlaybackAsync(CancellationToken ct)
+    {
+        if (_replyAudioStartedAt is not { } started) return;
+        var ahead = _replyAudio - (call.Time.GetUtcNow() - started);
+        if (ahead > Lookahead) await Task.Delay(ahead - Lookahead, call.Time, ct);
     }
 }
 

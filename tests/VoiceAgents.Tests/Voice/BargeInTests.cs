@@ -1,8 +1,5 @@
 using System.Runtime.CompilerServices;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using VoiceAgents.Core.Domain;
-using VoiceAgents.VoiceHost;
 using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Calls;
 using VoiceAgents.VoiceHost.Metrics;
@@ -37,31 +34,13 @@ public sealed class BargeInTests
         }
     }
 
-    private sealed class RecordingEvents(TimeProvider time) : IClientEvents
-    {
-        public List<(DateTimeOffset At, ClientEvent Event)> Events { get; } = [];
-        public List<(DateTimeOffset At, int Samples)> Audio { get; } = [];
-
-        public void Send(ClientEvent e)
-        {
-            lock (Events) Events.Add((time.GetUtcNow(), e));
-        }
-
-        public ValueTask SendAudioAsync(ReadOnlyMemory<short> samples, CancellationToken ct)
-        {
-            lock (Audio) Audio.Add((time.GetUtcNow(), samples.Length));
-            return ValueTask.CompletedTask;
-        }
-    }
-
     [Fact]
     public async Task User_speech_during_bot_speech_stops_bot_audio_within_100ms_and_keeps_only_the_played_words()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        var time = PipelineHarness.Clock();
         var events = new RecordingEvents(time);
-        var agent = new Agent { Id = "a", TenantId = "t", Name = "Test", SystemPrompt = "" };
         await using var recorder = new CallRecorder(Path.Combine(Path.GetTempPath(), "va-bargein"));
-        var call = new CallContext("c", "t", agent, time, new VoiceOptions(), events, recorder, NullLogger.Instance);
+        var call = PipelineHarness.Call(time, events, recorder);
         var assistant = new AssistantContextProcessor(call);
         var pipeline = new Pipeline(
             new TurnProcessor(call),
@@ -77,11 +56,11 @@ public sealed class BargeInTests
         pipeline.Enqueue(new LlmResponseEndFrame());
 
         // Let the bot talk for one second of (fake) time.
-        await AdvanceAsync(time, TimeSpan.FromSeconds(1));
+        await PipelineHarness.AdvanceAsync(time, TimeSpan.FromSeconds(1));
         Assert.Contains(events.Events, e => e.Event is SpeakingEvent { Type: "bot_started_speaking" });
         var vadStart = time.GetUtcNow();
         pipeline.Enqueue(new VadSpeechStartedFrame(vadStart));
-        await AdvanceAsync(time, TimeSpan.FromSeconds(1));
+        await PipelineHarness.AdvanceAsync(time, TimeSpan.FromSeconds(1));
         await pipeline.StopAsync();
 
         var after = events.Audio.Where(a => a.At > vadStart + TimeSpan.FromMilliseconds(100)).ToList();
@@ -103,27 +82,15 @@ public sealed class BargeInTests
     [Fact]
     public async Task Speech_while_the_bot_is_silent_is_not_an_interruption()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        var time = PipelineHarness.Clock();
         var events = new RecordingEvents(time);
-        var agent = new Agent { Id = "a", TenantId = "t", Name = "Test" };
         await using var recorder = new CallRecorder(Path.Combine(Path.GetTempPath(), "va-bargein"));
-        var call = new CallContext("c", "t", agent, time, new VoiceOptions(), events, recorder, NullLogger.Instance);
+        var call = PipelineHarness.Call(time, events, recorder);
         var pipeline = new Pipeline(new TurnProcessor(call), new OutputProcessor(call, Rate, new VoiceMetrics(), _ => { }));
         pipeline.Start(new StartFrame(Rate, Rate));
         pipeline.Enqueue(new VadSpeechStartedFrame(time.GetUtcNow()));
-        await AdvanceAsync(time, TimeSpan.FromMilliseconds(200));
+        await PipelineHarness.AdvanceAsync(time, TimeSpan.FromMilliseconds(200));
         await pipeline.StopAsync();
         Assert.DoesNotContain(events.Events, e => e.Event is InterruptionEvent);
-    }
-
-    /// <summary>Moves the fake clock in 5 ms steps, letting the pipeline's tasks run between steps.</summary>
-    private static async Task AdvanceAsync(FakeTimeProvider time, TimeSpan by)
-    {
-        for (var t = TimeSpan.Zero; t < by; t += TimeSpan.FromMilliseconds(5))
-        {
-            await Task.Delay(2);
-            time.Advance(TimeSpan.FromMilliseconds(5));
-        }
-        await Task.Delay(20);
     }
 }

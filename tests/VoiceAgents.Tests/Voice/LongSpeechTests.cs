@@ -1,0 +1,205 @@
+using System.Runtime.CompilerServices;
+using VoiceAgents.Core.Domain;
+using VoiceAgents.Tests.Infrastructure;
+using VoiceAgents.VoiceHost.Audio;
+using VoiceAgents.VoiceHost.Calls;
+using VoiceAgents.VoiceHost.Metrics;
+using VoiceAgents.VoiceHost.Pipeline;
+using VoiceAgents.VoiceHost.Processors;
+using VoiceAgents.VoiceHost.Providers;
+
+namespace VoiceAgents.Tests.Voice;
+
+/// <summary>
+/// Long sentences on the pipeline with a fake clock: how the sentence splitter cuts a run-on reply, how the TTS
+/// processor speaks a long sentence piece by piece without running far ahead of playback, and that the transcript
+/// and barge-in accounting still follow the sentence as the LLM wrote it.
+/// </summary>
+public sealed class LongSpeechTests
+{
+    private const int Rate = 16000;
+
+    /// <summary>Says any piece as a tone lasting one second per <see cref="CharsPerSecond"/> characters, and notes when each piece was asked for.</summary>
+    private sealed class MeasuredTts(TimeProvider time) : ITtsProvider
+    {
+        public const double CharsPerSecond = 14;
+        public List<(DateTimeOffset At, string Text)> Pieces { get; } = [];
+        public string Name => "measured";
+
+        public async IAsyncEnumerable<AudioChunk> SynthesizeAsync(string text, TtsConfig config, string language, [EnumeratorCancellation] CancellationToken ct)
+        {
+            lock (Pieces) Pieces.Add((time.GetUtcNow(), text));
+            var samples = (int)(text.Length / CharsPerSecond * Rate);
+            for (var i = 0; i < samples; i += 1600)
+            {
+                ct.ThrowIfCancellationRequested();
+                var chunk = new short[Math.Min(1600, samples - i)];
+                for (var j = 0; j < chunk.Length; j++) chunk[j] = (short)(8000 * Math.Sin(2 * Math.PI * 440 * (i + j) / Rate));
+                yield return new AudioChunk(chunk, Rate);
+                await Task.Yield();
+            }
+        }
+    }
+
+    /// <summary>Keeps the frames that reach the end of a pipeline.</summary>
+    private sealed class Sink : FrameProcessor
+    {
+        public List<Frame> Frames { get; } = [];
+
+        protected override ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
+        {
+            lock (Frames) Frames.Add(frame);
+            return ValueTask.CompletedTask;
+        }
+
+        public List<string> Sentences()
+        {
+            lock (Frames) return Frames.OfType<TextFrame>().Select(t => t.Text).ToList();
+        }
+
+        public bool Saw<T>()
+        {
+            lock (Frames) return Frames.OfType<T>().Any();
+        }
+    }
+
+    [Fact]
+    public async Task A_run_on_reply_is_cut_at_commas_while_it_streams_and_its_sentences_rejoin_into_the_reply_as_written()
+    {
+        var clause = "we have tables by the window, on the terrace, in the garden and in the quiet room at the back";
+        var reply = string.Join(" and ", Enumerable.Repeat(clause, 8)) + ", whichever you prefer";
+
+        // Speech need not wait for the end of the reply: sentences come out while it is still open.
+        var sentences = await SplitAsync(reply, 7, sink => Eventually.Assert(() => Assert.True(sink.Sentences().Count >= 2), TimeSpan.FromSeconds(5)));
+
+        Assert.Equal(reply, string.Join(' ', sentences));
+        Assert.All(sentences.SkipLast(1), s => Assert.EndsWith(",", s, StringComparison.Ordinal));
+        Assert.All(sentences, s => Assert.True(s.Length <= SentenceProcessor.MaxSentenceWeight, s));
+    }
+
+    [Fact]
+    public async Task A_long_digit_run_from_the_llm_is_never_cut_inside_so_the_transcript_keeps_it_as_written()
+    {
+        var digits = SpeechTextTests.RandomDigits(2000, seed: 11);
+
+        var sentences = await SplitAsync("Your code is " + digits + " and that is all. Goodbye.", 5);
+
+        Assert.Contains(digits, sentences);
+        Assert.Equal("Your code is " + digits + " and that is all. Goodbye.", string.Join(' ', sentences));
+    }
+
+    [Fact]
+    public async Task A_long_sentence_is_synthesized_a_piece_at_a_time_and_never_much_further_ahead_than_the_lookahead()
+    {
+        var (time, events, recorder) = Setup();
+        await using var _ = recorder;
+        var call = PipelineHarness.Call(time, events, recorder);
+        var tts = new MeasuredTts(time);
+        var metrics = new VoiceMetrics();
+        var pipeline = new Pipeline(new TtsProcessor(call, tts, Rate, metrics), new OutputProcessor(call, Rate, metrics, _ => { }));
+        pipeline.Start(new StartFrame(Rate, Rate));
+        var started = time.GetUtcNow();
+
+        pipeline.Enqueue(new LlmResponseStartFrame());
+        pipeline.Enqueue(new TextFrame(SpeechTextTests.RandomDigits(2000, seed: 5), 1));
+        pipeline.Enqueue(new LlmResponseEndFrame());
+        await PipelineHarness.AdvanceAsync(time, TimeSpan.FromSeconds(30), stepMs: 20);
+
+        List<(DateTimeOffset At, string Text)> pieces;
+        lock (tts.Pieces) pieces = [.. tts.Pieces];
+        var pieceSeconds = pieces.Select(p => p.Text.Length / MeasuredTts.CharsPerSecond).ToList();
+        // 30 s into a sentence of several minutes: about 35 s of it synthesized, not all of it.
+        Assert.InRange(pieceSeconds.Sum(), 30, 30 + TtsProcessor.Lookahead.TotalSeconds + 2 * pieceSeconds.Max());
+        for (var i = 1; i < pieces.Count; i++)
+        {
+            // When a piece is asked for, what is already queued runs at most the lookahead past now.
+            var queuedUntil = pieceSeconds.Take(i).Sum();
+            var now = (pieces[i].At - started).TotalSeconds;
+            Assert.True(queuedUntil - now <= TtsProcessor.Lookahead.TotalSeconds + 0.1, $"piece {i} asked for at {now:F2} s with {queuedUntil:F2} s queued");
+        }
+        Assert.Equal(1, metrics.TtsInFlight);
+
+        await pipeline.StopAsync();
+        Assert.Equal(0, metrics.TtsInFlight);
+    }
+
+    [Fact]
+    public async Task A_sentence_spoken_in_pieces_is_heard_and_transcribed_as_written()
+    {
+        var (time, events, recorder) = Setup();
+        await using var _ = recorder;
+        var call = PipelineHarness.Call(time, events, recorder);
+        var tts = new MeasuredTts(time);
+        var assistant = new AssistantContextProcessor(call);
+        var pipeline = new Pipeline(new TtsProcessor(call, tts, Rate), new OutputProcessor(call, Rate, new VoiceMetrics(), _ => { }), assistant);
+        pipeline.Start(new StartFrame(Rate, Rate));
+        const string sentence = "Your booking number is 73920518, your table for four is ready by the window on the terrace, and we look forward to seeing you tonight at eight.";
+
+        pipeline.Enqueue(new LlmResponseStartFrame());
+        pipeline.Enqueue(new TextFrame(sentence, 1));
+        pipeline.Enqueue(new LlmResponseEndFrame());
+        await PipelineHarness.AdvanceAsync(time, TimeSpan.FromSeconds(16), stepMs: 20);
+        await pipeline.StopAsync();
+
+        Assert.True(tts.Pieces.Count >= 2);
+        Assert.Equal(SpeechText.GroupDigits(sentence), string.Join(' ', tts.Pieces.Select(p => p.Text)));
+        Assert.StartsWith("Your booking number is 7 3 9, 2 0 5, 1 8,", tts.Pieces[0].Text, StringComparison.Ordinal);
+        Assert.Equal(sentence, Assert.Single(assistant.Spoken).Text);
+        Assert.Contains(events.Events, e => e.Event is TranscriptEvent { Role: "assistant", Text: sentence });
+    }
+
+    [Fact]
+    public async Task A_barge_in_during_a_sentence_of_several_pieces_keeps_the_words_heard_so_far()
+    {
+        var (time, events, recorder) = Setup();
+        await using var _ = recorder;
+        var call = PipelineHarness.Call(time, events, recorder);
+        var assistant = new AssistantContextProcessor(call);
+        var pipeline = new Pipeline(
+            new TurnProcessor(call),
+            new TtsProcessor(call, new MeasuredTts(time), Rate),
+            new OutputProcessor(call, Rate, new VoiceMetrics(), _ => { }),
+            assistant);
+        pipeline.Start(new StartFrame(Rate, Rate));
+        // 60 words of 6 characters: 420 characters, three pieces, 30 s of speech at 14 characters a second.
+        var words = Enumerable.Range(0, 60).Select(i => $"word{i:D2}").ToArray();
+
+        pipeline.Enqueue(new LlmResponseStartFrame());
+        pipeline.Enqueue(new TextFrame(string.Join(' ', words), 1));
+        pipeline.Enqueue(new LlmResponseEndFrame());
+        await PipelineHarness.AdvanceAsync(time, TimeSpan.FromSeconds(10), stepMs: 20);
+        pipeline.Enqueue(new VadSpeechStartedFrame(time.GetUtcNow()));
+        await PipelineHarness.AdvanceAsync(time, TimeSpan.FromSeconds(1), stepMs: 20);
+        await pipeline.StopAsync();
+
+        // A third of the sentence was played: the context keeps a third of its words, the first ones.
+        var spoken = Assert.Single(assistant.Spoken);
+        Assert.True(spoken.Interrupted);
+        var kept = spoken.Text.TrimEnd('…').Split(' ');
+        Assert.Equal(words.Take(kept.Length), kept);
+        Assert.InRange(kept.Length, 17, 23);
+    }
+
+    /// <summary>Streams a reply through the sentence splitter in deltas; <paramref name="whileOpen"/> runs before the reply ends.</summary>
+    private static async Task<List<string>> SplitAsync(string reply, int deltaLength, Func<Sink, Task>? whileOpen = null)
+    {
+        var (time, events, recorder) = Setup();
+        await using var _ = recorder;
+        var sink = new Sink();
+        var pipeline = new Pipeline(new SentenceProcessor(PipelineHarness.Call(time, events, recorder)), sink);
+        pipeline.Start(new StartFrame(Rate, Rate));
+        pipeline.Enqueue(new LlmResponseStartFrame());
+        foreach (var delta in reply.Chunk(deltaLength)) pipeline.Enqueue(new LlmTextFrame(new string(delta)));
+        if (whileOpen is not null) await whileOpen(sink);
+        pipeline.Enqueue(new LlmResponseEndFrame());
+        await Eventually.Assert(() => Assert.True(sink.Saw<LlmResponseEndFrame>()), TimeSpan.FromSeconds(5));
+        await pipeline.StopAsync();
+        return sink.Sentences();
+    }
+
+    private static (Microsoft.Extensions.Time.Testing.FakeTimeProvider, RecordingEvents, CallRecorder) Setup()
+    {
+        var time = PipelineHarness.Clock();
+        return (time, new RecordingEvents(time), new CallRecorder(Path.Combine(Path.GetTempPath(), "va-long-speech")));
+    }
+}
