@@ -91,7 +91,7 @@ cat <<MSG
   API         http://127.0.0.1:7071/api      (OpenAPI: http://127.0.0.1:7071/api/openapi.json)
   voice-host  ws://127.0.0.1:7860/ws         (health: http://127.0.0.1:7861/health, operator port)
   live        GET /api/realtime/negotiate     (Web PubSub stand-in on 127.0.0.1:7072)
-  operator    /api/operator/...              (Authorization: Bearer $Operator__ApiKey from .local/secrets.env)
+  operator    /api/operator/...              (Authorization: Bearer <Operator__ApiKey in .local/secrets.env>)
   dashboard   http://127.0.0.1:3000          (sign up at http://127.0.0.1:3000/signup/)
 
   Ctrl-C stops everything.
