@@ -5,9 +5,9 @@ using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Telemetry;
 using VoiceAgents.Core.Telephony;
 using VoiceAgents.VoiceHost.Calls;
+using VoiceAgents.VoiceHost.Health;
 using VoiceAgents.VoiceHost.Metrics;
 using VoiceAgents.VoiceHost.Providers;
-using VoiceAgents.VoiceHost.Providers.Local;
 using VoiceAgents.VoiceHost.Transport;
 using VoiceAgents.VoiceHost.Vad;
 
@@ -50,9 +50,6 @@ public static class VoiceHostSetup
         services.AddSingleton<ICallSink>(sp => sp.GetRequiredService<IOptions<VoiceOptions>>().Value is { CallSink: VoiceOptions.LocalSink } o
             ? new LocalFolderCallSink(o.CallsFolder)
             : ActivatorUtilities.CreateInstance<QueueCallSink>(sp));
-        services.AddOptions<ResilienceOptions>().BindConfiguration(ResilienceOptions.Section);
-        services.AddSingleton<ProviderResilience>();
-        services.AddSingleton<ProviderFactory>();
         services.AddSingleton<CallStartedAnnouncer>();
         services.AddSingleton<CallFactory>();
         services.AddSingleton<VoiceSocket>();
@@ -63,13 +60,8 @@ public static class VoiceHostSetup
         services.AddSingleton<CallAdmission>();
         services.AddSingleton<OperatorEndpoints>();
         services.AddHostedService(sp => sp.GetRequiredService<OperatorEndpoints>());
-
-        services.AddKeyedSingleton<ISttProvider, PocketSphinxStt>("local");
-        services.AddCloudStt();
-        services.AddKeyedSingleton<ILlmProvider, RulesLlm>("rules");
-        services.AddOptions<LocalTtsOptions>().BindConfiguration(LocalTtsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddKeyedSingleton<ITtsProvider, LocalTts>("local");
-        services.AddCloudLlmAndTts();
+        services.AddProviders();
+        services.AddVoiceHostHealth();
         return services;
     }
 
@@ -88,9 +80,8 @@ public static class VoiceHostSetup
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.Map("/ws", (HttpContext http, VoiceSocket socket) => socket.HandleAsync(http));
-        // Liveness, public: the process serves HTTP (also while draining), and nothing more is said. The detailed
-        // /health (readiness) is on the operator port (OperatorEndpoints).
-        app.MapGet("/health/live", () => Results.Json(new { status = "alive" }));
+        // The detailed /health (readiness) is on the operator port (OperatorEndpoints).
+        app.MapLiveness();
         app.Map("/twilio", (HttpContext http, TwilioMediaSocket socket) => socket.HandleAsync(http));
         return app;
     }

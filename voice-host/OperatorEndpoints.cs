@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using VoiceAgents.VoiceHost.Health;
 
 namespace VoiceAgents.VoiceHost;
 
 /// <summary>
 /// The operator's endpoints on a listener of their own (<see cref="VoiceOptions.OperatorUrl"/>, default
-/// <c>http://127.0.0.1:7861</c>): <c>GET /health</c> (<see cref="HealthReport"/>). A separate server rather than a
+/// <c>http://127.0.0.1:7861</c>): <c>GET /health</c> (<see cref="VoiceHostHealth.MapReadiness"/>). A separate server rather than a
 /// check on the public one, so nothing a caller sends to the public port (a Host header, a path) can reach them;
 /// in Azure the ingress forwards only the public port, and the readiness probe calls this one directly.
 /// </summary>
@@ -25,9 +27,11 @@ public sealed partial class OperatorEndpoints(IServiceProvider services, IOption
         builder.WebHost.UseKestrelCore().UseUrls(options.Value.OperatorUrl);
         builder.WebHost.ConfigureKestrel(k => k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddRoutingCore();
+        // The checks are the app's own, run over its services.
+        builder.Services.AddSingleton(services.GetRequiredService<HealthCheckService>());
         var app = builder.Build();
         app.UseRouting();
-        app.MapGet("/health", (CancellationToken c) => HealthReport.GetAsync(services, c));
+        app.MapReadiness();
         await app.StartAsync(ct);
         _app = app;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

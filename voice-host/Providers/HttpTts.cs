@@ -1,40 +1,10 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using VoiceAgents.VoiceHost.Audio;
 
 namespace VoiceAgents.VoiceHost.Providers;
 
-/// <summary>Shared plumbing of the text-to-speech providers that answer one JSON request with a whole clip.</summary>
+/// <summary>The audio side of the text-to-speech providers that answer one request with a whole clip (the HTTP side is <see cref="VendorHttp"/>).</summary>
 public static class HttpTts
 {
-    /// <summary>
-    /// POSTs <paramref name="body"/> as JSON and parses the JSON reply under <paramref name="deadline"/>. A non-2xx
-    /// status, a network failure, a reply cut short or the deadline passing become a <see cref="ProviderException"/>
-    /// (carrying the vendor's error message when the body has one).
-    /// </summary>
-    public static async Task<JsonDocument> PostJsonAsync(HttpClient http, string provider, Uri uri, object body,
-        IReadOnlyDictionary<string, string>? headers, StreamDeadline deadline)
-    {
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = JsonContent.Create(body) };
-            foreach (var (name, value) in headers ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(name, value);
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
-            if (!response.IsSuccessStatusCode)
-            {
-                var error = await response.Content.ReadAsStringAsync(deadline.Token);
-                throw new ProviderException(provider, $"HTTP {(int)response.StatusCode}: {VendorCall.ErrorMessage(error)}");
-            }
-            deadline.Extend();
-            await using var stream = await response.Content.ReadAsStreamAsync(deadline.Token);
-            return await JsonDocument.ParseAsync(stream, cancellationToken: deadline.Token);
-        }
-        catch (Exception e)
-        {
-            throw VendorCall.Failure(provider, e, deadline);
-        }
-    }
-
     /// <summary>Decodes base64 audio: a PCM16 WAV (its header gives the rate) or raw PCM16 at <paramref name="rawRate"/>.</summary>
     public static (short[] Samples, int SampleRate) DecodeAudio(string provider, string? base64, int rawRate)
     {

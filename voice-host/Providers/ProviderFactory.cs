@@ -23,10 +23,10 @@ public sealed class ProviderFactory(IServiceProvider services, ProviderResilienc
 
     public ILlmProvider Llm(Agent agent)
     {
-        var chain = new List<(ILlmProvider, Agent)> { (Resolve<ILlmProvider>(agent.Llm.Provider, "llm"), agent) };
+        var chain = new List<(ILlmProvider, LlmConfig)> { (Resolve<ILlmProvider>(agent.Llm.Provider, "llm"), agent.Llm) };
         if (agent.Llm.FallbackProvider is { } f && Find<ILlmProvider>(f) is { } fallback)
         {
-            chain.Add((fallback, WithLlm(agent, new LlmConfig { Provider = f, Model = agent.Llm.FallbackModel, Temperature = agent.Llm.Temperature })));
+            chain.Add((fallback, new LlmConfig { Provider = f, Model = agent.Llm.FallbackModel, Temperature = agent.Llm.Temperature }));
         }
         return new ResilientLlm(resilience, _log, [.. chain]);
     }
@@ -59,11 +59,4 @@ public sealed class ProviderFactory(IServiceProvider services, ProviderResilienc
 
         public IAsyncEnumerable<Audio.AudioChunk> SynthesizeAsync(string text, TtsConfig config, string language, CancellationToken ct) => throw Error();
     }
-
-    private static Agent WithLlm(Agent a, LlmConfig llm) => new()
-    {
-        Id = a.Id, TenantId = a.TenantId, UserId = a.UserId, Name = a.Name, SystemPrompt = a.SystemPrompt, FirstMessage = a.FirstMessage,
-        Language = a.Language, Llm = llm, Stt = a.Stt, Tts = a.Tts, Rules = a.Rules, FallbackLine = a.FallbackLine,
-        CreatedAt = a.CreatedAt, UpdatedAt = a.UpdatedAt,
-    };
 }

@@ -3,62 +3,9 @@ using System.Text.Json;
 
 namespace VoiceAgents.VoiceHost.Providers;
 
-/// <summary>
-/// The deadline of one streamed vendor call: the first byte must arrive within the timeout, and each later piece
-/// within the timeout of the one before, so a vendor that stalls mid-stream fails instead of hanging the turn.
-/// Its <see cref="Token"/> is also cancelled by the caller's token.
-/// </summary>
-public sealed class StreamDeadline : IDisposable
-{
-    private readonly CancellationTokenSource _cts;
-    private readonly CancellationToken _caller;
-
-    public StreamDeadline(TimeSpan timeout, CancellationToken caller)
-    {
-        Timeout = timeout;
-        _caller = caller;
-        _cts = CancellationTokenSource.CreateLinkedTokenSource(caller);
-        _cts.CancelAfter(timeout);
-    }
-
-    public TimeSpan Timeout { get; }
-
-    public CancellationToken Token => _cts.Token;
-
-    /// <summary>True when the caller, not the deadline, cancelled the call.</summary>
-    public bool CallerCancelled => _caller.IsCancellationRequested;
-
-    public CancellationToken CallerToken => _caller;
-
-    /// <summary>Something arrived: the next piece has a full timeout again.</summary>
-    public void Extend()
-    {
-        if (!_cts.IsCancellationRequested) _cts.CancelAfter(Timeout);
-    }
-
-    public void Dispose() => _cts.Dispose();
-}
-
 /// <summary>Turns the ways a vendor call fails into <see cref="ProviderException"/>s a resilience layer can act on.</summary>
 public static class VendorCall
 {
-    /// <summary>
-    /// The HTTP client of one provider: pooled connections, renewed now and then so DNS changes are seen. A response
-    /// abandoned mid-stream (a barge-in, a cancel) closes its connection at once instead of draining it, so the vendor
-    /// sees the abort and stops generating.
-    /// </summary>
-    public static HttpClient CreateHttpClient() => new(new SocketsHttpHandler
-    {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-        MaxResponseDrainSize = 0,
-        ResponseDrainTimeout = TimeSpan.Zero,
-    })
-    {
-        // Each call has its own deadline (StreamDeadline); a client-wide timeout would only get in its way.
-        Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-    };
-
     /// <summary>
     /// What to throw for a failure of a vendor call: an <see cref="OperationCanceledException"/> when the caller
     /// cancelled, else a <see cref="ProviderException"/> (the deadline passed, the network failed, the stream
@@ -71,12 +18,12 @@ public static class VendorCall
         if (vendor?.Invoke(e) is { } known) return known;
         return e switch
         {
-            _ when deadline.Token.IsCancellationRequested => new ProviderException(provider, $"no response within {deadline.Timeout.TotalSeconds:0.###} s", e),
+            _ when deadline.Token.IsCancellationRequested => new ProviderException(provider, deadline.Expired, e),
             OperationCanceledException or TimeoutException => new ProviderException(provider, $"timed out: {e.Message}", e),
             HttpRequestException { StatusCode: { } status } => new ProviderException(provider, $"HTTP {(int)status} {status}", e),
-            HttpRequestException or IOException => new ProviderException(provider, $"connection failed or dropped: {e.Message}", e),
+            HttpRequestException or IOException => new ProviderException(provider, $"request failed: {e.Message}", e),
             WebSocketException w => new ProviderException(provider, WebSocketMessage(w), e),
-            JsonException or FormatException or InvalidDataException => new ProviderException(provider, $"malformed response: {e.Message}", e),
+            JsonException or FormatException or InvalidDataException => new ProviderException(provider, $"unreadable response: {e.Message}", e),
             _ => new ProviderException(provider, $"{e.GetType().Name}: {e.Message}", e),
         };
     }
@@ -149,8 +96,11 @@ public static class VendorCall
         catch (JsonException)
         {
         }
-        return body.Length > 300 ? body[..300] + "…" : body.Trim();
+        return Snippet(body);
     }
+
+    /// <summary>The start of a body, for an error message.</summary>
+    public static string Snippet(string body) => body.Length > 300 ? body[..300] + "…" : body.Trim();
 
     private static string? FindMessage(JsonElement e)
     {

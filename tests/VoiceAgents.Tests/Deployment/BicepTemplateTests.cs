@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using VoiceAgents.Tests.Infrastructure;
+using VoiceAgents.VoiceHost.Providers;
 
 namespace VoiceAgents.Tests.Deployment;
 
@@ -76,6 +77,20 @@ public sealed class BicepTemplateTests(CompiledTemplate template) : IClassFixtur
         Assert.All(secretParams, p => Assert.Equal("securestring", (string?)p.Value!["type"]));
         var outputs = CompiledTemplate.Text(template.Root["outputs"]!);
         Assert.All(secretParams, p => Assert.DoesNotContain($"parameters('{p.Key}')", outputs));
+    }
+
+    [Fact]
+    public void Every_provider_setting_a_descriptor_names_reaches_voice_host_as_a_secret_or_a_plain_setting()
+    {
+        var voiceHost = template.Module("voice-host");
+        var vendorKeys = template.Root["variables"]!["vendorKeySettings"]!.AsObject().Select(v => v.Key);
+        var given = SecretSettings(voiceHost).Concat(vendorKeys).Concat(PlainSettings(voiceHost)).ToHashSet();
+        var settings = ProviderDescriptors.All.SelectMany(p => p.EnvironmentVariables).Distinct().ToList();
+
+        Assert.Contains("Providers__OpenAICompatible__BaseUrl", settings);
+        Assert.All(settings, s => Assert.True(given.Contains(s), $"main.bicep does not pass {s} to voice-host"));
+        // A key is a secret, never a plain setting.
+        Assert.All(settings.Where(ConfigurationKeys.Secrets.Contains), s => Assert.Contains(s, vendorKeys));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using VoiceAgents.Tests.Infrastructure;
+using VoiceAgents.VoiceHost.Providers;
 using YamlDotNet.RepresentationModel;
 
 namespace VoiceAgents.Tests.Deployment;
@@ -51,6 +52,21 @@ public sealed partial class ComposeTests
         Assert.All(shared, k => Assert.Equal(functions[k], voice[k]));
         Assert.Equal(functions["AzureWebJobsStorage"], voice["Queues__ConnectionString"]);
         Assert.Equal("queue", voice["Voice__CallSink"]);
+    }
+
+    [Fact]
+    public void Every_provider_setting_a_descriptor_names_is_passed_to_voice_host_from_the_shell_and_empty_by_default()
+    {
+        var voice = Environment("voice-host");
+        var settings = ProviderDescriptors.All.SelectMany(p => p.EnvironmentVariables).Distinct().ToList();
+
+        Assert.Contains("Providers__Deepgram__ApiKey", settings);
+        foreach (var setting in settings)
+        {
+            Assert.True(voice.TryGetValue(setting, out var value), $"compose does not pass {setting} to voice-host");
+            // From the shell or an .env file, never written here; unset leaves the provider unconfigured.
+            Assert.Matches(@"^\$\{[A-Z0-9_]+:-\}$", value);
+        }
     }
 
     [Fact]

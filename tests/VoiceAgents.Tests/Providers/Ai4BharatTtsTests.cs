@@ -15,7 +15,7 @@ namespace VoiceAgents.Tests.Providers;
 public sealed class Ai4BharatTtsTests : HttpTtsContract
 {
     protected override ITtsProvider Create(LoopbackServer server, TimeSpan timeout) => new Ai4BharatTts(
-        Options.Create(new Ai4BharatTtsOptions { BaseUrl = server.BaseUri.ToString(), Timeout = timeout }));
+        Options.Create(new Ai4BharatTtsOptions { BaseUrl = server.BaseUri.ToString(), Timeout = timeout }), Http);
 
     protected override TtsConfig Config => new() { Provider = "ai4bharat", Voice = "male" };
 
@@ -60,7 +60,7 @@ public sealed class Ai4BharatTtsTests : HttpTtsContract
             BaseUrl = new Uri(server.BaseUri, "services/inference/tts").ToString(),
             ApiKey = "dhruva-key",
             ServiceId = "ai4bharat/indic-tts-coqui-dravidian-gpu--t4",
-        }));
+        }), Http);
 
         await CollectAsync(tts.SynthesizeAsync("வணக்கம்", new TtsConfig { Provider = "ai4bharat" }, "ta-IN", default));
 
@@ -100,7 +100,7 @@ public sealed class Ai4BharatTtsTests : HttpTtsContract
     [Fact]
     public async Task Without_a_base_url_it_fails_with_a_ProviderException_saying_so()
     {
-        var tts = new Ai4BharatTts(Options.Create(new Ai4BharatTtsOptions()));
+        var tts = new Ai4BharatTts(Options.Create(new Ai4BharatTtsOptions()), Http);
 
         var e = await Assert.ThrowsAsync<ProviderException>(() => SpeakAsync(tts));
 

@@ -12,7 +12,7 @@ public sealed class AnthropicLlmTests
 {
     private static AnthropicLlm Create(LoopbackServer server, TimeSpan? timeout = null) => new(
         Options.Create(new AnthropicOptions { ApiKey = "sk-ant-test", BaseUrl = server.BaseUri.ToString().TrimEnd('/'), Timeout = timeout ?? TimeSpan.FromSeconds(5) }),
-        NullLogger<AnthropicLlm>.Instance);
+        Http, NullLogger<AnthropicLlm>.Instance);
 
     [Fact]
     public async Task Streams_text_deltas_in_order_and_the_first_arrives_before_the_stream_ends()
@@ -233,7 +233,7 @@ public sealed class AnthropicLlmTests
     [Fact]
     public async Task Without_an_api_key_it_fails_with_a_ProviderException_saying_so()
     {
-        using var llm = new AnthropicLlm(Options.Create(new AnthropicOptions()), NullLogger<AnthropicLlm>.Instance);
+        using var llm = new AnthropicLlm(Options.Create(new AnthropicOptions()), Http, NullLogger<AnthropicLlm>.Instance);
 
         var e = await Assert.ThrowsAsync<ProviderException>(() => CollectAsync(llm.StreamAsync(Request(Agent("anthropic")), default)));
 

@@ -27,7 +27,7 @@ public sealed class CartesiaTtsTests
             BaseUrl = server.WebSocketUri.ToString().TrimEnd('/'),
             Timeout = timeout ?? TimeSpan.FromSeconds(5),
         }),
-        NullLogger<CartesiaTts>.Instance);
+        Handlers, NullLogger<CartesiaTts>.Instance);
 
     /// <summary>A Cartesia endpoint that runs <paramref name="session"/> with each connection's socket.</summary>
     private static Task<LoopbackServer> ServeAsync(Func<CartesiaWire, HttpContext, Task> session) => LoopbackServer.StartAsync(async c =>

@@ -14,7 +14,7 @@ public sealed class CloudProviderRegistrationTests
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         services.AddLogging();
-        services.AddCloudLlmAndTts();
+        services.AddProviders();
         return services.BuildServiceProvider();
     }
 
@@ -63,11 +63,11 @@ public sealed class CloudProviderRegistrationTests
             ["Providers:OpenAICompatible:BaseUrl"] = "http://127.0.0.1:8080/v1",
             ["Providers:Google:ApiKey"] = "g-1",
         });
-        var providers = new Dictionary<string, string>();
 
-        services.GetRequiredService<CloudLlmTtsHealth>().Report(providers);
+        var providers = ProviderDescriptors.All.Where(p => p.Kind != ProviderKind.Stt && !p.Info.Offline)
+            .ToDictionary(p => p.Key, p => p.Health(services).Description);
 
-        Assert.Equal(new Dictionary<string, string>
+        Assert.Equal(new Dictionary<string, string?>
         {
             ["llm.openai"] = "configured",
             ["llm.openai_compatible"] = "configured",

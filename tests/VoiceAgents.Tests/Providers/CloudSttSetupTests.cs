@@ -32,9 +32,8 @@ public sealed class CloudSttSetupTests
             ["Providers:Deepgram:ApiKey"] = "dg-key",
             ["Providers:Ai4Bharat:BaseUrl"] = "http://127.0.0.1:9",
         });
-        var providers = new Dictionary<string, string>();
 
-        CloudSttSetup.ReportCloudStt(services, providers);
+        var providers = ProviderDescriptors.Of(ProviderKind.Stt).ToDictionary(p => p.Key, p => p.Health(services).Description);
 
         Assert.Equal("configured", providers["stt.deepgram"]);
         Assert.Equal("not_configured", providers["stt.google"]);

@@ -12,7 +12,7 @@ namespace VoiceAgents.Tests.Providers;
 public sealed class GoogleTtsTests : HttpTtsContract
 {
     protected override ITtsProvider Create(LoopbackServer server, TimeSpan timeout) => new GoogleTts(
-        Options.Create(new GoogleTtsOptions { ApiKey = "g-key/1", BaseUrl = server.BaseUri.ToString(), Timeout = timeout }));
+        Options.Create(new GoogleTtsOptions { ApiKey = "g-key/1", BaseUrl = server.BaseUri.ToString(), Timeout = timeout }), Http);
 
     protected override TtsConfig Config => new() { Provider = "google", Voice = "en-US-Neural2-F", Speed = 1.2 };
 
@@ -65,7 +65,7 @@ public sealed class GoogleTtsTests : HttpTtsContract
     [Fact]
     public async Task Without_an_api_key_it_fails_with_a_ProviderException_saying_so()
     {
-        var tts = new GoogleTts(Options.Create(new GoogleTtsOptions()));
+        var tts = new GoogleTts(Options.Create(new GoogleTtsOptions()), Http);
 
         var e = await Assert.ThrowsAsync<ProviderException>(() => SpeakAsync(tts));
 

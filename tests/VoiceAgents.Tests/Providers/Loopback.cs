@@ -27,14 +27,14 @@ public static class Loopback
         return (app, new Uri(address));
     }
 
-    /// <summary>The cloud STT providers as voice-host wires them, configured from these settings.</summary>
+    /// <summary>The providers as voice-host wires them (<see cref="ProviderSetup.AddProviders"/>), configured from these settings.</summary>
     public static ServiceProvider SttServices(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
-        services.AddCloudStt();
+        services.AddProviders();
         return services.BuildServiceProvider();
     }
 

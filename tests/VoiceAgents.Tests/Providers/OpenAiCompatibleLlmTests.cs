@@ -15,7 +15,7 @@ public sealed class OpenAiCompatibleLlmTests : ChatCompletionsContract
 
     protected override ILlmProvider Create(LoopbackServer server, TimeSpan timeout) => new OpenAiCompatibleLlm(
         Options.Create(new OpenAiCompatibleOptions { BaseUrl = new Uri(server.BaseUri, "v1").ToString(), Timeout = timeout }),
-        NullLogger<OpenAiCompatibleLlm>.Instance);
+        Http, NullLogger<OpenAiCompatibleLlm>.Instance);
 
     [Fact]
     public async Task Without_an_agent_model_it_asks_for_the_configured_default_and_offers_no_tools()
@@ -35,7 +35,7 @@ public sealed class OpenAiCompatibleLlmTests : ChatCompletionsContract
         await using var server = await LoopbackServer.StartAsync(c => OpenAiWire.ReplyAsync(c, ["Hi"]));
         var llm = new OpenAiCompatibleLlm(
             Options.Create(new OpenAiCompatibleOptions { BaseUrl = new Uri(server.BaseUri, "v1").ToString(), ApiKey = "local-secret" }),
-            NullLogger<OpenAiCompatibleLlm>.Instance);
+            Http, NullLogger<OpenAiCompatibleLlm>.Instance);
 
         await CollectAsync(llm.StreamAsync(Request(Agent("openai_compatible")), default));
 
@@ -56,7 +56,7 @@ public sealed class OpenAiCompatibleLlmTests : ChatCompletionsContract
     [Fact]
     public async Task Without_a_base_url_it_fails_with_a_ProviderException_saying_so()
     {
-        var llm = new OpenAiCompatibleLlm(Options.Create(new OpenAiCompatibleOptions()), NullLogger<OpenAiCompatibleLlm>.Instance);
+        var llm = new OpenAiCompatibleLlm(Options.Create(new OpenAiCompatibleOptions()), Http, NullLogger<OpenAiCompatibleLlm>.Instance);
 
         var e = await Assert.ThrowsAsync<ProviderException>(() => CollectAsync(llm.StreamAsync(Request(Agent("openai_compatible")), default)));
 

@@ -14,7 +14,7 @@ public sealed class OpenAiLlmTests : ChatCompletionsContract
 
     protected override ILlmProvider Create(LoopbackServer server, TimeSpan timeout) => new OpenAiLlm(
         Options.Create(new OpenAiOptions { ApiKey = "sk-test-123", BaseUrl = new Uri(server.BaseUri, "v1").ToString(), Timeout = timeout }),
-        NullLogger<OpenAiLlm>.Instance);
+        Http, NullLogger<OpenAiLlm>.Instance);
 
     [Fact]
     public async Task Authenticates_with_the_api_key_as_a_bearer_token_and_offers_the_end_call_function()
@@ -56,7 +56,7 @@ public sealed class OpenAiLlmTests : ChatCompletionsContract
     [Fact]
     public async Task Without_an_api_key_it_fails_with_a_ProviderException_saying_so()
     {
-        var llm = new OpenAiLlm(Options.Create(new OpenAiOptions()), NullLogger<OpenAiLlm>.Instance);
+        var llm = new OpenAiLlm(Options.Create(new OpenAiOptions()), Http, NullLogger<OpenAiLlm>.Instance);
 
         var e = await Assert.ThrowsAsync<ProviderException>(() => CollectAsync(llm.StreamAsync(Request(Agent("openai")), default)));
 

@@ -51,7 +51,7 @@ public sealed class ResilienceTests
     public async Task A_request_that_fails_twice_is_retried_and_succeeds()
     {
         var primary = new ScriptedLlm("flaky", failures: 2);
-        var llm = new ResilientLlm(Resilience(), NullLogger.Instance, (primary, Agent));
+        var llm = new ResilientLlm(Resilience(), NullLogger.Instance, (primary, Agent.Llm));
         Assert.Equal("Hello there.", await Collect(llm));
         Assert.Equal(3, primary.Calls);
     }
@@ -60,7 +60,7 @@ public sealed class ResilienceTests
     public async Task After_five_failed_calls_the_breaker_opens_and_the_fallback_answers_without_trying_the_primary()
     {
         var primary = new ScriptedLlm("down", failures: int.MaxValue);
-        var llm = new ResilientLlm(Resilience(), NullLogger.Instance, (primary, Agent), (new RulesLlm(), Agent));
+        var llm = new ResilientLlm(Resilience(), NullLogger.Instance, (primary, Agent.Llm), (new RulesLlm(), Agent.Llm));
         for (var i = 0; i < 5; i++) Assert.Equal("Fallback speaking.", await Collect(llm));
         var callsWhenOpened = primary.Calls;
         Assert.Equal(5 * 3, callsWhenOpened);
@@ -71,7 +71,7 @@ public sealed class ResilienceTests
     [Fact]
     public async Task Without_a_fallback_an_unavailable_provider_is_reported()
     {
-        var llm = new ResilientLlm(Resilience(), NullLogger.Instance, (new ScriptedLlm("down", int.MaxValue), Agent));
+        var llm = new ResilientLlm(Resilience(), NullLogger.Instance, (new ScriptedLlm("down", int.MaxValue), Agent.Llm));
         await Assert.ThrowsAsync<ProviderUnavailableException>(() => Collect(llm));
     }
 
@@ -79,7 +79,7 @@ public sealed class ResilienceTests
     public async Task A_first_token_slower_than_the_attempt_timeout_fails_over_to_the_fallback()
     {
         var slow = new ScriptedLlm("slow", failures: 0, firstTokenDelay: TimeSpan.FromSeconds(5));
-        var llm = new ResilientLlm(Resilience(TimeSpan.FromMilliseconds(200)), NullLogger.Instance, (slow, Agent), (new RulesLlm(), Agent));
+        var llm = new ResilientLlm(Resilience(TimeSpan.FromMilliseconds(200)), NullLogger.Instance, (slow, Agent.Llm), (new RulesLlm(), Agent.Llm));
         var started = DateTime.UtcNow;
         Assert.Equal("Fallback speaking.", await Collect(llm));
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(4), "the slow provider was waited for past its timeout");
@@ -89,7 +89,7 @@ public sealed class ResilienceTests
     public async Task Cancelling_the_call_cancels_the_request_in_flight()
     {
         var slow = new ScriptedLlm("slow", failures: 0, firstTokenDelay: TimeSpan.FromSeconds(30));
-        var llm = new ResilientLlm(Resilience(TimeSpan.FromSeconds(60)), NullLogger.Instance, (slow, Agent));
+        var llm = new ResilientLlm(Resilience(TimeSpan.FromSeconds(60)), NullLogger.Instance, (slow, Agent.Llm));
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         var started = DateTime.UtcNow;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>

@@ -26,18 +26,25 @@ namespace VoiceAgents.VoiceHost.Providers.Ai4Bharat;
 /// </code>
 /// The language sent is the agent's language without its region (<c>hi-IN</c> → <c>hi</c>).
 /// </summary>
-public sealed class Ai4BharatStt(IHttpClientFactory http, IOptions<Ai4BharatSttOptions> options) : ISttProvider
+public sealed class Ai4BharatStt(IHttpClientFactory http, IOptions<Ai4BharatSttOptions> options) : ISttProvider, IDescribedProvider
 {
     public const string ProviderName = "ai4bharat";
-    public const string HttpClientName = "stt-ai4bharat";
+
+    public static ProviderDescriptor Descriptor { get; } = new ProviderDescriptor<Ai4BharatStt, Ai4BharatSttOptions>
+    {
+        Info = new(ProviderName, "AI4Bharat IndicConformer (self-hosted)", Offline: false, [
+            new("language", "string", "ISO 639-1", ["hi", "ta", "te", "bn", "mr", "kn", "ml", "gu"])]),
+        Order = 30,
+        Section = Ai4BharatSttOptions.Section,
+        Settings = ["BaseUrl", "ApiKey"],
+        IsConfigured = o => o.IsConfigured,
+    };
 
     public string Name => ProviderName;
 
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(options.Value.BaseUrl);
-
     public ValueTask<ISttSession> ConnectAsync(SttConfig config, CancellationToken ct)
     {
-        if (!IsConfigured) throw new ProviderException(ProviderName, $"not configured: set {Ai4BharatSttOptions.Section}:BaseUrl");
+        if (!options.Value.IsConfigured) throw new ProviderException(ProviderName, $"not configured: set {Ai4BharatSttOptions.Section}:BaseUrl");
         var language = SourceLanguage(config.Language) ?? options.Value.DefaultLanguage;
         return ValueTask.FromResult<ISttSession>(new BatchSttSession((audio, token) => TranscribeAsync(audio, language, token)));
     }
@@ -76,8 +83,9 @@ public sealed class Ai4BharatStt(IHttpClientFactory http, IOptions<Ai4BharatSttO
             request.Headers.TryAddWithoutValidation("Authorization", o.ApiKey);
             request.Headers.TryAddWithoutValidation("x-auth-source", "API_KEY");
         }
-        var response = await SttHttp.SendAsync(http.CreateClient(HttpClientName), request, ProviderName, o.Timeout, ServerError, ct);
-        return SttHttp.Parse(response, ProviderName, root =>
+        using var deadline = StreamDeadline.Whole(o.Timeout, ct);
+        var response = await VendorHttp.SendAsync(http.CreateClient(Descriptor.Key), ProviderName, request, deadline, ServerError);
+        return VendorHttp.Read(ProviderName, response, root =>
         {
             var texts = root.GetProperty("output").EnumerateArray()
                 .Select(o => o.Text("source")?.Trim())

@@ -24,4 +24,6 @@ public sealed class Ai4BharatSttOptions
 
     /// <summary>The whole request, first byte and body, must finish within this.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(BaseUrl);
 }

@@ -11,39 +11,12 @@ using Message = VoiceAgents.VoiceHost.Pipeline.ChatMessage;
 
 namespace VoiceAgents.VoiceHost.Providers.Anthropic;
 
-/// <summary>Anthropic settings (section <c>Providers:Anthropic</c>).</summary>
-public sealed class AnthropicOptions
-{
-    public const string Section = "Providers:Anthropic";
-    public const string DefaultBaseUrl = "https://api.anthropic.com";
-
-    /// <summary>Sent as <c>x-api-key</c>.</summary>
-    public string? ApiKey { get; set; }
-
-    /// <summary>The API root that <c>/v1/messages</c> is under.</summary>
-    public string BaseUrl { get; set; } = DefaultBaseUrl;
-
-    /// <summary>The model when the agent names none.</summary>
-    public string Model { get; set; } = "claude-haiku-4-5";
-
-    /// <summary>The Messages API requires a bound on the reply; spoken replies are short.</summary>
-    public int MaxTokens { get; set; } = 1024;
-
-    /// <summary>Longest wait for the first event, and between two events of the stream.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>Offer the model an <c>end_call</c> tool, so it can hang up (<see cref="LlmDelta.EndCall"/>).</summary>
-    public bool EndCallTool { get; set; } = true;
-
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(ApiKey);
-}
-
 /// <summary>
 /// The <c>anthropic</c> LLM: Anthropic's Messages API, streamed, with the official Anthropic SDK. The agent's system
 /// prompt goes in the top-level <c>system</c> field. Retries are off: a failure surfaces at once as a
 /// <see cref="ProviderException"/> for the resilience layer to act on.
 /// </summary>
-public sealed partial class AnthropicLlm : ILlmProvider, IDisposable
+public sealed partial class AnthropicLlm : ILlmProvider, IDescribedProvider, IDisposable
 {
     public const string EndCallTool = "end_call";
 
@@ -52,10 +25,20 @@ public sealed partial class AnthropicLlm : ILlmProvider, IDisposable
 
     private readonly AnthropicOptions _options;
     private readonly AnthropicClient? _client;
-    private readonly HttpClient _http = VendorCall.CreateHttpClient();
     private readonly ILogger<AnthropicLlm> _log;
 
-    public AnthropicLlm(IOptions<AnthropicOptions> options, ILogger<AnthropicLlm> log)
+    public static ProviderDescriptor Descriptor { get; } = new ProviderDescriptor<AnthropicLlm, AnthropicOptions>
+    {
+        Info = new("anthropic", "Anthropic", Offline: false, [
+            new("model", "string", "Messages model", ["claude-3-5-haiku-latest", "claude-sonnet-4-5", "claude-haiku-4-5"]),
+            new("temperature", "number", "0 to 1")]),
+        Order = 20,
+        Section = AnthropicOptions.Section,
+        Settings = ["ApiKey"],
+        IsConfigured = o => o.IsConfigured,
+    };
+
+    public AnthropicLlm(IOptions<AnthropicOptions> options, IHttpClientFactory http, ILogger<AnthropicLlm> log)
     {
         _options = options.Value;
         _log = log;
@@ -65,17 +48,17 @@ public sealed partial class AnthropicLlm : ILlmProvider, IDisposable
             ApiKey = _options.ApiKey,
             BaseUrl = (string.IsNullOrWhiteSpace(_options.BaseUrl) ? AnthropicOptions.DefaultBaseUrl : _options.BaseUrl).TrimEnd('/'),
             MaxRetries = 0,
-            HttpClient = _http,
+            HttpClient = http.CreateClient(Descriptor.Key),
             // The stream deadline bounds each wait; this only caps a whole reply.
             Timeout = TimeSpan.FromMinutes(5),
         });
     }
 
-    public string Name => "anthropic";
+    public string Name => Descriptor.Name;
 
     public async IAsyncEnumerable<LlmDelta> StreamAsync(LlmRequest request, [EnumeratorCancellation] CancellationToken ct)
     {
-        if (_client is null) throw new ProviderException(Name, "not configured: Providers:Anthropic:ApiKey is not set");
+        if (_client is null) throw new ProviderException(Name, $"not configured: {AnthropicOptions.Section}:ApiKey is not set");
         using var deadline = new StreamDeadline(_options.Timeout, ct);
         var stopped = false;
         var endCall = false;
@@ -130,11 +113,11 @@ public sealed partial class AnthropicLlm : ILlmProvider, IDisposable
 
         // Temperature is not modelled by this SDK version but is part of the documented request body.
         var raw = new Dictionary<string, JsonElement>();
-        if (request.Agent.Llm.Temperature is { } t) raw["temperature"] = JsonSerializer.SerializeToElement(Math.Clamp(t, 0, 1));
+        if (request.Llm.Temperature is { } t) raw["temperature"] = JsonSerializer.SerializeToElement(Math.Clamp(t, 0, 1));
         var empty = new Dictionary<string, JsonElement>();
         var parameters = MessageCreateParams.FromRawUnchecked(empty, empty, raw) with
         {
-            Model = string.IsNullOrWhiteSpace(request.Agent.Llm.Model) ? _options.Model : request.Agent.Llm.Model,
+            Model = string.IsNullOrWhiteSpace(request.Llm.Model) ? _options.Model : request.Llm.Model,
             MaxTokens = _options.MaxTokens,
             Messages = messages,
         };
@@ -166,11 +149,7 @@ public sealed partial class AnthropicLlm : ILlmProvider, IDisposable
         return new ProviderException(Name, status + message, e);
     }
 
-    public void Dispose()
-    {
-        _client?.Dispose();
-        _http.Dispose();
-    }
+    public void Dispose() => _client?.Dispose();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Provider} returned an error: {Error}")]
     private static partial void LogVendorError(ILogger logger, string provider, string error);

@@ -10,42 +10,14 @@ using VoiceAgents.VoiceHost.Audio;
 
 namespace VoiceAgents.VoiceHost.Providers.Cartesia;
 
-/// <summary>Cartesia settings (section <c>Providers:Cartesia</c>).</summary>
-public sealed class CartesiaOptions
-{
-    public const string Section = "Providers:Cartesia";
-    public const string DefaultBaseUrl = "wss://api.cartesia.ai";
-
-    /// <summary>Sent as the <c>api_key</c> query parameter of the WebSocket handshake.</summary>
-    public string? ApiKey { get; set; }
-
-    /// <summary>The WebSocket root that <c>/tts/websocket</c> is under.</summary>
-    public string BaseUrl { get; set; } = DefaultBaseUrl;
-
-    public string Model { get; set; } = "sonic-3";
-
-    /// <summary>The API version, sent as <c>cartesia_version</c> and <c>Cartesia-Version</c>.</summary>
-    public string Version { get; set; } = "2025-04-16";
-
-    /// <summary>The voice id used when the agent names none.</summary>
-    public string? Voice { get; set; }
-
-    /// <summary>Longest wait for the connection, for the first audio, and between two messages.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>An idle connection kept this long is reused by the next sentence, saving the handshake.</summary>
-    public TimeSpan IdleConnectionLifetime { get; set; } = TimeSpan.FromSeconds(60);
-
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(ApiKey);
-}
-
 /// <summary>
 /// The <c>cartesia</c> TTS: Cartesia's streaming WebSocket API. Each sentence is one generation request on its own
 /// <c>context_id</c>, asking for raw <c>pcm_s16le</c> at 16 kHz; <c>chunk</c> messages carry base64 audio that is
 /// yielded as it arrives, <c>done</c> ends the sentence, <c>error</c> fails it. A connection that finished a sentence
 /// cleanly waits, briefly, for the next one; a cancelled or failed one is aborted, which stops the generation.
 /// </summary>
-public sealed partial class CartesiaTts(IOptions<CartesiaOptions> options, ILogger<CartesiaTts> log) : ITtsProvider, IDisposable
+public sealed partial class CartesiaTts(IOptions<CartesiaOptions> options, IHttpMessageHandlerFactory http, ILogger<CartesiaTts> log)
+    : ITtsProvider, IDescribedProvider, IDisposable
 {
     public const int SampleRate = 16000;
     private const int MaxIdleConnections = 4;
@@ -53,13 +25,24 @@ public sealed partial class CartesiaTts(IOptions<CartesiaOptions> options, ILogg
     private readonly CartesiaOptions _options = options.Value;
     private readonly ConcurrentQueue<(ClientWebSocket Socket, long Since)> _idle = new();
 
-    public string Name => "cartesia";
+    public static ProviderDescriptor Descriptor { get; } = new ProviderDescriptor<CartesiaTts, CartesiaOptions>
+    {
+        Info = new("cartesia", "Cartesia (streaming)", Offline: false, [
+            new("voice", "string", "Cartesia voice id"),
+            new("speed", "number", "0.5 to 2")]),
+        Order = 10,
+        Section = CartesiaOptions.Section,
+        Settings = ["ApiKey"],
+        IsConfigured = o => o.IsConfigured,
+    };
+
+    public string Name => Descriptor.Name;
 
     public async IAsyncEnumerable<AudioChunk> SynthesizeAsync(string text, TtsConfig config, string language, [EnumeratorCancellation] CancellationToken ct)
     {
-        if (!_options.IsConfigured) throw new ProviderException(Name, "not configured: Providers:Cartesia:ApiKey is not set");
+        if (!_options.IsConfigured) throw new ProviderException(Name, $"not configured: {CartesiaOptions.Section}:ApiKey is not set");
         var voice = string.IsNullOrWhiteSpace(config.Voice) ? _options.Voice : config.Voice;
-        if (string.IsNullOrWhiteSpace(voice)) throw new ProviderException(Name, "no voice: set the agent's tts.voice or Providers:Cartesia:Voice");
+        if (string.IsNullOrWhiteSpace(voice)) throw new ProviderException(Name, $"no voice: set the agent's tts.voice or {CartesiaOptions.Section}:Voice");
         var contextId = Guid.NewGuid().ToString("N");
         var request = Request(text, voice, language, config.Speed, contextId);
 
@@ -152,7 +135,8 @@ public sealed partial class CartesiaTts(IOptions<CartesiaOptions> options, ILogg
         var uri = new Uri($"{_options.BaseUrl.TrimEnd('/')}/tts/websocket?api_key={Uri.EscapeDataString(_options.ApiKey!)}&cartesia_version={Uri.EscapeDataString(_options.Version)}");
         try
         {
-            await socket.ConnectAsync(uri, deadline.Token);
+            using var invoker = VendorHttp.WebSocketInvoker(http, Descriptor.Key);
+            await socket.ConnectAsync(uri, invoker, deadline.Token);
             return socket;
         }
         catch (WebSocketException e) when (socket.HttpStatusCode != 0 && !deadline.Token.IsCancellationRequested)

@@ -18,18 +18,27 @@ namespace VoiceAgents.VoiceHost.Providers.Deepgram;
 /// unexpected close or a dropped connection fails the session with a <see cref="ProviderException"/>, so the caller
 /// reconnects.
 /// </summary>
-public sealed partial class DeepgramStt(IOptions<DeepgramSttOptions> options, ILogger<DeepgramStt> log) : ISttProvider
+public sealed partial class DeepgramStt(IOptions<DeepgramSttOptions> options, IHttpMessageHandlerFactory http, ILogger<DeepgramStt> log)
+    : ISttProvider, IDescribedProvider
 {
     public const string ProviderName = "deepgram";
 
-    public string Name => ProviderName;
+    public static ProviderDescriptor Descriptor { get; } = new ProviderDescriptor<DeepgramStt, DeepgramSttOptions>
+    {
+        Info = new(ProviderName, "Deepgram (streaming)", Offline: false, [
+            new("language", "string", "BCP-47; a bare language takes its first listed region", ["en-US", "en-IN", "hi", "es", "fr", "de"], Regions: true)]),
+        Order = 10,
+        Section = DeepgramSttOptions.Section,
+        Settings = ["ApiKey"],
+        IsConfigured = o => o.IsConfigured,
+    };
 
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(options.Value.ApiKey);
+    public string Name => ProviderName;
 
     public async ValueTask<ISttSession> ConnectAsync(SttConfig config, CancellationToken ct)
     {
         var o = options.Value;
-        if (!IsConfigured) throw new ProviderException(ProviderName, $"not configured: set {DeepgramSttOptions.Section}:ApiKey");
+        if (!o.IsConfigured) throw new ProviderException(ProviderName, $"not configured: set {DeepgramSttOptions.Section}:ApiKey");
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Authorization", $"Token {o.ApiKey}");
         socket.Options.CollectHttpResponseDetails = true;
@@ -37,7 +46,8 @@ public sealed partial class DeepgramStt(IOptions<DeepgramSttOptions> options, IL
         timeout.CancelAfter(o.ConnectTimeout);
         try
         {
-            await socket.ConnectAsync(ListenUri(o, config.Language), timeout.Token);
+            using var invoker = VendorHttp.WebSocketInvoker(http, Descriptor.Key);
+            await socket.ConnectAsync(ListenUri(o, config.Language), invoker, timeout.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

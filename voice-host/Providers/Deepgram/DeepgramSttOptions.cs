@@ -32,4 +32,6 @@ public sealed class DeepgramSttOptions
 
     /// <summary>How long a send of audio or a control message may block before the connection is given up.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(ApiKey);
 }

@@ -12,18 +12,25 @@ namespace VoiceAgents.VoiceHost.Providers.Google;
 /// <c>POST {base}/v1/speech:recognize?key=…</c> as base64 LINEAR16 at 16 kHz when it is finalized. The transcript
 /// joins the best alternative of each result. Errors come back as <c>{"error":{"code","message","status"}}</c>.
 /// </summary>
-public sealed class GoogleStt(IHttpClientFactory http, IOptions<GoogleSttOptions> options) : ISttProvider
+public sealed class GoogleStt(IHttpClientFactory http, IOptions<GoogleSttOptions> options) : ISttProvider, IDescribedProvider
 {
     public const string ProviderName = "google";
-    public const string HttpClientName = "stt-google";
+
+    public static ProviderDescriptor Descriptor { get; } = new ProviderDescriptor<GoogleStt, GoogleSttOptions>
+    {
+        Info = new(ProviderName, "Google Speech-to-Text", Offline: false, [
+            new("language", "string", "BCP-47; a bare language takes its first listed region", ["en-US", "en-IN", "hi-IN", "ta-IN"], Regions: true)]),
+        Order = 20,
+        Section = GoogleSttOptions.Section,
+        Settings = ["ApiKey"],
+        IsConfigured = o => o.IsConfigured,
+    };
 
     public string Name => ProviderName;
 
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(options.Value.ApiKey);
-
     public ValueTask<ISttSession> ConnectAsync(SttConfig config, CancellationToken ct)
     {
-        if (!IsConfigured) throw new ProviderException(ProviderName, $"not configured: set {GoogleSttOptions.Section}:ApiKey");
+        if (!options.Value.IsConfigured) throw new ProviderException(ProviderName, $"not configured: set {GoogleSttOptions.Section}:ApiKey");
         var language = string.IsNullOrWhiteSpace(config.Language) ? options.Value.DefaultLanguage : config.Language;
         return ValueTask.FromResult<ISttSession>(new BatchSttSession((audio, token) => RecognizeAsync(audio, language, token)));
     }
@@ -50,8 +57,9 @@ public sealed class GoogleStt(IHttpClientFactory http, IOptions<GoogleSttOptions
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         };
-        var response = await SttHttp.SendAsync(http.CreateClient(HttpClientName), request, ProviderName, o.Timeout, GoogleError, ct);
-        return SttHttp.Parse(response, ProviderName, ReadResults);
+        using var deadline = StreamDeadline.Whole(o.Timeout, ct);
+        var response = await VendorHttp.SendAsync(http.CreateClient(Descriptor.Key), ProviderName, request, deadline, GoogleError);
+        return VendorHttp.Read(ProviderName, response, ReadResults);
     }
 
     private static SttResult ReadResults(JsonElement root)

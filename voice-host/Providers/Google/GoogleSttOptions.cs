@@ -22,4 +22,6 @@ public sealed class GoogleSttOptions
 
     /// <summary>The whole recognize request, first byte and body, must finish within this.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(ApiKey);
 }

@@ -14,7 +14,7 @@ namespace VoiceAgents.VoiceHost.Providers.Local;
 /// in turn across calls (<see cref="SynthesisWorkers"/>), with no lock between them (<see cref="Flite"/>); audio
 /// streams out as it is made, and a cancelled synthesis stops at its next chunk (an espeak-ng process is killed).
 /// </summary>
-public sealed class LocalTts : ITtsProvider, IDisposable
+public sealed class LocalTts : ITtsProvider, IDescribedProvider, IDisposable
 {
     private readonly SynthesisWorkers _workers;
     private readonly Meter _meter = new(VoiceMetrics.MeterName);
@@ -27,7 +27,17 @@ public sealed class LocalTts : ITtsProvider, IDisposable
         _workers = new SynthesisWorkers(workers, Synthesize, delay => stopDelay.Record(delay.TotalMilliseconds));
     }
 
-    public string Name => "local";
+    public static ProviderDescriptor Descriptor { get; } = new ProviderDescriptor<LocalTts, LocalTtsOptions>
+    {
+        Info = new("local", "flite / espeak-ng (offline)", Offline: true, [
+            new("voice", "string", "flite voice or espeak-ng:<voice>", ["slt", "kal16", "rms", "awb", "espeak-ng:en-us", "espeak-ng:en"], Closed: true),
+            new("speed", "number", "0.5 to 2")]),
+        Order = 40,
+        Section = LocalTtsOptions.Section,
+        Available = () => IsAvailable,
+    };
+
+    public string Name => Descriptor.Name;
 
     public static bool IsAvailable => NativeLibrary.TryLoad("libflite.so.1", out _);
 

@@ -10,7 +10,7 @@ namespace VoiceAgents.VoiceHost.Providers.Local;
 /// library. Decoders are expensive (the model is loaded per decoder), so a small pool serves all calls: an
 /// utterance's audio is buffered and decoded in one pass when the turn ends.
 /// </summary>
-public sealed partial class PocketSphinxStt : ISttProvider, IDisposable
+public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, IDisposable
 {
     public const string ModelDir = "/usr/share/pocketsphinx/model/en-us";
     private readonly ConcurrentBag<IntPtr> _idle = new();
@@ -28,7 +28,15 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDisposable
     public PocketSphinxStt(int poolSize = 0) =>
         _slots = new SemaphoreSlim(poolSize > 0 ? poolSize : Math.Max(2, Environment.ProcessorCount));
 
-    public string Name => "local";
+    public static ProviderDescriptor Descriptor { get; } = new ProviderDescriptor<PocketSphinxStt>
+    {
+        Info = new("local", "PocketSphinx (offline)", Offline: true, [
+            new("language", "string", "Only US English (en is taken as en-US)", ["en-US"], Closed: true, Regions: true)]),
+        Order = 40,
+        Available = () => IsAvailable,
+    };
+
+    public string Name => Descriptor.Name;
 
     public static bool IsAvailable => Directory.Exists(ModelDir) && NativeLibrary.TryLoad("libpocketsphinx.so.3", out _);
 

@@ -11,11 +11,17 @@ namespace VoiceAgents.VoiceHost.Providers.Local;
 /// <c>hang_up</c> ends the call after its reply. When no rule matches it says the agent's <c>fallback_line</c>, or a
 /// default line, so an agent without rules still replies. The reply streams word by word like a real model.
 /// </summary>
-public sealed class RulesLlm : ILlmProvider
+public sealed class RulesLlm : ILlmProvider, IDescribedProvider
 {
     public const string DefaultFallback = "Sorry, I can only help with a few things. Could you say that another way?";
 
-    public string Name => "rules";
+    public static ProviderDescriptor Descriptor { get; } = new ProviderDescriptor<RulesLlm>
+    {
+        Info = new("rules", "Rule-based responder (offline, deterministic; not a language model)", Offline: true, []),
+        Order = 40,
+    };
+
+    public string Name => Descriptor.Name;
 
     public async IAsyncEnumerable<LlmDelta> StreamAsync(LlmRequest request, [EnumeratorCancellation] CancellationToken ct)
     {

@@ -10,33 +10,11 @@ using SdkMessage = OpenAI.Chat.ChatMessage;
 
 namespace VoiceAgents.VoiceHost.Providers.OpenAI;
 
-/// <summary>Settings shared by the providers that speak OpenAI's chat-completions API.</summary>
-public abstract class ChatCompletionsOptions
-{
-    /// <summary>The API key, sent as <c>Authorization: Bearer</c>.</summary>
-    public string? ApiKey { get; set; }
-
-    /// <summary>The API root that <c>/chat/completions</c> is under (for OpenAI <c>https://api.openai.com/v1</c>).</summary>
-    public string? BaseUrl { get; set; }
-
-    /// <summary>The model when the agent names none.</summary>
-    public string Model { get; set; } = "";
-
-    /// <summary>Longest wait for the first token, and between two pieces of the stream.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>Offer the model an <c>end_call</c> function, so it can hang up (<see cref="LlmDelta.EndCall"/>).</summary>
-    public bool EndCallTool { get; set; } = true;
-
-    /// <summary>Upper bound on the reply's tokens; unset leaves the vendor's default.</summary>
-    public int? MaxTokens { get; set; }
-}
-
 /// <summary>
 /// Streams a reply from an OpenAI-style <c>/chat/completions</c> endpoint with the official OpenAI SDK. Retries are
 /// off: a failure surfaces at once as a <see cref="ProviderException"/> for the resilience layer to act on.
 /// </summary>
-public abstract partial class ChatCompletionsLlm : ILlmProvider, IDisposable
+public abstract partial class ChatCompletionsLlm : ILlmProvider
 {
     public const string EndCallFunction = "end_call";
 
@@ -47,13 +25,13 @@ public abstract partial class ChatCompletionsLlm : ILlmProvider, IDisposable
 
     private readonly ChatCompletionsOptions _options;
     private readonly OpenAIClient? _client;
-    private readonly HttpClient _http = VendorCall.CreateHttpClient();
     private readonly string? _misconfigured;
     private readonly ILogger _log;
 
-    protected ChatCompletionsLlm(string name, string section, ChatCompletionsOptions options, string defaultBaseUrl, bool keyRequired, ILogger log)
+    protected ChatCompletionsLlm(ProviderDescriptor descriptor, ChatCompletionsOptions options, string defaultBaseUrl, bool keyRequired, IHttpClientFactory http, ILogger log)
     {
-        Name = name;
+        Name = descriptor.Name;
+        var section = descriptor.Section;
         _options = options;
         _log = log;
         var baseUrl = string.IsNullOrWhiteSpace(options.BaseUrl) ? defaultBaseUrl : options.BaseUrl;
@@ -71,7 +49,7 @@ public abstract partial class ChatCompletionsLlm : ILlmProvider, IDisposable
         {
             Endpoint = endpoint,
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-            Transport = new HttpClientPipelineTransport(_http),
+            Transport = new HttpClientPipelineTransport(http.CreateClient(descriptor.Key)),
             // The stream deadline below bounds each wait; the SDK's own per-read timeout only backs it up.
             NetworkTimeout = options.Timeout + TimeSpan.FromSeconds(5),
         };
@@ -84,11 +62,11 @@ public abstract partial class ChatCompletionsLlm : ILlmProvider, IDisposable
     public async IAsyncEnumerable<LlmDelta> StreamAsync(LlmRequest request, [EnumeratorCancellation] CancellationToken ct)
     {
         if (_client is null) throw new ProviderException(Name, $"not configured: {_misconfigured}");
-        var model = string.IsNullOrWhiteSpace(request.Agent.Llm.Model) ? _options.Model : request.Agent.Llm.Model;
+        var model = string.IsNullOrWhiteSpace(request.Llm.Model) ? _options.Model : request.Llm.Model;
         if (string.IsNullOrWhiteSpace(model)) throw new ProviderException(Name, "no model: set the agent's llm.model or the provider's Model");
         var chat = _client.GetChatClient(model);
         var options = new ChatCompletionOptions();
-        if (request.Agent.Llm.Temperature is { } t) options.Temperature = (float)t;
+        if (request.Llm.Temperature is { } t) options.Temperature = (float)t;
         if (_options.MaxTokens is { } max) options.MaxOutputTokenCount = max;
         if (_options.EndCallTool) options.Tools.Add(EndCall);
 
@@ -161,8 +139,6 @@ public abstract partial class ChatCompletionsLlm : ILlmProvider, IDisposable
         LogVendorError(_log, Name, message);
         return new ProviderException(Name, r.Status > 0 ? $"HTTP {r.Status}: {message}" : message, e);
     }
-
-    public void Dispose() => _http.Dispose();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Provider} returned an error: {Error}")]
     private static partial void LogVendorError(ILogger logger, string provider, string error);

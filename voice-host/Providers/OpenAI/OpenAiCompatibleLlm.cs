@@ -3,27 +3,18 @@ using Microsoft.Extensions.Options;
 
 namespace VoiceAgents.VoiceHost.Providers.OpenAI;
 
-/// <summary>
-/// Settings of a self-hosted server with an OpenAI-style API (section <c>Providers:OpenAICompatible</c>):
-/// llama.cpp's <c>llama-server</c>, vLLM and Ollama all serve <c>{BaseUrl}/chat/completions</c>, e.g. with
-/// BaseUrl <c>http://127.0.0.1:8080/v1</c>. The key is optional.
-/// </summary>
-public sealed class OpenAiCompatibleOptions : ChatCompletionsOptions
-{
-    public const string Section = "Providers:OpenAICompatible";
-
-    public OpenAiCompatibleOptions()
-    {
-        // llama-server serves whichever model it loaded and accepts any name.
-        Model = "default";
-        // Small self-hosted models rarely follow function definitions well, and some servers reject "tools".
-        EndCallTool = false;
-        Timeout = TimeSpan.FromSeconds(30);
-    }
-
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(BaseUrl);
-}
-
 /// <summary>The <c>openai_compatible</c> LLM: any server speaking OpenAI's chat-completions API.</summary>
-public sealed class OpenAiCompatibleLlm(IOptions<OpenAiCompatibleOptions> options, ILogger<OpenAiCompatibleLlm> log)
-    : ChatCompletionsLlm("openai_compatible", OpenAiCompatibleOptions.Section, options.Value, defaultBaseUrl: "", keyRequired: false, log);
+public sealed class OpenAiCompatibleLlm(IOptions<OpenAiCompatibleOptions> options, IHttpClientFactory http, ILogger<OpenAiCompatibleLlm> log)
+    : ChatCompletionsLlm(Descriptor, options.Value, defaultBaseUrl: "", keyRequired: false, http, log), IDescribedProvider
+{
+    public static ProviderDescriptor Descriptor { get; } = new ProviderDescriptor<OpenAiCompatibleLlm, OpenAiCompatibleOptions>
+    {
+        Info = new("openai_compatible", "OpenAI-compatible (llama.cpp, vLLM, Ollama)", Offline: false, [
+            new("model", "string", "Model name served at the configured base URL"),
+            new("temperature", "number", "0 to 2")]),
+        Order = 30,
+        Section = OpenAiCompatibleOptions.Section,
+        Settings = ["BaseUrl", "ApiKey"],
+        IsConfigured = o => o.IsConfigured,
+    };
+}

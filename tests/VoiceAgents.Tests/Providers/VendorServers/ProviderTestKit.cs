@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Providers;
@@ -9,6 +10,14 @@ public static class ProviderTestKit
 {
     /// <summary>Upper bound for anything a test waits on, so a broken provider fails the test instead of hanging it.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    private static readonly Lazy<ServiceProvider> VendorClients = new(() => new ServiceCollection().AddLogging().AddProviders().BuildServiceProvider());
+
+    /// <summary>The vendors' HTTP clients as voice-host registers them (<see cref="ProviderSetup.AddProviders"/>).</summary>
+    public static IHttpClientFactory Http => VendorClients.Value.GetRequiredService<IHttpClientFactory>();
+
+    /// <summary>The handlers of those clients, which the WebSocket vendors connect through.</summary>
+    public static IHttpMessageHandlerFactory Handlers => VendorClients.Value.GetRequiredService<IHttpMessageHandlerFactory>();
 
     public static Agent Agent(string llm = "openai", string? model = null, double? temperature = null, string systemPrompt = "You are a helpful receptionist.") => new()
     {

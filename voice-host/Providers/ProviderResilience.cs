@@ -8,33 +8,6 @@ using Polly.Timeout;
 
 namespace VoiceAgents.VoiceHost.Providers;
 
-/// <summary>Retry, timeout and circuit-breaker settings for vendor calls (section "Providers:Resilience").</summary>
-public sealed class ResilienceOptions
-{
-    public const string Section = "Providers:Resilience";
-
-    /// <summary>Retries of a connection or a request that failed before its first result.</summary>
-    public int Retries { get; set; } = 2;
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
-
-    /// <summary>How long one attempt may take to connect or to produce its first result.</summary>
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(8);
-
-    /// <summary>The breaker opens after this many failed calls in a row (within <see cref="SamplingDuration"/>)…</summary>
-    public int BreakerFailures { get; set; } = 5;
-    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>…and stays open this long, while the agent's fallback provider is used.</summary>
-    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(60);
-}
-
-/// <summary>No provider of a kind could serve: the primary failed (or its breaker is open) and there is no working fallback.</summary>
-public sealed class ProviderUnavailableException(string kind, Exception? inner = null)
-    : Exception($"No {kind} provider is available.", inner)
-{
-    public string Kind { get; } = kind;
-}
-
 /// <summary>
 /// One Polly pipeline per provider, shared by every call: a circuit breaker around retries with exponential
 /// back-off and jitter, around a timeout per attempt. Only the start of a stream (connecting, the first result)
@@ -107,17 +80,5 @@ public sealed class ProviderResilience(IOptions<ResilienceOptions> options, Time
                 throw;
             }
         }, ct);
-    }
-}
-
-/// <summary>A stream whose first item has arrived; disposing it ends the stream.</summary>
-public sealed class StartedStream<T>(IAsyncEnumerator<T> enumerator, CancellationTokenSource life) : IAsyncDisposable
-{
-    public IAsyncEnumerator<T> Enumerator { get; } = enumerator;
-
-    public async ValueTask DisposeAsync()
-    {
-        await Enumerator.DisposeAsync();
-        life.Dispose();
     }
 }

@@ -1,0 +1,14 @@
+using VoiceAgents.Core.Domain;
+using VoiceAgents.VoiceHost.Pipeline;
+
+namespace VoiceAgents.VoiceHost.Providers;
+
+/// <summary>
+/// What an LLM is asked: the conversation, for the agent, with the model settings in <see cref="Llm"/>. A fallback
+/// provider gets the same agent with its own settings, never a copy of the agent.
+/// </summary>
+public sealed record LlmRequest(Agent Agent, IReadOnlyList<ChatMessage> Messages)
+{
+    /// <summary>The model and temperature to use: the agent's own, or those of its fallback provider.</summary>
+    public LlmConfig Llm { get; init; } = Agent.Llm;
+}

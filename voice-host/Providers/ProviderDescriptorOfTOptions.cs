@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace VoiceAgents.VoiceHost.Providers;
+
+/// <summary>
+/// A provider with settings: <typeparamref name="TOptions"/>, bound from <see cref="ProviderDescriptor.Section"/> and
+/// validated (data annotations) at start. A vendor says from them whether it <see cref="IsConfigured"/>.
+/// </summary>
+public sealed class ProviderDescriptor<TProvider, TOptions> : ProviderDescriptor<TProvider>
+    where TProvider : class, IDescribedProvider where TOptions : class
+{
+    /// <summary>Whether the settings let it work (a key, a server URL); unset for an offline provider, which says <see cref="ProviderDescriptor{TProvider}.Available"/>.</summary>
+    public Func<TOptions, bool>? IsConfigured { get; init; }
+
+    public override void Register(IServiceCollection services)
+    {
+        base.Register(services);
+        services.AddOptions<TOptions>()
+            .BindConfiguration(Section ?? throw new InvalidOperationException($"{Key} has settings but no Section."))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+    }
+
+    public override HealthCheckResult Health(IServiceProvider services)
+    {
+        if (IsConfigured is null) return base.Health(services);
+        return HealthCheckResult.Healthy(IsConfigured(services.GetRequiredService<IOptions<TOptions>>().Value) ? "configured" : "not_configured");
+    }
+}

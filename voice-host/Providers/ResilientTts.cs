@@ -1,0 +1,14 @@
+using Microsoft.Extensions.Logging;
+using VoiceAgents.Core.Domain;
+using VoiceAgents.VoiceHost.Audio;
+
+namespace VoiceAgents.VoiceHost.Providers;
+
+/// <summary>The agent's TTS with retries and a breaker, falling back to the agent's fallback TTS.</summary>
+public sealed class ResilientTts(ProviderResilience resilience, ILogger log, params (ITtsProvider Provider, TtsConfig Config)[] chain) : ITtsProvider
+{
+    public string Name => chain[0].Provider.Name;
+
+    public IAsyncEnumerable<AudioChunk> SynthesizeAsync(string text, TtsConfig config, string language, CancellationToken ct) =>
+        Failover.StreamAsync(resilience, log, "tts", chain.Select(c => (c.Provider.Name, (Func<CancellationToken, IAsyncEnumerable<AudioChunk>>)(t => c.Provider.SynthesizeAsync(text, c.Config, language, t)))), ct);
+}
