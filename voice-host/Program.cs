@@ -1,15 +1,10 @@
 using VoiceAgents.VoiceHost;
-using VoiceAgents.VoiceHost.Cli;
 
-if (args.Length > 0 && args[0] == "call")
+if (args is ["call", ..])
 {
-    using var cancel = new CancellationTokenSource();
-    Console.CancelKeyPress += (_, e) =>
-    {
-        e.Cancel = true;
-        cancel.Cancel();
-    };
-    return await CallCommand.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token);
+    // The command-line caller is a project of its own now; say where rather than start a server.
+    Console.Error.WriteLine("call: the caller moved out of voice-host: dotnet run --project tools/VoiceAgents.Cli -- call --agent ID --wav in.wav --out reply.wav");
+    return 2;
 }
 
 VoiceHostApp.Create(args).Run();

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
+using VoiceAgents.Client;
 
 namespace VoiceAgents.Bench.Voice.Load;
 
@@ -29,7 +29,7 @@ public sealed class Caller(LoadGenerator load, int id)
 
     private readonly Lock _gate = new();
     private readonly Random _random = new(id * 7919 + 17);
-    private ClientWebSocket? _socket;
+    private VoiceCallClient? _client;
     private TaskCompletionSource _callDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _sending;
     private State _state;
@@ -84,26 +84,25 @@ public sealed class Caller(LoadGenerator load, int id)
 
     private async Task CallAsync(CancellationToken stop)
     {
-        using var socket = new ClientWebSocket();
+        lock (_gate)
+        {
+            // Before dialling: the client receives from the connect on, and the greeting may start right after ready.
+            _state = State.Idle;
+            _botSpeaking = _burstActive = false;
+        }
+        await using var client = new VoiceCallClient { OnEvent = OnEvent, OnAudio = OnAudio };
         var setupStarted = Stopwatch.GetTimestamp();
         using (var connect = CancellationTokenSource.CreateLinkedTokenSource(stop))
         {
             connect.CancelAfter(TimeSpan.FromSeconds(15));
-            await socket.ConnectAsync(load.Uri, connect.Token);
-            await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+            await client.ConnectAsync(load.Uri, connect.Token);
+            try
             {
-                ["type"] = "auth",
-                ["token"] = load.Token(),
-                ["agent_id"] = load.AgentId,
-                ["sample_rate"] = load.Rate,
-                ["phone_number"] = "+14155550100",
-            }), WebSocketMessageType.Text, true, connect.Token);
-            var buffer = new byte[16 * 1024];
-            var first = await socket.ReceiveAsync(buffer.AsMemory(), connect.Token);
-            var text = Encoding.UTF8.GetString(buffer, 0, first.Count);
-            if (first.MessageType != WebSocketMessageType.Text || !text.Contains("\"ready\"", StringComparison.Ordinal))
+                await client.AuthenticateAsync(load.Token(), load.AgentId, load.Rate, phoneNumber: "+14155550100", ct: connect.Token);
+            }
+            catch (VoiceCallClosedException e)
             {
-                throw new InvalidOperationException($"no ready: {first.MessageType} {text} {socket.CloseStatus} {socket.CloseStatusDescription}");
+                throw new InvalidOperationException($"no ready: {e.Message}");
             }
         }
         load.Phase.Setup(Stopwatch.GetElapsedTime(setupStarted).TotalMilliseconds);
@@ -111,38 +110,31 @@ public sealed class Caller(LoadGenerator load, int id)
         lock (_gate)
         {
             _callDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _socket = socket;
+            _client = client;
             _streamStart = Stopwatch.GetTimestamp();
             _framesSent = 0;
             _turnsDone = 0;
             _firstTurn = true;
-            _botSpeaking = _burstActive = false;
             _state = State.Listening;
             _deadline = _streamStart + Ticks(GreetingTimeout);
         }
-        var receiving = ReceiveAsync(socket);
         using (stop.Register(() => HangUp()))
         {
-            await Task.WhenAny(_callDone.Task, receiving);
+            await Task.WhenAny(_callDone.Task, client.Closed);
         }
         lock (_gate)
         {
             _state = State.HangingUp;
-            _socket = null;
+            _client = null;
         }
         // Let a frame in flight finish before the socket is used for the goodbye.
         while (Volatile.Read(ref _sending) != 0) await Task.Delay(1, CancellationToken.None);
-        if (socket.State == WebSocketState.Open)
+        if (client.State == WebSocketState.Open)
         {
             using var bye = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             try
             {
-                await socket.SendAsync("{\"type\":\"end\"}"u8.ToArray(), WebSocketMessageType.Text, true, bye.Token);
-                await receiving.WaitAsync(bye.Token);
-                if (socket.State == WebSocketState.CloseReceived)
-                {
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", bye.Token);
-                }
+                await client.EndAsync("bye", bye.Token);
                 Interlocked.Increment(ref load.Phase.CallsCompleted);
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException)
@@ -152,7 +144,7 @@ public sealed class Caller(LoadGenerator load, int id)
         }
         else if (!stop.IsCancellationRequested)
         {
-            load.Phase.Fail($"caller {id}: the server ended the call: {socket.CloseStatus} {socket.CloseStatusDescription}");
+            load.Phase.Fail($"caller {id}: the server ended the call: {client.CloseStatus} {client.CloseReason}");
         }
     }
 
@@ -170,20 +162,20 @@ public sealed class Caller(LoadGenerator load, int id)
     public void Pump(long now)
     {
         if (Volatile.Read(ref _sending) != 0) return;
-        ClientWebSocket? socket;
+        VoiceCallClient? client;
         lock (_gate)
         {
-            socket = _socket;
-            if (socket is null || _state is State.Idle or State.HangingUp) return;
+            client = _client;
+            if (client is null || _state is State.Idle or State.HangingUp) return;
             if (Due(now) <= 0) return;
         }
         Volatile.Write(ref _sending, 1);
-        _ = SendDueAsync(socket);
+        _ = SendDueAsync(client);
     }
 
     private long Due(long now) => (now - _streamStart) / load.FrameTicks - _framesSent;
 
-    private async Task SendDueAsync(ClientWebSocket socket)
+    private async Task SendDueAsync(VoiceCallClient client)
     {
         try
         {
@@ -193,13 +185,13 @@ public sealed class Caller(LoadGenerator load, int id)
                 var now = Stopwatch.GetTimestamp();
                 lock (_gate)
                 {
-                    if (_socket != socket || _state is State.HangingUp || Due(now) <= 0) return;
+                    if (_client != client || _state is State.HangingUp || Due(now) <= 0) return;
                     // A frame is due at the end of its 20 ms, as a microphone delivers it.
                     load.Phase.SendLag.Add(Ms(now - _streamStart - (_framesSent + 1) * load.FrameTicks));
                     frame = NextFrame(now);
                     _framesSent++;
                 }
-                await socket.SendAsync(frame, WebSocketMessageType.Binary, true, CancellationToken.None);
+                await client.SendAudioAsync(frame, CancellationToken.None);
             }
         }
         catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException)
@@ -267,35 +259,9 @@ public sealed class Caller(LoadGenerator load, int id)
         Pause(Stopwatch.GetTimestamp());
     }
 
-    private async Task ReceiveAsync(ClientWebSocket socket)
+    private void OnAudio(ReadOnlyMemory<byte> pcm, long at)
     {
-        var buffer = new byte[16 * 1024];
-        try
-        {
-            while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
-            {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    if (length == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
-                    result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
-                    length += result.Count;
-                }
-                while (!result.EndOfMessage);
-                if (result.MessageType == WebSocketMessageType.Close) break;
-                var at = Stopwatch.GetTimestamp();
-                if (result.MessageType == WebSocketMessageType.Binary) OnAudio(length / 2, at);
-                else OnEvent(buffer.AsSpan(0, length), at);
-            }
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-        {
-        }
-    }
-
-    private void OnAudio(int samples, long at)
-    {
+        var samples = pcm.Length / 2;
         lock (_gate)
         {
             var jitter = load.JitterTicks;
@@ -335,11 +301,8 @@ public sealed class Caller(LoadGenerator load, int id)
         _burstPhase!.Add(new BurstRecord(_burstUnderruns, Math.Round(_burstMaxLate, 1), (double)_burstSamples / load.Rate));
     }
 
-    private void OnEvent(ReadOnlySpan<byte> json, long at)
+    private void OnEvent(string type, JsonElement e, long at)
     {
-        using var document = JsonDocument.Parse(json.ToArray());
-        var e = document.RootElement;
-        var type = e.GetProperty("type").GetString();
         lock (_gate)
         {
             switch (type)

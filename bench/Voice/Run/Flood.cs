@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using VoiceAgents.Bench.Voice.Server;
+using VoiceAgents.Client;
 
 namespace VoiceAgents.Bench.Voice.Run;
 
@@ -159,37 +160,36 @@ public sealed class Flood(ServerProcess server, string agentId, Func<string> tok
     private async Task CallerAsync(CancellationToken stop)
     {
         var frame = new byte[SampleRate / 50 * 2];
-        var buffer = new byte[16 * 1024];
         while (!stop.IsCancellationRequested)
         {
-            using var socket = new ClientWebSocket();
+            await using var client = new VoiceCallClient();
             Interlocked.Increment(ref _connections);
             long sent = 0;
             try
             {
-                await socket.ConnectAsync(server.WebSocket, stop);
-                var auth = JsonSerializer.SerializeToUtf8Bytes(new { type = "auth", token = token(), agent_id = agentId, sample_rate = SampleRate });
-                await socket.SendAsync(auth, WebSocketMessageType.Text, true, stop);
-                var first = await socket.ReceiveAsync(buffer, stop);
-                if (first.MessageType == WebSocketMessageType.Close)
+                await client.ConnectAsync(server.WebSocket, stop);
+                try
                 {
-                    Count(socket.CloseStatus);
+                    await client.AuthenticateAsync(token(), agentId, SampleRate, ct: stop);
+                }
+                catch (VoiceCallClosedException)
+                {
+                    Count(client.CloseStatus);
                     continue;
                 }
-                if (Encoding.UTF8.GetString(buffer, 0, first.Count).Contains("\"ready\"", StringComparison.Ordinal)) Interlocked.Increment(ref _ready);
-                var closed = DrainAsync(socket, buffer);
-                while (!closed.IsCompleted && socket.State == WebSocketState.Open)
+                Interlocked.Increment(ref _ready);
+                while (!client.Closed.IsCompleted && client.State == WebSocketState.Open)
                 {
-                    await socket.SendAsync(frame, WebSocketMessageType.Binary, true, stop);
+                    await client.SendAudioAsync(frame, stop);
                     sent += frame.Length;
                 }
-                await closed.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
-                Count(socket.CloseStatus);
+                await client.Closed.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+                Count(client.CloseStatus);
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException or TimeoutException)
             {
                 if (stop.IsCancellationRequested) Count(null, "stopped by the bench");
-                else Count(socket.CloseStatus, socket.CloseStatus is null ? e.GetType().Name : null);
+                else Count(client.CloseStatus, client.CloseStatus is null ? e.GetType().Name : null);
             }
             finally
             {
@@ -198,23 +198,8 @@ public sealed class Flood(ServerProcess server, string agentId, Func<string> tok
                 while (sent > (longest = Interlocked.Read(ref _longest)) && Interlocked.CompareExchange(ref _longest, sent, longest) != longest)
                 {
                 }
-                if (socket.State == WebSocketState.Open) socket.Abort();
+                if (client.State == WebSocketState.Open) client.Abort();
             }
-        }
-    }
-
-    private static async Task DrainAsync(ClientWebSocket socket, byte[] buffer)
-    {
-        try
-        {
-            while (true)
-            {
-                var r = await socket.ReceiveAsync(buffer, CancellationToken.None);
-                if (r.MessageType == WebSocketMessageType.Close) return;
-            }
-        }
-        catch (WebSocketException)
-        {
         }
     }
 

@@ -1,65 +1,69 @@
 using System.Net.WebSockets;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using VoiceAgents.Client;
 
 namespace VoiceAgents.Tests.Infrastructure;
 
-/// <summary>A caller over /ws, as a test sees it: sends audio in real time, collects events and reply audio with timestamps.</summary>
+/// <summary>
+/// A caller over /ws, as a test sees it: <see cref="VoiceCallClient"/> underneath, with every event and every piece
+/// of reply audio kept, timestamped, for assertions.
+/// </summary>
 public sealed class VoiceClient : IAsyncDisposable
 {
-    private readonly ClientWebSocket _socket = new();
-    private readonly CancellationTokenSource _cts = new();
-    private Task _receiving = Task.CompletedTask;
+    private readonly VoiceCallClient _call;
+
+    private VoiceClient()
+    {
+        _call = new VoiceCallClient
+        {
+            OnEvent = (_, e, _) =>
+            {
+                var node = JsonNode.Parse(e.GetRawText())!;
+                lock (Events) Events.Add((DateTime.UtcNow, node));
+                EventStream.Writer.TryWrite(node);
+            },
+            OnAudio = (pcm, _) =>
+            {
+                var samples = MemoryMarshal.Cast<byte, short>(pcm.Span).ToArray();
+                lock (Audio) Audio.Add((DateTime.UtcNow, samples));
+            },
+        };
+        _call.Closed.ContinueWith(_ => Closed.TrySetResult(), TaskScheduler.Default);
+    }
 
     public List<(DateTime At, JsonNode Event)> Events { get; } = [];
     public List<(DateTime At, short[] Samples)> Audio { get; } = [];
     public Channel<JsonNode> EventStream { get; } = Channel.CreateUnbounded<JsonNode>();
-    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
-    public string? CloseReason => _socket.CloseStatusDescription;
+    public WebSocketCloseStatus? CloseStatus => _call.CloseStatus;
+    public string? CloseReason => _call.CloseReason;
     public TaskCompletionSource Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    public WebSocketState State => _socket.State;
+    public WebSocketState State => _call.State;
 
     public static async Task<VoiceClient> ConnectAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null)
     {
         var client = new VoiceClient();
-        configure?.Invoke(client._socket.Options);
-        await client._socket.ConnectAsync(uri, CancellationToken.None);
-        client._receiving = Task.Run(client.ReceiveLoopAsync);
+        configure?.Invoke(client._call.Options);
+        await client._call.ConnectAsync(uri, CancellationToken.None);
         return client;
     }
 
-    public Task SendJsonAsync(object message) =>
-        _socket.SendAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(message, VoiceAgents.Core.Json.JsonDefaults.Options)), WebSocketMessageType.Text, true, CancellationToken.None);
+    public Task SendJsonAsync(object message) => _call.SendTextAsync(JsonSerializer.SerializeToUtf8Bytes(message, VoiceAgents.Core.Json.JsonDefaults.Options));
 
-    public Task SendTextAsync(string text) =>
-        _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+    public Task SendTextAsync(string text) => _call.SendTextAsync(text);
 
-    public Task SendBinaryAsync(byte[] data) => _socket.SendAsync(data, WebSocketMessageType.Binary, true, CancellationToken.None);
+    public Task SendBinaryAsync(byte[] data) => _call.SendAudioAsync(data);
 
     public async Task<JsonNode> AuthenticateAsync(string token, string agentId, int sampleRate = 16000)
     {
-        await SendJsonAsync(new { type = "auth", token, agent_id = agentId, sample_rate = sampleRate });
+        await _call.SendAuthAsync(token, agentId, sampleRate);
         return await WaitForAsync("ready", TimeSpan.FromSeconds(10));
     }
 
     /// <summary>Streams samples in real time in 20 ms frames.</summary>
-    public async Task StreamAsync(short[] samples, int sampleRate, CancellationToken ct = default)
-    {
-        var frame = sampleRate / 50;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var sent = 0;
-        for (var i = 0; i < samples.Length && _socket.State == WebSocketState.Open; i += frame)
-        {
-            var n = Math.Min(frame, samples.Length - i);
-            await _socket.SendAsync(MemoryMarshal.AsBytes(samples.AsSpan(i, n)).ToArray(), WebSocketMessageType.Binary, true, ct);
-            sent += n;
-            var due = TimeSpan.FromSeconds((double)sent / sampleRate) - clock.Elapsed;
-            if (due > TimeSpan.Zero) await Task.Delay(due, ct);
-        }
-    }
+    public Task StreamAsync(short[] samples, int sampleRate, CancellationToken ct = default) => _call.StreamAsync(samples, new AudioPacer(sampleRate), ct);
 
     public Task StreamSilenceAsync(TimeSpan duration, int sampleRate, CancellationToken ct = default) =>
         StreamAsync(new short[(int)(duration.TotalSeconds * sampleRate)], sampleRate, ct);
@@ -93,60 +97,5 @@ public sealed class VoiceClient : IAsyncDisposable
         lock (Audio) return Audio.SelectMany(a => a.Samples).ToArray();
     }
 
-    private async Task ReceiveLoopAsync()
-    {
-        var buffer = new byte[256 * 1024];
-        try
-        {
-            while (_socket.State is WebSocketState.Open or WebSocketState.CloseSent)
-            {
-                var length = 0;
-                WebSocketReceiveResult result;
-                do
-                {
-                    var r = await _socket.ReceiveAsync(buffer.AsMemory(length), _cts.Token);
-                    result = new WebSocketReceiveResult(r.Count, r.MessageType, r.EndOfMessage);
-                    length += result.Count;
-                } while (!result.EndOfMessage);
-                if (result.MessageType == WebSocketMessageType.Close) break;
-                var at = DateTime.UtcNow;
-                if (result.MessageType == WebSocketMessageType.Binary)
-                {
-                    var samples = MemoryMarshal.Cast<byte, short>(buffer.AsSpan(0, length)).ToArray();
-                    lock (Audio) Audio.Add((at, samples));
-                }
-                else
-                {
-                    var node = JsonNode.Parse(buffer.AsSpan(0, length))!;
-                    lock (Events) Events.Add((at, node));
-                    EventStream.Writer.TryWrite(node);
-                }
-            }
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-        {
-        }
-        finally
-        {
-            Closed.TrySetResult();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_socket.State == WebSocketState.Open)
-        {
-            try
-            {
-                using var t = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", t.Token);
-            }
-            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-            {
-            }
-        }
-        await _cts.CancelAsync();
-        await _receiving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _socket.Dispose();
-    }
+    public ValueTask DisposeAsync() => _call.DisposeAsync();
 }

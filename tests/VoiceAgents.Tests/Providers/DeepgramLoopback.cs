@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using VoiceAgents.Client;
 
 namespace VoiceAgents.Tests.Providers;
 
@@ -130,22 +131,18 @@ public sealed class DeepgramConnection(HttpContext http, WebSocket socket)
 
     internal async Task ReadAsync()
     {
-        var buffer = new byte[64 * 1024];
-        using var message = new MemoryStream();
+        var reader = new WebSocketMessageReader(socket, 64 * 1024);
         try
         {
             while (true)
             {
-                var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
-                if (result.MessageType == WebSocketMessageType.Close)
+                var type = await reader.ReadAsync(CancellationToken.None);
+                if (type == WebSocketMessageType.Close)
                 {
                     if (socket.State == WebSocketState.CloseReceived) await SendCloseAsync(WebSocketCloseStatus.NormalClosure, "");
                     return;
                 }
-                message.Write(buffer, 0, result.Count);
-                if (!result.EndOfMessage) continue;
-                var frame = new Frame(result.MessageType, message.ToArray());
-                message.SetLength(0);
+                var frame = new Frame(type, reader.Message.ToArray());
                 lock (_gate) _frames.Add(frame);
                 if (frame.JsonType == "CloseStream")
                 {

@@ -1,8 +1,8 @@
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using VoiceAgents.Client;
 using VoiceAgents.Core.Realtime;
 
 namespace VoiceAgents.Tests.Realtime;
@@ -77,18 +77,13 @@ public sealed class PubSubClient : IAsyncDisposable
 
     private async Task ReceiveAsync()
     {
-        var buffer = new byte[64 * 1024];
-        using var message = new MemoryStream();
+        var reader = new WebSocketMessageReader(_socket, 64 * 1024);
         try
         {
             while (_socket.State == WebSocketState.Open)
             {
-                var result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
-                if (result.MessageType == WebSocketMessageType.Close) break;
-                message.Write(buffer, 0, result.Count);
-                if (!result.EndOfMessage) continue;
-                var parsed = JsonNode.Parse(Encoding.UTF8.GetString(message.ToArray()))!.AsObject();
-                message.SetLength(0);
+                if (await reader.ReadAsync(CancellationToken.None) == WebSocketMessageType.Close) break;
+                var parsed = JsonNode.Parse(reader.Message.Span)!.AsObject();
                 lock (_seen) _seen.Add(parsed);
                 await _messages.Writer.WriteAsync(parsed);
             }

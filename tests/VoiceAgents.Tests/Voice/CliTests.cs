@@ -1,11 +1,11 @@
+using VoiceAgents.Cli;
 using VoiceAgents.Tests.Infrastructure;
 using VoiceAgents.VoiceHost.Audio;
-using VoiceAgents.VoiceHost.Cli;
 using Xunit.Abstractions;
 
 namespace VoiceAgents.Tests.Voice;
 
-/// <summary><c>voice-host call</c>, run in-process against the API and voice-host as a user runs it from a shell.</summary>
+/// <summary><c>VoiceAgents.Cli call</c>, run in-process against the API and voice-host as a user runs it from a shell.</summary>
 [Collection(VoiceCollection.Name)]
 public sealed class CliTests(VoiceFixture voice, ITestOutputHelper log) : IDisposable
 {

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using VoiceAgents.Client;
 
 namespace VoiceAgents.Tests.Providers.VendorServers;
 
@@ -12,18 +13,12 @@ namespace VoiceAgents.Tests.Providers.VendorServers;
 /// </summary>
 public sealed class CartesiaWire(WebSocket socket)
 {
+    private readonly WebSocketMessageReader _reader = new(socket, 64 * 1024);
+
     public async Task<JsonElement> ReceiveRequestAsync(ConcurrentQueue<JsonElement> into, CancellationToken ct)
     {
-        var buffer = new byte[64 * 1024];
-        var length = 0;
-        while (true)
-        {
-            var result = await socket.ReceiveAsync(buffer.AsMemory(length), ct);
-            if (result.MessageType == WebSocketMessageType.Close) throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "client closed");
-            length += result.Count;
-            if (result.EndOfMessage) break;
-        }
-        var request = JsonDocument.Parse(buffer.AsMemory(0, length)).RootElement.Clone();
+        if (await _reader.ReadAsync(ct) == WebSocketMessageType.Close) throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "client closed");
+        var request = JsonDocument.Parse(_reader.Message).RootElement.Clone();
         into.Enqueue(request);
         return request;
     }

@@ -1,12 +1,13 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using VoiceAgents.VoiceHost.Audio;
+using NAudio.Wave;
 
-namespace VoiceAgents.VoiceHost.Cli;
+namespace VoiceAgents.Cli;
 
 /// <summary>
-/// <c>voice-host call</c>: talks to an agent from the command line. Logs in through the API, calls the agent over
+/// <c>call</c>: talks to an agent from the command line. Logs in through the API, calls the agent over
 /// /ws with a WAV file as the caller's voice, saves the reply audio and prints the transcript and turn metrics.
 /// </summary>
 public static class CallCommand
@@ -29,7 +30,7 @@ public static class CallCommand
         if (options is null)
         {
             error.WriteLine($"call: {problem}");
-            error.WriteLine("call: see 'voice-host call --help'");
+            error.WriteLine("call: see 'VoiceAgents.Cli call --help'");
             return BadArguments;
         }
 
@@ -37,9 +38,9 @@ public static class CallCommand
         int rate;
         try
         {
-            (samples, rate) = Wav.Read(await File.ReadAllBytesAsync(options.WavPath, ct));
+            (samples, rate) = ReadWav(await File.ReadAllBytesAsync(options.WavPath, ct));
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException or ArgumentException)
         {
             error.WriteLine($"call: cannot read {options.WavPath}: {e.Message}");
             return BadArguments;
@@ -134,18 +135,28 @@ public static class CallCommand
         return body.Length > 200 ? body[..200] + "…" : body;
     }
 
+    /// <summary>A PCM16 WAV's samples (mono, or the first channel of several) and rate.</summary>
+    private static (short[] Samples, int Rate) ReadWav(byte[] file)
+    {
+        using var reader = new WaveFileReader(new MemoryStream(file));
+        var format = reader.WaveFormat;
+        if (format.Encoding is not (WaveFormatEncoding.Pcm or WaveFormatEncoding.Extensible) || format.BitsPerSample != 16)
+        {
+            throw new InvalidDataException("Only PCM16 WAV is supported.");
+        }
+        var data = new byte[reader.Length];
+        data = data[..reader.Read(data, 0, data.Length)];
+        var frames = data.Length / (2 * format.Channels);
+        var samples = new short[frames];
+        for (var i = 0; i < frames; i++) samples[i] = BinaryPrimitives.ReadInt16LittleEndian(data.AsSpan(i * 2 * format.Channels));
+        return (samples, format.SampleRate);
+    }
+
     private static async Task SaveAsync(string path, byte[] pcm, int rate, CancellationToken ct)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null) Directory.CreateDirectory(folder);
-        await using var file = File.Create(path);
-        Wav.WriteHeader(file, rate, 1, pcm.Length);
+        await using var file = new WaveFileWriter(path, new WaveFormat(rate, 16, 1));
         await file.WriteAsync(pcm, ct);
     }
-}
-
-/// <summary>A failure the command reports with a message and an exit code.</summary>
-internal sealed class CliFailure(int exitCode, string message) : Exception(message)
-{
-    public int ExitCode { get; } = exitCode;
 }

@@ -1,8 +1,8 @@
 using System.Globalization;
 
-namespace VoiceAgents.VoiceHost.Cli;
+namespace VoiceAgents.Cli;
 
-/// <summary>The arguments of <c>voice-host call</c>.</summary>
+/// <summary>The arguments of <c>call</c>.</summary>
 public sealed record CallOptions(
     string AgentId,
     string WavPath,
@@ -19,7 +19,7 @@ public sealed record CallOptions(
     public const string DefaultWebSocket = "ws://127.0.0.1:7860/ws";
 
     public const string Usage = """
-        usage: voice-host call --agent ID --wav in.wav --out reply.wav [options]
+        usage: VoiceAgents.Cli call --agent ID --wav in.wav --out reply.wav [options]
 
         Calls an agent over /ws like a phone caller: streams in.wav (PCM16 mono, 8-48 kHz) in real time, keeps the
         line open with silence, waits for the agent's reply, hangs up, saves the reply audio and prints the
