@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
-using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
 using VoiceAgents.Core.Storage;
+using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.Infrastructure;
 
 namespace VoiceAgents.Functions.CallLogs;

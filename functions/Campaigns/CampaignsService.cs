@@ -1,9 +1,9 @@
 using MongoDB.Driver;
-using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
 using VoiceAgents.Core.Telephony;
+using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.Infrastructure;
 
 namespace VoiceAgents.Functions.Campaigns;

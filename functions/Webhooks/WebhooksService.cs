@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
-using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
@@ -11,6 +10,7 @@ using VoiceAgents.Core.Events;
 using VoiceAgents.Core.Json;
 using VoiceAgents.Core.Net;
 using VoiceAgents.Core.Webhooks;
+using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.Infrastructure;
 
 namespace VoiceAgents.Functions.Webhooks;

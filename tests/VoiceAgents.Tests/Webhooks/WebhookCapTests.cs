@@ -3,6 +3,7 @@ using MongoDB.Driver;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Webhooks;
+using VoiceAgents.Functions.Webhooks;
 using VoiceAgents.Tests.Infrastructure;
 
 namespace VoiceAgents.Tests.Webhooks;
