@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using VoiceAgents.Core.Auth;
-using VoiceAgents.Core.CallLogs;
 using VoiceAgents.Core.Calls;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Events;
@@ -42,12 +41,8 @@ public static class ServiceCollectionExtensions
         services.AddHybridCache();
         services.AddSingleton<UserTokenVersions>();
         services.AddSingleton<TokenService>();
-        services.AddSingleton<PasswordService>();
-        services.AddSingleton<CallAnalytics>();
-        services.AddSingleton<CallRecords>();
         services.AddSingleton<TenantCallSlots>();
         services.AddSingleton<IEventQueue, StorageEventQueue>();
-        services.AddScoped<CurrentUser>();
         services.AddHostedService<StorageInitializer>();
         return services;
     }

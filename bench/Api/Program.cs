@@ -11,10 +11,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using VoiceAgents.Bench.Api;
 using static VoiceAgents.Bench.Api.BenchHost;
-using VoiceAgents.Core.CallLogs;
 using VoiceAgents.Core.Json;
 using VoiceAgents.Functions.Infrastructure;
 using VoiceAgents.Functions.LocalRunner;
+using VoiceAgents.Functions.PostCall;
 
 // Seeds call logs into a MongoDB stand-in of its own, serves the API in-process with the local runner, and measures
 // GET /call-logs (first page), GET /call-logs?campaign_id= and POST /auth/login under a fixed number of clients.

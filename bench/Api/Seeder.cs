@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using VoiceAgents.Core.CallLogs;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
+using VoiceAgents.Functions.PostCall;
 
 namespace VoiceAgents.Bench.Api;
 

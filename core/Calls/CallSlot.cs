@@ -9,10 +9,10 @@ namespace VoiceAgents.Core.Calls;
 /// </summary>
 public sealed class CallSlot
 {
-    [BsonRepresentation(BsonType.ObjectId)] public string Id { get; set; } = default!;
-    public string TenantId { get; set; } = default!;
+    [BsonRepresentation(BsonType.ObjectId)] public required string Id { get; set; }
+    public required string TenantId { get; set; }
 
     /// <summary>The voice-host instance that holds it, which renews <see cref="ExpiresAt"/> while the call lives.</summary>
-    public string Holder { get; set; } = default!;
+    public required string Holder { get; set; }
     public DateTime ExpiresAt { get; set; }
 }

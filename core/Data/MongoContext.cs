@@ -4,7 +4,6 @@ using MongoDB.Bson.Serialization.Conventions;
 using MongoDB.Driver;
 using VoiceAgents.Core.Calls;
 using VoiceAgents.Core.Domain;
-using VoiceAgents.Core.Webhooks;
 
 namespace VoiceAgents.Core.Data;
 

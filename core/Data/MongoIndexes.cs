@@ -1,7 +1,6 @@
 using MongoDB.Driver;
 using VoiceAgents.Core.Calls;
 using VoiceAgents.Core.Domain;
-using VoiceAgents.Core.Webhooks;
 
 namespace VoiceAgents.Core.Data;
 

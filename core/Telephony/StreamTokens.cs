@@ -75,11 +75,13 @@ public sealed class StreamTokens(IOptions<JwtOptions> jwt, IOptions<TwilioOption
 
 public static class TelephonyServiceCollectionExtensions
 {
-    /// <summary>The Twilio options, the telephony provider and the media-stream tokens (the Functions app and voice-host).</summary>
+    /// <summary>
+    /// The Twilio options and the media-stream tokens, which the Functions app (signing) and voice-host (checking)
+    /// share; placing calls through Twilio's REST API is the Functions app's alone (its Dialer feature).
+    /// </summary>
     public static IServiceCollection AddTelephony(this IServiceCollection services)
     {
         services.AddOptions<TwilioOptions>().BindConfiguration(TwilioOptions.Section);
-        services.TryAddSingleton<ITelephonyProvider, TwilioTelephony>();
         services.TryAddSingleton<StreamTokens>();
         return services;
     }

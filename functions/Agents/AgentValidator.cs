@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
 using VoiceAgents.Core.Providers;
@@ -8,7 +9,20 @@ namespace VoiceAgents.Functions.Agents;
 /// <summary>Validates an agent against the provider registry and maps it onto the stored document.</summary>
 public static partial class AgentValidator
 {
-    public static void Apply(AgentRequest r, Agent agent)
+    /// <summary>A new agent of the user from a valid request; an invalid one throws, naming every bad field.</summary>
+    public static Agent Create(AgentRequest r, string tenantId, string userId, DateTime now)
+    {
+        var stt = Validate(r);
+        var agent = new Agent { Id = Ids.New(), TenantId = tenantId, UserId = userId, Name = r.Name!.Trim(), CreatedAt = now, UpdatedAt = now };
+        Map(r, stt, agent);
+        return agent;
+    }
+
+    /// <summary>Replaces the agent's settings with a valid request's; an invalid one throws, naming every bad field.</summary>
+    public static void Apply(AgentRequest r, Agent agent) => Map(r, Validate(r), agent);
+
+    /// <summary>Throws for an invalid request; otherwise returns its speech-to-text provider, whose options it stores canonical.</summary>
+    private static ProviderInfo? Validate(AgentRequest r)
     {
         var v = new Validation();
         v.Required("name", r.Name, 100);
@@ -62,7 +76,11 @@ public static partial class AgentValidator
             v.Required($"rules[{i}].reply", rule.Reply, 2_000);
         }
         v.ThrowIfInvalid();
+        return stt;
+    }
 
+    private static void Map(AgentRequest r, ProviderInfo? stt, Agent agent)
+    {
         agent.Name = r.Name!.Trim();
         agent.SystemPrompt = r.SystemPrompt ?? "";
         agent.FirstMessage = string.IsNullOrWhiteSpace(r.FirstMessage) ? null : r.FirstMessage;

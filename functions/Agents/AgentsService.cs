@@ -1,8 +1,8 @@
 using MongoDB.Driver;
-using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
+using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.Infrastructure;
 
 namespace VoiceAgents.Functions.Agents;
@@ -11,16 +11,8 @@ public sealed class AgentsService(MongoContext db, CurrentUser current, TimeProv
 {
     public async Task<Page<AgentResponse>> ListAsync(PageRequest page, CancellationToken ct)
     {
-        var f = Builders<Agent>.Filter;
-        var filter = f.Eq(a => a.TenantId, current.TenantId);
-        if (page.Cursor is { } c)
-        {
-            filter &= f.Lt(a => a.CreatedAt, c.CreatedAt) | (f.Eq(a => a.CreatedAt, c.CreatedAt) & f.Lt(a => a.Id, c.Id));
-        }
-        var items = await db.Agents.Find(filter).SortByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id)
-            .Limit(page.Limit + 1).ToListAsync(ct);
-        var next = items.Count > page.Limit ? new PageCursor(items[page.Limit - 1].CreatedAt, items[page.Limit - 1].Id).Encode() : null;
-        return new Page<AgentResponse>(items.Take(page.Limit).Select(AgentResponse.From).ToList(), next);
+        var filter = Builders<Agent>.Filter.Eq(a => a.TenantId, current.TenantId);
+        return await db.Agents.PageAsync(filter, page, AgentResponse.From, ct);
     }
 
     public async Task<AgentResponse> GetAsync(string id, CancellationToken ct) => AgentResponse.From(await FindAsync(Ids.Parse(id), ct));
@@ -28,8 +20,7 @@ public sealed class AgentsService(MongoContext db, CurrentUser current, TimeProv
     public async Task<AgentResponse> CreateAsync(AgentRequest request, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var agent = new Agent { Id = Ids.New(), TenantId = current.TenantId, UserId = current.UserId, CreatedAt = now, UpdatedAt = now };
-        AgentValidator.Apply(request, agent);
+        var agent = AgentValidator.Create(request, current.TenantId, current.UserId, now);
         await db.Agents.InsertOneAsync(agent, cancellationToken: ct);
         return AgentResponse.From(agent);
     }

@@ -1,10 +1,10 @@
 using System.Globalization;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using VoiceAgents.Core.Auth;
-using VoiceAgents.Core.CallLogs;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
+using VoiceAgents.Functions.Auth;
+using VoiceAgents.Functions.PostCall;
 
 namespace VoiceAgents.Functions.Analytics;
 

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
-using VoiceAgents.Core.Auth;
 using VoiceAgents.Functions.Infrastructure;
 using VoiceAgents.Functions.OpenApi;
 
@@ -69,6 +68,7 @@ public static class AuthFeature
     public static IServiceCollection AddAuthFeature(this IServiceCollection services)
     {
         services.AddOptions<TrustedProxyOptions>().BindConfiguration(TrustedProxyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        return services.AddSingleton<ClientIpResolver>().AddSingleton<AuthRateLimiter>().AddSingleton<AccountLoginLimiter>().AddScoped<AuthService>();
+        return services.AddScoped<CurrentUser>().AddSingleton<PasswordService>()
+            .AddSingleton<ClientIpResolver>().AddSingleton<AuthRateLimiter>().AddSingleton<AccountLoginLimiter>().AddScoped<AuthService>();
     }
 }

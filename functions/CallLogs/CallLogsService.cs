@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
-using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
 using VoiceAgents.Core.Storage;
+using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.Infrastructure;
 
 namespace VoiceAgents.Functions.CallLogs;
@@ -27,16 +27,7 @@ public sealed class CallLogsService(MongoContext db, IObjectStore store, IOption
         if (q.PhoneNumber is not null) filter &= f.Eq(c => c.PhoneNumber, q.PhoneNumber);
         if (q.From is { } from) filter &= f.Gte(c => c.CreatedAt, from);
         if (q.To is { } to) filter &= f.Lt(c => c.CreatedAt, to);
-        if (page.Cursor is { } cur)
-        {
-            filter &= f.Lt(c => c.CreatedAt, cur.CreatedAt) | (f.Eq(c => c.CreatedAt, cur.CreatedAt) & f.Lt(c => c.Id, cur.Id));
-        }
-        var items = await db.CallLogs.Find(filter)
-            .Project<CallLog>(Builders<CallLog>.Projection.Exclude(c => c.Turns))
-            .SortByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id)
-            .Limit(page.Limit + 1).ToListAsync(ct);
-        var next = items.Count > page.Limit ? new PageCursor(items[page.Limit - 1].CreatedAt, items[page.Limit - 1].Id).Encode() : null;
-        return new Page<CallLogSummary>(items.Take(page.Limit).Select(CallLogSummary.From).ToList(), next);
+        return await db.CallLogs.PageAsync(filter, page, CallLogSummary.From, ct, Builders<CallLog>.Projection.Exclude(c => c.Turns));
     }
 
     public async Task<CallLogDetail> GetAsync(string id, CancellationToken ct)

@@ -1,9 +1,9 @@
 using MongoDB.Driver;
-using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
 using VoiceAgents.Core.Telephony;
+using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.Infrastructure;
 
 namespace VoiceAgents.Functions.Campaigns;
@@ -25,14 +25,7 @@ public sealed class CampaignsService(MongoContext db, CurrentUser current, TimeP
         var f = Builders<Campaign>.Filter;
         var filter = f.Eq(c => c.TenantId, current.TenantId);
         if (status is { } s) filter &= f.Eq(c => c.Status, s);
-        if (page.Cursor is { } cur)
-        {
-            filter &= f.Lt(c => c.CreatedAt, cur.CreatedAt) | (f.Eq(c => c.CreatedAt, cur.CreatedAt) & f.Lt(c => c.Id, cur.Id));
-        }
-        var items = await db.Campaigns.Find(filter).SortByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id)
-            .Limit(page.Limit + 1).ToListAsync(ct);
-        var next = items.Count > page.Limit ? new PageCursor(items[page.Limit - 1].CreatedAt, items[page.Limit - 1].Id).Encode() : null;
-        return new Page<CampaignSummary>(items.Take(page.Limit).Select(CampaignSummary.From).ToList(), next);
+        return await db.Campaigns.PageAsync(filter, page, CampaignSummary.From, ct);
     }
 
     public async Task<CampaignResponse> GetAsync(string id, CancellationToken ct) => CampaignResponse.From(await FindAsync(Ids.Parse(id), ct));

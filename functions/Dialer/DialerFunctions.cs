@@ -2,11 +2,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MongoDB.Driver;
-using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Errors;
 using VoiceAgents.Core.Telephony;
+using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.OpenApi;
 
 namespace VoiceAgents.Functions.Dialer;
@@ -37,6 +38,7 @@ public static class DialerFeature
     {
         services.AddOptions<DialerOptions>().BindConfiguration(DialerOptions.Section);
         services.AddTelephony();
+        services.TryAddSingleton<ITelephonyProvider, TwilioTelephony>();
         services.AddScoped<DialerService>();
         services.AddScoped<TwilioWebhooks>();
         services.AddScoped<InboundNumbersService>();

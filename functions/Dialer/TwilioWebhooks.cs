@@ -1,11 +1,11 @@
 using System.Text;
-using System.Xml.Linq;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
+using Twilio.TwiML;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
@@ -88,7 +88,7 @@ public sealed partial class TwilioWebhooks(
                 var voicemail = agent.Voicemail ?? new VoicemailSettings();
                 return voicemail.Action == VoicemailActions.LeaveMessage && !string.IsNullOrWhiteSpace(voicemail.Message)
                     ? Say(voicemail.Message)
-                    : new XElement("Response", new XElement("Hangup")).ToString(SaveOptions.DisableFormatting);
+                    : Twiml(new VoiceResponse().Hangup());
             }
         }
         else
@@ -105,15 +105,17 @@ public sealed partial class TwilioWebhooks(
     /// <summary><c>&lt;Connect&gt;&lt;Stream&gt;</c> to voice-host, carrying the call, agent, tenant and the signed token.</summary>
     public static string StreamTwiml(string streamUrl, StreamGrant grant, string token)
     {
-        var stream = new XElement("Stream", new XAttribute("url", streamUrl),
-            Parameter("call_id", grant.CallId), Parameter("agent_id", grant.AgentId), Parameter("tenant_id", grant.TenantId), Parameter("token", token));
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + new XElement("Response", new XElement("Connect", stream)).ToString(SaveOptions.DisableFormatting);
+        var stream = new Twilio.TwiML.Voice.Stream(url: streamUrl)
+            .Parameter(name: "call_id", value: grant.CallId)
+            .Parameter(name: "agent_id", value: grant.AgentId)
+            .Parameter(name: "tenant_id", value: grant.TenantId)
+            .Parameter(name: "token", value: token);
+        return Twiml(new VoiceResponse().Append(new Twilio.TwiML.Voice.Connect().Append(stream)));
     }
 
-    private static XElement Parameter(string name, string value) => new("Parameter", new XAttribute("name", name), new XAttribute("value", value));
+    private static string Say(string text) => Twiml(new VoiceResponse().Say(text).Hangup());
 
-    private static string Say(string text) =>
-        new XElement("Response", new XElement("Say", text), new XElement("Hangup")).ToString(SaveOptions.DisableFormatting);
+    private static string Twiml(VoiceResponse response) => response.ToString(System.Xml.Linq.SaveOptions.DisableFormatting);
 
     private static bool IsMachine(string answeredBy) => answeredBy.StartsWith("machine", StringComparison.Ordinal) || answeredBy == "fax";
 

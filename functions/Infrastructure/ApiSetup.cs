@@ -13,6 +13,7 @@ using VoiceAgents.Functions.Campaigns;
 using VoiceAgents.Functions.CallLogs;
 using VoiceAgents.Functions.Dialer;
 using VoiceAgents.Functions.Events;
+using VoiceAgents.Functions.Health;
 using VoiceAgents.Functions.Members;
 using VoiceAgents.Functions.Operator;
 using VoiceAgents.Functions.PostCall;
@@ -50,6 +51,7 @@ public static class ApiSetup
         services.AddSingleton<RouteTable>();
         foreach (var type in Middleware) services.AddSingleton(type);
 
+        services.AddHealthFeature();
         services.AddAuthFeature();
         services.AddMembersFeature();
         services.AddAgentsFeature();

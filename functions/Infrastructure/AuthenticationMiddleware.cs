@@ -4,7 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Serilog.Context;
 using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Errors;
-using VoiceAgents.Core.Operator;
+using VoiceAgents.Functions.Auth;
+using VoiceAgents.Functions.Operator;
 
 namespace VoiceAgents.Functions.Infrastructure;
 

@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NCrontab;
 using VoiceAgents.Functions.Infrastructure;
 
 namespace VoiceAgents.Functions.LocalRunner;
@@ -56,18 +58,19 @@ public sealed partial class TimerTriggerListener(TimerFunction function, Schedul
 }
 
 /// <summary>
-/// A timer schedule: six-field NCRONTAB (<c>second minute hour day month day-of-week</c>; each field <c>*</c>, a
-/// number, a range <c>a-b</c>, a list <c>a,b</c>, or a step <c>*/n</c> / <c>a-b/n</c>), or a TimeSpan <c>hh:mm:ss</c>
-/// between runs. Times are UTC, as the host's default.
+/// A timer schedule as the Functions host reads one: six-field NCRONTAB with seconds
+/// (<c>second minute hour day month day-of-week</c>), parsed by NCrontab as the host does, or a TimeSpan
+/// <c>hh:mm:ss</c> between runs. Times are UTC, as the host's default.
 /// </summary>
-public sealed class Schedule
+public sealed partial class Schedule
 {
+    private static readonly CrontabSchedule.ParseOptions WithSeconds = new() { IncludingSeconds = true };
     private readonly TimeSpan? _interval;
-    private readonly bool[][] _fields = [];
+    private readonly CrontabSchedule? _cron;
 
     private Schedule(TimeSpan interval) => _interval = interval;
 
-    private Schedule(bool[][] fields) => _fields = fields;
+    private Schedule(CrontabSchedule cron) => _cron = cron;
 
     public static Schedule Parse(string expression)
     {
@@ -76,59 +79,28 @@ public sealed class Schedule
         {
             return new Schedule(interval);
         }
-        if (parts.Length != 6) throw new FormatException($"'{expression}' is neither a six-field NCRONTAB expression nor a TimeSpan.");
-        int[][] bounds = [[0, 59], [0, 59], [0, 23], [1, 31], [1, 12], [0, 6]];
-        return new Schedule(parts.Select((p, i) => Field(p, bounds[i][0], bounds[i][1], expression)).ToArray());
-    }
-
-    private static bool[] Field(string text, int min, int max, string expression)
-    {
-        var allowed = new bool[max + 1];
-        foreach (var item in text.Split(','))
+        // NCrontab reads a step of 0 as a step of 1: refused here, as it surely means a typo rather than "every second".
+        if (ZeroStep().IsMatch(expression)) throw new FormatException($"A step of 0 in '{expression}'.");
+        try
         {
-            var (range, step) = item.Split('/') switch
-            {
-                [var r] => (r, 1),
-                [var r, var s] when int.TryParse(s, out var n) && n > 0 => (r, n),
-                _ => throw new FormatException($"Bad field '{text}' in '{expression}'."),
-            };
-            int from, to;
-            if (range == "*")
-            {
-                (from, to) = (min, max);
-            }
-            else if (range.Split('-') is [var a, var b] && int.TryParse(a, out from) && int.TryParse(b, out to))
-            {
-            }
-            else if (int.TryParse(range, out from))
-            {
-                to = step > 1 ? max : from;
-            }
-            else
-            {
-                throw new FormatException($"Bad field '{text}' in '{expression}'.");
-            }
-            if (from < min || to > max || from > to) throw new FormatException($"Field '{text}' is out of range in '{expression}'.");
-            for (var v = from; v <= to; v += step) allowed[v] = true;
+            return new Schedule(CrontabSchedule.Parse(expression, WithSeconds));
         }
-        return allowed;
+        catch (CrontabException e)
+        {
+            throw new FormatException($"'{expression}' is neither a six-field NCRONTAB expression nor a TimeSpan: {e.Message}", e);
+        }
     }
 
     /// <summary>The first occurrence strictly after <paramref name="after"/>.</summary>
     public DateTimeOffset Next(DateTimeOffset after)
     {
         if (_interval is { } interval) return after + interval;
-        var t = after.ToUniversalTime();
-        t = new DateTimeOffset(t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second, TimeSpan.Zero).AddSeconds(1);
-        // At most a year and a bit of seconds; a schedule that never fires (30 February) gives up there.
-        for (var i = 0; i < 366 * 24 * 3600 + 1; i++, t = t.AddSeconds(1))
-        {
-            if (!_fields[4][t.Month]) { t = new DateTimeOffset(t.Year, t.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1).AddSeconds(-1); continue; }
-            if (!_fields[3][t.Day] || !_fields[5][(int)t.DayOfWeek]) { t = new DateTimeOffset(t.Year, t.Month, t.Day, 23, 59, 59, TimeSpan.Zero); continue; }
-            if (!_fields[2][t.Hour]) { t = new DateTimeOffset(t.Year, t.Month, t.Day, t.Hour, 59, 59, TimeSpan.Zero); continue; }
-            if (!_fields[1][t.Minute]) { t = new DateTimeOffset(t.Year, t.Month, t.Day, t.Hour, t.Minute, 59, TimeSpan.Zero); continue; }
-            if (_fields[0][t.Second]) return t;
-        }
-        throw new InvalidOperationException("The schedule has no occurrence within a year.");
+        var next = _cron!.GetNextOccurrence(after.UtcDateTime, DateTime.MaxValue);
+        // NCrontab answers its end time when nothing matches before it (30 February).
+        if (next == DateTime.MaxValue) throw new InvalidOperationException("The schedule has no occurrence.");
+        return new DateTimeOffset(DateTime.SpecifyKind(next, DateTimeKind.Utc));
     }
+
+    [GeneratedRegex(@"/0+(?![0-9])")]
+    private static partial Regex ZeroStep();
 }

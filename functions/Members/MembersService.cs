@@ -4,8 +4,8 @@ using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
-using VoiceAgents.Core.Realtime;
 using VoiceAgents.Functions.Auth;
+using VoiceAgents.Functions.Realtime;
 
 namespace VoiceAgents.Functions.Members;
 

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
-using VoiceAgents.Core.Operator;
 using VoiceAgents.Functions.Infrastructure;
 using VoiceAgents.Functions.OpenApi;
 

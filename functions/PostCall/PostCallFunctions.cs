@@ -19,5 +19,5 @@ public sealed class PostCallFunctions(StoreCallHandler store)
 public static class PostCallFeature
 {
     public static IServiceCollection AddPostCallFeature(this IServiceCollection services) =>
-        services.AddScoped<StoreCallHandler>();
+        services.AddSingleton<CallAnalytics>().AddSingleton<CallRecords>().AddScoped<StoreCallHandler>();
 }

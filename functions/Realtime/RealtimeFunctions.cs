@@ -2,10 +2,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
-using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Errors;
 using VoiceAgents.Core.Events;
-using VoiceAgents.Core.Realtime;
+using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.OpenApi;
 
 namespace VoiceAgents.Functions.Realtime;

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
 using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Json;
-using VoiceAgents.Core.Webhooks;
 
 namespace VoiceAgents.Functions.Webhooks;
 

@@ -4,10 +4,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
 using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Events;
 using VoiceAgents.Core.Json;
 using VoiceAgents.Core.Queues;
-using VoiceAgents.Core.Webhooks;
 using VoiceAgents.Core.Telemetry;
 
 namespace VoiceAgents.Functions.Webhooks;

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Net;
-using VoiceAgents.Core.Webhooks;
 
 namespace VoiceAgents.Functions.Webhooks;
 

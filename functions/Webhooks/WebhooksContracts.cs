@@ -1,5 +1,5 @@
+using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Events;
-using VoiceAgents.Core.Webhooks;
 
 namespace VoiceAgents.Functions.Webhooks;
 

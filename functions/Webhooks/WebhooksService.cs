@@ -3,14 +3,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
-using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
 using VoiceAgents.Core.Events;
 using VoiceAgents.Core.Json;
 using VoiceAgents.Core.Net;
-using VoiceAgents.Core.Webhooks;
+using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.Infrastructure;
 
 namespace VoiceAgents.Functions.Webhooks;
@@ -21,16 +20,8 @@ public sealed class WebhooksService(
 {
     public async Task<Page<WebhookResponse>> ListAsync(PageRequest page, CancellationToken ct)
     {
-        var f = Builders<Webhook>.Filter;
-        var filter = f.Eq(w => w.TenantId, current.TenantId);
-        if (page.Cursor is { } c)
-        {
-            filter &= f.Lt(w => w.CreatedAt, c.CreatedAt) | (f.Eq(w => w.CreatedAt, c.CreatedAt) & f.Lt(w => w.Id, c.Id));
-        }
-        var items = await db.Webhooks.Find(filter).SortByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id)
-            .Limit(page.Limit + 1).ToListAsync(ct);
-        var next = items.Count > page.Limit ? new PageCursor(items[page.Limit - 1].CreatedAt, items[page.Limit - 1].Id).Encode() : null;
-        return new Page<WebhookResponse>(items.Take(page.Limit).Select(w => WebhookResponse.From(w)).ToList(), next);
+        var filter = Builders<Webhook>.Filter.Eq(w => w.TenantId, current.TenantId);
+        return await db.Webhooks.PageAsync(filter, page, w => WebhookResponse.From(w), ct);
     }
 
     public async Task<WebhookResponse> GetAsync(string id, CancellationToken ct) => WebhookResponse.From(await FindAsync(id, ct));
@@ -125,14 +116,7 @@ public sealed class WebhooksService(
         var webhook = await FindAsync(id, ct);
         var f = Builders<WebhookDelivery>.Filter;
         var filter = f.Eq(d => d.TenantId, current.TenantId) & f.Eq(d => d.WebhookId, webhook.Id);
-        if (page.Cursor is { } c)
-        {
-            filter &= f.Lt(d => d.CreatedAt, c.CreatedAt) | (f.Eq(d => d.CreatedAt, c.CreatedAt) & f.Lt(d => d.Id, c.Id));
-        }
-        var items = await db.WebhookDeliveries.Find(filter).SortByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
-            .Limit(page.Limit + 1).ToListAsync(ct);
-        var next = items.Count > page.Limit ? new PageCursor(items[page.Limit - 1].CreatedAt, items[page.Limit - 1].Id).Encode() : null;
-        return new Page<WebhookDeliveryResponse>(items.Take(page.Limit).Select(WebhookDeliveryResponse.From).ToList(), next);
+        return await db.WebhookDeliveries.PageAsync(filter, page, WebhookDeliveryResponse.From, ct);
     }
 
     /// <summary>

@@ -132,7 +132,7 @@ public static class InputPipeline
         var audio = Scenario.Resample(speech, speechRate, rate).Concat(new short[rate * 2]).ToArray();
         var frame = rate / 50;
         var frames = Enumerable.Range(0, audio.Length / frame).Select(i => MemoryMarshal.AsBytes(audio.AsSpan(i * frame, frame)).ToArray()).ToArray();
-        var agent = new VoiceAgents.Core.Domain.Agent { Id = "bench", TenantId = "bench", Name = "bench" };
+        var agent = new VoiceAgents.Core.Domain.Agent { Id = "bench", TenantId = "bench", UserId = "bench", Name = "bench" };
         var folder = Path.Combine(Path.GetTempPath(), "bench-voice-input");
         var pipelines = new List<(VoiceAgents.VoiceHost.Pipeline.Pipeline Pipeline, VoiceAgents.VoiceHost.Calls.CallRecorder Recorder)>();
         for (var i = 0; i < calls; i++)
@@ -207,7 +207,7 @@ public static class OutputPipeline
     public static async Task<double> MeasureAsync(int rate, int calls, TimeSpan duration)
     {
         var tts = new Server.FixedLatencyTts(Server.FixedLatencyTts.Record());
-        var agent = new VoiceAgents.Core.Domain.Agent { Id = "bench", TenantId = "bench", Name = "bench" };
+        var agent = new VoiceAgents.Core.Domain.Agent { Id = "bench", TenantId = "bench", UserId = "bench", Name = "bench" };
         var folder = Path.Combine(Path.GetTempPath(), "bench-voice-output");
         var pipelines = new List<(VoiceAgents.VoiceHost.Pipeline.Pipeline Pipeline, VoiceAgents.VoiceHost.Calls.CallRecorder Recorder)>();
         using var stop = new CancellationTokenSource();

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using VoiceAgents.Core.CallLogs;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
+using VoiceAgents.Functions.PostCall;
 using VoiceAgents.Tests.Infrastructure;
 
 namespace VoiceAgents.Tests.Api;

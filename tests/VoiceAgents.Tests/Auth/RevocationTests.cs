@@ -3,7 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using VoiceAgents.Core.Realtime;
+using VoiceAgents.Functions.Realtime;
 using VoiceAgents.Tests.Infrastructure;
 using VoiceAgents.Tests.Realtime;
 

@@ -37,6 +37,9 @@ public sealed class TimerTriggerTests(TelephonyFixture f)
     [InlineData("0 0 0 1 1 *", "2026-03-01T00:00:00Z", "2027-01-01T00:00:00Z")]
     [InlineData("15,45 * * * * *", "2026-03-01T10:00:20Z", "2026-03-01T10:00:45Z")]
     [InlineData("00:00:30", "2026-03-01T10:00:20Z", "2026-03-01T10:00:50Z")]
+    [InlineData("0 30 9 * * Mon-Fri", "2026-02-27T10:00:00Z", "2026-03-02T09:30:00Z")]
+    [InlineData("0 0 12 1 Jan,Jul *", "2026-03-01T00:00:00Z", "2026-07-01T12:00:00Z")]
+    [InlineData("0 0 0 29 2 *", "2026-03-01T00:00:00Z", "2028-02-29T00:00:00Z")]
     public void Schedules_give_the_next_occurrence_after_a_time(string expression, string after, string next) =>
         Assert.Equal(DateTimeOffset.Parse(next), Schedule.Parse(expression).Next(DateTimeOffset.Parse(after)));
 

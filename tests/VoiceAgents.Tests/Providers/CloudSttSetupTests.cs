@@ -19,7 +19,7 @@ public sealed class CloudSttSetupTests
 
         foreach (var name in new[] { "deepgram", "google", "ai4bharat" })
         {
-            var agent = new Agent { Stt = new SttConfig { Provider = name } };
+            var agent = new Agent { Id = "a", TenantId = "t", UserId = "u", Name = "A", Stt = new SttConfig { Provider = name } };
             Assert.Equal(name, factory.Stt(agent).Name);
         }
     }

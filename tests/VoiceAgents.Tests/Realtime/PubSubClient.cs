@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using VoiceAgents.Client;
-using VoiceAgents.Core.Realtime;
+using VoiceAgents.Functions.Realtime;
 
 namespace VoiceAgents.Tests.Realtime;
 

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using VoiceAgents.Core.Realtime;
+using VoiceAgents.Functions.Realtime;
 
 namespace VoiceAgents.Tests.Realtime;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using VoiceAgents.Core.Telephony;
+using VoiceAgents.Functions.Dialer;
 
 namespace VoiceAgents.Tests.Telephony;
 

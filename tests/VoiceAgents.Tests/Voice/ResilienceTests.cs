@@ -37,7 +37,7 @@ public sealed class ResilienceTests
         }
     }
 
-    private static readonly Agent Agent = new() { Id = "a", TenantId = "t", Name = "A", FallbackLine = "Fallback speaking." };
+    private static readonly Agent Agent = new() { Id = "a", TenantId = "t", UserId = "u", Name = "A", FallbackLine = "Fallback speaking." };
     private static LlmRequest Request => new(Agent, [new ChatMessage(ChatMessage.User, "hi")]);
 
     private static async Task<string> Collect(ILlmProvider llm)

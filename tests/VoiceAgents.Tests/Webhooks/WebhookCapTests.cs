@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Driver;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
-using VoiceAgents.Core.Webhooks;
+using VoiceAgents.Functions.Webhooks;
 using VoiceAgents.Tests.Infrastructure;
 
 namespace VoiceAgents.Tests.Webhooks;

@@ -1,5 +1,5 @@
 using System.Text;
-using VoiceAgents.Core.Webhooks;
+using VoiceAgents.Functions.Webhooks;
 
 namespace VoiceAgents.Tests.Webhooks;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Net;
-using VoiceAgents.Core.Webhooks;
 using VoiceAgents.Functions.Webhooks;
 using VoiceAgents.Tests.Infrastructure;
 

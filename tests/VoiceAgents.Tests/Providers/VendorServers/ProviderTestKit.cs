@@ -23,6 +23,7 @@ public static class ProviderTestKit
     {
         Id = "agent-1",
         TenantId = "tenant-1",
+        UserId = "user-1",
         Name = "Receptionist",
         SystemPrompt = systemPrompt,
         Language = "en-US",

@@ -1,4 +1,4 @@
-namespace VoiceAgents.Core.Realtime;
+namespace VoiceAgents.Functions.Realtime;
 
 /// <summary>Azure Web PubSub for live updates: <c>WebPubSub:ConnectionString</c> and <c>WebPubSub:Hub</c>.</summary>
 public sealed class WebPubSubOptions

@@ -5,8 +5,9 @@ using Twilio.Http;
 using Twilio.Rest.Api.V2010.Account;
 using Twilio.Security;
 using Twilio.Types;
+using VoiceAgents.Core.Telephony;
 
-namespace VoiceAgents.Core.Telephony;
+namespace VoiceAgents.Functions.Dialer;
 
 /// <summary>Twilio through its SDK: <c>POST /2010-04-01/Accounts/{sid}/Calls.json</c> and <c>X-Twilio-Signature</c>.</summary>
 public sealed class TwilioTelephony : ITelephonyProvider, IDisposable

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace VoiceAgents.Core.Webhooks;
+namespace VoiceAgents.Functions.Webhooks;
 
 /// <summary>
 /// The <c>X-Signature</c> header of a webhook delivery, signed as Stripe signs:

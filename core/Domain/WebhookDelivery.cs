@@ -2,42 +2,20 @@ using System.Security.Cryptography;
 using System.Text;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Attributes;
-using VoiceAgents.Core.Domain;
 
-namespace VoiceAgents.Core.Webhooks;
-
-/// <summary>A tenant's HTTPS endpoint and the event types it is sent.</summary>
-public sealed class Webhook : ITenantOwned
-{
-    [BsonRepresentation(BsonType.ObjectId)] public string Id { get; set; } = default!;
-    public string TenantId { get; set; } = default!;
-    public string Url { get; set; } = default!;
-    public List<string> Events { get; set; } = [];
-
-    /// <summary>The signing secret. Shown once, when created or rotated; kept in clear because signing needs it.</summary>
-    public string Secret { get; set; } = default!;
-    public DateTime CreatedAt { get; set; }
-    public DateTime UpdatedAt { get; set; }
-}
-
-public static class WebhookDeliveryStatus
-{
-    public const string Pending = "pending";
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
-}
+namespace VoiceAgents.Core.Domain;
 
 /// <summary>
 /// The log of one event's delivery to one webhook. Its id is derived from (webhook id, event id), so the fan-out of a
 /// redelivered event finds the same document, and a delivery that succeeded is never sent again.
 /// </summary>
-public sealed class WebhookDelivery : ITenantOwned
+public sealed class WebhookDelivery : ITenantOwned, IListedNewestFirst
 {
-    [BsonRepresentation(BsonType.ObjectId)] public string Id { get; set; } = default!;
-    public string TenantId { get; set; } = default!;
-    public string WebhookId { get; set; } = default!;
-    public string EventId { get; set; } = default!;
-    public string EventType { get; set; } = default!;
+    [BsonRepresentation(BsonType.ObjectId)] public required string Id { get; set; }
+    public required string TenantId { get; set; }
+    public required string WebhookId { get; set; }
+    public required string EventId { get; set; }
+    public required string EventType { get; set; }
     public string Status { get; set; } = WebhookDeliveryStatus.Pending;
 
     /// <summary>HTTP attempts made so far, over every dequeue.</summary>
@@ -54,4 +32,11 @@ public sealed class WebhookDelivery : ITenantOwned
     /// <summary>The delivery id for an event and a webhook: 12 bytes of SHA-256, an ObjectId-shaped 24-hex string.</summary>
     public static string IdFor(string webhookId, string eventId) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{webhookId}\n{eventId}")).AsSpan(0, 12));
+}
+
+public static class WebhookDeliveryStatus
+{
+    public const string Pending = "pending";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
 }

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 
-namespace VoiceAgents.Core.Operator;
+namespace VoiceAgents.Functions.Operator;
 
 /// <summary>Checks a presented operator key against <see cref="OperatorOptions.ApiKey"/>, in constant time.</summary>
 public sealed class OperatorCredential(IOptions<OperatorOptions> options)

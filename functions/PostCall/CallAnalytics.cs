@@ -2,7 +2,7 @@ using MongoDB.Driver;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 
-namespace VoiceAgents.Core.CallLogs;
+namespace VoiceAgents.Functions.PostCall;
 
 /// <summary>
 /// Keeps the daily per-tenant, per-agent and per-campaign aggregates in <c>analytics</c> (<see cref="AnalyticsDay"/>),

@@ -1,7 +1,8 @@
+using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
 
-namespace VoiceAgents.Core.Auth;
+namespace VoiceAgents.Functions.Auth;
 
 /// <summary>The caller of this request. Set once by the authentication middleware; read by handlers, never from claims ad hoc.</summary>
 public sealed class CurrentUser

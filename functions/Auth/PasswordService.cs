@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
-namespace VoiceAgents.Core.Auth;
+namespace VoiceAgents.Functions.Auth;
 
 /// <summary>Salted PBKDF2 (Identity's v3 format). A check for an unknown user still hashes, so timing reveals nothing.</summary>
 public sealed class PasswordService

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace VoiceAgents.Core.Realtime;
+namespace VoiceAgents.Functions.Realtime;
 
 public static partial class RealtimeSetup
 {

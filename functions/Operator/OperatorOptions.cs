@@ -1,4 +1,4 @@
-namespace VoiceAgents.Core.Operator;
+namespace VoiceAgents.Functions.Operator;
 
 /// <summary>
 /// The operator's credential (section <c>Operator</c>, so <c>Operator__ApiKey</c>; a Key Vault secret in Azure).

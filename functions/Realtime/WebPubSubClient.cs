@@ -6,7 +6,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using VoiceAgents.Core.Json;
 
-namespace VoiceAgents.Core.Realtime;
+namespace VoiceAgents.Functions.Realtime;
 
 /// <summary>
 /// A thin client of Azure Web PubSub's data-plane REST API (the SDK is not in our registry). Each request carries a

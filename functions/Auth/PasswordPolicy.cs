@@ -1,7 +1,7 @@
 using VoiceAgents.Core.Errors;
 using Zxcvbn.Matcher;
 
-namespace VoiceAgents.Core.Auth;
+namespace VoiceAgents.Functions.Auth;
 
 /// <summary>
 /// What a new password must be: at least <see cref="PasswordService.MinLength"/> characters and, by the zxcvbn

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace VoiceAgents.Core.Realtime;
+namespace VoiceAgents.Functions.Realtime;
 
 /// <summary>Pushes live updates to the browsers of one tenant (its Web PubSub group).</summary>
 public interface IRealtimePublisher

@@ -2,7 +2,7 @@ using MongoDB.Driver;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 
-namespace VoiceAgents.Core.CallLogs;
+namespace VoiceAgents.Functions.PostCall;
 
 /// <summary>
 /// The write side of call logs and transcripts. Writes are idempotent upserts keyed by call_id, so a redelivered

@@ -1,4 +1,4 @@
-namespace VoiceAgents.Core.Telephony;
+namespace VoiceAgents.Functions.Dialer;
 
 /// <summary>An outbound call to place: who to call, from which number, and where the provider asks what to do.</summary>
 /// <param name="AnswerUrl">The webhook the provider fetches when the callee answers (it returns the stream instructions).</param>
