@@ -2,9 +2,10 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using VoiceAgents.Core.Data;
 using VoiceAgents.VoiceHost.Calls;
+using VoiceAgents.VoiceHost.Configuration;
 using VoiceAgents.VoiceHost.Metrics;
-using VoiceAgents.VoiceHost.Providers;
 using VoiceAgents.VoiceHost.Providers.Local;
+using VoiceAgents.VoiceHost.Providers;
 
 namespace VoiceAgents.VoiceHost;
 

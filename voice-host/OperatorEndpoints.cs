@@ -1,6 +1,7 @@
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
+using VoiceAgents.VoiceHost.Configuration;
 
 namespace VoiceAgents.VoiceHost;
 

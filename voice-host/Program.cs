@@ -1,6 +1,7 @@
 using VoiceAgents.VoiceHost;
 using VoiceAgents.VoiceHost.Cli;
 
+
 if (args.Length > 0 && args[0] == "call")
 {
     using var cancel = new CancellationTokenSource();

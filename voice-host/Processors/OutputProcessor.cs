@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
 using VoiceAgents.VoiceHost.Audio;
-using VoiceAgents.VoiceHost.Calls;
 using VoiceAgents.VoiceHost.Metrics;
+using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Pipeline;
+using VoiceAgents.VoiceHost.Transport;
 
 namespace VoiceAgents.VoiceHost.Processors;
 

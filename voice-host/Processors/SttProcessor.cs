@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
+using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost.Transport;
 
 namespace VoiceAgents.VoiceHost.Processors;
 

@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using VoiceAgents.Core.Json;
-using VoiceAgents.VoiceHost.Pipeline;
 
 namespace VoiceAgents.VoiceHost.Transport;
 

@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text;
 using VoiceAgents.VoiceHost.Audio;
 
 namespace VoiceAgents.Tests.Telephony;

@@ -4,9 +4,11 @@ using VoiceAgents.Tests.Infrastructure;
 using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Calls;
 using VoiceAgents.VoiceHost.Metrics;
+using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Processors;
 using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost.Transport;
 
 namespace VoiceAgents.Tests.Voice;
 

@@ -2,12 +2,14 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Tests.Infrastructure;
-using VoiceAgents.VoiceHost;
 using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Calls;
+using VoiceAgents.VoiceHost.Configuration;
+using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Processors;
 using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost;
 
 namespace VoiceAgents.Tests.Voice;
 

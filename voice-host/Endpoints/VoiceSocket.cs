@@ -8,9 +8,10 @@ using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Calls;
-using VoiceAgents.VoiceHost.Pipeline;
+using VoiceAgents.VoiceHost.Configuration;
+using VoiceAgents.VoiceHost.Transport;
 
-namespace VoiceAgents.VoiceHost.Transport;
+namespace VoiceAgents.VoiceHost.Endpoints;
 
 /// <summary>
 /// The browser transport at <c>/ws</c>: authenticates the caller, then feeds their audio into a call and sends the
@@ -271,5 +272,3 @@ public sealed partial class VoiceSocket(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a call of tenant {TenantId}: {Reason}")]
     private partial void LogRefused(string tenantId, string reason);
 }
-
-public sealed record ClientMessage(string? Type, string? Data);

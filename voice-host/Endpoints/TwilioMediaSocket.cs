@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.WebSockets;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
@@ -12,9 +12,10 @@ using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Telephony;
 using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Calls;
-using VoiceAgents.VoiceHost.Pipeline;
+using VoiceAgents.VoiceHost.Configuration;
+using VoiceAgents.VoiceHost.Transport;
 
-namespace VoiceAgents.VoiceHost.Transport;
+namespace VoiceAgents.VoiceHost.Endpoints;
 
 /// <summary>
 /// The telephony transport at <c>/twilio</c>, speaking Twilio Media Streams (bidirectional, from
@@ -239,124 +240,4 @@ public sealed partial class TwilioMediaSocket(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused the Twilio stream of call {CallId}: {Reason}")]
     private partial void LogRefusedCall(string callId, string reason);
-}
-
-/// <summary>
-/// The single writer of a Twilio stream: reply audio as <c>media</c> (μ-law, base64) each followed by a <c>mark</c>
-/// named by the samples sent so far, and <c>clear</c> on a barge-in. The echoed marks tell what was played.
-/// </summary>
-public sealed class TwilioMediaWriter(WebSocket socket, string streamSid, int capacity) : ICallTransport, IPlaybackReport
-{
-    // Bounded like SocketWriter's: reply audio waits for room, a clear that finds it full is dropped.
-    private readonly Channel<byte[]> _outgoing = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-    private long _sent;
-    private long _played = -1;
-
-    public long? PlayedSamples => Interlocked.Read(ref _played) is var p and >= 0 ? p : null;
-
-    public void Send(ClientEvent e)
-    {
-        if (e is InterruptionEvent)
-        {
-            _outgoing.Writer.TryWrite(JsonSerializer.SerializeToUtf8Bytes(new OutgoingClear("clear", streamSid), StreamJson.Options));
-        }
-    }
-
-    public async ValueTask SendAudioAsync(ReadOnlyMemory<short> samples, CancellationToken ct)
-    {
-        var mulaw = ArrayPool<byte>.Shared.Rent(samples.Length);
-        try
-        {
-            MuLaw.Encode(samples.Span, mulaw);
-            var payload = Convert.ToBase64String(mulaw, 0, samples.Length);
-            await _outgoing.Writer.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new OutgoingMedia("media", streamSid, new MediaPayload(payload)), StreamJson.Options), ct);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(mulaw);
-        }
-        var sent = Interlocked.Add(ref _sent, samples.Length);
-        await _outgoing.Writer.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(
-            new OutgoingMark("mark", streamSid, new MarkName(sent.ToString(CultureInfo.InvariantCulture))), StreamJson.Options), ct);
-    }
-
-    /// <summary>Twilio echoed a mark: everything sent before it has been played (or cleared).</summary>
-    public void Played(string name)
-    {
-        if (!long.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var samples)) return;
-        long current;
-        do
-        {
-            current = Interlocked.Read(ref _played);
-            if (samples <= current) return;
-        }
-        while (Interlocked.CompareExchange(ref _played, samples, current) != current);
-    }
-
-    public void Complete() => _outgoing.Writer.TryComplete();
-
-    public async Task RunAsync(CancellationToken ct)
-    {
-        try
-        {
-            await foreach (var json in _outgoing.Reader.ReadAllAsync(ct))
-            {
-                if (socket.State != WebSocketState.Open) break;
-                await socket.SendAsync(json, WebSocketMessageType.Text, true, ct);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
-        {
-        }
-    }
-
-    private sealed record OutgoingMedia(string Event, string StreamSid, MediaPayload Media);
-
-    private sealed record MediaPayload(string Payload);
-
-    private sealed record OutgoingMark(string Event, string StreamSid, MarkName Mark);
-
-    private sealed record MarkName(string Name);
-
-    private sealed record OutgoingClear(string Event, string StreamSid);
-}
-
-/// <summary>A Media Streams message from Twilio (camelCase JSON).</summary>
-public sealed class StreamMessage
-{
-    public string? Event { get; set; }
-    public string? StreamSid { get; set; }
-    public StartInfo? Start { get; set; }
-    public MediaInfo? Media { get; set; }
-    public MarkInfo? Mark { get; set; }
-}
-
-public sealed class StartInfo
-{
-    public string? StreamSid { get; set; }
-    public string? AccountSid { get; set; }
-    public string? CallSid { get; set; }
-    public Dictionary<string, string>? CustomParameters { get; set; }
-
-    /// <summary>Kept as JSON so a field of the wrong type is reported, not a reason to drop the message.</summary>
-    public JsonElement? MediaFormat { get; set; }
-}
-
-public sealed class MediaInfo
-{
-    public string? Track { get; set; }
-    public string? Chunk { get; set; }
-    public string? Timestamp { get; set; }
-    public string? Payload { get; set; }
-}
-
-public sealed class MarkInfo
-{
-    public string? Name { get; set; }
-}
-
-/// <summary>Media Streams speaks camelCase JSON.</summary>
-public static class StreamJson
-{
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 }

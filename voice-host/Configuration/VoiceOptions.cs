@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using VoiceAgents.VoiceHost.Pipeline;
 
-namespace VoiceAgents.VoiceHost;
+namespace VoiceAgents.VoiceHost.Configuration;
 
 /// <summary>voice-host settings (section "Voice").</summary>
 public sealed class VoiceOptions

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
-using VoiceAgents.VoiceHost.Audio;
 
-namespace VoiceAgents.VoiceHost.Calls;
+namespace VoiceAgents.VoiceHost.Audio;
 
 /// <summary>
 /// Records both sides of a call at 16 kHz while it streams: the user on the left channel, the bot on the right,

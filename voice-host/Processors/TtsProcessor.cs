@@ -3,127 +3,12 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Metrics;
+using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost.Transport;
 
 namespace VoiceAgents.VoiceHost.Processors;
-
-/// <summary>Streams the LLM's reply as text frames. A barge-in cancels the request in flight.</summary>
-public sealed class LlmProcessor(CallContext call, ILlmProvider llm) : FrameProcessor(call.Log)
-{
-    protected override async ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
-    {
-        if (frame is not LlmRunFrame run)
-        {
-            await base.ProcessFrameAsync(frame, direction, ct);
-            return;
-        }
-        Push(new LlmResponseStartFrame());
-        call.Turns.LlmStarted();
-        var endCall = false;
-        var first = true;
-        try
-        {
-            await foreach (var delta in llm.StreamAsync(new LlmRequest(call.Agent, run.Messages), ct))
-            {
-                if (delta.EndCall) endCall = true;
-                if (delta.Text.Length == 0) continue;
-                if (first)
-                {
-                    call.Turns.LlmFirstToken();
-                    first = false;
-                }
-                await PushAsync(new LlmTextFrame(delta.Text), FrameDirection.Downstream, ct);
-            }
-        }
-        catch (Exception e) when (e is ProviderUnavailableException or ProviderException)
-        {
-            Apology.Say(this, call, e, Push);
-            return;
-        }
-        Push(new LlmResponseEndFrame());
-        if (endCall) Push(new EndFrame("agent_hang_up"));
-    }
-}
-
-/// <summary>
-/// Cuts the LLM's stream into sentences, so speech starts on the first complete sentence. A run-on sentence is cut
-/// at a comma or a space once it weighs <see cref="MaxSentenceWeight"/>, so its speech need not wait for its end;
-/// never inside a word, so the transcript keeps the LLM's text as written.
-/// </summary>
-public sealed class SentenceProcessor(CallContext call) : FrameProcessor(call.Log)
-{
-    public const int MaxSentenceWeight = 2 * SpeechText.MaxPieceWeight;
-    private readonly StringBuilder _buffer = new();
-    private long _ids;
-
-    // The buffer had no space to cut a run-on sentence at: only text with a space in it can change that.
-    private bool _unbreakable;
-
-    protected override ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
-    {
-        switch (frame)
-        {
-            case LlmTextFrame t:
-                _buffer.Append(t.Text);
-                if (SpeechText.HasSpace(t.Text)) _unbreakable = false;
-                while (NextSentence() is { } sentence) Push(new TextFrame(sentence, Interlocked.Increment(ref _ids)));
-                return ValueTask.CompletedTask;
-            case LlmResponseEndFrame:
-                var rest = _buffer.ToString().Trim();
-                _buffer.Clear();
-                _unbreakable = false;
-                if (rest.Length > 0) Push(new TextFrame(rest, Interlocked.Increment(ref _ids)));
-                break;
-        }
-        return base.ProcessFrameAsync(frame, direction, ct);
-    }
-
-    protected override ValueTask OnInterruptedAsync()
-    {
-        _buffer.Clear();
-        _unbreakable = false;
-        return ValueTask.CompletedTask;
-    }
-
-    /// <summary>The first complete sentence in the buffer: up to . ! ? or a newline followed by a space.</summary>
-    private string? NextSentence()
-    {
-        for (var i = 0; i < _buffer.Length - 1; i++)
-        {
-            var c = _buffer[i];
-            var boundary = c is '\n' || (c is '.' or '!' or '?' or ';' && char.IsWhiteSpace(_buffer[i + 1]));
-            // "Dr. Smith", "3.5": a period right after a short capitalised word or a digit is no boundary.
-            if (boundary && c == '.' && IsAbbreviation(i)) boundary = false;
-            if (!boundary) continue;
-            var sentence = _buffer.ToString(0, i + 1).Trim();
-            _buffer.Remove(0, i + 1);
-            if (sentence.Length > 0) return sentence;
-            i = -1;
-        }
-        return RunOn();
-    }
-
-    private string? RunOn()
-    {
-        if (_unbreakable || _buffer.Length <= MaxSentenceWeight / SpeechText.DigitWeight) return null;
-        var text = _buffer.ToString();
-        var cut = SpeechText.CutAt(text, MaxSentenceWeight, hard: false);
-        _unbreakable = cut == 0;
-        if (cut == 0 || cut == text.Length) return null;
-        _buffer.Remove(0, cut);
-        var sentence = text[..cut].Trim();
-        return sentence.Length > 0 ? sentence : null;
-    }
-
-    private bool IsAbbreviation(int period)
-    {
-        var start = period;
-        while (start > 0 && char.IsLetter(_buffer[start - 1])) start--;
-        var word = _buffer.ToString(start, period - start);
-        return word is "Mr" or "Mrs" or "Ms" or "Dr" or "St" or "vs" or "etc" or "e.g" or "i.e";
-    }
-}
 
 /// <summary>
 /// Synthesizes each sentence and streams its audio at the output rate in 20 ms chunks. A sentence is synthesized in
@@ -271,21 +156,5 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
         if (_replyAudioStartedAt is not { } started) return;
         var ahead = _replyAudio - (call.Time.GetUtcNow() - started);
         if (ahead > Lookahead) await Task.Delay(ahead - Lookahead, call.Time, ct);
-    }
-}
-
-/// <summary>When a provider is down and has no working fallback: a short apology, then the call ends cleanly.</summary>
-public static class Apology
-{
-    public const string Text = "I'm sorry, I'm having technical trouble right now. Please call back later. Goodbye.";
-
-    public static void Say(FrameProcessor from, CallContext call, Exception cause, Action<Frame, FrameDirection> push)
-    {
-        call.Log.LogWarning(cause, "Provider unavailable in call {CallId}; apologising and ending the call", call.CallId);
-        call.Events.Send(new ErrorEvent("A provider is unavailable; the call will end.", false));
-        push(new LlmResponseStartFrame(), FrameDirection.Downstream);
-        push(new TextFrame(Text, -1), FrameDirection.Downstream);
-        push(new LlmResponseEndFrame(), FrameDirection.Downstream);
-        push(new EndFrame("provider_unavailable"), FrameDirection.Downstream);
     }
 }

@@ -1,0 +1,10 @@
+
+namespace VoiceAgents.VoiceHost.Pipeline;
+
+public enum FrameDirection
+{
+    Downstream,
+    Upstream,
+}
+
+// ---- system frames ----

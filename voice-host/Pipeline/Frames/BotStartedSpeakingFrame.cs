@@ -1,0 +1,4 @@
+
+namespace VoiceAgents.VoiceHost.Pipeline.Frames;
+
+public sealed record BotStartedSpeakingFrame(DateTimeOffset At) : SystemFrame;

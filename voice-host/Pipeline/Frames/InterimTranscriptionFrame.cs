@@ -1,0 +1,5 @@
+
+namespace VoiceAgents.VoiceHost.Pipeline.Frames;
+
+/// <summary>Interim transcript; informational only.</summary>
+public sealed record InterimTranscriptionFrame(string Text) : SystemFrame;

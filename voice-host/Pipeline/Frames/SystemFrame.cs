@@ -1,0 +1,4 @@
+
+namespace VoiceAgents.VoiceHost.Pipeline.Frames;
+
+public abstract record SystemFrame : Frame;
