@@ -44,16 +44,16 @@ public sealed partial class TwilioMediaSocket(
             return;
         }
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxMessageBytes + 1);
+        using var reader = new WebSocketMessageReader(socket, _options.MaxMessageBytes);
         string? callId = null;
         try
         {
-            var started = await StartAsync(socket, buffer, http.RequestAborted);
+            var started = await StartAsync(socket, reader, http.RequestAborted);
             if (started is null) return;
             var (start, grant, agent) = started.Value;
             if (!_live.TryAdd(grant.CallId, 0))
             {
-                await VoiceSocket.CloseAsync(socket, (int)WebSocketCloseStatus.PolicyViolation, "this call is already streaming");
+                await WebSocketClose.SendAsync(socket, (int)WebSocketCloseStatus.PolicyViolation, "this call is already streaming");
                 return;
             }
             callId = grant.CallId;
@@ -63,15 +63,15 @@ public sealed partial class TwilioMediaSocket(
             if (admitted.Refusal is { } refusal)
             {
                 LogRefusedCall(grant.CallId, refusal);
-                await VoiceSocket.CloseAsync(socket, CloseCodes.TryAgainLater, refusal);
+                await WebSocketClose.SendAsync(socket, CloseCodes.TryAgainLater, refusal);
                 return;
             }
             var writer = new TwilioMediaWriter(socket, start.StreamSid!, _options.SocketQueue);
             await using var call = await calls.StartAsync(
-                new CallStart(grant.CallId, grant.TenantId, SampleRate, grant.CampaignId, grant.PhoneNumber, grant.Attempt), agent, socket, writer, http.RequestAborted);
+                new CallStart(grant.CallId, grant.TenantId, SampleRate, grant.CampaignId, grant.PhoneNumber, grant.Attempt), agent, writer, http.RequestAborted);
             admitted.Attach(call);
             LogStarted(grant.CallId, start.CallSid ?? "", start.StreamSid!);
-            await ReceiveAsync(socket, buffer, call, writer);
+            await ReceiveAsync(reader, call, writer);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
         {
@@ -80,27 +80,26 @@ public sealed partial class TwilioMediaSocket(
         finally
         {
             if (callId is not null) _live.TryRemove(callId, out _);
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
     /// <summary>Reads up to <c>start</c> and checks its token: signed with the API's key, and naming the same call, agent and tenant.</summary>
-    private async Task<(StartInfo Start, StreamGrant Grant, Agent Agent)?> StartAsync(WebSocket socket, byte[] buffer, CancellationToken aborted)
+    private async Task<(StartInfo Start, StreamGrant Grant, Agent Agent)?> StartAsync(WebSocket socket, WebSocketMessageReader reader, CancellationToken aborted)
     {
         var until = DateTime.UtcNow + _options.AuthTimeout;
         while (true)
         {
-            var read = ReadAsync(socket, buffer, CancellationToken.None);
+            var read = ReadAsync(reader);
             var left = until - DateTime.UtcNow;
             if (left <= TimeSpan.Zero || await Task.WhenAny(read, Task.Delay(left, aborted)) != read)
             {
-                await VoiceSocket.CloseAsync(socket, (int)WebSocketCloseStatus.PolicyViolation, "no start message within the time allowed");
+                await WebSocketClose.SendAsync(socket, (int)WebSocketCloseStatus.PolicyViolation, "no start message within the time allowed");
                 return null;
             }
             var (message, tooBig) = await read;
             if (tooBig)
             {
-                await VoiceSocket.CloseAsync(socket, CloseCodes.MessageTooBig, $"messages must not exceed {_options.MaxMessageBytes} bytes");
+                await WebSocketClose.SendAsync(socket, CloseCodes.MessageTooBig, $"messages must not exceed {_options.MaxMessageBytes} bytes");
                 return null;
             }
             if (message is null) return null;
@@ -111,7 +110,7 @@ public sealed partial class TwilioMediaSocket(
                 case "start" when message.Start is { StreamSid: not null } start:
                     if (MediaFormatProblem(start.MediaFormat) is { } problem)
                     {
-                        await VoiceSocket.CloseAsync(socket, CloseCodes.BadMessage, problem);
+                        await WebSocketClose.SendAsync(socket, CloseCodes.BadMessage, problem);
                         return null;
                     }
                     var p = start.CustomParameters ?? new Dictionary<string, string>();
@@ -120,24 +119,24 @@ public sealed partial class TwilioMediaSocket(
                         || p.GetValueOrDefault("tenant_id") != grant.TenantId)
                     {
                         LogRefused(start.CallSid ?? "");
-                        await VoiceSocket.CloseAsync(socket, (int)WebSocketCloseStatus.PolicyViolation, "invalid or expired stream token");
+                        await WebSocketClose.SendAsync(socket, (int)WebSocketCloseStatus.PolicyViolation, "invalid or expired stream token");
                         return null;
                     }
                     var agent = await db.Agents.Find(a => a.Id == grant.AgentId && a.TenantId == grant.TenantId).FirstOrDefaultAsync(aborted);
                     if (agent is null)
                     {
-                        await VoiceSocket.CloseAsync(socket, (int)WebSocketCloseStatus.PolicyViolation, "agent not found for this tenant");
+                        await WebSocketClose.SendAsync(socket, (int)WebSocketCloseStatus.PolicyViolation, "agent not found for this tenant");
                         return null;
                     }
                     return (start, grant, agent);
                 default:
-                    await VoiceSocket.CloseAsync(socket, (int)WebSocketCloseStatus.PolicyViolation, "expected connected and start first");
+                    await WebSocketClose.SendAsync(socket, (int)WebSocketCloseStatus.PolicyViolation, "expected connected and start first");
                     return null;
             }
         }
     }
 
-    private async Task ReceiveAsync(WebSocket socket, byte[] buffer, Call call, TwilioMediaWriter writer)
+    private async Task ReceiveAsync(WebSocketMessageReader reader, Call call, TwilioMediaWriter writer)
     {
         var lastMessage = Environment.TickCount64;
         using var idleWatch = new Timer(_ =>
@@ -147,7 +146,7 @@ public sealed partial class TwilioMediaSocket(
         var mulaw = new byte[1024];
         while (!call.Ended.IsCompleted)
         {
-            var read = ReadAsync(socket, buffer, CancellationToken.None);
+            var read = ReadAsync(reader);
             if (await Task.WhenAny(read, call.Ended) != read)
             {
                 _ = read.ContinueWith(static t => t.Exception, TaskScheduler.Default);
@@ -186,27 +185,23 @@ public sealed partial class TwilioMediaSocket(
         }
     }
 
-    /// <summary>One whole text message as a Media Streams message; null when the socket closed; too big past the size limit.</summary>
-    private async Task<(StreamMessage? Message, bool TooBig)> ReadAsync(WebSocket socket, byte[] buffer, CancellationToken ct)
+    /// <summary>One whole message as a Media Streams message; null when the socket closed; too big past the size limit.</summary>
+    private static async Task<(StreamMessage? Message, bool TooBig)> ReadAsync(WebSocketMessageReader reader)
     {
-        var length = 0;
-        while (true)
+        switch (await reader.ReadAsync(CancellationToken.None))
         {
-            var room = _options.MaxMessageBytes + 1 - length;
-            if (room <= 0) return (null, true);
-            var result = await socket.ReceiveAsync(buffer.AsMemory(length, room), ct);
-            if (result.MessageType == WebSocketMessageType.Close) return (null, false);
-            length += result.Count;
-            if (length > _options.MaxMessageBytes) return (null, true);
-            if (!result.EndOfMessage) continue;
-            try
-            {
-                return (JsonSerializer.Deserialize<StreamMessage>(buffer.AsSpan(0, length), StreamJson.Options) ?? new StreamMessage(), false);
-            }
-            catch (JsonException)
-            {
-                return (new StreamMessage { Event = "invalid" }, false);
-            }
+            case WebSocketMessageKind.Close:
+                return (null, false);
+            case WebSocketMessageKind.TooBig:
+                return (null, true);
+        }
+        try
+        {
+            return (JsonSerializer.Deserialize<StreamMessage>(reader.Message.Span, StreamJson.Options) ?? new StreamMessage(), false);
+        }
+        catch (JsonException)
+        {
+            return (new StreamMessage { Event = "invalid" }, false);
         }
     }
 

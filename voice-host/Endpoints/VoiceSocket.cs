@@ -39,10 +39,10 @@ public sealed partial class VoiceSocket(
             return;
         }
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxMessageBytes + 1);
+        using var reader = new WebSocketMessageReader(socket, _options.MaxMessageBytes);
         try
         {
-            var auth = await AuthenticateAsync(socket, buffer, http.RequestAborted);
+            var auth = await AuthenticateAsync(socket, reader, http.RequestAborted);
             if (auth is null) return;
             if (readiness.Draining)
             {
@@ -60,17 +60,13 @@ public sealed partial class VoiceSocket(
                 await CloseAsync(socket, CloseCodes.TryAgainLater, refusal);
                 return;
             }
-            await using var call = await calls.StartAsync(start, agent, socket, new SocketWriter(socket, _options.SocketQueue), http.RequestAborted);
+            await using var call = await calls.StartAsync(start, agent, new SocketWriter(socket, _options.SocketQueue), http.RequestAborted);
             admitted.Attach(call);
-            await ReceiveAsync(socket, buffer, call, request.SampleRate);
+            await ReceiveAsync(reader, call, request.SampleRate);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
         {
             LogDisconnected(e.Message);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -78,28 +74,28 @@ public sealed partial class VoiceSocket(
     /// Reads and checks the auth message: a valid token (else 4401), well-formed fields (else 4400), the token's
     /// tenant's agent and, when one is named, a campaign of that tenant that uses that agent (else 4403).
     /// </summary>
-    private async Task<(AuthRequest Request, TokenIdentity Identity, Agent Agent)?> AuthenticateAsync(WebSocket socket, byte[] buffer, CancellationToken aborted)
+    private async Task<(AuthRequest Request, TokenIdentity Identity, Agent Agent)?> AuthenticateAsync(WebSocket socket, WebSocketMessageReader reader, CancellationToken aborted)
     {
         // Cancelling a pending WebSocket receive aborts the socket, so the deadline races the read instead:
         // then the caller still gets a proper close frame with the code and reason.
-        var read = ReadMessageAsync(socket, buffer, aborted);
+        var read = reader.ReadAsync(aborted);
         if (await Task.WhenAny(read, Task.Delay(_options.AuthTimeout, aborted)) != read)
         {
             await CloseAsync(socket, CloseCodes.Unauthorized, "no auth message within the time allowed");
             return null;
         }
-        var message = await read;
-        if (message.Kind == MessageKind.TooBig)
+        var kind = await read;
+        if (kind == WebSocketMessageKind.TooBig)
         {
             await CloseAsync(socket, CloseCodes.MessageTooBig, $"messages must not exceed {_options.MaxMessageBytes} bytes");
             return null;
         }
-        if (message.Kind != MessageKind.Text)
+        if (kind != WebSocketMessageKind.Text)
         {
-            await CloseAsync(socket, CloseCodes.Unauthorized, message.Kind == MessageKind.Binary ? "audio before auth" : "auth required");
+            await CloseAsync(socket, CloseCodes.Unauthorized, kind == WebSocketMessageKind.Binary ? "audio before auth" : "auth required");
             return null;
         }
-        var auth = AuthRequest.Read(buffer.AsSpan(0, message.Length), out var notAuth, out var problem);
+        var auth = AuthRequest.Read(reader.Message.Span, out var notAuth, out var problem);
         if (auth is null)
         {
             await CloseAsync(socket, CloseCodes.Unauthorized, notAuth);
@@ -140,7 +136,7 @@ public sealed partial class VoiceSocket(
         return (auth, identity, agent);
     }
 
-    private async Task ReceiveAsync(WebSocket socket, byte[] buffer, Call call, int rate)
+    private async Task ReceiveAsync(WebSocketMessageReader reader, Call call, int rate)
     {
         var lastMessage = Environment.TickCount64;
         using var idleWatch = new Timer(_ =>
@@ -149,32 +145,33 @@ public sealed partial class VoiceSocket(
         }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         while (!call.Ended.IsCompleted)
         {
-            var read = ReadMessageAsync(socket, buffer, CancellationToken.None);
+            var read = reader.ReadAsync(CancellationToken.None);
             if (await Task.WhenAny(read, call.Ended) != read)
             {
                 // The call ended (hang-up, limit, idle); the pending read completes when the socket closes.
                 _ = read.ContinueWith(static t => t.Exception, TaskScheduler.Default);
                 return;
             }
-            var message = await read;
+            var kind = await read;
             Volatile.Write(ref lastMessage, Environment.TickCount64);
-            switch (message.Kind)
+            var message = reader.Message;
+            switch (kind)
             {
-                case MessageKind.Binary:
+                case WebSocketMessageKind.Binary:
                     if (message.Length % 2 != 0)
                     {
                         await call.FailAsync(CloseCodes.BadMessage, "audio must be PCM16: an even number of bytes");
                         return;
                     }
-                    if (!await call.PushAudioAsync(AudioChunk.FromBytes(buffer.AsSpan(0, message.Length), rate))) return;
+                    if (!await call.PushAudioAsync(AudioChunk.FromBytes(message.Span, rate))) return;
                     break;
-                case MessageKind.Text:
-                    if (!await HandleTextAsync(buffer.AsSpan(0, message.Length).ToArray(), call, rate)) return;
+                case WebSocketMessageKind.Text:
+                    if (!await HandleTextAsync(message.ToArray(), call, rate)) return;
                     break;
-                case MessageKind.TooBig:
+                case WebSocketMessageKind.TooBig:
                     await call.FailAsync(CloseCodes.MessageTooBig, $"messages must not exceed {_options.MaxMessageBytes} bytes");
                     return;
-                case MessageKind.Close:
+                case WebSocketMessageKind.Close:
                     await call.EndAsync("caller_hung_up");
                     return;
             }
@@ -222,49 +219,7 @@ public sealed partial class VoiceSocket(
         }
     }
 
-    private enum MessageKind
-    {
-        Text,
-        Binary,
-        Close,
-        TooBig,
-    }
-
-    private readonly record struct Message(MessageKind Kind, int Length);
-
-    /// <summary>Reads one whole message into <paramref name="buffer"/>, refusing one over the size limit.</summary>
-    private async Task<Message> ReadMessageAsync(WebSocket socket, byte[] buffer, CancellationToken ct)
-    {
-        var length = 0;
-        while (true)
-        {
-            var room = _options.MaxMessageBytes + 1 - length;
-            if (room <= 0) return new Message(MessageKind.TooBig, length);
-            var result = await socket.ReceiveAsync(buffer.AsMemory(length, room), ct);
-            if (result.MessageType == WebSocketMessageType.Close) return new Message(MessageKind.Close, 0);
-            length += result.Count;
-            if (length > _options.MaxMessageBytes) return new Message(MessageKind.TooBig, length);
-            if (result.EndOfMessage)
-            {
-                return new Message(result.MessageType == WebSocketMessageType.Binary ? MessageKind.Binary : MessageKind.Text, length);
-            }
-        }
-    }
-
-    public static async Task CloseAsync(WebSocket socket, int code, string reason)
-    {
-        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
-        // RFC 6455 allows 123 bytes of reason.
-        while (System.Text.Encoding.UTF8.GetByteCount(reason) > 123) reason = reason[..^1];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try
-        {
-            await socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, timeout.Token);
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-        {
-        }
-    }
+    private static Task CloseAsync(WebSocket socket, int code, string reason) => WebSocketClose.SendAsync(socket, code, reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Caller disconnected: {Reason}")]
     private partial void LogDisconnected(string reason);

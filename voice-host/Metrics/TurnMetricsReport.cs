@@ -1,4 +1,3 @@
-
 namespace VoiceAgents.VoiceHost.Metrics;
 
 /// <summary>One turn's latencies in milliseconds; null where a stage did not run.</summary>

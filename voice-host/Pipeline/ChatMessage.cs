@@ -1,4 +1,3 @@
-
 namespace VoiceAgents.VoiceHost.Pipeline;
 
 public sealed record ChatMessage(string Role, string Content)

@@ -1,4 +1,3 @@
-
 namespace VoiceAgents.VoiceHost.Pipeline;
 
 public enum FrameDirection
@@ -6,5 +5,3 @@ public enum FrameDirection
     Downstream,
     Upstream,
 }
-
-// ---- system frames ----

@@ -1,24 +1,23 @@
-using System.Runtime.CompilerServices;
-using System.Text;
 using Microsoft.Extensions.Logging;
-using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Pipeline;
-using VoiceAgents.VoiceHost.Transport;
+using VoiceAgents.VoiceHost.Pipeline.Frames;
 
 namespace VoiceAgents.VoiceHost.Processors;
 
-/// <summary>When a provider is down and has no working fallback: a short apology, then the call ends cleanly.</summary>
+/// <summary>When a provider is down and has no working fallback, or a stage crashed: a short apology, then the call ends cleanly.</summary>
 public static class Apology
 {
     public const string Text = "I'm sorry, I'm having technical trouble right now. Please call back later. Goodbye.";
 
-    public static void Say(FrameProcessor from, CallContext call, Exception cause, Action<Frame, FrameDirection> push)
+    /// <summary>The apology as a reply of one sentence, then the end of the call for <paramref name="reason"/>.</summary>
+    public static Frame[] Reply(long sentenceId, string reason) =>
+        [new LlmResponseStartFrame(), new TextFrame(Text, sentenceId), new LlmResponseEndFrame(), new EndFrame(reason)];
+
+    /// <summary>Tells the caller a provider is unavailable, and says the apology.</summary>
+    public static void Say(CallContext call, Exception cause, Action<Frame, FrameDirection> push)
     {
         call.Log.LogWarning(cause, "Provider unavailable in call {CallId}; apologising and ending the call", call.CallId);
-        call.Events.Send(new ErrorEvent("A provider is unavailable; the call will end.", false));
-        push(new LlmResponseStartFrame(), FrameDirection.Downstream);
-        push(new TextFrame(Text, -1), FrameDirection.Downstream);
-        push(new LlmResponseEndFrame(), FrameDirection.Downstream);
-        push(new EndFrame("provider_unavailable"), FrameDirection.Downstream);
+        push(new ErrorFrame("A provider is unavailable; the call will end."), FrameDirection.Downstream);
+        foreach (var frame in Reply(-1, "provider_unavailable")) push(frame, FrameDirection.Downstream);
     }
 }

@@ -3,21 +3,22 @@ using VoiceAgents.Core.Domain;
 using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Configuration;
 using VoiceAgents.VoiceHost.Metrics;
-using VoiceAgents.VoiceHost.Transport;
 
 namespace VoiceAgents.VoiceHost.Processors;
 
-/// <summary>What the processors of one call share: the agent, the clock, the conversation, metrics and the recording.</summary>
+/// <summary>
+/// What the processors of one call share: the agent, the clock, the conversation, metrics, the transcript and the
+/// recording. Nothing here reaches the caller: that is the output transport's job.
+/// </summary>
 public sealed class CallContext
 {
-    public CallContext(string callId, string tenantId, Agent agent, TimeProvider time, VoiceOptions options, IClientEvents events, CallRecorder recorder, ILogger log)
+    public CallContext(string callId, string tenantId, Agent agent, TimeProvider time, VoiceOptions options, CallRecorder recorder, ILogger log)
     {
         CallId = callId;
         TenantId = tenantId;
         Agent = agent;
         Time = time;
         Options = options;
-        Events = events;
         Recorder = recorder;
         Log = log;
         StartedAt = time.GetUtcNow();
@@ -26,11 +27,14 @@ public sealed class CallContext
     }
 
     public string CallId { get; }
+
+    /// <summary>This connection's id, which the caller is given in <c>ready</c>.</summary>
+    public string SessionId { get; init; } = Guid.NewGuid().ToString("N");
+
     public string TenantId { get; }
     public Agent Agent { get; }
     public TimeProvider Time { get; }
     public VoiceOptions Options { get; }
-    public IClientEvents Events { get; }
     public CallRecorder Recorder { get; }
     public ILogger Log { get; }
     public DateTimeOffset StartedAt { get; }
@@ -42,4 +46,20 @@ public sealed class CallContext
 
     /// <summary>Milliseconds since the call started, the timeline of transcripts and the recording.</summary>
     public long ElapsedMs(DateTimeOffset at) => (long)(at - StartedAt).TotalMilliseconds;
+
+    /// <summary>Adds a transcript turn, with times on the call's timeline (ending now unless <paramref name="endedAt"/> says otherwise).</summary>
+    public void AddTranscript(string speaker, string text, DateTimeOffset startedAt, DateTimeOffset? endedAt = null)
+    {
+        var end = endedAt ?? Time.GetUtcNow();
+        lock (Transcript)
+        {
+            Transcript.Add(new TranscriptTurn
+            {
+                Speaker = speaker,
+                Text = text,
+                StartMs = Math.Max(0, ElapsedMs(startedAt)),
+                EndMs = Math.Max(0, ElapsedMs(end)),
+            });
+        }
+    }
 }

@@ -37,7 +37,7 @@ public sealed class LlmProcessor(CallContext call, ILlmProvider llm) : FrameProc
         }
         catch (Exception e) when (e is ProviderUnavailableException or ProviderException)
         {
-            Apology.Say(this, call, e, Push);
+            Apology.Say(call, e, Push);
             return;
         }
         Push(new LlmResponseEndFrame());

@@ -2,7 +2,6 @@ using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Pipeline.Frames;
 
-
 namespace VoiceAgents.VoiceHost.Processors;
 
 /// <summary>Brings caller audio to 16 kHz for the VAD, STT and recording, whatever rate the client sends (8-48 kHz).</summary>

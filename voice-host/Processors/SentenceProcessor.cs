@@ -53,7 +53,7 @@ public sealed class SentenceProcessor(CallContext call) : FrameProcessor(call.Lo
         {
             var c = _buffer[i];
             var boundary = c is '\n' || (c is '.' or '!' or '?' or ';' && char.IsWhiteSpace(_buffer[i + 1]));
-            // "Dr. Smith", "3.5": a period right after a short capitalised word or a digit is no boundary.
+            // "Dr. Smith", "e.g. this": a period that ends a known abbreviation is no boundary ("3.5" has no space after its period).
             if (boundary && c == '.' && IsAbbreviation(i)) boundary = false;
             if (!boundary) continue;
             var sentence = _buffer.ToString(0, i + 1).Trim();
@@ -79,7 +79,8 @@ public sealed class SentenceProcessor(CallContext call) : FrameProcessor(call.Lo
     private bool IsAbbreviation(int period)
     {
         var start = period;
-        while (start > 0 && char.IsLetter(_buffer[start - 1])) start--;
+        // Letters and inner periods, so "e.g." is read as "e.g" and not as "g".
+        while (start > 0 && (char.IsLetter(_buffer[start - 1]) || _buffer[start - 1] == '.')) start--;
         var word = _buffer.ToString(start, period - start);
         return word is "Mr" or "Mrs" or "Ms" or "Dr" or "St" or "vs" or "etc" or "e.g" or "i.e";
     }

@@ -75,9 +75,9 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
             }
             catch (Exception e) when (e is ProviderUnavailableException or ProviderException)
             {
-                // Without a voice there is no apology to speak: say so in an event and end the call.
+                // Without a voice there is no apology to speak: say so in an error and end the call.
                 call.Log.LogWarning(e, "TTS failed in call {CallId}", call.CallId);
-                call.Events.Send(new ErrorEvent("The voice service is unavailable.", true));
+                Push(new ErrorFrame("The voice service is unavailable.", Fatal: true));
                 progress.Finish();
                 Push(new EndFrame("provider_unavailable"));
                 return;

@@ -1,7 +1,6 @@
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Pipeline.Frames;
 
-
 namespace VoiceAgents.VoiceHost.Processors;
 
 /// <summary>

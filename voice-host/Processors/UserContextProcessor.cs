@@ -1,7 +1,6 @@
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Pipeline.Frames;
 
-
 namespace VoiceAgents.VoiceHost.Processors;
 
 /// <summary>
@@ -27,6 +26,7 @@ public sealed class UserContextProcessor(CallContext call) : FrameProcessor(call
                 return ValueTask.CompletedTask;
             case TranscriptionFrame t:
                 call.Conversation.Add(ChatMessage.User, t.Text);
+                Push(t);
                 Push(new LlmRunFrame(call.Conversation.Snapshot()));
                 return ValueTask.CompletedTask;
         }

@@ -2,7 +2,6 @@ using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Vad;
 
-
 namespace VoiceAgents.VoiceHost.Processors;
 
 /// <summary>

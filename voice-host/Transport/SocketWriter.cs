@@ -22,6 +22,8 @@ public sealed class SocketWriter(WebSocket socket, int capacity) : ICallTranspor
 
     public void Complete() => _outgoing.Writer.TryComplete();
 
+    public Task CloseAsync(int code, string reason) => WebSocketClose.SendAsync(socket, code, reason);
+
     public async Task RunAsync(CancellationToken ct)
     {
         try

@@ -68,6 +68,8 @@ public sealed class TwilioMediaWriter(WebSocket socket, string streamSid, int ca
 
     public void Complete() => _outgoing.Writer.TryComplete();
 
+    public Task CloseAsync(int code, string reason) => WebSocketClose.SendAsync(socket, code, reason);
+
     public async Task RunAsync(CancellationToken ct)
     {
         try

@@ -107,15 +107,6 @@ public static partial class Components
 /// </summary>
 public static class InputPipeline
 {
-    private sealed class NullEvents : VoiceAgents.VoiceHost.Transport.IClientEvents
-    {
-        public void Send(VoiceAgents.VoiceHost.Transport.ClientEvent e)
-        {
-        }
-
-        public ValueTask SendAudioAsync(ReadOnlyMemory<short> samples, CancellationToken ct) => ValueTask.CompletedTask;
-    }
-
     private sealed class NullStt : VoiceAgents.VoiceHost.Providers.ISttSession
     {
         public ValueTask SendAudioAsync(ReadOnlyMemory<short> pcm16k, CancellationToken ct) => ValueTask.CompletedTask;
@@ -145,7 +136,7 @@ public static class InputPipeline
         for (var i = 0; i < calls; i++)
         {
             var recorder = new VoiceAgents.VoiceHost.Audio.CallRecorder(folder);
-            var context = new VoiceAgents.VoiceHost.Processors.CallContext($"c{i}", "bench", agent, TimeProvider.System, new VoiceAgents.VoiceHost.Configuration.VoiceOptions(), new NullEvents(), recorder, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            var context = new VoiceAgents.VoiceHost.Processors.CallContext($"c{i}", "bench", agent, TimeProvider.System, new VoiceAgents.VoiceHost.Configuration.VoiceOptions(), recorder, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
             var pipeline = new VoiceAgents.VoiceHost.Pipeline.Pipeline(
                 new VoiceAgents.VoiceHost.Processors.ResamplerProcessor(context),
                 new VoiceAgents.VoiceHost.Processors.VadProcessor(context, vad.NewStream()),
@@ -222,12 +213,12 @@ public static class OutputPipeline
         for (var i = 0; i < calls; i++)
         {
             var recorder = new VoiceAgents.VoiceHost.Audio.CallRecorder(folder);
-            var context = new VoiceAgents.VoiceHost.Processors.CallContext($"c{i}", "bench", agent, TimeProvider.System, new VoiceAgents.VoiceHost.Configuration.VoiceOptions(), new NullEvents(), recorder, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            var context = new VoiceAgents.VoiceHost.Processors.CallContext($"c{i}", "bench", agent, TimeProvider.System, new VoiceAgents.VoiceHost.Configuration.VoiceOptions(), recorder, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
             var metrics = new VoiceAgents.VoiceHost.Metrics.VoiceMetrics();
             var pipeline = new VoiceAgents.VoiceHost.Pipeline.Pipeline(
                 new VoiceAgents.VoiceHost.Processors.SentenceProcessor(context),
                 new VoiceAgents.VoiceHost.Processors.TtsProcessor(context, tts, rate),
-                new VoiceAgents.VoiceHost.Processors.OutputProcessor(context, rate, metrics, _ => { }));
+                new VoiceAgents.VoiceHost.Processors.OutputTransport(context, new NullEvents(), rate, metrics));
             pipeline.Start(new VoiceAgents.VoiceHost.Pipeline.Frames.StartFrame(16000, rate));
             pipelines.Add((pipeline, recorder));
             var offset = i * 97 % 1000;

@@ -42,13 +42,13 @@ public sealed class BargeInTests
         var time = PipelineHarness.Clock();
         var events = new RecordingEvents(time);
         await using var recorder = new CallRecorder(Path.Combine(Path.GetTempPath(), "va-bargein"));
-        var call = PipelineHarness.Call(time, events, recorder);
+        var call = PipelineHarness.Call(time, recorder);
         var assistant = new AssistantContextProcessor(call);
         var pipeline = new Pipeline(
             new TurnProcessor(call),
             new SentenceProcessor(call),
             new TtsProcessor(call, new ToneTts(), Rate),
-            new OutputProcessor(call, Rate, new VoiceMetrics(), _ => { }),
+            new OutputTransport(call, events, Rate, new VoiceMetrics()),
             assistant);
         pipeline.Start(new StartFrame(Rate, Rate));
 
@@ -87,8 +87,8 @@ public sealed class BargeInTests
         var time = PipelineHarness.Clock();
         var events = new RecordingEvents(time);
         await using var recorder = new CallRecorder(Path.Combine(Path.GetTempPath(), "va-bargein"));
-        var call = PipelineHarness.Call(time, events, recorder);
-        var pipeline = new Pipeline(new TurnProcessor(call), new OutputProcessor(call, Rate, new VoiceMetrics(), _ => { }));
+        var call = PipelineHarness.Call(time, recorder);
+        var pipeline = new Pipeline(new TurnProcessor(call), new OutputTransport(call, events, Rate, new VoiceMetrics()));
         pipeline.Start(new StartFrame(Rate, Rate));
         pipeline.Enqueue(new VadSpeechStartedFrame(time.GetUtcNow()));
         await PipelineHarness.AdvanceAsync(time, TimeSpan.FromMilliseconds(200));

@@ -60,7 +60,7 @@ public sealed class SttReconnectTests
     {
         var connects = 0;
         await using var recorder = new CallRecorder(Path.Combine(Path.GetTempPath(), "va-stt"));
-        var call = new CallContext("c", "t", new Agent { Id = "a", TenantId = "t", Name = "A" }, TimeProvider.System, new VoiceOptions(), new NoClientEvents(), recorder, NullLogger.Instance);
+        var call = new CallContext("c", "t", new Agent { Id = "a", TenantId = "t", Name = "A" }, TimeProvider.System, new VoiceOptions(), recorder, NullLogger.Instance);
         var collector = new Collector();
         var pipeline = new Pipeline(new SttProcessor(call, _ =>
         {

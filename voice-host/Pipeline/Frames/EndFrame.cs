@@ -1,4 +1,3 @@
-
 namespace VoiceAgents.VoiceHost.Pipeline.Frames;
 
 /// <summary>Ends the call after everything queued before it has been played.</summary>

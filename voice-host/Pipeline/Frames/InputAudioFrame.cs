@@ -1,6 +1,5 @@
 using VoiceAgents.VoiceHost.Audio;
 
-
 namespace VoiceAgents.VoiceHost.Pipeline.Frames;
 
 /// <summary>Caller audio, PCM16 mono, at <see cref="AudioChunk.SampleRate"/>.</summary>

@@ -1,4 +1,3 @@
-
 namespace VoiceAgents.VoiceHost.Pipeline.Frames;
 
 /// <summary>The user barged in: everything the bot was about to say is dropped.</summary>

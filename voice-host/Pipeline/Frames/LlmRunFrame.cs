@@ -1,4 +1,3 @@
-
 namespace VoiceAgents.VoiceHost.Pipeline.Frames;
 
 /// <summary>Asks the LLM for a reply to the conversation so far.</summary>

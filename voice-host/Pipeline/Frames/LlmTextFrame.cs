@@ -1,4 +1,3 @@
-
 namespace VoiceAgents.VoiceHost.Pipeline.Frames;
 
 /// <summary>A piece of the LLM's streamed reply.</summary>

@@ -1,4 +1,3 @@
-
 namespace VoiceAgents.VoiceHost.Pipeline.Frames;
 
 /// <summary>How many samples of a sentence the TTS has queued, and whether it has finished.</summary>

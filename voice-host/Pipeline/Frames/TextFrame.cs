@@ -1,4 +1,3 @@
-
 namespace VoiceAgents.VoiceHost.Pipeline.Frames;
 
 /// <summary>A complete sentence to speak. <see cref="Id"/> ties its audio back to its text.</summary>

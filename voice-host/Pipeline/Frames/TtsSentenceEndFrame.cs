@@ -1,4 +1,3 @@
-
 namespace VoiceAgents.VoiceHost.Pipeline.Frames;
 
 /// <summary>All audio of a sentence has been queued; lets the output know the sentence is complete.</summary>

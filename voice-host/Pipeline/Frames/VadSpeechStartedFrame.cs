@@ -1,4 +1,3 @@
-
 namespace VoiceAgents.VoiceHost.Pipeline.Frames;
 
 /// <summary>The VAD heard speech start (after its minimum speech duration) or stop.</summary>

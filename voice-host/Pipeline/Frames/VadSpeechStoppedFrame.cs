@@ -1,4 +1,3 @@
-
 namespace VoiceAgents.VoiceHost.Pipeline.Frames;
 
 public sealed record VadSpeechStoppedFrame(DateTimeOffset At) : SystemFrame;
