@@ -1,8 +1,9 @@
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using VoiceAgents.VoiceHost.Health;
+using Microsoft.AspNetCore.Hosting.Server;
+using VoiceAgents.VoiceHost.Configuration;
 
 namespace VoiceAgents.VoiceHost;
 

@@ -1,13 +1,13 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -17,11 +17,11 @@ using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Tests.Infrastructure;
-using VoiceAgents.VoiceHost;
 using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Metrics;
-using VoiceAgents.VoiceHost.Providers;
 using VoiceAgents.VoiceHost.Providers.Local;
+using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost;
 using static VoiceAgents.Bench.Api.BenchHost;
 
 // Local TTS fairness and cancellation, against a real voice-host in this process (flite, PocketSphinx, the rules

@@ -1,17 +1,8 @@
 using Microsoft.Extensions.Options;
 using VoiceAgents.Core.Queues;
+using VoiceAgents.VoiceHost.Configuration;
 
 namespace VoiceAgents.VoiceHost.Calls;
-
-/// <summary>A call in the spool: its folder holds the recording and the call-completed message.</summary>
-public sealed record SpooledCall(string CallId, string Folder)
-{
-    public string RecordingPath => Path.Combine(Folder, "recording.wav");
-    public string MessagePath => Path.Combine(Folder, "message.json");
-
-    /// <summary>Present once the recording is in S3, so a retry after a queue failure does not upload it again.</summary>
-    public string RecordingUploadedPath => Path.Combine(Folder, "recording.uploaded");
-}
 
 /// <summary>
 /// Finished calls waiting for delivery, a folder per call under <see cref="VoiceOptions.SpoolFolder"/>. A call is

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using VoiceAgents.VoiceHost.Configuration;
 
 namespace VoiceAgents.VoiceHost.Calls;
 

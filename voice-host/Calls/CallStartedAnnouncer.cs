@@ -3,8 +3,7 @@ using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Events;
 using VoiceAgents.Core.Json;
 using VoiceAgents.Core.Telemetry;
-using VoiceAgents.VoiceHost.Pipeline;
-using VoiceAgents.VoiceHost.Transport;
+using VoiceAgents.VoiceHost.Processors;
 
 namespace VoiceAgents.VoiceHost.Calls;
 

@@ -1,3 +1,4 @@
+using VoiceAgents.VoiceHost.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using VoiceAgents.VoiceHost.Calls;

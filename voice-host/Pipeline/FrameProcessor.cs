@@ -1,6 +1,7 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
+using VoiceAgents.VoiceHost.Pipeline.Frames;
 
 namespace VoiceAgents.VoiceHost.Pipeline;
 
@@ -8,7 +9,9 @@ namespace VoiceAgents.VoiceHost.Pipeline;
 /// A stage of a pipeline, joined to its neighbours by channels. System frames are handled on their own lane as
 /// soon as they arrive. Data and control frames are handled in order on the data lane, under a token that an
 /// <see cref="InterruptionFrame"/> cancels: that aborts the work in flight (a vendor request, a paced wait), drops
-/// the queued frames except <see cref="IUninterruptible"/> ones, and starts a fresh lane.
+/// the queued frames except <see cref="IUninterruptible"/> ones, and starts a fresh lane. A <see cref="CancelFrame"/>
+/// stops a processor as soon as it is queued for it: the work in flight is cancelled, the data lane stops for good,
+/// queued caller audio is dropped, and the cancel goes on once the system frames before it have been handled.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -29,6 +32,12 @@ namespace VoiceAgents.VoiceHost.Pipeline;
 /// number of audio frames. An interruption cancels the token a blocked producer waits with, and flushing a lane
 /// frees its room.
 /// </para>
+/// <para>
+/// Failure. A lane that throws tells the pipeline once (<see cref="Failed"/>, which ends the call) and is broken from
+/// then on: it drops what reaches it, except the frames that report or end (<see cref="ErrorFrame"/>,
+/// <see cref="EndFrame"/>, <see cref="CancelFrame"/>), which it passes on, so the caller still hears of the error and
+/// the end, and the frames before it never wait on it.
+/// </para>
 /// </remarks>
 public abstract class FrameProcessor
 {
@@ -43,11 +52,14 @@ public abstract class FrameProcessor
     private readonly Channel<(Frame Frame, FrameDirection Direction)> _data =
         Channel.CreateUnbounded<(Frame, FrameDirection)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _dataGate = new();
+    private readonly CancellationTokenSource _cancelled = new();
     private QueueDepth _audio = new(DefaultAudioBound);
     private QueueDepth _queued = new(DefaultDataBound);
     private CancellationTokenSource _dataLane = new();
     private Task _dataTask = Task.CompletedTask;
     private CancellationToken _stopping;
+    private bool _systemBroken;
+    private bool _dataBroken;
 
     protected FrameProcessor(ILogger? log = null) => Log = log ?? NullLogger.Instance;
 
@@ -65,7 +77,7 @@ public abstract class FrameProcessor
     public int AudioBound => _audio.Bound;
     public int DataBound => _queued.Bound;
 
-    /// <summary>Told when a lane of this processor throws; the pipeline sets it.</summary>
+    /// <summary>Told when a lane of this processor throws, once per lane; the pipeline sets it.</summary>
     internal Action<FrameProcessor, Exception>? Failed { get; set; }
 
     public void Link(FrameProcessor next)
@@ -86,10 +98,13 @@ public abstract class FrameProcessor
     {
         if (frame is SystemFrame)
         {
+            // Before it is queued: the work in flight stops now rather than when the cancel's turn comes.
+            if (frame is CancelFrame) _cancelled.Cancel();
             if (IsCountedAudio(frame, direction)) _audio.Added();
             _system.Writer.TryWrite((frame, direction));
             return;
         }
+        if (_cancelled.IsCancellationRequested) return;
         lock (_dataGate)
         {
             _queued.Added();
@@ -108,6 +123,9 @@ public abstract class FrameProcessor
     public async Task RunAsync(CancellationToken stopping)
     {
         _stopping = stopping;
+        // Not disposed: processors may hand its token to work that outlives the lane (an STT finalize).
+        var work = CancellationTokenSource.CreateLinkedTokenSource(stopping, _cancelled.Token);
+        _dataLane = CancellationTokenSource.CreateLinkedTokenSource(work.Token);
         StartDataLane();
         try
         {
@@ -115,25 +133,54 @@ public abstract class FrameProcessor
             while (await reader.WaitToReadAsync(stopping))
             {
                 // Audio is taken only when the next processor has room for it (see the remarks above).
-                if (reader.TryPeek(out var head) && Next?.RoomFor(head.Frame, head.Direction) is { } room) await room.WaitForRoomAsync(stopping);
+                if (!work.IsCancellationRequested && reader.TryPeek(out var head) && Next?.RoomFor(head.Frame, head.Direction) is { } room)
+                {
+                    try
+                    {
+                        await room.WaitForRoomAsync(work.Token);
+                    }
+                    catch (OperationCanceledException) when (_cancelled.IsCancellationRequested)
+                    {
+                    }
+                }
                 if (!reader.TryRead(out var item)) continue;
                 var (frame, direction) = item;
                 if (IsCountedAudio(frame, direction)) _audio.Removed();
-                if (frame is InterruptionFrame)
+                if ((_cancelled.IsCancellationRequested || _systemBroken) && !Reports(frame))
                 {
-                    await ResetDataLaneAsync();
-                    await OnInterruptedAsync();
+                    continue;
                 }
-                await ProcessFrameAsync(frame, direction, stopping);
+                if (_systemBroken)
+                {
+                    Push(frame, direction);
+                    continue;
+                }
+                try
+                {
+                    if (frame is InterruptionFrame && !_cancelled.IsCancellationRequested)
+                    {
+                        await ResetDataLaneAsync(work.Token);
+                        await OnInterruptedAsync();
+                    }
+                    await ProcessFrameAsync(frame, direction, work.Token);
+                }
+                catch (OperationCanceledException) when (work.IsCancellationRequested)
+                {
+                    if (stopping.IsCancellationRequested) throw;
+                    // Cancelled mid-frame: a cancel or end must still go on.
+                    if (frame is CancelFrame) Push(frame, direction);
+                }
+                catch (Exception e)
+                {
+                    Log.LogError(e, "{Processor} failed on the system lane", Name);
+                    _systemBroken = true;
+                    Failed?.Invoke(this, e);
+                    if (Reports(frame)) Push(frame, direction);
+                }
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-        }
-        catch (Exception e)
-        {
-            Log.LogError(e, "{Processor} failed on the system lane", Name);
-            Failed?.Invoke(this, e);
         }
         finally
         {
@@ -181,9 +228,12 @@ public abstract class FrameProcessor
 
     private static bool IsCountedAudio(Frame frame, FrameDirection direction) => frame is InputAudioFrame && direction == FrameDirection.Downstream;
 
-    /// <summary>The count a frame joins on this processor if it must wait for room, or null if it never waits.</summary>
+    /// <summary>The frames a cancelled or broken processor still lets through: the call's errors and its end.</summary>
+    private static bool Reports(Frame frame) => frame is ErrorFrame or EndFrame or CancelFrame;
+
+    /// <summary>The count a frame joins on this processor if it must wait for room, or null if it never waits (nor after a cancel).</summary>
     private QueueDepth? RoomFor(Frame frame, FrameDirection direction) =>
-        direction != FrameDirection.Downstream ? null
+        direction != FrameDirection.Downstream || _cancelled.IsCancellationRequested ? null
         : frame is InputAudioFrame ? _audio
         : frame is SystemFrame ? null
         : _queued;
@@ -201,26 +251,36 @@ public abstract class FrameProcessor
                     if (lane.TryPeek(out var head) && Next?.RoomFor(head.Frame, head.Direction) is { } room) await room.WaitForRoomAsync(token);
                     if (!lane.TryRead(out var item)) continue;
                     _queued.Removed();
-                    await ProcessFrameAsync(item.Frame, item.Direction, token);
+                    if (_dataBroken)
+                    {
+                        if (Reports(item.Frame)) Push(item.Frame, item.Direction);
+                        continue;
+                    }
+                    try
+                    {
+                        await ProcessFrameAsync(item.Frame, item.Direction, token);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+                    {
+                        Log.LogError(e, "{Processor} failed on the data lane", Name);
+                        _dataBroken = true;
+                        Failed?.Invoke(this, e);
+                        if (Reports(item.Frame)) Push(item.Frame, item.Direction);
+                    }
                 }
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
             }
-            catch (Exception e)
-            {
-                Log.LogError(e, "{Processor} failed on the data lane", Name);
-                Failed?.Invoke(this, e);
-            }
         }, CancellationToken.None);
     }
 
-    private async Task ResetDataLaneAsync()
+    private async Task ResetDataLaneAsync(CancellationToken work)
     {
         await _dataLane.CancelAsync();
         await _dataTask.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _dataLane.Dispose();
-        _dataLane = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+        _dataLane = CancellationTokenSource.CreateLinkedTokenSource(work);
         // Drop the queue but keep what must survive an interruption, in order.
         lock (_dataGate)
         {

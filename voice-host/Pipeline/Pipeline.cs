@@ -1,3 +1,5 @@
+using VoiceAgents.VoiceHost.Pipeline.Frames;
+
 namespace VoiceAgents.VoiceHost.Pipeline;
 
 /// <summary>A chain of processors. Frames enter at the head; each processor runs its lanes until the pipeline stops.</summary>
@@ -49,6 +51,3 @@ public sealed class Pipeline
         _stop.Dispose();
     }
 }
-
-/// <summary>How many caller audio frames and data frames may wait on each processor of a pipeline.</summary>
-public sealed record PipelineBounds(int Audio, int Data);

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
+using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost.Transport;
 
 namespace VoiceAgents.VoiceHost.Processors;
 
@@ -36,7 +38,7 @@ public sealed class SttProcessor(CallContext call, Func<CancellationToken, Value
                 catch (ProviderUnavailableException e)
                 {
                     _unavailable = true;
-                    Apology.Say(this, call, e, Push);
+                    Apology.Say(call, e, Push);
                 }
                 return;
             case InputAudioFrame when _unavailable:
@@ -70,9 +72,8 @@ public sealed class SttProcessor(CallContext call, Func<CancellationToken, Value
             call.Turns.SttDone();
             if (!string.IsNullOrWhiteSpace(result.Text))
             {
-                call.Events.Send(new TranscriptEvent("user", result.Text, true));
+                call.AddTranscript("user", result.Text, startedAt, endedAt);
                 Push(new TranscriptionFrame(result.Text, call.Time.GetUtcNow()));
-                TranscriptLog.Add(call, "user", result.Text, startedAt, endedAt);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -115,11 +116,7 @@ public sealed class SttProcessor(CallContext call, Func<CancellationToken, Value
         {
             await foreach (var r in session.InterimResultsAsync(ct))
             {
-                if (!r.IsFinal && r.Text.Length > 0)
-                {
-                    call.Events.Send(new TranscriptEvent("user", r.Text, false));
-                    Push(new InterimTranscriptionFrame(r.Text));
-                }
+                if (!r.IsFinal && r.Text.Length > 0) Push(new InterimTranscriptionFrame(r.Text));
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

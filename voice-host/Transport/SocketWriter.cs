@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using VoiceAgents.Core.Json;
-using VoiceAgents.VoiceHost.Pipeline;
 
 namespace VoiceAgents.VoiceHost.Transport;
 
@@ -22,6 +21,8 @@ public sealed class SocketWriter(WebSocket socket, int capacity) : ICallTranspor
     public ValueTask SendAudioAsync(ReadOnlyMemory<short> samples, CancellationToken ct) => _outgoing.Writer.WriteAsync(samples, ct);
 
     public void Complete() => _outgoing.Writer.TryComplete();
+
+    public Task CloseAsync(int code, string reason) => WebSocketClose.SendAsync(socket, code, reason);
 
     public async Task RunAsync(CancellationToken ct)
     {

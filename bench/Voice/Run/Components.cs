@@ -1,5 +1,12 @@
 using System.Runtime.InteropServices;
 using VoiceAgents.VoiceHost.Audio;
+using VoiceAgents.VoiceHost.Configuration;
+using VoiceAgents.VoiceHost.Metrics;
+using VoiceAgents.VoiceHost.Pipeline.Frames;
+using VoiceAgents.VoiceHost.Pipeline;
+using VoiceAgents.VoiceHost.Processors;
+using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost.Transport;
 using VoiceAgents.VoiceHost.Vad;
 
 namespace VoiceAgents.Bench.Voice.Run;
@@ -100,15 +107,6 @@ public static partial class Components
 /// </summary>
 public static class InputPipeline
 {
-    private sealed class NullEvents : VoiceAgents.VoiceHost.Pipeline.IClientEvents
-    {
-        public void Send(VoiceAgents.VoiceHost.Pipeline.ClientEvent e)
-        {
-        }
-
-        public ValueTask SendAudioAsync(ReadOnlyMemory<short> samples, CancellationToken ct) => ValueTask.CompletedTask;
-    }
-
     private sealed class NullStt : VoiceAgents.VoiceHost.Providers.ISttSession
     {
         public ValueTask SendAudioAsync(ReadOnlyMemory<short> pcm16k, CancellationToken ct) => ValueTask.CompletedTask;
@@ -134,17 +132,17 @@ public static class InputPipeline
         var frames = Enumerable.Range(0, audio.Length / frame).Select(i => MemoryMarshal.AsBytes(audio.AsSpan(i * frame, frame)).ToArray()).ToArray();
         var agent = new VoiceAgents.Core.Domain.Agent { Id = "bench", TenantId = "bench", UserId = "bench", Name = "bench" };
         var folder = Path.Combine(Path.GetTempPath(), "bench-voice-input");
-        var pipelines = new List<(VoiceAgents.VoiceHost.Pipeline.Pipeline Pipeline, VoiceAgents.VoiceHost.Calls.CallRecorder Recorder)>();
+        var pipelines = new List<(VoiceAgents.VoiceHost.Pipeline.Pipeline Pipeline, VoiceAgents.VoiceHost.Audio.CallRecorder Recorder)>();
         for (var i = 0; i < calls; i++)
         {
-            var recorder = new VoiceAgents.VoiceHost.Calls.CallRecorder(folder);
-            var context = new VoiceAgents.VoiceHost.Pipeline.CallContext($"c{i}", "bench", agent, TimeProvider.System, new VoiceAgents.VoiceHost.VoiceOptions(), new NullEvents(), recorder, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            var recorder = new VoiceAgents.VoiceHost.Audio.CallRecorder(folder);
+            var context = new VoiceAgents.VoiceHost.Processors.CallContext($"c{i}", "bench", agent, TimeProvider.System, new VoiceAgents.VoiceHost.Configuration.VoiceOptions(), recorder, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
             var pipeline = new VoiceAgents.VoiceHost.Pipeline.Pipeline(
                 new VoiceAgents.VoiceHost.Processors.ResamplerProcessor(context),
                 new VoiceAgents.VoiceHost.Processors.VadProcessor(context, vad.NewStream()),
                 new VoiceAgents.VoiceHost.Processors.TurnProcessor(context),
                 new VoiceAgents.VoiceHost.Processors.SttProcessor(context, _ => ValueTask.FromResult<VoiceAgents.VoiceHost.Providers.ISttSession>(new NullStt())));
-            pipeline.Start(new VoiceAgents.VoiceHost.Pipeline.StartFrame(16000, rate));
+            pipeline.Start(new VoiceAgents.VoiceHost.Pipeline.Frames.StartFrame(16000, rate));
             pipelines.Add((pipeline, recorder));
         }
 
@@ -154,7 +152,7 @@ public static class InputPipeline
             {
                 // Calls are out of step with each other, as real ones are.
                 var bytes = frames[(tick + i * 37) % frames.Length];
-                pipelines[i].Pipeline.Enqueue(new VoiceAgents.VoiceHost.Pipeline.InputAudioFrame(AudioChunk.FromBytes(bytes, rate)));
+                pipelines[i].Pipeline.Enqueue(new VoiceAgents.VoiceHost.Pipeline.Frames.InputAudioFrame(AudioChunk.FromBytes(bytes, rate)));
             }
         }
 
@@ -195,9 +193,9 @@ public static class InputPipeline
 /// </summary>
 public static class OutputPipeline
 {
-    private sealed class NullEvents : VoiceAgents.VoiceHost.Pipeline.IClientEvents
+    private sealed class NullEvents : VoiceAgents.VoiceHost.Transport.IClientEvents
     {
-        public void Send(VoiceAgents.VoiceHost.Pipeline.ClientEvent e)
+        public void Send(VoiceAgents.VoiceHost.Transport.ClientEvent e)
         {
         }
 
@@ -209,19 +207,19 @@ public static class OutputPipeline
         var tts = new Server.FixedLatencyTts(Server.FixedLatencyTts.Record());
         var agent = new VoiceAgents.Core.Domain.Agent { Id = "bench", TenantId = "bench", UserId = "bench", Name = "bench" };
         var folder = Path.Combine(Path.GetTempPath(), "bench-voice-output");
-        var pipelines = new List<(VoiceAgents.VoiceHost.Pipeline.Pipeline Pipeline, VoiceAgents.VoiceHost.Calls.CallRecorder Recorder)>();
+        var pipelines = new List<(VoiceAgents.VoiceHost.Pipeline.Pipeline Pipeline, VoiceAgents.VoiceHost.Audio.CallRecorder Recorder)>();
         using var stop = new CancellationTokenSource();
         var feeders = new List<Task>();
         for (var i = 0; i < calls; i++)
         {
-            var recorder = new VoiceAgents.VoiceHost.Calls.CallRecorder(folder);
-            var context = new VoiceAgents.VoiceHost.Pipeline.CallContext($"c{i}", "bench", agent, TimeProvider.System, new VoiceAgents.VoiceHost.VoiceOptions(), new NullEvents(), recorder, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            var recorder = new VoiceAgents.VoiceHost.Audio.CallRecorder(folder);
+            var context = new VoiceAgents.VoiceHost.Processors.CallContext($"c{i}", "bench", agent, TimeProvider.System, new VoiceAgents.VoiceHost.Configuration.VoiceOptions(), recorder, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
             var metrics = new VoiceAgents.VoiceHost.Metrics.VoiceMetrics();
             var pipeline = new VoiceAgents.VoiceHost.Pipeline.Pipeline(
                 new VoiceAgents.VoiceHost.Processors.SentenceProcessor(context),
                 new VoiceAgents.VoiceHost.Processors.TtsProcessor(context, tts, rate),
-                new VoiceAgents.VoiceHost.Processors.OutputProcessor(context, rate, metrics, _ => { }));
-            pipeline.Start(new VoiceAgents.VoiceHost.Pipeline.StartFrame(16000, rate));
+                new VoiceAgents.VoiceHost.Processors.OutputTransport(context, new NullEvents(), rate, metrics));
+            pipeline.Start(new VoiceAgents.VoiceHost.Pipeline.Frames.StartFrame(16000, rate));
             pipelines.Add((pipeline, recorder));
             var offset = i * 97 % 1000;
             feeders.Add(Task.Run(async () =>
@@ -229,9 +227,9 @@ public static class OutputPipeline
                 await Task.Delay(offset, stop.Token);
                 while (!stop.IsCancellationRequested)
                 {
-                    pipeline.Enqueue(new VoiceAgents.VoiceHost.Pipeline.LlmResponseStartFrame());
-                    foreach (var token in Scenario.ReplyTokens) pipeline.Enqueue(new VoiceAgents.VoiceHost.Pipeline.LlmTextFrame(token));
-                    pipeline.Enqueue(new VoiceAgents.VoiceHost.Pipeline.LlmResponseEndFrame());
+                    pipeline.Enqueue(new VoiceAgents.VoiceHost.Pipeline.Frames.LlmResponseStartFrame());
+                    foreach (var token in Scenario.ReplyTokens) pipeline.Enqueue(new VoiceAgents.VoiceHost.Pipeline.Frames.LlmTextFrame(token));
+                    pipeline.Enqueue(new VoiceAgents.VoiceHost.Pipeline.Frames.LlmResponseEndFrame());
                     // A reply lasts ~5.9 s; the next one is queued before it ends, so the output never idles.
                     await Task.Delay(5000, stop.Token);
                 }

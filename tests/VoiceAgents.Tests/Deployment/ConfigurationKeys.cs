@@ -31,7 +31,7 @@ public static class ConfigurationKeys
     public static bool IsReal(string key) => ReadByName.Contains(key) || Bound.Contains(key);
 
     public static IEnumerable<(string Section, Type Type)> OptionsTypes() =>
-        new[] { typeof(Core.Data.MongoOptions).Assembly, typeof(VoiceHost.VoiceOptions).Assembly, typeof(Functions.Infrastructure.ApiSetup).Assembly }
+        new[] { typeof(Core.Data.MongoOptions).Assembly, typeof(VoiceHost.Configuration.VoiceOptions).Assembly, typeof(Functions.Infrastructure.ApiSetup).Assembly }
             .SelectMany(a => a.GetTypes())
             .Where(t => t is { IsClass: true, IsAbstract: false })
             .Select(t => (Field: t.GetField("Section", BindingFlags.Public | BindingFlags.Static), Type: t))

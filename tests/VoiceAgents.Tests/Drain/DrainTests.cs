@@ -1,8 +1,9 @@
 using System.Diagnostics.Metrics;
-using System.Net;
 using System.Net.WebSockets;
+using System.Net;
 using System.Text.Json.Nodes;
 using VoiceAgents.Tests.Infrastructure;
+using VoiceAgents.VoiceHost.Metrics;
 
 namespace VoiceAgents.Tests.Drain;
 

@@ -1,4 +1,5 @@
 using VoiceAgents.VoiceHost.Pipeline;
+using VoiceAgents.VoiceHost.Transport;
 
 namespace VoiceAgents.Tests.Infrastructure;
 

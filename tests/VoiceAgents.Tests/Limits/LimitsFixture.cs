@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using VoiceAgents.Tests.Infrastructure;
-using VoiceAgents.Tests.Providers;
 using VoiceAgents.Tests.Providers.VendorServers;
+using VoiceAgents.Tests.Providers;
 using VoiceAgents.VoiceHost.Calls;
 
 namespace VoiceAgents.Tests.Limits;

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Tests.Providers.VendorServers;
 using VoiceAgents.VoiceHost.Audio;
-using VoiceAgents.VoiceHost.Providers;
 using VoiceAgents.VoiceHost.Providers.Cartesia;
+using VoiceAgents.VoiceHost.Providers;
 using static VoiceAgents.Tests.Providers.VendorServers.ProviderTestKit;
 
 namespace VoiceAgents.Tests.Providers;

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost.Providers.Anthropic;
 using VoiceAgents.VoiceHost.Providers.Cartesia;
 using VoiceAgents.VoiceHost.Providers.OpenAI;
+using VoiceAgents.VoiceHost.Providers;
 
 namespace VoiceAgents.Tests.Providers;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using VoiceAgents.Core.Domain;
-using VoiceAgents.VoiceHost;
 using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost;
 
 namespace VoiceAgents.Tests.Providers;
 

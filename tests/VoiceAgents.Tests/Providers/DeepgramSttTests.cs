@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using VoiceAgents.Tests.Infrastructure;
 using VoiceAgents.Core.Domain;
+using VoiceAgents.Tests.Infrastructure;
 using VoiceAgents.VoiceHost.Providers;
 
 namespace VoiceAgents.Tests.Providers;

@@ -3,8 +3,8 @@ using VoiceAgents.Core.Domain;
 using VoiceAgents.Tests.Infrastructure;
 using VoiceAgents.Tests.Voice;
 using VoiceAgents.VoiceHost.Audio;
-using VoiceAgents.VoiceHost.Providers;
 using VoiceAgents.VoiceHost.Providers.Local;
+using VoiceAgents.VoiceHost.Providers;
 
 namespace VoiceAgents.Tests.Providers;
 

@@ -2,8 +2,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using VoiceAgents.Tests.Providers.VendorServers;
-using VoiceAgents.VoiceHost.Providers;
 using VoiceAgents.VoiceHost.Providers.OpenAI;
+using VoiceAgents.VoiceHost.Providers;
 using static VoiceAgents.Tests.Providers.VendorServers.ProviderTestKit;
 
 namespace VoiceAgents.Tests.Providers;

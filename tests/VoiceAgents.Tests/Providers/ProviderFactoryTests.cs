@@ -38,6 +38,7 @@ public sealed class ProviderFactoryTests
         var agent = new Agent
         {
             Id = "agent-1",
+            UserId = "user-1",
             TenantId = "tenant-1",
             Name = "Receptionist",
             SystemPrompt = "You are a receptionist.",

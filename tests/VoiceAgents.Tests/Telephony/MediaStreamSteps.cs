@@ -2,6 +2,7 @@ using System.Xml.Linq;
 using Microsoft.Extensions.Time.Testing;
 using VoiceAgents.Tests.Infrastructure;
 using VoiceAgents.VoiceHost.Audio;
+using VoiceAgents.VoiceHost.Calls;
 using static VoiceAgents.Tests.Dialer.DialerSteps;
 
 namespace VoiceAgents.Tests.Telephony;

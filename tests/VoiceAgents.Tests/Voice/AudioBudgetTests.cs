@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using VoiceAgents.VoiceHost.Calls;
+using VoiceAgents.VoiceHost.Pipeline.Frames;
 
 namespace VoiceAgents.Tests.Voice;
 

@@ -3,9 +3,11 @@ using VoiceAgents.Core.Domain;
 using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Calls;
 using VoiceAgents.VoiceHost.Metrics;
+using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Processors;
 using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost.Transport;
 
 namespace VoiceAgents.Tests.Voice;
 
@@ -40,13 +42,13 @@ public sealed class BargeInTests
         var time = PipelineHarness.Clock();
         var events = new RecordingEvents(time);
         await using var recorder = new CallRecorder(Path.Combine(Path.GetTempPath(), "va-bargein"));
-        var call = PipelineHarness.Call(time, events, recorder);
+        var call = PipelineHarness.Call(time, recorder);
         var assistant = new AssistantContextProcessor(call);
         var pipeline = new Pipeline(
             new TurnProcessor(call),
             new SentenceProcessor(call),
             new TtsProcessor(call, new ToneTts(), Rate),
-            new OutputProcessor(call, Rate, new VoiceMetrics(), _ => { }),
+            new OutputTransport(call, events, Rate, new VoiceMetrics()),
             assistant);
         pipeline.Start(new StartFrame(Rate, Rate));
 
@@ -85,8 +87,8 @@ public sealed class BargeInTests
         var time = PipelineHarness.Clock();
         var events = new RecordingEvents(time);
         await using var recorder = new CallRecorder(Path.Combine(Path.GetTempPath(), "va-bargein"));
-        var call = PipelineHarness.Call(time, events, recorder);
-        var pipeline = new Pipeline(new TurnProcessor(call), new OutputProcessor(call, Rate, new VoiceMetrics(), _ => { }));
+        var call = PipelineHarness.Call(time, recorder);
+        var pipeline = new Pipeline(new TurnProcessor(call), new OutputTransport(call, events, Rate, new VoiceMetrics()));
         pipeline.Start(new StartFrame(Rate, Rate));
         pipeline.Enqueue(new VadSpeechStartedFrame(time.GetUtcNow()));
         await PipelineHarness.AdvanceAsync(time, TimeSpan.FromMilliseconds(200));

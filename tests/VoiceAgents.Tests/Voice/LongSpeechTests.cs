@@ -4,9 +4,11 @@ using VoiceAgents.Tests.Infrastructure;
 using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Calls;
 using VoiceAgents.VoiceHost.Metrics;
+using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Processors;
 using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost.Transport;
 
 namespace VoiceAgents.Tests.Voice;
 
@@ -93,10 +95,10 @@ public sealed class LongSpeechTests
     {
         var (time, events, recorder) = Setup();
         await using var _ = recorder;
-        var call = PipelineHarness.Call(time, events, recorder);
+        var call = PipelineHarness.Call(time, recorder);
         var tts = new MeasuredTts(time);
         var metrics = new VoiceMetrics();
-        var pipeline = new Pipeline(new TtsProcessor(call, tts, Rate, metrics), new OutputProcessor(call, Rate, metrics, _ => { }));
+        var pipeline = new Pipeline(new TtsProcessor(call, tts, Rate, metrics), new OutputTransport(call, events, Rate, metrics));
         pipeline.Start(new StartFrame(Rate, Rate));
         var started = time.GetUtcNow();
 
@@ -128,10 +130,10 @@ public sealed class LongSpeechTests
     {
         var (time, events, recorder) = Setup();
         await using var _ = recorder;
-        var call = PipelineHarness.Call(time, events, recorder);
+        var call = PipelineHarness.Call(time, recorder);
         var tts = new MeasuredTts(time);
         var assistant = new AssistantContextProcessor(call);
-        var pipeline = new Pipeline(new TtsProcessor(call, tts, Rate), new OutputProcessor(call, Rate, new VoiceMetrics(), _ => { }), assistant);
+        var pipeline = new Pipeline(new TtsProcessor(call, tts, Rate), new OutputTransport(call, events, Rate, new VoiceMetrics()), assistant);
         pipeline.Start(new StartFrame(Rate, Rate));
         const string sentence = "Your booking number is 73920518, your table for four is ready by the window on the terrace, and we look forward to seeing you tonight at eight.";
 
@@ -153,12 +155,12 @@ public sealed class LongSpeechTests
     {
         var (time, events, recorder) = Setup();
         await using var _ = recorder;
-        var call = PipelineHarness.Call(time, events, recorder);
+        var call = PipelineHarness.Call(time, recorder);
         var assistant = new AssistantContextProcessor(call);
         var pipeline = new Pipeline(
             new TurnProcessor(call),
             new TtsProcessor(call, new MeasuredTts(time), Rate),
-            new OutputProcessor(call, Rate, new VoiceMetrics(), _ => { }),
+            new OutputTransport(call, events, Rate, new VoiceMetrics()),
             assistant);
         pipeline.Start(new StartFrame(Rate, Rate));
         // 60 words of 6 characters: 420 characters, three pieces, 30 s of speech at 14 characters a second.
@@ -186,7 +188,7 @@ public sealed class LongSpeechTests
         var (time, events, recorder) = Setup();
         await using var _ = recorder;
         var sink = new Sink();
-        var pipeline = new Pipeline(new SentenceProcessor(PipelineHarness.Call(time, events, recorder)), sink);
+        var pipeline = new Pipeline(new SentenceProcessor(PipelineHarness.Call(time, recorder)), sink);
         pipeline.Start(new StartFrame(Rate, Rate));
         pipeline.Enqueue(new LlmResponseStartFrame());
         foreach (var delta in reply.Chunk(deltaLength)) pipeline.Enqueue(new LlmTextFrame(new string(delta)));

@@ -1,9 +1,13 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using VoiceAgents.Core.Domain;
-using VoiceAgents.VoiceHost;
+using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Calls;
+using VoiceAgents.VoiceHost.Configuration;
 using VoiceAgents.VoiceHost.Pipeline;
+using VoiceAgents.VoiceHost.Processors;
+using VoiceAgents.VoiceHost.Transport;
+using VoiceAgents.VoiceHost;
 
 namespace VoiceAgents.Tests.Voice;
 
@@ -12,8 +16,8 @@ internal static class PipelineHarness
 {
     public static FakeTimeProvider Clock() => new(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
 
-    public static CallContext Call(FakeTimeProvider time, RecordingEvents events, CallRecorder recorder, Agent? agent = null) =>
-        new("c", "t", agent ?? new Agent { Id = "a", TenantId = "t", UserId = "u", Name = "Test", SystemPrompt = "" }, time, new VoiceOptions(), events, recorder, NullLogger.Instance);
+    public static CallContext Call(FakeTimeProvider time, CallRecorder recorder, Agent? agent = null) =>
+        new("c", "t", agent ?? new Agent { Id = "a", TenantId = "t", UserId = "u", Name = "Test", SystemPrompt = "" }, time, new VoiceOptions(), recorder, NullLogger.Instance);
 
     /// <summary>Moves the fake clock in steps, letting the pipeline's tasks run between steps.</summary>
     public static async Task AdvanceAsync(FakeTimeProvider time, TimeSpan by, int stepMs = 5)

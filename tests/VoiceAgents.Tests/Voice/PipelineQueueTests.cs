@@ -3,12 +3,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Tests.Infrastructure;
-using VoiceAgents.VoiceHost;
 using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Calls;
+using VoiceAgents.VoiceHost.Configuration;
+using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Processors;
 using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost;
 
 namespace VoiceAgents.Tests.Voice;
 
@@ -62,7 +64,7 @@ public sealed class PipelineQueueTests
     private sealed class Upstream : FrameProcessor;
 
     private static CallContext Call(TimeProvider time, CallRecorder recorder) =>
-        new("c", "t", new Agent { Id = "a", TenantId = "t", UserId = "u", Name = "A" }, time, new VoiceOptions(), new NoClientEvents(), recorder, NullLogger.Instance);
+        new("c", "t", new Agent { Id = "a", TenantId = "t", UserId = "u", Name = "A" }, time, new VoiceOptions(), recorder, NullLogger.Instance);
 
     [Fact]
     public async Task A_held_stage_keeps_every_queue_before_it_at_its_bound_and_the_feeder_waits_until_it_is_released()

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.VoiceHost.Pipeline;
-using VoiceAgents.VoiceHost.Providers;
 using VoiceAgents.VoiceHost.Providers.Local;
+using VoiceAgents.VoiceHost.Providers;
 
 namespace VoiceAgents.Tests.Voice;
 

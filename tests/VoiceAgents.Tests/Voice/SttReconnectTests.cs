@@ -2,12 +2,14 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Tests.Infrastructure;
-using VoiceAgents.VoiceHost;
 using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Calls;
+using VoiceAgents.VoiceHost.Configuration;
+using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Processors;
 using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost;
 
 namespace VoiceAgents.Tests.Voice;
 
@@ -58,7 +60,7 @@ public sealed class SttReconnectTests
     {
         var connects = 0;
         await using var recorder = new CallRecorder(Path.Combine(Path.GetTempPath(), "va-stt"));
-        var call = new CallContext("c", "t", new Agent { Id = "a", TenantId = "t", UserId = "u", Name = "A" }, TimeProvider.System, new VoiceOptions(), new NoClientEvents(), recorder, NullLogger.Instance);
+        var call = new CallContext("c", "t", new Agent { Id = "a", TenantId = "t", UserId = "u", Name = "A" }, TimeProvider.System, new VoiceOptions(), recorder, NullLogger.Instance);
         var collector = new Collector();
         var pipeline = new Pipeline(new SttProcessor(call, _ =>
         {

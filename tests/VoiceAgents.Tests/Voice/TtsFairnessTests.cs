@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using VoiceAgents.Tests.Infrastructure;
 using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Metrics;
-using VoiceAgents.VoiceHost.Providers;
 using VoiceAgents.VoiceHost.Providers.Local;
+using VoiceAgents.VoiceHost.Providers;
 
 namespace VoiceAgents.Tests.Voice;
 

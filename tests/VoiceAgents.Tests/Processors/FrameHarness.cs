@@ -1,0 +1,160 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using VoiceAgents.Core.Domain;
+using VoiceAgents.VoiceHost.Audio;
+using VoiceAgents.VoiceHost.Configuration;
+using VoiceAgents.VoiceHost.Pipeline;
+using VoiceAgents.VoiceHost.Pipeline.Frames;
+using VoiceAgents.VoiceHost.Processors;
+
+namespace VoiceAgents.Tests.Processors;
+
+/// <summary>
+/// Runs processors with frames in and frames out, in the spirit of Pipecat's <c>run_test</c>: the processors under
+/// test sit between two <see cref="FrameLog"/>s, frames go in at the head (or upstream at the tail), and the test
+/// asserts what came out downstream at the tail and upstream at the head. Time is a <see cref="TestClock"/>: it
+/// moves only when the test moves it, straight from one waiting timer to the next, so paced audio and lookahead
+/// waits cost no real time. Waits are for frames or events, bounded by <see cref="Patience"/> only in case of a bug.
+/// </summary>
+public sealed class FrameHarness : IAsyncDisposable
+{
+    public const int Rate = 16000;
+
+    /// <summary>How long a wait for a frame may take in real time before the test fails.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    private readonly Pipeline _pipeline;
+    private readonly FrameProcessor _last;
+    private readonly CallRecorder _recorder;
+
+    private FrameHarness(TestClock clock, CallRecorder recorder, FrameProcessor[] processors)
+    {
+        Clock = clock;
+        _recorder = recorder;
+        _last = processors[^1];
+        _pipeline = new Pipeline([Up, .. processors, Down]);
+        _pipeline.Start(new StartFrame(Rate, Rate));
+    }
+
+    public TestClock Clock { get; }
+
+    /// <summary>What came out at the tail, going downstream (the start included).</summary>
+    public FrameLog Down { get; } = new(FrameDirection.Downstream);
+
+    /// <summary>What came out at the head, going upstream.</summary>
+    public FrameLog Up { get; } = new(FrameDirection.Upstream);
+
+    /// <summary>A call's shared state on <paramref name="clock"/>, recording to a temp folder.</summary>
+    public static CallContext Call(TestClock clock, Agent? agent = null, VoiceOptions? options = null) =>
+        new("c", "t", agent ?? new Agent { Id = "a", TenantId = "t", UserId = "u", Name = "Test", SystemPrompt = "" }, clock, options ?? new VoiceOptions(),
+            new CallRecorder(Path.Combine(Path.GetTempPath(), "va-frames")), NullLogger.Instance);
+
+    /// <summary>Starts <paramref name="processors"/> (which share <paramref name="call"/>) between the two logs, with a start frame in.</summary>
+    public static FrameHarness Start(CallContext call, params FrameProcessor[] processors) => new((TestClock)call.Time, call.Recorder, processors);
+
+    /// <summary>
+    /// Pipecat's <c>run_test</c>: <paramref name="frames"/> in at the head, then an end; the clock runs until the end
+    /// comes out. Returns what came out at both ends, starts, ends and markers left out.
+    /// </summary>
+    public static async Task<(List<Frame> Down, List<Frame> Up)> RunAsync(CallContext call, FrameProcessor[] processors, params Frame[] frames)
+    {
+        await using var run = Start(call, processors);
+        run.Send([.. frames, new EndFrame("test")]);
+        await run.RunClockUntilAsync(() => run.Down.Frames.Any(f => f is EndFrame), TimeSpan.FromHours(1));
+        await run.FlushAsync();
+        return (run.Down.Between, run.Up.Between);
+    }
+
+    /// <summary>
+    /// Waits until every system frame already on its way has come out at the tail: a marker sent now goes down the
+    /// system lanes behind them (the data lane's frames are waited for with an <see cref="EndFrame"/> instead).
+    /// </summary>
+    public async Task FlushAsync()
+    {
+        var marker = new Marker();
+        Send(marker);
+        await WaitForAsync<Marker>(Down, m => m == marker);
+    }
+
+    /// <summary>Puts frames in at the head, going downstream.</summary>
+    public void Send(params Frame[] frames)
+    {
+        foreach (var frame in frames) _pipeline.Enqueue(frame);
+    }
+
+    /// <summary>Puts a frame in at the tail, going upstream.</summary>
+    public void SendUp(Frame frame) => _last.Enqueue(frame, FrameDirection.Upstream);
+
+    /// <summary>Waits, without moving the clock, for the first frame of type <typeparamref name="T"/> at an end that matches.</summary>
+    public async Task<T> WaitForAsync<T>(FrameLog at, Func<T, bool>? match = null) where T : Frame
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (true)
+        {
+            var arrival = at.Arrival;
+            if (at.Frames.OfType<T>().FirstOrDefault(f => match is null || match(f)) is { } found) return found;
+            try
+            {
+                await arrival.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"no {typeof(T).Name} among: {string.Join(", ", at.Frames.Select(f => f.GetType().Name))}");
+            }
+        }
+    }
+
+    /// <summary>Moves the clock forward by <paramref name="span"/>, from one waiting timer to the next, letting each fire.</summary>
+    public async Task AdvanceAsync(TimeSpan span)
+    {
+        var end = Clock.GetUtcNow() + span;
+        do
+        {
+            await Settle();
+        }
+        while (Clock.AdvanceToNextTimer(end));
+        if (Clock.GetUtcNow() < end) Clock.SetUtcNow(end);
+        await Settle();
+    }
+
+    /// <summary>
+    /// Moves the clock from one waiting timer to the next until <paramref name="done"/> holds, for at most
+    /// <paramref name="span"/> of fake time. Between two moves the processors run until something waits on the clock
+    /// again (or a frame comes out, which may make <paramref name="done"/> hold).
+    /// </summary>
+    public async Task RunClockUntilAsync(Func<bool> done, TimeSpan span)
+    {
+        var end = Clock.GetUtcNow() + span;
+        using var timeout = new CancellationTokenSource(Patience);
+        while (!done())
+        {
+            // Let the frames on their way settle before time moves: the stages only wait on the clock when they are idle.
+            await Settle();
+            if (done()) return;
+            if (Clock.AdvanceToNextTimer(end)) continue;
+            if (Clock.NextDue is not null) return;
+            try
+            {
+                await Task.WhenAny(Clock.TimerWaitingAsync(), Down.Arrival, Up.Arrival).WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                if (done()) return;
+                throw new TimeoutException($"nothing moved; downstream: {string.Join(", ", Down.Frames.Select(f => f.GetType().Name))}");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _pipeline.StopAsync();
+        await _recorder.DisposeAsync();
+    }
+
+    /// <summary>A system frame that every processor passes on: what <see cref="FlushAsync"/> waits for.</summary>
+    public sealed record Marker : SystemFrame;
+
+    private static async Task Settle()
+    {
+        for (var i = 0; i < 20; i++) await Task.Yield();
+    }
+}

@@ -1,0 +1,95 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using VoiceAgents.VoiceHost.Audio;
+using VoiceAgents.VoiceHost.Pipeline.Frames;
+using VoiceAgents.VoiceHost.Processors;
+using VoiceAgents.VoiceHost.Providers;
+
+namespace VoiceAgents.Tests.Processors;
+
+/// <summary>Speech-to-text as a processor: a turn's audio goes to the session, its transcript comes out as frames.</summary>
+public sealed class SttProcessorTests
+{
+    /// <summary>Hears how many samples it was sent; interim results are whatever the test writes.</summary>
+    private sealed class CountingSession : ISttSession
+    {
+        public Channel<SttResult> Interims { get; } = Channel.CreateUnbounded<SttResult>();
+        public int Samples;
+
+        public ValueTask SendAudioAsync(ReadOnlyMemory<short> pcm16k, CancellationToken ct)
+        {
+            Interlocked.Add(ref Samples, pcm16k.Length);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask<SttResult> FinalizeAsync(CancellationToken ct) => ValueTask.FromResult(new SttResult($"heard {Interlocked.Exchange(ref Samples, 0)} samples", true));
+
+        public async IAsyncEnumerable<SttResult> InterimResultsAsync([EnumeratorCancellation] CancellationToken ct)
+        {
+            await foreach (var r in Interims.Reader.ReadAllAsync(ct)) yield return r;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private static InputAudioFrame Audio() => new(new AudioChunk(new short[320], 16000));
+
+    [Fact]
+    public async Task A_turns_audio_with_its_pre_roll_becomes_one_transcript_frame_and_a_transcript_turn_and_no_audio_goes_further()
+    {
+        var clock = new TestClock();
+        var call = FrameHarness.Call(clock);
+        var session = new CountingSession();
+        await using var run = FrameHarness.Start(call, new SttProcessor(call, _ => ValueTask.FromResult<ISttSession>(session)));
+        var started = clock.GetUtcNow();
+
+        run.Send(Audio(), Audio(), new UserStartedSpeakingFrame(started), Audio(), Audio(), Audio(), new UserStoppedSpeakingFrame(started, started));
+        var transcript = await run.WaitForAsync<TranscriptionFrame>(run.Down);
+        await run.FlushAsync();
+
+        // Two frames of pre-roll and three of the turn.
+        Assert.Equal("heard 1600 samples", transcript.Text);
+        Assert.Equal(("user", "heard 1600 samples"), (call.Transcript[0].Speaker, call.Transcript[0].Text));
+        Assert.Empty(run.Down.OfType<InputAudioFrame>());
+        Assert.Equal(2, run.Down.Frames.Count(f => f is UserStartedSpeakingFrame or UserStoppedSpeakingFrame));
+    }
+
+    [Fact]
+    public async Task Interim_results_come_out_as_interim_transcription_frames_and_the_final_one_as_a_transcription_frame()
+    {
+        var clock = new TestClock();
+        var call = FrameHarness.Call(clock);
+        var session = new CountingSession();
+        await using var run = FrameHarness.Start(call, new SttProcessor(call, _ => ValueTask.FromResult<ISttSession>(session)));
+
+        session.Interims.Writer.TryWrite(new SttResult("I would", false));
+        session.Interims.Writer.TryWrite(new SttResult("", false));
+        session.Interims.Writer.TryWrite(new SttResult("I would like", false));
+        await run.WaitForAsync<InterimTranscriptionFrame>(run.Down, f => f.Text == "I would like");
+        run.Send(new UserStartedSpeakingFrame(clock.GetUtcNow()), Audio(), new UserStoppedSpeakingFrame(clock.GetUtcNow(), clock.GetUtcNow()));
+        var final = await run.WaitForAsync<TranscriptionFrame>(run.Down);
+
+        Assert.Equal(["I would", "I would like"], run.Down.OfType<InterimTranscriptionFrame>().Select(f => f.Text));
+        Assert.Equal("heard 320 samples", final.Text);
+    }
+
+    [Fact]
+    public async Task An_stt_that_cannot_connect_tells_the_caller_apologises_and_ends_the_call_for_provider_unavailable()
+    {
+        var call = FrameHarness.Call(new TestClock());
+        await using var run = FrameHarness.Start(call, new SttProcessor(call, _ => throw new ProviderUnavailableException("stt")));
+        run.Send(Audio(), Audio());
+
+        var end = await run.WaitForAsync<EndFrame>(run.Down);
+        var error = await run.WaitForAsync<ErrorFrame>(run.Down);
+        await run.FlushAsync();
+
+        Assert.Equal("provider_unavailable", end.Reason);
+        Assert.False(error.Fatal);
+        Assert.Single(run.Down.OfType<ErrorFrame>());
+        Assert.Equal([typeof(LlmResponseStartFrame), typeof(TextFrame), typeof(LlmResponseEndFrame), typeof(EndFrame)],
+            run.Down.Frames.Where(f => f is not (StartFrame or ErrorFrame or FrameHarness.Marker)).Select(f => f.GetType()));
+        Assert.Equal(Apology.Text, run.Down.OfType<TextFrame>().Single().Text);
+        Assert.Empty(run.Down.OfType<InputAudioFrame>());
+    }
+}

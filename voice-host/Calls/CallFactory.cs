@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Options;
+using MongoDB.Bson;
+using VoiceAgents.Core.Domain;
+using VoiceAgents.VoiceHost.Audio;
+using VoiceAgents.VoiceHost.Configuration;
+using VoiceAgents.VoiceHost.Metrics;
+using VoiceAgents.VoiceHost.Pipeline;
+using VoiceAgents.VoiceHost.Processors;
+using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost.Transport;
+using VoiceAgents.VoiceHost.Vad;
+
+namespace VoiceAgents.VoiceHost.Calls;
+
+/// <summary>
+/// Builds a call's pipeline: resampler → VAD → turns → STT → user context → LLM → sentences → TTS → output transport
+/// → assistant context. A new processor goes into this list.
+/// </summary>
+public sealed class CallFactory(
+    ProviderFactory providers, SileroVad vad, VoiceMetrics metrics, ICallSink sink, IOptions<VoiceOptions> options,
+    TimeProvider time, ILoggerFactory logs, CallStartedAnnouncer announcer)
+{
+    /// <summary>The fatal error a caller is told when a stage crashes.</summary>
+    public const string CrashMessage = "Something went wrong on our side; the call will end.";
+
+    /// <summary>After a crash, how long the apology may take before the call ends anyway.</summary>
+    public static readonly TimeSpan ApologyLimit = TimeSpan.FromSeconds(20);
+
+    /// <summary>Starts a call on any transport: the browser's <c>/ws</c> or a telephony media stream, each with its socket's writer.</summary>
+    public Task<Call> StartAsync(CallStart start, Agent agent, ICallTransport transport, CancellationToken aborted)
+    {
+        var o = options.Value;
+        var callId = start.CallId ?? ObjectId.GenerateNewId().ToString();
+        var outputRate = start.OutputRate;
+        var log = logs.CreateLogger("VoiceAgents.Call");
+        var recorder = new CallRecorder(Path.Combine(Path.GetTempPath(), "voiceagents-calls"));
+        var context = new CallContext(callId, start.TenantId, agent, time, o, recorder, log);
+        var stt = providers.Stt(agent);
+        var tts = new TtsProcessor(context, providers.Tts(agent), outputRate, metrics);
+        var crash = new CrashHandling(CrashMessage, CallEndReasons.Error, tts, Apology.Reply(-2, CallEndReasons.Error), ApologyLimit);
+        var task = new PipelineTask(
+            $"call {callId}", new PipelineBounds(o.PipelineAudioQueue, o.PipelineDataQueue), crash, time, log,
+            new ResamplerProcessor(context),
+            new VadProcessor(context, vad.NewStream()),
+            new TurnProcessor(context),
+            new SttProcessor(context, ct => stt.ConnectAsync(agent.Stt, ct)),
+            new UserContextProcessor(context),
+            new LlmProcessor(context, providers.Llm(agent)),
+            new SentenceProcessor(context),
+            tts,
+            new OutputTransport(context, transport, outputRate, metrics),
+            new AssistantContextProcessor(context));
+        var call = new Call(context, task, transport, sink, metrics, start);
+        call.Start(outputRate, aborted);
+        announcer.Announce(context, start);
+        return Task.FromResult(call);
+    }
+}

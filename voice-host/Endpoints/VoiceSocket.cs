@@ -1,0 +1,229 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using MongoDB.Driver;
+using VoiceAgents.Core.Auth;
+using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Domain;
+using VoiceAgents.VoiceHost.Audio;
+using VoiceAgents.VoiceHost.Calls;
+using VoiceAgents.VoiceHost.Configuration;
+using VoiceAgents.VoiceHost.Transport;
+
+namespace VoiceAgents.VoiceHost.Endpoints;
+
+/// <summary>
+/// The browser transport at <c>/ws</c>: authenticates the caller, then feeds their audio into a call and sends the
+/// call's events and audio back. The protocol is in docs/voice-protocol.md.
+/// </summary>
+public sealed partial class VoiceSocket(
+    TokenService tokens, MongoContext db, CallFactory calls, CallAdmission admission, Readiness readiness, IOptions<VoiceOptions> options, ILogger<VoiceSocket> log)
+{
+    private readonly VoiceOptions _options = options.Value;
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            http.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
+            await http.Response.WriteAsJsonAsync(new { type = "about:blank", title = "Upgrade Required", status = 426, detail = "Connect with a WebSocket." });
+            return;
+        }
+        if (!readiness.CanTakeCalls)
+        {
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            http.Response.Headers.RetryAfter = "5";
+            var detail = readiness.Draining ? "voice-host is shutting down; try again." : "voice-host is not accepting calls right now.";
+            await http.Response.WriteAsJsonAsync(new { type = "about:blank", title = "Service Unavailable", status = 503, detail });
+            return;
+        }
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        using var reader = new WebSocketMessageReader(socket, _options.MaxMessageBytes);
+        try
+        {
+            var auth = await AuthenticateAsync(socket, reader, http.RequestAborted);
+            if (auth is null) return;
+            if (readiness.Draining)
+            {
+                // The instance began draining while this caller authenticated: 1013 tells the client to retry elsewhere.
+                await CloseAsync(socket, CloseCodes.TryAgainLater, "voice-host is shutting down; try again");
+                return;
+            }
+            var (request, identity, agent) = auth.Value;
+            var start = new CallStart(Ids.New(), identity.TenantId, request.SampleRate, request.CampaignId, request.PhoneNumber);
+            // Declared before the call, so the call's places are given back after its hand-off (disposal runs in reverse order).
+            await using var admitted = await admission.AdmitAsync(start.TenantId, start.CallId!, takeTenantSlot: true, http.RequestAborted);
+            if (admitted.Refusal is { } refusal)
+            {
+                LogRefused(identity.TenantId, refusal);
+                await CloseAsync(socket, CloseCodes.TryAgainLater, refusal);
+                return;
+            }
+            await using var call = await calls.StartAsync(start, agent, new SocketWriter(socket, _options.SocketQueue), http.RequestAborted);
+            admitted.Attach(call);
+            await ReceiveAsync(reader, call, request.SampleRate);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            LogDisconnected(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Reads and checks the auth message: a valid token (else 4401), well-formed fields (else 4400), the token's
+    /// tenant's agent and, when one is named, a campaign of that tenant that uses that agent (else 4403).
+    /// </summary>
+    private async Task<(AuthRequest Request, TokenIdentity Identity, Agent Agent)?> AuthenticateAsync(WebSocket socket, WebSocketMessageReader reader, CancellationToken aborted)
+    {
+        // Cancelling a pending WebSocket receive aborts the socket, so the deadline races the read instead:
+        // then the caller still gets a proper close frame with the code and reason.
+        var read = reader.ReadAsync(aborted);
+        if (await Task.WhenAny(read, Task.Delay(_options.AuthTimeout, aborted)) != read)
+        {
+            await CloseAsync(socket, CloseCodes.Unauthorized, "no auth message within the time allowed");
+            return null;
+        }
+        var kind = await read;
+        if (kind == WebSocketMessageKind.TooBig)
+        {
+            await CloseAsync(socket, CloseCodes.MessageTooBig, $"messages must not exceed {_options.MaxMessageBytes} bytes");
+            return null;
+        }
+        if (kind != WebSocketMessageKind.Text)
+        {
+            await CloseAsync(socket, CloseCodes.Unauthorized, kind == WebSocketMessageKind.Binary ? "audio before auth" : "auth required");
+            return null;
+        }
+        var auth = AuthRequest.Read(reader.Message.Span, out var notAuth, out var problem);
+        if (auth is null)
+        {
+            await CloseAsync(socket, CloseCodes.Unauthorized, notAuth);
+            return null;
+        }
+        var identity = await tokens.ValidateAsync(auth.Token);
+        if (identity is null)
+        {
+            await CloseAsync(socket, CloseCodes.Unauthorized, "invalid or expired token");
+            return null;
+        }
+        if (problem is not null)
+        {
+            await CloseAsync(socket, CloseCodes.BadMessage, problem);
+            return null;
+        }
+        Agent? agent = null;
+        if (Ids.IsValid(auth.AgentId))
+        {
+            var agentId = auth.AgentId!.ToLowerInvariant();
+            agent = await db.Agents.Find(a => a.Id == agentId && a.TenantId == identity.TenantId).FirstOrDefaultAsync(aborted);
+        }
+        if (agent is null)
+        {
+            await CloseAsync(socket, CloseCodes.Forbidden, "agent not found for this tenant");
+            return null;
+        }
+        if (auth.CampaignId is { } campaignId)
+        {
+            // Only the agent id: a campaign document carries its whole number list.
+            var campaignAgent = await db.Campaigns.Find(c => c.Id == campaignId && c.TenantId == identity.TenantId).Project(c => c.AgentId).FirstOrDefaultAsync(aborted);
+            if (campaignAgent != agent.Id)
+            {
+                await CloseAsync(socket, CloseCodes.Forbidden, campaignAgent is null ? "campaign not found for this tenant" : "the campaign does not use this agent");
+                return null;
+            }
+        }
+        return (auth, identity, agent);
+    }
+
+    private async Task ReceiveAsync(WebSocketMessageReader reader, Call call, int rate)
+    {
+        var lastMessage = Environment.TickCount64;
+        using var idleWatch = new Timer(_ =>
+        {
+            if (Environment.TickCount64 - Volatile.Read(ref lastMessage) > (long)_options.IdleTimeout.TotalMilliseconds) call.Finish("idle_timeout");
+        }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        while (!call.Ended.IsCompleted)
+        {
+            var read = reader.ReadAsync(CancellationToken.None);
+            if (await Task.WhenAny(read, call.Ended) != read)
+            {
+                // The call ended (hang-up, limit, idle); the pending read completes when the socket closes.
+                _ = read.ContinueWith(static t => t.Exception, TaskScheduler.Default);
+                return;
+            }
+            var kind = await read;
+            Volatile.Write(ref lastMessage, Environment.TickCount64);
+            var message = reader.Message;
+            switch (kind)
+            {
+                case WebSocketMessageKind.Binary:
+                    if (message.Length % 2 != 0)
+                    {
+                        await call.FailAsync(CloseCodes.BadMessage, "audio must be PCM16: an even number of bytes");
+                        return;
+                    }
+                    if (!await call.PushAudioAsync(AudioChunk.FromBytes(message.Span, rate))) return;
+                    break;
+                case WebSocketMessageKind.Text:
+                    if (!await HandleTextAsync(message.ToArray(), call, rate)) return;
+                    break;
+                case WebSocketMessageKind.TooBig:
+                    await call.FailAsync(CloseCodes.MessageTooBig, $"messages must not exceed {_options.MaxMessageBytes} bytes");
+                    return;
+                case WebSocketMessageKind.Close:
+                    await call.EndAsync("caller_hung_up");
+                    return;
+            }
+        }
+    }
+
+    private static async Task<bool> HandleTextAsync(byte[] json, Call call, int rate)
+    {
+        ClientMessage? m;
+        try
+        {
+            m = JsonSerializer.Deserialize<ClientMessage>(json, Core.Json.JsonDefaults.Options);
+        }
+        catch (JsonException)
+        {
+            m = null;
+        }
+        switch (m?.Type)
+        {
+            case "audio" when m.Data is { } data:
+                byte[] bytes;
+                try
+                {
+                    bytes = Convert.FromBase64String(data);
+                }
+                catch (FormatException)
+                {
+                    await call.FailAsync(CloseCodes.BadMessage, "audio data must be base64 PCM16");
+                    return false;
+                }
+                if (bytes.Length % 2 != 0)
+                {
+                    await call.FailAsync(CloseCodes.BadMessage, "audio must be PCM16: an even number of bytes");
+                    return false;
+                }
+                return await call.PushAudioAsync(AudioChunk.FromBytes(bytes, rate));
+            case "end":
+                await call.EndAsync("caller_ended");
+                return false;
+            case "ping":
+                return true;
+            default:
+                await call.FailAsync(CloseCodes.BadMessage, "unknown or malformed message");
+                return false;
+        }
+    }
+
+    private static Task CloseAsync(WebSocket socket, int code, string reason) => WebSocketClose.SendAsync(socket, code, reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Caller disconnected: {Reason}")]
+    private partial void LogDisconnected(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a call of tenant {TenantId}: {Reason}")]
+    private partial void LogRefused(string tenantId, string reason);
+}

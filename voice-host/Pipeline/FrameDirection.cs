@@ -1,0 +1,7 @@
+namespace VoiceAgents.VoiceHost.Pipeline;
+
+public enum FrameDirection
+{
+    Downstream,
+    Upstream,
+}

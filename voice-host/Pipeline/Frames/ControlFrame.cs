@@ -1,0 +1,3 @@
+namespace VoiceAgents.VoiceHost.Pipeline.Frames;
+
+public abstract record ControlFrame : Frame;

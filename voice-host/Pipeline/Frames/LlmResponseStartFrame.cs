@@ -1,0 +1,3 @@
+namespace VoiceAgents.VoiceHost.Pipeline.Frames;
+
+public sealed record LlmResponseStartFrame : ControlFrame;

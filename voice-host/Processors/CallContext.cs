@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Logging;
+using VoiceAgents.Core.Domain;
+using VoiceAgents.VoiceHost.Audio;
+using VoiceAgents.VoiceHost.Configuration;
+using VoiceAgents.VoiceHost.Metrics;
+
+namespace VoiceAgents.VoiceHost.Processors;
+
+/// <summary>
+/// What the processors of one call share: the agent, the clock, the conversation, metrics, the transcript and the
+/// recording. Nothing here reaches the caller: that is the output transport's job.
+/// </summary>
+public sealed class CallContext
+{
+    public CallContext(string callId, string tenantId, Agent agent, TimeProvider time, VoiceOptions options, CallRecorder recorder, ILogger log)
+    {
+        CallId = callId;
+        TenantId = tenantId;
+        Agent = agent;
+        Time = time;
+        Options = options;
+        Recorder = recorder;
+        Log = log;
+        StartedAt = time.GetUtcNow();
+        Turns = new TurnTracker(time);
+        Conversation = new Conversation(agent.SystemPrompt);
+    }
+
+    public string CallId { get; }
+
+    /// <summary>This connection's id, which the caller is given in <c>ready</c>.</summary>
+    public string SessionId { get; init; } = Guid.NewGuid().ToString("N");
+
+    public string TenantId { get; }
+    public Agent Agent { get; }
+    public TimeProvider Time { get; }
+    public VoiceOptions Options { get; }
+    public CallRecorder Recorder { get; }
+    public ILogger Log { get; }
+    public DateTimeOffset StartedAt { get; }
+    public TurnTracker Turns { get; }
+    public Conversation Conversation { get; }
+
+    /// <summary>Transcript turns with times; lock it to read or write.</summary>
+    public List<TranscriptTurn> Transcript { get; } = [];
+
+    /// <summary>Milliseconds since the call started, the timeline of transcripts and the recording.</summary>
+    public long ElapsedMs(DateTimeOffset at) => (long)(at - StartedAt).TotalMilliseconds;
+
+    /// <summary>Adds a transcript turn, with times on the call's timeline (ending now unless <paramref name="endedAt"/> says otherwise).</summary>
+    public void AddTranscript(string speaker, string text, DateTimeOffset startedAt, DateTimeOffset? endedAt = null)
+    {
+        var end = endedAt ?? Time.GetUtcNow();
+        lock (Transcript)
+        {
+            Transcript.Add(new TranscriptTurn
+            {
+                Speaker = speaker,
+                Text = text,
+                StartMs = Math.Max(0, ElapsedMs(startedAt)),
+                EndMs = Math.Max(0, ElapsedMs(end)),
+            });
+        }
+    }
+}

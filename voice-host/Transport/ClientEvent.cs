@@ -1,0 +1,3 @@
+namespace VoiceAgents.VoiceHost.Transport;
+
+public abstract record ClientEvent(string Type);

@@ -1,0 +1,3 @@
+namespace VoiceAgents.VoiceHost.Transport;
+
+public sealed record ReadyEvent(string SessionId, string CallId, int OutputSampleRate) : ClientEvent("ready");

@@ -1,0 +1,3 @@
+namespace VoiceAgents.VoiceHost.Transport;
+
+public sealed record SpeakingEvent(string Kind) : ClientEvent(Kind);

@@ -1,0 +1,3 @@
+namespace VoiceAgents.VoiceHost.Transport;
+
+public sealed record TranscriptEvent(string Role, string Text, bool Final) : ClientEvent("transcript");
