@@ -251,9 +251,12 @@ public sealed class TwilioStreamClient : IAsyncDisposable
         ["mark"] = new JsonObject { ["name"] = name },
     }, ct);
 
-    /// <summary>Closes the socket if it is still open (code 1000, within 2 s), stops the loops and releases the socket.</summary>
+    private int _disposed;
+
+    /// <summary>Closes the socket if it is still open (code 1000, within 2 s), stops the loops and releases the socket. Safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await SocketClosing.CloseQuietlyAsync(_socket, "done", outputOnly: false);
         await _stop.CancelAsync();
         await Task.WhenAll(_receiving, _marking).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -254,9 +254,13 @@ public sealed class VoiceCallClient : IAsyncDisposable
     public static string? Text(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
+    private int _disposed;
+
     /// <summary>Closes the socket if it is still open (code 1000, within 2 s), stops the receive loop and releases the socket.</summary>
     public async ValueTask DisposeAsync()
     {
+        // Safe to call twice (a test hangs up by hand inside an `await using`).
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await SocketClosing.CloseQuietlyAsync(_socket, "bye", outputOnly: false);
         await _stop.CancelAsync();
         await _receiving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
