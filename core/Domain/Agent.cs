@@ -19,6 +19,18 @@ public sealed class Agent : ITenantOwned, IListedNewestFirst
     public string? FallbackLine { get; set; }
     /// <summary>What a phone call does when an answering machine picks up.</summary>
     public VoicemailSettings? Voicemail { get; set; }
+    /// <summary>Tools the LLM (or a rule) may call during the call, besides the built-ins <c>end_call</c> and <c>transfer_call</c>.</summary>
+    public List<AgentTool> Tools { get; set; } = [];
+    /// <summary>Where <c>transfer_call</c> may hand a phone caller; empty means the agent cannot transfer.</summary>
+    public List<TransferDestination> TransferDestinations { get; set; } = [];
+    /// <summary>What the agent does when the caller says nothing; null means the platform's defaults.</summary>
+    public SilenceSettings? Silence { get; set; }
+    /// <summary>The longest a call may last, in seconds; null means the platform's limit.</summary>
+    public int? MaxDurationS { get; set; }
+    /// <summary>Said before a call ends for <see cref="MaxDurationS"/>.</summary>
+    public string? MaxDurationMessage { get; set; }
+    /// <summary>IANA time zone of the built-in <c>now</c> variable (default UTC).</summary>
+    public string? TimeZone { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }
@@ -50,12 +62,31 @@ public sealed class TtsConfig
     public string? FallbackVoice { get; set; }
 }
 
-/// <summary>One rule of the offline <c>rules</c> LLM: when the user's words match, say the reply.</summary>
+/// <summary>
+/// One rule of the offline <c>rules</c> LLM: when the user's words match (<see cref="Match"/>, or
+/// <see cref="MatchRegex"/> with named groups, or keypad digits <see cref="Dtmf"/>), optionally call a tool, then
+/// say the reply. <see cref="Reply"/> and the tool's argument values are Liquid templates over the captures
+/// (<c>match.name</c>), the call's variables and the tool's result (<c>tool.result...</c>).
+/// </summary>
 public sealed class AgentRule
 {
-    public required string Match { get; set; }
+    /// <summary>Words to find in what the caller said (or <c>/regex/</c>, or <c>*</c>); one of Match, MatchRegex and Dtmf is set.</summary>
+    public string? Match { get; set; }
+    /// <summary>A .NET regular expression (case-insensitive) whose named groups become <c>match.&lt;name&gt;</c>.</summary>
+    public string? MatchRegex { get; set; }
+    /// <summary>Keypad digits to match exactly (<c>*</c> for any digits); the digits are <c>match.digits</c>.</summary>
+    public string? Dtmf { get; set; }
     public required string Reply { get; set; }
     public bool HangUp { get; set; }
+    /// <summary>A tool to call before replying.</summary>
+    public RuleToolCall? Call { get; set; }
+}
+
+/// <summary>A rule's tool call: the tool's name and its arguments, each value a Liquid template.</summary>
+public sealed class RuleToolCall
+{
+    public required string Tool { get; set; }
+    public Dictionary<string, string> Arguments { get; set; } = [];
 }
 
 /// <summary>

@@ -21,6 +21,10 @@ public sealed class CallLog : ITenantOwned, IListedNewestFirst
     public string? TranscriptKey { get; set; }
     public List<TurnMetrics> Turns { get; set; } = [];
     public double? AvgVoiceToVoiceMs { get; set; }
+    /// <summary>The call's variables (campaign contact, inbound number, <c>/ws</c> auth message).</summary>
+    public Dictionary<string, string>? Variables { get; set; }
+    /// <summary>The destination's name when the call ended with reason <c>transferred</c>.</summary>
+    public string? TransferredTo { get; set; }
     public DateTime CreatedAt { get; set; }
 }
 

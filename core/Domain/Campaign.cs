@@ -10,6 +10,8 @@ public sealed class Campaign : ITenantOwned, IListedNewestFirst
     public required string Name { get; set; }
     public required string AgentId { get; set; }
     public List<string> PhoneNumbers { get; set; } = [];
+    /// <summary>Variables per number (a number here is also in <see cref="PhoneNumbers"/>).</summary>
+    public List<CampaignContact> Contacts { get; set; } = [];
     [BsonRepresentation(BsonType.String)] public CampaignStatus Status { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }

@@ -14,6 +14,8 @@ public sealed class InboundNumber : ITenantOwned
     public required string TenantId { get; set; }
     /// <summary>Null until the tenant maps the number to an agent; inbound calls to it are not answered until then.</summary>
     public string? AgentId { get; set; }
+    /// <summary>Variables every inbound call to this number starts with.</summary>
+    public Dictionary<string, string> Variables { get; set; } = [];
     /// <summary>When the operator allocated the number.</summary>
     public DateTime CreatedAt { get; set; }
 }

@@ -18,4 +18,6 @@ public sealed class TranscriptTurn
     public required string Text { get; set; }
     public long StartMs { get; set; }
     public long EndMs { get; set; }
+    /// <summary>Set when <see cref="Speaker"/> is <c>tool</c>: the call the agent made.</summary>
+    public ToolCallRecord? Tool { get; set; }
 }

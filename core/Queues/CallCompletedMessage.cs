@@ -33,7 +33,9 @@ public sealed record CallCompletedMessage(
     string? TranscriptKey = null,
     string? TurnMetricsKey = null,
     string? TraceParent = null,
-    int Attempt = 1)
+    int Attempt = 1,
+    IReadOnlyDictionary<string, string>? Variables = null,
+    string? TransferredTo = null)
 {
     public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, JsonDefaults.Options);
 

@@ -18,7 +18,9 @@ public sealed record CallCompleted(
     IReadOnlyList<TranscriptTurn> Transcript,
     IReadOnlyList<TurnMetricsReport> Turns,
     string? TraceParent = null,
-    int Attempt = 1)
+    int Attempt = 1,
+    IReadOnlyDictionary<string, string>? Variables = null,
+    string? TransferredTo = null)
 {
     public double DurationSeconds => Math.Round((EndedAt - StartedAt).TotalSeconds, 3);
 }

@@ -26,7 +26,7 @@ public sealed class RulesLlm : ILlmProvider, IDescribedProvider
     public async IAsyncEnumerable<LlmDelta> StreamAsync(LlmRequest request, [EnumeratorCancellation] CancellationToken ct)
     {
         var last = request.Messages.LastOrDefault(m => m.Role == ChatMessage.User)?.Content ?? "";
-        var rule = request.Agent.Rules.FirstOrDefault(r => Matches(r.Match, last));
+        var rule = request.Agent.Rules.FirstOrDefault(r => r.Match is not null && Matches(r.Match, last));
         var reply = rule?.Reply ?? request.Agent.FallbackLine ?? DefaultFallback;
         var words = reply.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         for (var i = 0; i < words.Length; i++)
