@@ -11,4 +11,10 @@ public sealed record LlmRequest(Agent Agent, IReadOnlyList<ChatMessage> Messages
 {
     /// <summary>The model and temperature to use: the agent's own, or those of its fallback provider.</summary>
     public LlmConfig Llm { get; init; } = Agent.Llm;
+
+    /// <summary>
+    /// The tools the model may call this turn (the agent's HTTP and MCP tools and the built-ins besides
+    /// <c>end_call</c>, which providers offer themselves); empty when none, or when the turn's tool loop is spent.
+    /// </summary>
+    public IReadOnlyList<ToolDefinition> Tools { get; init; } = [];
 }
