@@ -117,6 +117,17 @@ public sealed class FrameHarness : IAsyncDisposable
     }
 
     /// <summary>
+    /// Lets paced work (reply audio, lookahead waits) run for <paramref name="span"/> of fake time. Unlike
+    /// <see cref="AdvanceAsync"/>, when nothing waits on the clock yet it waits for a stage to arm its next timer
+    /// instead of jumping to the end, so a loaded machine cannot make the time pass before the audio starts.
+    /// </summary>
+    public Task RunClockForAsync(TimeSpan span)
+    {
+        var end = Clock.GetUtcNow() + span;
+        return RunClockUntilAsync(() => Clock.GetUtcNow() >= end, span);
+    }
+
+    /// <summary>
     /// Moves the clock from one waiting timer to the next until <paramref name="done"/> holds, for at most
     /// <paramref name="span"/> of fake time. Between two moves the processors run until something waits on the clock
     /// again (or a frame comes out, which may make <paramref name="done"/> hold).

@@ -87,7 +87,7 @@ public sealed class OutputTransportTests
 
         // Twelve words over 2 s: a barge-in at 0.5 s (plus the lead already sent) keeps about a quarter of them.
         run.Send([new LlmResponseStartFrame(), .. Sentence(1, "one two three four five six seven eight nine ten eleven twelve", 100), new LlmResponseEndFrame()]);
-        await run.AdvanceAsync(TimeSpan.FromMilliseconds(500));
+        await run.RunClockForAsync(TimeSpan.FromMilliseconds(500));
         var sent = client.Audio.Count;
         run.Send(new InterruptionFrame(clock.GetUtcNow()));
         await client.WaitForAsync<InterruptionEvent>();

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using VoiceAgents.Core.Domain;
+using VoiceAgents.Tests.Processors;
 using VoiceAgents.VoiceHost.Audio;
-using VoiceAgents.VoiceHost.Calls;
 using VoiceAgents.VoiceHost.Metrics;
 using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Pipeline;
@@ -39,38 +39,34 @@ public sealed class BargeInTests
     [Fact]
     public async Task User_speech_during_bot_speech_stops_bot_audio_within_100ms_and_keeps_only_the_played_words()
     {
-        var time = PipelineHarness.Clock();
-        var events = new RecordingEvents(time);
-        await using var recorder = new CallRecorder(Path.Combine(Path.GetTempPath(), "va-bargein"));
-        var call = PipelineHarness.Call(time, recorder);
+        var clock = new TestClock();
+        var client = new RecordingClient(clock);
+        var call = FrameHarness.Call(clock);
         var assistant = new AssistantContextProcessor(call);
-        var pipeline = new Pipeline(
+        await using var run = FrameHarness.Start(call,
             new TurnProcessor(call),
             new SentenceProcessor(call),
             new TtsProcessor(call, new ToneTts(), Rate),
-            new OutputTransport(call, events, Rate, new VoiceMetrics()),
+            new OutputTransport(call, client, Rate, new VoiceMetrics()),
             assistant);
-        pipeline.Start(new StartFrame(Rate, Rate));
 
         const string sentence = "one two three four five six seven eight nine ten eleven twelve.";
-        pipeline.Enqueue(new LlmResponseStartFrame());
-        pipeline.Enqueue(new LlmTextFrame(sentence + " "));
-        pipeline.Enqueue(new LlmResponseEndFrame());
+        run.Send(new LlmResponseStartFrame(), new LlmTextFrame(sentence + " "), new LlmResponseEndFrame());
 
         // Let the bot talk for one second of (fake) time.
-        await PipelineHarness.AdvanceAsync(time, TimeSpan.FromSeconds(1));
-        Assert.Contains(events.Events, e => e.Event is SpeakingEvent { Type: "bot_started_speaking" });
-        var vadStart = time.GetUtcNow();
-        pipeline.Enqueue(new VadSpeechStartedFrame(vadStart));
-        await PipelineHarness.AdvanceAsync(time, TimeSpan.FromSeconds(1));
-        await pipeline.StopAsync();
+        await run.RunClockForAsync(TimeSpan.FromSeconds(1));
+        Assert.Contains(client.Events, e => e.Event is SpeakingEvent { Type: "bot_started_speaking" });
+        var vadStart = clock.GetUtcNow();
+        run.Send(new VadSpeechStartedFrame(vadStart));
+        await client.WaitForAsync<InterruptionEvent>();
+        await run.AdvanceAsync(TimeSpan.FromSeconds(1));
 
-        var after = events.Audio.Where(a => a.At > vadStart + TimeSpan.FromMilliseconds(100)).ToList();
+        var after = client.Audio.Where(a => a.At > vadStart + TimeSpan.FromMilliseconds(100)).ToList();
         Assert.Empty(after);
-        var sent = events.Audio.Sum(a => a.Samples) / (double)Rate;
+        var sent = client.Audio.Sum(a => a.Samples) / (double)Rate;
         Assert.InRange(sent, 0.9, 1.2);
-        Assert.Contains(events.Events, e => e.Event is InterruptionEvent && e.At - vadStart <= TimeSpan.FromMilliseconds(100));
-        Assert.Contains(events.Events, e => e.Event is SpeakingEvent { Type: "bot_stopped_speaking" });
+        Assert.Contains(client.Events, e => e.Event is InterruptionEvent && e.At - vadStart <= TimeSpan.FromMilliseconds(100));
+        Assert.Contains(client.Events, e => e.Event is SpeakingEvent { Type: "bot_stopped_speaking" });
 
         // About a third of the 3 s sentence was heard: the context keeps those words and not the rest.
         var spoken = Assert.Single(assistant.Spoken);
@@ -84,15 +80,17 @@ public sealed class BargeInTests
     [Fact]
     public async Task Speech_while_the_bot_is_silent_is_not_an_interruption()
     {
-        var time = PipelineHarness.Clock();
-        var events = new RecordingEvents(time);
-        await using var recorder = new CallRecorder(Path.Combine(Path.GetTempPath(), "va-bargein"));
-        var call = PipelineHarness.Call(time, recorder);
-        var pipeline = new Pipeline(new TurnProcessor(call), new OutputTransport(call, events, Rate, new VoiceMetrics()));
-        pipeline.Start(new StartFrame(Rate, Rate));
-        pipeline.Enqueue(new VadSpeechStartedFrame(time.GetUtcNow()));
-        await PipelineHarness.AdvanceAsync(time, TimeSpan.FromMilliseconds(200));
-        await pipeline.StopAsync();
-        Assert.DoesNotContain(events.Events, e => e.Event is InterruptionEvent);
+        var clock = new TestClock();
+        var client = new RecordingClient(clock);
+        var call = FrameHarness.Call(clock);
+        await using var run = FrameHarness.Start(call, new TurnProcessor(call), new OutputTransport(call, client, Rate, new VoiceMetrics()));
+
+        run.Send(new VadSpeechStartedFrame(clock.GetUtcNow()));
+        await run.AdvanceAsync(TimeSpan.FromMilliseconds(200));
+        // Every system frame sent so far has come out: an interruption would have been among them.
+        await run.FlushAsync();
+
+        Assert.Single(run.Down.OfType<UserStartedSpeakingFrame>());
+        Assert.DoesNotContain(client.Events, e => e.Event is InterruptionEvent);
     }
 }

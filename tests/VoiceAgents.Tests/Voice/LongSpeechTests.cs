@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
 using VoiceAgents.Core.Domain;
-using VoiceAgents.Tests.Infrastructure;
+using VoiceAgents.Tests.Processors;
 using VoiceAgents.VoiceHost.Audio;
-using VoiceAgents.VoiceHost.Calls;
 using VoiceAgents.VoiceHost.Metrics;
 using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Pipeline;
@@ -43,28 +42,6 @@ public sealed class LongSpeechTests
         }
     }
 
-    /// <summary>Keeps the frames that reach the end of a pipeline.</summary>
-    private sealed class Sink : FrameProcessor
-    {
-        public List<Frame> Frames { get; } = [];
-
-        protected override ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
-        {
-            lock (Frames) Frames.Add(frame);
-            return ValueTask.CompletedTask;
-        }
-
-        public List<string> Sentences()
-        {
-            lock (Frames) return Frames.OfType<TextFrame>().Select(t => t.Text).ToList();
-        }
-
-        public bool Saw<T>()
-        {
-            lock (Frames) return Frames.OfType<T>().Any();
-        }
-    }
-
     [Fact]
     public async Task A_run_on_reply_is_cut_at_commas_while_it_streams_and_its_sentences_rejoin_into_the_reply_as_written()
     {
@@ -72,7 +49,11 @@ public sealed class LongSpeechTests
         var reply = string.Join(" and ", Enumerable.Repeat(clause, 8)) + ", whichever you prefer";
 
         // Speech need not wait for the end of the reply: sentences come out while it is still open.
-        var sentences = await SplitAsync(reply, 7, sink => Eventually.Assert(() => Assert.True(sink.Sentences().Count >= 2), TimeSpan.FromSeconds(5)));
+        var sentences = await SplitAsync(reply, 7, async run =>
+        {
+            var first = await run.WaitForAsync<TextFrame>(run.Down);
+            await run.WaitForAsync<TextFrame>(run.Down, t => t != first);
+        });
 
         Assert.Equal(reply, string.Join(' ', sentences));
         Assert.All(sentences.SkipLast(1), s => Assert.EndsWith(",", s, StringComparison.Ordinal));
@@ -93,19 +74,15 @@ public sealed class LongSpeechTests
     [Fact]
     public async Task A_long_sentence_is_synthesized_a_piece_at_a_time_and_never_much_further_ahead_than_the_lookahead()
     {
-        var (time, events, recorder) = Setup();
-        await using var _ = recorder;
-        var call = PipelineHarness.Call(time, recorder);
+        var time = new TestClock();
+        var call = FrameHarness.Call(time);
         var tts = new MeasuredTts(time);
         var metrics = new VoiceMetrics();
-        var pipeline = new Pipeline(new TtsProcessor(call, tts, Rate, metrics), new OutputTransport(call, events, Rate, metrics));
-        pipeline.Start(new StartFrame(Rate, Rate));
+        var run = FrameHarness.Start(call, new TtsProcessor(call, tts, Rate, metrics), new OutputTransport(call, new RecordingClient(time), Rate, metrics));
         var started = time.GetUtcNow();
 
-        pipeline.Enqueue(new LlmResponseStartFrame());
-        pipeline.Enqueue(new TextFrame(SpeechTextTests.RandomDigits(2000, seed: 5), 1));
-        pipeline.Enqueue(new LlmResponseEndFrame());
-        await PipelineHarness.AdvanceAsync(time, TimeSpan.FromSeconds(30), stepMs: 20);
+        run.Send(new LlmResponseStartFrame(), new TextFrame(SpeechTextTests.RandomDigits(2000, seed: 5), 1), new LlmResponseEndFrame());
+        await run.RunClockForAsync(TimeSpan.FromSeconds(30));
 
         List<(DateTimeOffset At, string Text)> pieces;
         lock (tts.Pieces) pieces = [.. tts.Pieces];
@@ -121,27 +98,25 @@ public sealed class LongSpeechTests
         }
         Assert.Equal(1, metrics.TtsInFlight);
 
-        await pipeline.StopAsync();
+        await run.DisposeAsync();
         Assert.Equal(0, metrics.TtsInFlight);
     }
 
     [Fact]
     public async Task A_sentence_spoken_in_pieces_is_heard_and_transcribed_as_written()
     {
-        var (time, events, recorder) = Setup();
-        await using var _ = recorder;
-        var call = PipelineHarness.Call(time, recorder);
+        var time = new TestClock();
+        var call = FrameHarness.Call(time);
+        var events = new RecordingClient(time);
         var tts = new MeasuredTts(time);
         var assistant = new AssistantContextProcessor(call);
-        var pipeline = new Pipeline(new TtsProcessor(call, tts, Rate), new OutputTransport(call, events, Rate, new VoiceMetrics()), assistant);
-        pipeline.Start(new StartFrame(Rate, Rate));
+        var run = FrameHarness.Start(call, new TtsProcessor(call, tts, Rate), new OutputTransport(call, events, Rate, new VoiceMetrics()), assistant);
         const string sentence = "Your booking number is 73920518, your table for four is ready by the window on the terrace, and we look forward to seeing you tonight at eight.";
 
-        pipeline.Enqueue(new LlmResponseStartFrame());
-        pipeline.Enqueue(new TextFrame(sentence, 1));
-        pipeline.Enqueue(new LlmResponseEndFrame());
-        await PipelineHarness.AdvanceAsync(time, TimeSpan.FromSeconds(16), stepMs: 20);
-        await pipeline.StopAsync();
+        run.Send(new LlmResponseStartFrame(), new TextFrame(sentence, 1), new LlmResponseEndFrame());
+        await run.RunClockUntilAsync(() => events.Types.Contains("bot_stopped_speaking"), TimeSpan.FromSeconds(16));
+        await run.FlushAsync();
+        await run.DisposeAsync();
 
         Assert.True(tts.Pieces.Count >= 2);
         Assert.Equal(SpeechText.GroupDigits(sentence), string.Join(' ', tts.Pieces.Select(p => p.Text)));
@@ -153,26 +128,25 @@ public sealed class LongSpeechTests
     [Fact]
     public async Task A_barge_in_during_a_sentence_of_several_pieces_keeps_the_words_heard_so_far()
     {
-        var (time, events, recorder) = Setup();
-        await using var _ = recorder;
-        var call = PipelineHarness.Call(time, recorder);
+        var time = new TestClock();
+        var call = FrameHarness.Call(time);
+        var events = new RecordingClient(time);
         var assistant = new AssistantContextProcessor(call);
-        var pipeline = new Pipeline(
+        var run = FrameHarness.Start(call,
             new TurnProcessor(call),
             new TtsProcessor(call, new MeasuredTts(time), Rate),
             new OutputTransport(call, events, Rate, new VoiceMetrics()),
             assistant);
-        pipeline.Start(new StartFrame(Rate, Rate));
         // 60 words of 6 characters: 420 characters, three pieces, 30 s of speech at 14 characters a second.
         var words = Enumerable.Range(0, 60).Select(i => $"word{i:D2}").ToArray();
 
-        pipeline.Enqueue(new LlmResponseStartFrame());
-        pipeline.Enqueue(new TextFrame(string.Join(' ', words), 1));
-        pipeline.Enqueue(new LlmResponseEndFrame());
-        await PipelineHarness.AdvanceAsync(time, TimeSpan.FromSeconds(10), stepMs: 20);
-        pipeline.Enqueue(new VadSpeechStartedFrame(time.GetUtcNow()));
-        await PipelineHarness.AdvanceAsync(time, TimeSpan.FromSeconds(1), stepMs: 20);
-        await pipeline.StopAsync();
+        run.Send(new LlmResponseStartFrame(), new TextFrame(string.Join(' ', words), 1), new LlmResponseEndFrame());
+        await run.RunClockForAsync(TimeSpan.FromSeconds(10));
+        run.Send(new VadSpeechStartedFrame(time.GetUtcNow()));
+        await events.WaitForAsync<InterruptionEvent>();
+        await run.AdvanceAsync(TimeSpan.FromSeconds(1));
+        await run.FlushAsync();
+        await run.DisposeAsync();
 
         // A third of the sentence was played: the context keeps a third of its words, the first ones.
         var spoken = Assert.Single(assistant.Spoken);
@@ -183,25 +157,14 @@ public sealed class LongSpeechTests
     }
 
     /// <summary>Streams a reply through the sentence splitter in deltas; <paramref name="whileOpen"/> runs before the reply ends.</summary>
-    private static async Task<List<string>> SplitAsync(string reply, int deltaLength, Func<Sink, Task>? whileOpen = null)
+    private static async Task<List<string>> SplitAsync(string reply, int deltaLength, Func<FrameHarness, Task>? whileOpen = null)
     {
-        var (time, events, recorder) = Setup();
-        await using var _ = recorder;
-        var sink = new Sink();
-        var pipeline = new Pipeline(new SentenceProcessor(PipelineHarness.Call(time, recorder)), sink);
-        pipeline.Start(new StartFrame(Rate, Rate));
-        pipeline.Enqueue(new LlmResponseStartFrame());
-        foreach (var delta in reply.Chunk(deltaLength)) pipeline.Enqueue(new LlmTextFrame(new string(delta)));
-        if (whileOpen is not null) await whileOpen(sink);
-        pipeline.Enqueue(new LlmResponseEndFrame());
-        await Eventually.Assert(() => Assert.True(sink.Saw<LlmResponseEndFrame>()), TimeSpan.FromSeconds(5));
-        await pipeline.StopAsync();
-        return sink.Sentences();
-    }
-
-    private static (Microsoft.Extensions.Time.Testing.FakeTimeProvider, RecordingEvents, CallRecorder) Setup()
-    {
-        var time = PipelineHarness.Clock();
-        return (time, new RecordingEvents(time), new CallRecorder(Path.Combine(Path.GetTempPath(), "va-long-speech")));
+        var call = FrameHarness.Call(new TestClock());
+        await using var run = FrameHarness.Start(call, new SentenceProcessor(call));
+        run.Send([new LlmResponseStartFrame(), .. reply.Chunk(deltaLength).Select(d => new LlmTextFrame(new string(d)))]);
+        if (whileOpen is not null) await whileOpen(run);
+        run.Send(new LlmResponseEndFrame());
+        await run.WaitForAsync<LlmResponseEndFrame>(run.Down);
+        return run.Down.OfType<TextFrame>().Select(t => t.Text).ToList();
     }
 }

@@ -1,16 +1,12 @@
 using System.Runtime.CompilerServices;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Tests.Infrastructure;
+using VoiceAgents.Tests.Processors;
 using VoiceAgents.VoiceHost.Audio;
-using VoiceAgents.VoiceHost.Calls;
-using VoiceAgents.VoiceHost.Configuration;
 using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Processors;
 using VoiceAgents.VoiceHost.Providers;
-using VoiceAgents.VoiceHost;
 
 namespace VoiceAgents.Tests.Voice;
 
@@ -63,14 +59,11 @@ public sealed class PipelineQueueTests
     /// <summary>Passes everything on: the head of the pipeline, as the LLM side would be.</summary>
     private sealed class Upstream : FrameProcessor;
 
-    private static CallContext Call(TimeProvider time, CallRecorder recorder) =>
-        new("c", "t", new Agent { Id = "a", TenantId = "t", UserId = "u", Name = "A" }, time, new VoiceOptions(), recorder, NullLogger.Instance);
-
     [Fact]
     public async Task A_held_stage_keeps_every_queue_before_it_at_its_bound_and_the_feeder_waits_until_it_is_released()
     {
-        await using var recorder = new CallRecorder(Path.Combine(Path.GetTempPath(), "va-queues"));
-        var call = Call(TimeProvider.System, recorder);
+        var call = FrameHarness.Call(new TestClock());
+        await using var _ = call.Recorder;
         var held = new HeldStage();
         var first = new ResamplerProcessor(call);
         var second = new TurnProcessor(call);
@@ -98,9 +91,9 @@ public sealed class PipelineQueueTests
     [Fact]
     public async Task Tts_audio_waits_for_a_slow_output_at_the_data_bound_and_an_interruption_flushes_both()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
-        await using var recorder = new CallRecorder(Path.Combine(Path.GetTempPath(), "va-queues"));
-        var call = Call(time, recorder);
+        var time = new TestClock();
+        var call = FrameHarness.Call(time);
+        await using var _ = call.Recorder;
         var tts = new TtsProcessor(call, new LongTts(), Rate);
         var output = new HeldStage();
         var pipeline = new Pipeline(new PipelineBounds(Audio: 50, Data: 16), null, new Upstream(), tts, output);

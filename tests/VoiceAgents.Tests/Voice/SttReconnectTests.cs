@@ -1,15 +1,11 @@
 using System.Runtime.CompilerServices;
-using Microsoft.Extensions.Logging.Abstractions;
 using VoiceAgents.Core.Domain;
-using VoiceAgents.Tests.Infrastructure;
+using VoiceAgents.Tests.Processors;
 using VoiceAgents.VoiceHost.Audio;
-using VoiceAgents.VoiceHost.Calls;
-using VoiceAgents.VoiceHost.Configuration;
 using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Processors;
 using VoiceAgents.VoiceHost.Providers;
-using VoiceAgents.VoiceHost;
 
 namespace VoiceAgents.Tests.Voice;
 
@@ -44,47 +40,31 @@ public sealed class SttReconnectTests
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
-    private sealed class Collector : FrameProcessor
-    {
-        public List<Frame> Frames { get; } = [];
-
-        protected override ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
-        {
-            lock (Frames) Frames.Add(frame);
-            return ValueTask.CompletedTask;
-        }
-    }
-
     [Fact]
     public async Task A_session_that_fails_mid_turn_is_replaced_and_the_turn_still_yields_a_transcript()
     {
         var connects = 0;
-        await using var recorder = new CallRecorder(Path.Combine(Path.GetTempPath(), "va-stt"));
-        var call = new CallContext("c", "t", new Agent { Id = "a", TenantId = "t", UserId = "u", Name = "A" }, TimeProvider.System, new VoiceOptions(), recorder, NullLogger.Instance);
-        var collector = new Collector();
-        var pipeline = new Pipeline(new SttProcessor(call, _ =>
+        var call = FrameHarness.Call(new TestClock());
+        await using var run = FrameHarness.Start(call, new SttProcessor(call, _ =>
         {
             var n = Interlocked.Increment(ref connects);
             // The first connection dies during the second turn.
             return ValueTask.FromResult<ISttSession>(new Session(n, dies: n == 1));
-        }), collector);
-        pipeline.Start(new StartFrame(16000, 16000));
+        }));
         var frame = new AudioChunk(new short[320], 16000);
 
-        async Task TurnAsync()
+        async Task TurnAsync(int turn)
         {
-            pipeline.Enqueue(new UserStartedSpeakingFrame(DateTimeOffset.UtcNow));
-            for (var i = 0; i < 10; i++) pipeline.Enqueue(new InputAudioFrame(frame));
-            pipeline.Enqueue(new UserStoppedSpeakingFrame(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
-            await Task.Delay(300);
+            var now = call.Time.GetUtcNow();
+            run.Send([new UserStartedSpeakingFrame(now), .. Enumerable.Range(0, 10).Select(_ => new InputAudioFrame(frame)), new UserStoppedSpeakingFrame(now, now)]);
+            await run.WaitForAsync<TranscriptionFrame>(run.Down, _ => run.Down.OfType<TranscriptionFrame>().Count >= turn);
         }
 
-        await TurnAsync();
-        await TurnAsync();
-        await TurnAsync();
-        await pipeline.StopAsync();
+        await TurnAsync(1);
+        await TurnAsync(2);
+        await TurnAsync(3);
 
-        var transcripts = collector.Frames.OfType<TranscriptionFrame>().Select(t => t.Text).ToList();
+        var transcripts = run.Down.OfType<TranscriptionFrame>().Select(t => t.Text).ToList();
         Assert.Equal(2, connects);
         Assert.Equal(3, transcripts.Count);
         Assert.StartsWith("session 1", transcripts[0], StringComparison.Ordinal);
