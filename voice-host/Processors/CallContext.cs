@@ -33,6 +33,16 @@ public sealed class CallContext
 
     public string TenantId { get; }
     public Agent Agent { get; }
+
+    /// <summary>The campaign that placed this call, if any.</summary>
+    public string? CampaignId { get; init; }
+
+    /// <summary>The other party's number on a phone call (the callee, or the inbound caller); null in the browser.</summary>
+    public string? PhoneNumber { get; init; }
+
+    /// <summary>The call's variables (campaign contact, inbound number, <c>/ws</c> auth message), within <c>CallVariables</c>' limits.</summary>
+    public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
+
     public TimeProvider Time { get; }
     public VoiceOptions Options { get; }
     public CallRecorder Recorder { get; }
