@@ -62,10 +62,37 @@ public sealed class Call : IAsyncDisposable
         _writing = _transport.RunAsync(CancellationToken.None);
         _task.Ending.ContinueWith(static (_, cts) => ((CancellationTokenSource)cts!).Cancel(), _cts, CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        _maxDuration = _context.Time.CreateTimer(_ => Finish("max_duration"), null, _context.Options.MaxCallDuration, Timeout.InfiniteTimeSpan);
+        _maxDuration = _context.Time.CreateTimer(_ => Finish(CallEndReasons.MaxDuration), null, HardLimit(), Timeout.InfiniteTimeSpan);
         aborted.Register(() => Finish("caller_disconnected"));
         // The output transport answers the start with "ready".
         _task.Start(new StartFrame(ResamplerProcessor.PipelineRate, outputRate));
+    }
+
+    /// <summary>
+    /// The longest the call may last, whatever it is doing: the platform's <c>Voice:MaxCallDuration</c>, or sooner
+    /// the agent's <c>max_duration_s</c> plus <see cref="ClosingAllowance"/> (the pipeline ends it at
+    /// <c>max_duration_s</c> itself, after the reply in progress and the closing line).
+    /// </summary>
+    private TimeSpan HardLimit()
+    {
+        var platform = _context.Options.MaxCallDuration;
+        return _context.Agent.MaxDurationS is > 0 and var s && TimeSpan.FromSeconds(s) + ClosingAllowance < platform
+            ? TimeSpan.FromSeconds(s) + ClosingAllowance
+            : platform;
+    }
+
+    /// <summary>How long the closing line of an agent's maximum duration (and the reply before it) may take before the call is cut.</summary>
+    public static readonly TimeSpan ClosingAllowance = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The caller pressed a key (a DTMF tone from a phone's keypad); keys in a row become one turn of caller input.
+    /// False, and nothing happens, for anything but <c>0</c>-<c>9</c>, <c>*</c> and <c>#</c>.
+    /// </summary>
+    public bool PressKey(char digit)
+    {
+        if (!KeypadInput.IsDigit(digit)) return false;
+        if (!Ended.IsCompleted) _task.Queue(new KeypadFrame(digit, _context.Time.GetUtcNow()));
+        return true;
     }
 
     /// <summary>

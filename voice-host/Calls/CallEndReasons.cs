@@ -9,6 +9,12 @@ public static class CallEndReasons
     /// <summary>Caller audio ran ahead of real time (a flood).</summary>
     public const string AudioTooFast = "audio_too_fast";
 
+    /// <summary>The caller said nothing (and pressed no key) for the agent's <c>silence.hangup_after_s</c>, or <c>Voice:SilenceTimeout</c>.</summary>
+    public const string Silence = "silence";
+
+    /// <summary>The call reached its agent's <c>max_duration_s</c> (after the closing line), or <c>Voice:MaxCallDuration</c>.</summary>
+    public const string MaxDuration = "max_duration";
+
     /// <summary>A stage of the pipeline crashed.</summary>
     public const string Error = "error";
 }

@@ -13,8 +13,8 @@ using VoiceAgents.VoiceHost.Vad;
 namespace VoiceAgents.VoiceHost.Calls;
 
 /// <summary>
-/// Builds a call's pipeline: resampler → VAD → turns → STT → user context → LLM → sentences → TTS → output transport
-/// → assistant context. A new processor goes into this list.
+/// Builds a call's pipeline: resampler → VAD → turns → call limits (silence, max duration) → STT → keypad → user
+/// context → LLM → sentences → TTS → output transport → assistant context. A new processor goes into this list.
 /// </summary>
 public sealed class CallFactory(
     ProviderFactory providers, SileroVad vad, VoiceMetrics metrics, ICallSink sink, IOptions<VoiceOptions> options,
@@ -43,7 +43,9 @@ public sealed class CallFactory(
             new ResamplerProcessor(context),
             new VadProcessor(context, vad.NewStream()),
             new TurnProcessor(context),
+            new CallLimitProcessor(context, CallEndReasons.Silence, CallEndReasons.MaxDuration),
             new SttProcessor(context, ct => stt.ConnectAsync(agent.Stt, ct)),
+            new KeypadProcessor(context),
             new UserContextProcessor(context),
             new LlmProcessor(context, providers.Llm(agent)),
             new SentenceProcessor(context),

@@ -26,6 +26,16 @@ public sealed class VoiceOptions
     /// <summary>Silence after speech that ends the user's turn, 0.5 to 3 s.</summary>
     [Range(0.5, 3.0)] public double TurnEndSeconds { get; set; } = 0.8;
 
+    /// <summary>Keypad keys pressed with less than this between them are one entry (<c>#</c> ends an entry at once).</summary>
+    [Range(0.2, 10.0)] public double KeypadInterDigitSeconds { get; set; } = 2.0;
+
+    /// <summary>
+    /// Caller silence that ends a call (reason <c>silence</c>) when its agent sets no <c>silence.hangup_after_s</c>:
+    /// no speech, and no key pressed, for this long, not counting the time the bot speaks. A phone line sends
+    /// silence continuously, so the <see cref="IdleTimeout"/> of messages never ends a call whose caller has gone.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")] public TimeSpan SilenceTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How far ahead of real time audio may be sent, so the client never runs dry.</summary>
     [Range(0.0, 1.0)] public double OutputLeadSeconds { get; set; } = 0.08;
 

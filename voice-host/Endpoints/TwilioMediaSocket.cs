@@ -21,8 +21,9 @@ namespace VoiceAgents.VoiceHost.Endpoints;
 /// The telephony transport at <c>/twilio</c>, speaking Twilio Media Streams (bidirectional, from
 /// <c>&lt;Connect&gt;&lt;Stream&gt;</c>): <c>connected</c>, then <c>start</c> whose <c>customParameters</c> carry the
 /// call, agent, tenant and the signed stream token the TwiML was given; then <c>media</c> (base64 μ-law at 8 kHz),
-/// <c>mark</c> and finally <c>stop</c>. The same pipeline as a browser call answers; replies go back as <c>media</c>,
-/// each chunk followed by a <c>mark</c> whose echo says it was played, and a barge-in sends <c>clear</c>.
+/// <c>mark</c>, <c>dtmf</c> (a key the caller pressed) and finally <c>stop</c>. The same pipeline as a browser call
+/// answers; replies go back as <c>media</c>, each chunk followed by a <c>mark</c> whose echo says it was played, and a
+/// barge-in sends <c>clear</c>.
 /// </summary>
 public sealed partial class TwilioMediaSocket(
     StreamTokens tokens, MongoContext db, CallFactory calls, CallAdmission admission, Readiness readiness, IOptions<VoiceOptions> options, ILogger<TwilioMediaSocket> log)
@@ -177,6 +178,13 @@ public sealed partial class TwilioMediaSocket(
                     var pcm = new short[n];
                     MuLaw.Decode(mulaw.AsSpan(0, n), pcm);
                     if (!await call.PushAudioAsync(new AudioChunk(pcm, SampleRate))) return;
+                    break;
+                case "dtmf" when message.Dtmf?.Track is null or "inbound_track":
+                    if (message.Dtmf?.Digit is not [var digit] || !call.PressKey(digit))
+                    {
+                        await call.FailAsync(CloseCodes.BadMessage, "dtmf.digit must be one of 0-9, * and #");
+                        return;
+                    }
                     break;
                 case "mark" when message.Mark?.Name is { } name:
                     writer.Played(name);

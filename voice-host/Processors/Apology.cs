@@ -10,8 +10,7 @@ public static class Apology
     public const string Text = "I'm sorry, I'm having technical trouble right now. Please call back later. Goodbye.";
 
     /// <summary>The apology as a reply of one sentence, then the end of the call for <paramref name="reason"/>.</summary>
-    public static Frame[] Reply(long sentenceId, string reason) =>
-        [new LlmResponseStartFrame(), new TextFrame(Text, sentenceId), new LlmResponseEndFrame(), new EndFrame(reason)];
+    public static Frame[] Reply(long sentenceId, string reason) => SpokenLine.Frames(Text, sentenceId, reason);
 
     /// <summary>Tells the caller a provider is unavailable, and says the apology.</summary>
     public static void Say(CallContext call, Exception cause, Action<Frame, FrameDirection> push)

@@ -21,4 +21,5 @@ public sealed class StreamMessage
     public StartInfo? Start { get; set; }
     public MediaInfo? Media { get; set; }
     public MarkInfo? Mark { get; set; }
+    public DtmfInfo? Dtmf { get; set; }
 }

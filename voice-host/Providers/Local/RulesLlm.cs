@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using VoiceAgents.Core.Templates;
 using VoiceAgents.VoiceHost.Pipeline;
 
 namespace VoiceAgents.VoiceHost.Providers.Local;
@@ -9,7 +11,9 @@ namespace VoiceAgents.VoiceHost.Providers.Local;
 /// <c>match</c> (words that must all appear in the user's last message, case-insensitive, or a regular expression
 /// written as <c>/pattern/</c>) and a <c>reply</c>; the first matching rule answers, and a rule with
 /// <c>hang_up</c> ends the call after its reply. When no rule matches it says the agent's <c>fallback_line</c>, or a
-/// default line, so an agent without rules still replies. The reply streams word by word like a real model.
+/// default line, so an agent without rules still replies. Keys the caller pressed (<c>[keypad] 123</c>) answer the
+/// first rule whose <c>dtmf</c> is those digits, or <c>*</c>; its reply may say them (<c>{{ match.digits }}</c>).
+/// The reply streams word by word like a real model.
 /// </summary>
 public sealed class RulesLlm : ILlmProvider, IDescribedProvider
 {
@@ -26,8 +30,13 @@ public sealed class RulesLlm : ILlmProvider, IDescribedProvider
     public async IAsyncEnumerable<LlmDelta> StreamAsync(LlmRequest request, [EnumeratorCancellation] CancellationToken ct)
     {
         var last = request.Messages.LastOrDefault(m => m.Role == ChatMessage.User)?.Content ?? "";
-        var rule = request.Agent.Rules.FirstOrDefault(r => r.Match is not null && Matches(r.Match, last));
+        // Keys pressed answer the rules with a dtmf, and only those; what was said, the others.
+        var keypad = KeypadInput.TryRead(last, out var digits);
+        var rule = keypad
+            ? request.Agent.Rules.FirstOrDefault(r => r.Dtmf is { } d && (d == "*" || d == digits))
+            : request.Agent.Rules.FirstOrDefault(r => r.Match is not null && Matches(r.Match, last));
         var reply = rule?.Reply ?? request.Agent.FallbackLine ?? DefaultFallback;
+        if (keypad && rule is not null) reply = LiquidTemplates.Render(reply, new JsonObject { ["match"] = new JsonObject { ["digits"] = digits } });
         var words = reply.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         for (var i = 0; i < words.Length; i++)
         {
