@@ -80,6 +80,9 @@ public sealed class MediaStreamClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends Twilio's <c>dtmf</c> message: the callee pressed a key.</summary>
+    public Task SendDtmfAsync(char digit) => _stream.SendDtmfAsync(digit);
+
     /// <summary>Sends any text as one message.</summary>
     public Task SendTextAsync(string text) => _stream.SendTextAsync(text);
 

@@ -1,0 +1,100 @@
+using Microsoft.Extensions.DependencyInjection;
+using MongoDB.Driver;
+using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Domain;
+using VoiceAgents.Tests.Infrastructure;
+
+namespace VoiceAgents.Tests.Voice;
+
+/// <summary>
+/// Caller silence and the agent's maximum duration on a browser call (<c>/ws</c>), on short settings: silence is
+/// counted from the caller's speech, so a caller who streams silence and one who sends nothing at all are both
+/// reprompted and then hung up on, and a call that runs its length hears the closing line first.
+/// </summary>
+[Collection(VoiceCollection.Name)]
+public sealed class CallerSilenceTests(VoiceFixture voice)
+{
+    private const string Reprompt = "Are you still there?";
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_silent_browser_caller_is_reprompted_and_then_the_call_ends_for_silence(bool streamsSilence)
+    {
+        var (tenant, agentId) = await AgentAsync("silence", a => a.Silence = new SilenceSettings { RepromptAfterS = 1, RepromptMessage = Reprompt, HangupAfterS = 3 });
+        await using var caller = await VoiceClient.ConnectAsync(voice.WebSocketUri);
+        await caller.AuthenticateAsync(tenant.AccessToken, agentId);
+        using var stop = new CancellationTokenSource();
+        var line = streamsSilence ? StreamSilenceUntilClosedAsync(caller, stop.Token) : Task.CompletedTask;
+
+        var reprompt = await caller.WaitForAsync("transcript", TimeSpan.FromSeconds(15), e => e["role"]!.GetValue<string>() == "assistant");
+        Assert.Equal(Reprompt, reprompt["text"]!.GetValue<string>());
+        var end = await caller.WaitForAsync("end", TimeSpan.FromSeconds(15));
+        Assert.Equal("silence", end["reason"]!.GetValue<string>());
+        await caller.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await stop.CancelAsync();
+        await line;
+
+        // The bot spoke before it hung up, and the reprompt was said once.
+        Assert.True(caller.ReplyAudio().Length > 8000, "the reprompt was not heard");
+        Assert.Single(caller.Events, e => VoiceClient.Type(e.Event) == "transcript" && e.Event["role"]!.GetValue<string>() == "assistant");
+    }
+
+    [Fact]
+    public async Task A_browser_call_that_reaches_the_agents_maximum_duration_hears_the_closing_line_and_ends_for_max_duration()
+    {
+        var (tenant, agentId) = await AgentAsync("max-duration", a =>
+        {
+            a.MaxDurationS = 2;
+            a.MaxDurationMessage = "We are out of time, goodbye.";
+        });
+        await using var caller = await VoiceClient.ConnectAsync(voice.WebSocketUri);
+        await caller.AuthenticateAsync(tenant.AccessToken, agentId);
+        using var stop = new CancellationTokenSource();
+        var line = StreamSilenceUntilClosedAsync(caller, stop.Token);
+
+        var closing = await caller.WaitForAsync("transcript", TimeSpan.FromSeconds(15), e => e["role"]!.GetValue<string>() == "assistant");
+        Assert.Equal("We are out of time, goodbye.", closing["text"]!.GetValue<string>());
+        await caller.WaitForAsync("bot_stopped_speaking", TimeSpan.FromSeconds(15));
+        var end = await caller.WaitForAsync("end", TimeSpan.FromSeconds(15));
+        Assert.Equal("max_duration", end["reason"]!.GetValue<string>());
+        await caller.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await stop.CancelAsync();
+        await line;
+    }
+
+    /// <summary>An agent of a new tenant, with settings the API does not take yet written straight to its document.</summary>
+    private async Task<(TenantSession Tenant, string AgentId)> AgentAsync(string label, Action<Agent> configure)
+    {
+        var tenant = await voice.Api.SignupAsync(label);
+        using var client = tenant.Client();
+        var created = await TenantSession.Read(await client.PostAsync("agents", ApiFixture.Json(new
+        {
+            name = "Quiet line",
+            system_prompt = "You take table bookings.",
+            language = "en-US",
+            llm = new { provider = "rules" },
+            stt = new { provider = "local", language = "en-US" },
+            tts = new { provider = "local", voice = "slt" },
+        })), 201);
+        var id = created["id"]!.GetValue<string>();
+        var db = voice.Api.Services.GetRequiredService<MongoContext>();
+        var agent = await db.Agents.Find(a => a.Id == id).FirstAsync();
+        configure(agent);
+        await db.Agents.ReplaceOneAsync(a => a.Id == id, agent);
+        return (tenant, id);
+    }
+
+    /// <summary>A microphone left open: silence in real time until the call is over.</summary>
+    private static async Task StreamSilenceUntilClosedAsync(VoiceClient caller, CancellationToken stop)
+    {
+        try
+        {
+            while (!stop.IsCancellationRequested && !caller.Closed.Task.IsCompleted) await caller.StreamSilenceAsync(TimeSpan.FromMilliseconds(200), 16000, stop);
+        }
+        catch (Exception e) when (e is OperationCanceledException or System.Net.WebSockets.WebSocketException or InvalidOperationException)
+        {
+            // The server closed the socket mid-send: the call is over, which is what the test waits for.
+        }
+    }
+}
