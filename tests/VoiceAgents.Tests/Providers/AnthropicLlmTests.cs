@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using VoiceAgents.Tests.Providers.VendorServers;
+using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Providers.Anthropic;
 using VoiceAgents.VoiceHost.Providers;
 using static VoiceAgents.Tests.Providers.VendorServers.ProviderTestKit;
@@ -228,6 +229,122 @@ public sealed class AnthropicLlmTests
 
         Assert.Equal("Goodbye!", deltas[0].Text);
         Assert.True(deltas[^1].EndCall);
+        // end_call is the pipeline's own hang-up, never a tool for the tool loop to run.
+        Assert.DoesNotContain(deltas, d => d.ToolCall is not null);
+    }
+
+    [Fact]
+    public async Task Offers_the_requests_tools_beside_end_call_with_their_json_schema_as_input_schema()
+    {
+        await using var server = await LoopbackServer.StartAsync(c => AnthropicWire.ReplyAsync(c, ["Hi"]));
+        using var llm = Create(server);
+
+        await CollectAsync(llm.StreamAsync(Request(Agent("anthropic")) with { Tools = [BookTable, OpeningHours] }, default));
+
+        using var body = JsonDocument.Parse(server.Single().Body);
+        var tools = body.RootElement.GetProperty("tools").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
+        Assert.Equal(["end_call", "book_table", "opening_hours"], tools.Keys);
+        Assert.Equal("Book a table for a party at a time.", tools["book_table"].GetProperty("description").GetString());
+        Assert.True(JsonElement.DeepEquals(BookTable.Parameters, tools["book_table"].GetProperty("input_schema")));
+        Assert.True(JsonElement.DeepEquals(OpeningHours.Parameters, tools["opening_hours"].GetProperty("input_schema")));
+    }
+
+    [Fact]
+    public async Task Tool_use_blocks_streamed_as_input_json_deltas_become_whole_tool_calls_after_the_text()
+    {
+        await using var server = await LoopbackServer.StartAsync(async c =>
+        {
+            Wire.StartSse(c);
+            await AnthropicWire.MessageStartAsync(c);
+            await AnthropicWire.TextBlockStartAsync(c);
+            await AnthropicWire.TextDeltaAsync(c, "Let me check.");
+            await AnthropicWire.BlockStopAsync(c);
+            await AnthropicWire.ToolUseBlockAsync(c, 1, "toolu_01A09q90qw90lq917835lq9", "book_table", "{\"party\": 4", ", \"time\": \"2", "0:00\"}");
+            await AnthropicWire.ToolUseBlockAsync(c, 2, "toolu_01B09q90qw90lq917835lq9", "opening_hours");
+            await AnthropicWire.MessageDeltaAndStopAsync(c, "tool_use");
+        });
+        using var llm = Create(server);
+
+        var deltas = await CollectAsync(llm.StreamAsync(Request(Agent("anthropic")) with { Tools = [BookTable, OpeningHours] }, default));
+
+        Assert.Equal("Let me check.", deltas[0].Text);
+        var calls = deltas.Select(d => d.ToolCall).OfType<ToolCallRequest>().ToList();
+        Assert.Equal(
+        [
+            new ToolCallRequest("toolu_01A09q90qw90lq917835lq9", "book_table", """{"party": 4, "time": "20:00"}"""),
+            // A tool without parameters streams only the empty piece; the call still carries a JSON object.
+            new ToolCallRequest("toolu_01B09q90qw90lq917835lq9", "opening_hours", "{}"),
+        ], calls);
+        Assert.DoesNotContain(deltas, d => d.EndCall);
+    }
+
+    [Fact]
+    public async Task A_tool_call_is_handed_on_at_its_block_stop_before_the_message_ends()
+    {
+        var callSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await LoopbackServer.StartAsync(async c =>
+        {
+            Wire.StartSse(c);
+            await AnthropicWire.MessageStartAsync(c);
+            await AnthropicWire.ToolUseBlockAsync(c, 0, "toolu_01", "opening_hours", "{}");
+            // The rest waits until the client has the call: a provider that holds calls to the end never gets it.
+            await callSeen.Task.WaitAsync(Patience);
+            await AnthropicWire.ToolUseBlockAsync(c, 1, "toolu_02", "book_table", "{\"party\":2,\"time\":\"19:00\"}");
+            await AnthropicWire.MessageDeltaAndStopAsync(c, "tool_use");
+        });
+        using var llm = Create(server);
+
+        var names = new List<string>();
+        using var cts = new CancellationTokenSource(Patience);
+        await foreach (var d in llm.StreamAsync(Request(Agent("anthropic")) with { Tools = [BookTable, OpeningHours] }, cts.Token))
+        {
+            if (d.ToolCall is null) continue;
+            names.Add(d.ToolCall.Name);
+            callSeen.TrySetResult();
+        }
+
+        Assert.Equal(["opening_hours", "book_table"], names);
+    }
+
+    [Fact]
+    public async Task Sends_tool_calls_as_tool_use_blocks_and_their_results_as_tool_result_blocks_of_one_user_turn()
+    {
+        await using var server = await LoopbackServer.StartAsync(c => AnthropicWire.ReplyAsync(c, ["Booked."]));
+        using var llm = Create(server);
+
+        await CollectAsync(llm.StreamAsync(Request(Agent("anthropic"), AfterToolCalls) with { Tools = [BookTable, OpeningHours] }, default));
+
+        using var body = JsonDocument.Parse(server.Single().Body);
+        var messages = body.RootElement.GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal(["user", "assistant", "user"], messages.Select(m => m.GetProperty("role").GetString()));
+        var said = messages[1].GetProperty("content").EnumerateArray().ToList();
+        Assert.Equal(["text", "tool_use", "tool_use"], said.Select(b => b.GetProperty("type").GetString()));
+        Assert.Equal("Let me check.", said[0].GetProperty("text").GetString());
+        Assert.Equal(("call_book", "book_table"), (said[1].GetProperty("id").GetString(), said[1].GetProperty("name").GetString()));
+        // The input goes back as the object the model wrote, not as JSON text.
+        Assert.Equal(4, said[1].GetProperty("input").GetProperty("party").GetInt32());
+        Assert.Equal(JsonValueKind.Object, said[2].GetProperty("input").ValueKind);
+        var results = messages[2].GetProperty("content").EnumerateArray().ToList();
+        Assert.All(results, b => Assert.Equal("tool_result", b.GetProperty("type").GetString()));
+        Assert.Equal(
+        [
+            ("call_book", """{"reference":"B-42"}"""),
+            ("call_hours", """{"error":"the hours service timed out"}"""),
+        ], results.Select(b => (b.GetProperty("tool_use_id").GetString(), b.GetProperty("content").GetString())));
+    }
+
+    [Fact]
+    public async Task A_question_asked_after_the_tool_results_joins_their_turn_after_them()
+    {
+        await using var server = await LoopbackServer.StartAsync(c => AnthropicWire.ReplyAsync(c, ["Yes."]));
+        using var llm = Create(server);
+
+        await CollectAsync(llm.StreamAsync(Request(Agent("anthropic"), [.. AfterToolCalls, new(ChatMessage.User, "Is there parking?")]), default));
+
+        using var body = JsonDocument.Parse(server.Single().Body);
+        var last = body.RootElement.GetProperty("messages").EnumerateArray().Last();
+        Assert.Equal("user", last.GetProperty("role").GetString());
+        Assert.Equal(["tool_result", "tool_result", "text"], last.GetProperty("content").EnumerateArray().Select(b => b.GetProperty("type").GetString()));
     }
 
     [Fact]

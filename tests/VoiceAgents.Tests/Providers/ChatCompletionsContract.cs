@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using VoiceAgents.Tests.Providers.VendorServers;
+using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Providers;
 using static VoiceAgents.Tests.Providers.VendorServers.ProviderTestKit;
 
@@ -189,6 +190,101 @@ public abstract class ChatCompletionsContract
 
         // Under the 2 s a drained HTTP/1.1 response would keep the connection: the abort must reach the vendor.
         await server.ClientGone.WaitAsync(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task Offers_the_requests_tools_as_function_tools_with_their_json_schema()
+    {
+        await using var server = await LoopbackServer.StartAsync(c => OpenAiWire.ReplyAsync(c, ["Hi"]));
+
+        await CollectAsync(Create(server).StreamAsync(Request(Agent(ProviderName)) with { Tools = [BookTable, OpeningHours] }, default));
+
+        using var body = JsonDocument.Parse(server.Single().Body);
+        var functions = body.RootElement.GetProperty("tools").EnumerateArray()
+            .Where(t => t.GetProperty("type").GetString() == "function")
+            .Select(t => t.GetProperty("function"))
+            .ToDictionary(f => f.GetProperty("name").GetString()!);
+        var book = functions["book_table"];
+        Assert.Equal("Book a table for a party at a time.", book.GetProperty("description").GetString());
+        Assert.True(JsonElement.DeepEquals(BookTable.Parameters, book.GetProperty("parameters")));
+        Assert.True(JsonElement.DeepEquals(OpeningHours.Parameters, functions["opening_hours"].GetProperty("parameters")));
+    }
+
+    [Fact]
+    public async Task Streamed_tool_call_pieces_become_one_whole_tool_call_per_call_in_order()
+    {
+        await using var server = await LoopbackServer.StartAsync(c => OpenAiWire.ToolCallsAsync(c,
+        [
+            ("call_DdmO9pD3xa9XTPNJ32zg2hcA", "book_table", ["{\"", "party\":", " 4, \"time", "\": \"20:00\"}"]),
+            ("call_ABCDEFGHIJKLMNOPQRSTUVWX", "opening_hours", []),
+        ]));
+
+        var deltas = await CollectAsync(Create(server).StreamAsync(Request(Agent(ProviderName)) with { Tools = [BookTable, OpeningHours] }, default));
+
+        var calls = deltas.Select(d => d.ToolCall).OfType<ToolCallRequest>().ToList();
+        Assert.Equal(2, calls.Count);
+        Assert.Equal(("call_DdmO9pD3xa9XTPNJ32zg2hcA", "book_table"), (calls[0].Id, calls[0].Name));
+        Assert.Equal("""{"party": 4, "time": "20:00"}""", calls[0].ArgumentsJson);
+        // A function without parameters streams no arguments; the call still carries a JSON object.
+        Assert.Equal(("call_ABCDEFGHIJKLMNOPQRSTUVWX", "opening_hours", "{}"), (calls[1].Id, calls[1].Name, calls[1].ArgumentsJson));
+        Assert.DoesNotContain(deltas, d => d.EndCall);
+    }
+
+    [Fact]
+    public async Task Parallel_tool_calls_whose_pieces_interleave_are_each_put_together_by_index()
+    {
+        await using var server = await LoopbackServer.StartAsync(c => OpenAiWire.ToolCallsAsync(c,
+        [
+            ("call_1", "book_table", ["{\"party\":", "2,\"time\":", "\"19:00\"}"]),
+            ("call_2", "book_table", ["{\"party\":", "6,\"time\":", "\"21:30\"}"]),
+        ], interleave: true));
+
+        var deltas = await CollectAsync(Create(server).StreamAsync(Request(Agent(ProviderName)) with { Tools = [BookTable] }, default));
+
+        var calls = deltas.Select(d => d.ToolCall).OfType<ToolCallRequest>().Select(c => (c.Id, c.ArgumentsJson)).ToList();
+        Assert.Equal([("call_1", """{"party":2,"time":"19:00"}"""), ("call_2", """{"party":6,"time":"21:30"}""")], calls);
+    }
+
+    [Fact]
+    public async Task Words_before_a_tool_call_stream_first_and_the_call_follows()
+    {
+        await using var server = await LoopbackServer.StartAsync(async c =>
+        {
+            Wire.StartSse(c);
+            await Wire.EventAsync(c, OpenAiWire.Chunk(content: "Let me check.", role: "assistant"));
+            await Wire.EventAsync(c, OpenAiWire.ToolCallStart(0, "call_hours", "opening_hours"));
+            await Wire.EventAsync(c, OpenAiWire.ToolCallArguments(0, "{}"));
+            await Wire.EventAsync(c, OpenAiWire.Chunk(finishReason: "tool_calls"));
+            await Wire.EventAsync(c, "[DONE]");
+        });
+
+        var deltas = await CollectAsync(Create(server).StreamAsync(Request(Agent(ProviderName)) with { Tools = [OpeningHours] }, default));
+
+        Assert.Equal("Let me check.", deltas[0].Text);
+        Assert.Null(deltas[0].ToolCall);
+        Assert.Equal("opening_hours", Assert.Single(deltas, d => d.ToolCall is not null).ToolCall!.Name);
+    }
+
+    [Fact]
+    public async Task Sends_the_assistants_tool_calls_and_each_result_back_as_tool_messages()
+    {
+        await using var server = await LoopbackServer.StartAsync(c => OpenAiWire.ReplyAsync(c, ["Booked."]));
+
+        await CollectAsync(Create(server).StreamAsync(Request(Agent(ProviderName), AfterToolCalls) with { Tools = [BookTable, OpeningHours] }, default));
+
+        using var body = JsonDocument.Parse(server.Single().Body);
+        var messages = body.RootElement.GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal(["system", "user", "assistant", "tool", "tool"], messages.Select(m => m.GetProperty("role").GetString()));
+        var assistant = messages[2];
+        Assert.Contains("Let me check.", assistant.GetProperty("content").ToString());
+        var calls = assistant.GetProperty("tool_calls").EnumerateArray().ToList();
+        Assert.Equal(["call_book", "call_hours"], calls.Select(c => c.GetProperty("id").GetString()));
+        Assert.All(calls, c => Assert.Equal("function", c.GetProperty("type").GetString()));
+        Assert.Equal("book_table", calls[0].GetProperty("function").GetProperty("name").GetString());
+        // The arguments go back as the JSON text the model wrote, not as an object.
+        Assert.Equal("""{"party":4,"time":"20:00"}""", calls[0].GetProperty("function").GetProperty("arguments").GetString());
+        Assert.Equal(("call_book", """{"reference":"B-42"}"""), (messages[3].GetProperty("tool_call_id").GetString(), messages[3].GetProperty("content").GetString()));
+        Assert.Equal(("call_hours", """{"error":"the hours service timed out"}"""), (messages[4].GetProperty("tool_call_id").GetString(), messages[4].GetProperty("content").GetString()));
     }
 
     /// <summary>A goodbye followed by a call of the end_call function.</summary>

@@ -51,6 +51,8 @@ public sealed class OpenAiLlmTests : ChatCompletionsContract
 
         Assert.Equal("Goodbye!", deltas[0].Text);
         Assert.True(deltas[^1].EndCall);
+        // end_call is the pipeline's own hang-up, never a tool for the tool loop to run.
+        Assert.DoesNotContain(deltas, d => d.ToolCall is not null);
     }
 
     [Fact]

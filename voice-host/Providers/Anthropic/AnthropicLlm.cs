@@ -62,16 +62,25 @@ public sealed partial class AnthropicLlm : ILlmProvider, IDescribedProvider, IDi
         using var deadline = new StreamDeadline(_options.Timeout, ct);
         var stopped = false;
         var endCall = false;
+        var calls = new StreamedToolCalls();
         var events = _client.Messages.CreateStreaming(Parameters(request), deadline.Token);
         await foreach (var e in VendorCall.GuardAsync(Name, events, deadline, Translate))
         {
             if (e.TryPickContentBlockDelta(out var delta))
             {
                 if (delta.Delta.TryPickText(out var text) && !string.IsNullOrEmpty(text.Text)) yield return new LlmDelta(text.Text);
+                else if (delta.Delta.TryPickInputJson(out var json)) calls.Add(delta.Index, null, null, json.PartialJson);
             }
             else if (e.TryPickContentBlockStart(out var start))
             {
-                if (start.ContentBlock.TryPickToolUse(out var tool) && tool.Name == EndCallTool) endCall = true;
+                if (start.ContentBlock.TryPickToolUse(out var tool)) calls.Add(start.Index, tool.ID, tool.Name, null);
+            }
+            else if (e.TryPickContentBlockStop(out var stop))
+            {
+                // A tool_use block is whole at its content_block_stop, so its call can start before the message ends.
+                if (calls.Take(stop.Index) is not { } call) continue;
+                if (call.Name == EndCallTool) endCall = true;
+                else yield return new LlmDelta("") { ToolCall = call };
             }
             else if (e.TryPickStop(out _))
             {
@@ -86,7 +95,7 @@ public sealed partial class AnthropicLlm : ILlmProvider, IDescribedProvider, IDi
     private MessageCreateParams Parameters(LlmRequest request)
     {
         var system = new StringBuilder();
-        var messages = new List<MessageParam>();
+        var turns = new List<Turn>();
         foreach (var m in request.Messages)
         {
             if (m.Role == Message.System)
@@ -95,18 +104,24 @@ public sealed partial class AnthropicLlm : ILlmProvider, IDescribedProvider, IDi
                 system.Append(m.Content);
                 continue;
             }
+            // The API wants user and assistant turns to alternate, so neighbours of one role share a turn; tool
+            // results go back as tool_result blocks of a user turn, the calls as tool_use blocks of the assistant's.
             var assistant = m.Role == Message.Assistant;
-            // The API wants user and assistant turns to alternate; merge neighbours of one role.
-            if (messages.Count > 0 && messages[^1].TryPickAssistant(out _) == assistant && messages[^1].Content.TryPickString(out var previous))
+            if (turns.Count == 0 || turns[^1].Assistant != assistant) turns.Add(new Turn(assistant));
+            var blocks = turns[^1].Blocks;
+            if (m.Role == Message.Tool)
             {
-                var merged = previous + "\n" + m.Content;
-                messages[^1] = assistant ? new AssistantMessageParam(merged) : new UserMessageParam(merged);
+                // Every tool_result must come before any text in its turn.
+                blocks.Insert(blocks.FindLastIndex(b => b.TryPickToolResult(out _)) + 1, new ToolResultBlockParam(m.ToolCallId ?? "") { Content = m.Content });
+                continue;
             }
-            else
+            if (!string.IsNullOrEmpty(m.Content)) blocks.Add(new TextBlockParam(m.Content));
+            foreach (var call in m.ToolCalls ?? [])
             {
-                messages.Add(assistant ? new AssistantMessageParam(m.Content) : new UserMessageParam(m.Content));
+                blocks.Add(new ToolUseBlockParam { ID = call.Id, Name = call.Name, Input = ToolInput(call.ArgumentsJson) });
             }
         }
+        var messages = turns.Where(t => t.Blocks.Count > 0).Select(t => t.ToParam()).ToList();
         if (system.Length == 0) system.Append(request.Agent.SystemPrompt);
         // The API rejects a conversation that opens with the assistant, as one does when the agent greets first.
         if (messages.Count > 0 && messages[0].TryPickAssistant(out _)) messages.Insert(0, new UserMessageParam(CallStarted));
@@ -122,22 +137,66 @@ public sealed partial class AnthropicLlm : ILlmProvider, IDescribedProvider, IDi
             Messages = messages,
         };
         if (system.Length > 0) parameters = parameters with { System = system.ToString() };
+        var tools = new List<ToolUnion>();
         if (_options.EndCallTool)
         {
-            parameters = parameters with
+            tools.Add(new Tool
             {
-                Tools =
-                [
-                    new Tool
-                    {
-                        Name = EndCallTool,
-                        Description = "Hang up the phone call. Use it only once the conversation is over and you have said goodbye.",
-                        InputSchema = new InputSchema { Properties = new Dictionary<string, JsonElement>() },
-                    },
-                ],
-            };
+                Name = EndCallTool,
+                Description = "Hang up the phone call. Use it only once the conversation is over and you have said goodbye.",
+                InputSchema = new InputSchema { Properties = new Dictionary<string, JsonElement>() },
+            });
         }
+        foreach (var tool in request.Tools)
+        {
+            tools.Add(new Tool { Name = tool.Name, Description = tool.Description, InputSchema = Schema(tool.Parameters) });
+        }
+        if (tools.Count > 0) parameters = parameters with { Tools = tools };
         return parameters;
+    }
+
+    /// <summary>The tool's JSON Schema as Anthropic's <c>input_schema</c>, whole (descriptions, required, enums).</summary>
+    private static InputSchema Schema(JsonElement parameters)
+    {
+        var schema = parameters.ValueKind == JsonValueKind.Object
+            ? parameters.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone())
+            : [];
+        // input_schema must be an object schema; a schema that leaves "type" out describes one all the same.
+        schema.TryAdd("type", JsonSerializer.SerializeToElement("object"));
+        return InputSchema.FromRawUnchecked(schema);
+    }
+
+    /// <summary>A tool call's arguments as the object a tool_use block holds; arguments that are not one become empty.</summary>
+    private static Dictionary<string, JsonElement> ToolInput(string argumentsJson)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(argumentsJson);
+            if (json.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return json.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
+            }
+        }
+        catch (JsonException)
+        {
+            // The model wrote broken JSON; the call was answered with an error, and the block still needs an object.
+        }
+        return [];
+    }
+
+    /// <summary>One user or assistant turn of the request being built: its content blocks in order.</summary>
+    private sealed record Turn(bool Assistant)
+    {
+        public List<ContentBlockParam> Blocks { get; } = [];
+
+        // A turn of text alone goes as a plain string, as the API's own examples send it.
+        public MessageParam ToParam()
+        {
+            MessageContentParam content = Blocks.All(b => b.TryPickText(out _))
+                ? string.Join("\n", Blocks.Select(b => b.TryPickText(out var t) ? t.Text : ""))
+                : Blocks.ToList();
+            return Assistant ? new AssistantMessageParam(content) : new UserMessageParam(content);
+        }
     }
 
     private ProviderException? Translate(Exception e)

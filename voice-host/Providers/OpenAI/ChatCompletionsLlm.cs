@@ -7,6 +7,7 @@ using OpenAI;
 using OpenAI.Chat;
 using Message = VoiceAgents.VoiceHost.Pipeline.ChatMessage;
 using SdkMessage = OpenAI.Chat.ChatMessage;
+using ToolCallRequest = VoiceAgents.VoiceHost.Pipeline.ToolCallRequest;
 
 namespace VoiceAgents.VoiceHost.Providers.OpenAI;
 
@@ -69,10 +70,14 @@ public abstract partial class ChatCompletionsLlm : ILlmProvider
         if (request.Llm.Temperature is { } t) options.Temperature = (float)t;
         if (_options.MaxTokens is { } max) options.MaxOutputTokenCount = max;
         if (_options.EndCallTool) options.Tools.Add(EndCall);
+        foreach (var tool in request.Tools)
+        {
+            options.Tools.Add(ChatTool.CreateFunctionTool(tool.Name, tool.Description, BinaryData.FromString(tool.Parameters.GetRawText())));
+        }
 
         using var deadline = new StreamDeadline(_options.Timeout, ct);
         var finished = false;
-        var endCall = false;
+        var calls = new StreamedToolCalls();
         var updates = chat.CompleteChatStreamingAsync(Messages(request), options, deadline.Token);
         await foreach (var update in VendorCall.GuardAsync(Name, updates, deadline, Translate))
         {
@@ -82,7 +87,7 @@ public abstract partial class ChatCompletionsLlm : ILlmProvider
             }
             foreach (var call in update.ToolCallUpdates)
             {
-                if (call.FunctionName == EndCallFunction) endCall = true;
+                calls.Add(call.Index, call.ToolCallId, call.FunctionName, call.FunctionArgumentsUpdate?.ToString());
             }
             if (update.FinishReason is not null) finished = true;
             else if (update.ContentUpdate.Count == 0 && update.ToolCallUpdates.Count == 0 && InStreamError(update) is { } error)
@@ -93,6 +98,13 @@ public abstract partial class ChatCompletionsLlm : ILlmProvider
         }
         // Every complete reply ends with a finish_reason; a stream closed without one was cut short.
         if (!finished) throw new ProviderException(Name, "the stream ended before the reply was finished");
+        // A call's arguments are whole only once the stream is: the pieces of parallel calls may come in any order.
+        var endCall = false;
+        foreach (var call in calls.Complete())
+        {
+            if (call.Name == EndCallFunction) endCall = true;
+            else yield return new LlmDelta("") { ToolCall = call };
+        }
         if (endCall) yield return new LlmDelta("", EndCall: true);
     }
 
@@ -108,11 +120,22 @@ public abstract partial class ChatCompletionsLlm : ILlmProvider
             messages.Add(m.Role switch
             {
                 Message.System => SdkMessage.CreateSystemMessage(m.Content),
+                Message.Assistant when m.ToolCalls is { Count: > 0 } calls => AssistantWithToolCalls(m.Content, calls),
                 Message.Assistant => SdkMessage.CreateAssistantMessage(m.Content),
+                Message.Tool => SdkMessage.CreateToolMessage(m.ToolCallId ?? "", m.Content),
                 _ => SdkMessage.CreateUserMessage(m.Content),
             });
         }
         return messages;
+    }
+
+    private static AssistantChatMessage AssistantWithToolCalls(string content, IReadOnlyList<ToolCallRequest> calls)
+    {
+        var message = new AssistantChatMessage(calls.Select(c =>
+            ChatToolCall.CreateFunctionToolCall(c.Id, c.Name, BinaryData.FromString(string.IsNullOrWhiteSpace(c.ArgumentsJson) ? "{}" : c.ArgumentsJson))));
+        // What the agent said before calling belongs to the same turn, so the model sees it was already spoken.
+        if (!string.IsNullOrEmpty(content)) message.Content.Add(ChatMessageContentPart.CreateTextPart(content));
+        return message;
     }
 
     /// <summary>An error the server put in the stream: <c>data: {"error":{"message":...}}</c> (OpenAI, vLLM, llama.cpp).</summary>

@@ -24,9 +24,26 @@ public static class AnthropicWire
     public static Task BlockStopAsync(HttpContext c, int index = 0) => Wire.EventAsync(c,
         $$$"""{"type":"content_block_stop","index":{{{index}}}}""", "content_block_stop");
 
-    public static Task ToolUseAsync(HttpContext c, string name, int index) => Wire.EventAsync(c,
-        JsonSerializer.Serialize(new { type = "content_block_start", index, content_block = new { type = "tool_use", id = "toolu_01T1x1fJ34qAmk2tNTrN7Up6", name, input = new { } } }),
+    public static Task ToolUseAsync(HttpContext c, string name, int index, string id = "toolu_01T1x1fJ34qAmk2tNTrN7Up6") => Wire.EventAsync(c,
+        JsonSerializer.Serialize(new { type = "content_block_start", index, content_block = new { type = "tool_use", id, name, input = new { } } }),
         "content_block_start");
+
+    /// <summary>A piece of a tool_use block's input: partial JSON text that only parses once all pieces are joined.</summary>
+    public static Task InputJsonDeltaAsync(HttpContext c, string partialJson, int index) => Wire.EventAsync(c,
+        JsonSerializer.Serialize(new { type = "content_block_delta", index, delta = new { type = "input_json_delta", partial_json = partialJson } }),
+        "content_block_delta");
+
+    /// <summary>
+    /// A whole tool_use block as the API streams it: content_block_start with an empty input, an empty
+    /// input_json_delta first (as the API sends), one delta per piece, content_block_stop.
+    /// </summary>
+    public static async Task ToolUseBlockAsync(HttpContext c, int index, string id, string name, params string[] pieces)
+    {
+        await ToolUseAsync(c, name, index, id);
+        await InputJsonDeltaAsync(c, "", index);
+        foreach (var piece in pieces) await InputJsonDeltaAsync(c, piece, index);
+        await BlockStopAsync(c, index);
+    }
 
 
     public static async Task MessageDeltaAndStopAsync(HttpContext c, string stopReason = "end_turn")

@@ -34,6 +34,49 @@ public static class OpenAiWire
         new { index = 0, id = "call_abc123", type = "function", function = new { name = "end_call", arguments = "" } },
     });
 
+    /// <summary>The first piece of a streamed tool call: its index, id and function name, with empty arguments.</summary>
+    public static string ToolCallStart(int index, string id, string name, string? role = null) => Chunk(role: role, toolCalls: new[]
+    {
+        new { index, id, type = "function", function = new { name, arguments = "" } },
+    });
+
+    /// <summary>A later piece of a streamed tool call: more of its arguments' JSON text, keyed by index only.</summary>
+    public static string ToolCallArguments(int index, string piece) => Chunk(toolCalls: new[]
+    {
+        new { index, function = new { arguments = piece } },
+    });
+
+    /// <summary>
+    /// A reply made of tool calls as OpenAI streams them: each call's id and name first, then its arguments in the
+    /// given pieces, then <c>finish_reason: "tool_calls"</c> and [DONE]. With <paramref name="interleave"/> the
+    /// pieces of the calls alternate, as some OpenAI-compatible servers send parallel calls.
+    /// </summary>
+    public static async Task ToolCallsAsync(HttpContext context, IReadOnlyList<(string Id, string Name, string[] Pieces)> calls, bool interleave = false)
+    {
+        Wire.StartSse(context);
+        if (interleave)
+        {
+            for (var i = 0; i < calls.Count; i++) await Wire.EventAsync(context, ToolCallStart(i, calls[i].Id, calls[i].Name, role: i == 0 ? "assistant" : null));
+            for (var p = 0; p < calls.Max(c => c.Pieces.Length); p++)
+            {
+                for (var i = 0; i < calls.Count; i++)
+                {
+                    if (p < calls[i].Pieces.Length) await Wire.EventAsync(context, ToolCallArguments(i, calls[i].Pieces[p]));
+                }
+            }
+        }
+        else
+        {
+            for (var i = 0; i < calls.Count; i++)
+            {
+                await Wire.EventAsync(context, ToolCallStart(i, calls[i].Id, calls[i].Name, role: i == 0 ? "assistant" : null));
+                foreach (var piece in calls[i].Pieces) await Wire.EventAsync(context, ToolCallArguments(i, piece));
+            }
+        }
+        await Wire.EventAsync(context, Chunk(finishReason: "tool_calls"));
+        await Wire.EventAsync(context, "[DONE]");
+    }
+
     public static string Error(string message, string type = "server_error", string? code = null) =>
         JsonSerializer.Serialize(new { error = new { message, type, param = (string?)null, code } });
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.VoiceHost.Pipeline;
@@ -38,6 +39,28 @@ public static class ProviderTestKit
         messages.AddRange(turns.Length > 0 ? turns : [new ChatMessage(ChatMessage.User, "What are your opening hours?")]);
         return new LlmRequest(agent, messages);
     }
+
+    /// <summary>A tool as the pipeline offers it: a table booking with a JSON Schema for its arguments.</summary>
+    public static ToolDefinition BookTable { get; } = new("book_table", "Book a table for a party at a time.", JsonDocument.Parse(
+        """{"type":"object","properties":{"party":{"type":"integer","description":"How many people"},"time":{"type":"string"}},"required":["party","time"]}""").RootElement);
+
+    /// <summary>A tool without parameters, as an MCP server may list one.</summary>
+    public static ToolDefinition OpeningHours { get; } = new("opening_hours", "Today's opening hours.", JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement);
+
+    /// <summary>
+    /// A conversation in which the agent already called a tool: the user's question, the assistant's turn with its
+    /// words and two parallel calls, and each call's result.
+    /// </summary>
+    public static ChatMessage[] AfterToolCalls { get; } =
+    [
+        new(ChatMessage.User, "A table for four at eight, and are you open today?"),
+        new(ChatMessage.Assistant, "Let me check.")
+        {
+            ToolCalls = [new("call_book", "book_table", """{"party":4,"time":"20:00"}"""), new("call_hours", "opening_hours", "{}")],
+        },
+        new(ChatMessage.Tool, """{"reference":"B-42"}""") { ToolCallId = "call_book", ToolName = "book_table" },
+        new(ChatMessage.Tool, """{"error":"the hours service timed out"}""") { ToolCallId = "call_hours", ToolName = "opening_hours" },
+    ];
 
     public static async Task<List<T>> CollectAsync<T>(IAsyncEnumerable<T> source, CancellationToken ct = default)
     {
