@@ -9,6 +9,9 @@ public static class CallEndReasons
     /// <summary>Caller audio ran ahead of real time (a flood).</summary>
     public const string AudioTooFast = "audio_too_fast";
 
+    /// <summary>The agent handed the phone call to one of its transfer destinations (<c>transfer_call</c>).</summary>
+    public const string Transferred = "transferred";
+
     /// <summary>A stage of the pipeline crashed.</summary>
     public const string Error = "error";
 }
