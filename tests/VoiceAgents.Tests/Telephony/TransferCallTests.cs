@@ -53,7 +53,12 @@ public sealed class TransferCallTests(TelephonyFixture f)
         await phone.StartAsync(parameters);
         await StreamSilenceUntilAsync(phone, () => f.Voice.Services.GetRequiredService<ActiveCalls>().Live.Any(c => c.Context.CallId == callId), TimeSpan.FromSeconds(10), "the call to start");
         var call = f.Voice.Services.GetRequiredService<ActiveCalls>().Live.Single(c => c.Context.CallId == callId);
-        await StreamSilenceUntilAsync(phone, () => phone.ReplyAudio().Length > MediaStreamClient.Rate, TimeSpan.FromSeconds(20), "the greeting");
+        // The greeting, played to its end, is in the call's transcript.
+        bool Greeted()
+        {
+            lock (call.Context.Transcript) return call.Context.Transcript.Any(t => t.Speaker == "assistant" && t.Text.StartsWith("Hello Asha", StringComparison.Ordinal));
+        }
+        await StreamSilenceUntilAsync(phone, Greeted, TimeSpan.FromSeconds(30), "the greeting");
 
         // The model calls transfer_call; the tool loop ends the call after the hand-off line (ToolResult.EndsCall).
         var tools = new List<ICallTool>();
