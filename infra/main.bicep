@@ -233,6 +233,8 @@ var twilioSettings = empty(twilioAccountSid) ? {} : {
   Twilio__MediaStreamUrl: 'wss://${voiceHost.outputs.fqdn}/twilio'
 }
 var twilioSecrets = empty(twilioAuthToken) ? {} : { Twilio__AuthToken: '${vault.outputs.uri}secrets/twilio-auth-token' }
+// voice-host redirects a live call on transfer_call (Twilio's "update a call"): the account and its token only.
+var voiceHostTwilio = empty(twilioAccountSid) ? {} : { Twilio__AccountSid: twilioAccountSid }
 var operatorSecrets = empty(operatorApiKey) ? {} : { Operator__ApiKey: '${vault.outputs.uri}secrets/operator-api-key' }
 
 module functions 'modules/functionapp.bicep' = {
@@ -273,8 +275,8 @@ module voiceHost 'modules/containerapp.bicep' = {
     identityClientId: identity.outputs.clientId
     image: voiceHostImage
     registryServer: containerRegistryServer
-    settings: voiceHostPlain
-    secretUris: union(sharedSecrets, vendorSecrets)
+    settings: union(voiceHostPlain, voiceHostTwilio)
+    secretUris: union(sharedSecrets, vendorSecrets, twilioSecrets)
     minReplicas: voiceHostMinReplicas
     maxReplicas: voiceHostMaxReplicas
     concurrentCallsPerReplica: concurrentCallsPerReplica

@@ -8,8 +8,11 @@ using VoiceAgents.Core.Auth;
 
 namespace VoiceAgents.Core.Telephony;
 
-/// <summary>What a phone call's media stream may do: talk to one agent of one tenant as one call.</summary>
-public sealed record StreamGrant(string CallId, string TenantId, string AgentId, string? CampaignId, string? PhoneNumber, int Attempt);
+/// <summary>
+/// What a phone call's media stream may do: talk to one agent of one tenant as one call. <paramref name="CalledNumber"/>
+/// is the tenant's number an inbound call came in on, whose variables the call starts with.
+/// </summary>
+public sealed record StreamGrant(string CallId, string TenantId, string AgentId, string? CampaignId, string? PhoneNumber, int Attempt, string? CalledNumber = null);
 
 /// <summary>
 /// The short-lived token the TwiML hands to the media stream (a <c>Parameter</c> of <c>&lt;Stream&gt;</c>), signed
@@ -35,6 +38,7 @@ public sealed class StreamTokens(IOptions<JwtOptions> jwt, IOptions<TwilioOption
         };
         if (grant.CampaignId is not null) claims["campaign_id"] = grant.CampaignId;
         if (grant.PhoneNumber is not null) claims["phone_number"] = grant.PhoneNumber;
+        if (grant.CalledNumber is not null) claims["called_number"] = grant.CalledNumber;
         return _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = jwt.Value.Issuer,
@@ -69,7 +73,7 @@ public sealed class StreamTokens(IOptions<JwtOptions> jwt, IOptions<TwilioOption
         var c = result.ClaimsIdentity;
         string? Get(string type) => c.FindFirst(type)?.Value;
         if (Get("call_id") is not { } callId || Get("tenant_id") is not { } tenantId || Get("agent_id") is not { } agentId) return null;
-        return new StreamGrant(callId, tenantId, agentId, Get("campaign_id"), Get("phone_number"), int.TryParse(Get("attempt"), out var a) ? a : 1);
+        return new StreamGrant(callId, tenantId, agentId, Get("campaign_id"), Get("phone_number"), int.TryParse(Get("attempt"), out var a) ? a : 1, Get("called_number"));
     }
 }
 

@@ -97,7 +97,7 @@ public sealed partial class TwilioWebhooks(
             var inbound = to is null ? null : await db.InboundNumbers.Find(n => n.PhoneNumber == to).FirstOrDefaultAsync(ct);
             agent = inbound?.AgentId is not { } agentId ? null : await db.Agents.Find(a => a.Id == agentId && a.TenantId == inbound.TenantId).FirstOrDefaultAsync(ct);
             if (agent is null) return Say("This number is not in service.");
-            grant = new StreamGrant(Ids.New(), agent.TenantId, agent.Id, null, form.GetValueOrDefault("From"), 1);
+            grant = new StreamGrant(Ids.New(), agent.TenantId, agent.Id, null, form.GetValueOrDefault("From"), 1, inbound!.PhoneNumber);
         }
         return StreamTwiml(_options.MediaStreamUrl, grant, tokens.Create(grant));
     }

@@ -59,6 +59,8 @@ public sealed partial class StoreCallHandler(CallRecords records, IObjectStore s
             RecordingKey = message.RecordingKey,
             TranscriptKey = transcriptKey,
             Turns = metrics.ToList(),
+            Variables = message.Variables is { Count: > 0 } v ? new Dictionary<string, string>(v) : null,
+            TransferredTo = message.TransferredTo,
             CreatedAt = endedAt,
         }, ct);
         LogStored(callId, message.TenantId, turns.Count);
@@ -82,6 +84,8 @@ public sealed partial class StoreCallHandler(CallRecords records, IObjectStore s
             ["duration_seconds"] = m.DurationSeconds,
             ["turns"] = metrics.Count,
             ["recording_key"] = m.RecordingKey,
+            ["variables"] = m.Variables is { Count: > 0 } v ? JsonSerializer.SerializeToNode(v, JsonDefaults.Options) : null,
+            ["transferred_to"] = m.TransferredTo,
         });
 
     private static void Validate(CallCompletedMessage m)

@@ -22,6 +22,7 @@ public sealed class Call : IAsyncDisposable
     private readonly ICallSink _sink;
     private readonly VoiceMetrics _metrics;
     private readonly CallStart _start;
+    private readonly CallTransfers _transfers;
     private readonly CancellationTokenSource _cts = new();
     private readonly AudioBudget _budget;
     private Task _writing = Task.CompletedTask;
@@ -30,8 +31,9 @@ public sealed class Call : IAsyncDisposable
     private long _audioIn;
     private Activity? _activity;
 
-    internal Call(CallContext context, PipelineTask task, ICallTransport transport, ICallSink sink, VoiceMetrics metrics, CallStart start)
+    internal Call(CallContext context, PipelineTask task, ICallTransport transport, ICallSink sink, VoiceMetrics metrics, CallStart start, CallTransfers transfers)
     {
+        _transfers = transfers;
         _context = context;
         _task = task;
         _transport = transport;
@@ -140,6 +142,20 @@ public sealed class Call : IAsyncDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Redirects the phone call to the destination <c>transfer_call</c> asked for, once the agent's hand-off line has
+    /// been played: only when the agent ended the call (not a hang-up, a failure or a shutdown).
+    /// </summary>
+    private async Task<bool> TransferAsync(string reason)
+    {
+        if (_context.PendingTransfer is not { } destination || _context.ProviderCallId is not { } providerCallId) return false;
+        if (_failure is not null || _task.Failure is not null
+            || reason is "caller_hung_up" or "caller_disconnected" or "caller_ended" or CallEndReasons.Shutdown) return false;
+        if (!await _transfers.RedirectAsync(_context, providerCallId, destination, CancellationToken.None)) return false;
+        _context.TransferredTo = destination.Name;
+        return true;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Finish("caller_disconnected");
@@ -147,6 +163,8 @@ public sealed class Call : IAsyncDisposable
         await _task.Ended;
         if (_maxDuration is not null) await _maxDuration.DisposeAsync();
         await _task.StopAsync();
+        // Before the stream closes: a media stream that closes first ends the phone call with it.
+        if (await TransferAsync(reason)) reason = CallEndReasons.Transferred;
         _transport.Complete();
         await _writing.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         // A crash closes with 1011 (the caller heard why from the error); the call goes to post-call processing like any other.
@@ -167,7 +185,8 @@ public sealed class Call : IAsyncDisposable
         var record = new CallCompleted(
             _context.CallId, _context.SessionId, _context.TenantId, _context.Agent.Id, _start.CampaignId, _start.PhoneNumber,
             _context.StartedAt, ended, reason, status,
-            transcript, _context.Turns.Reports.ToList(), _activity?.Id, _start.Attempt);
+            transcript, _context.Turns.Reports.ToList(), _activity?.Id, _start.Attempt,
+            _context.Variables.Count == 0 ? null : _context.Variables, _context.TransferredTo);
         try
         {
             await _sink.AcceptAsync(record, _context.Recorder.WriteWavAsync, CancellationToken.None);

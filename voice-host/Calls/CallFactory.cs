@@ -18,7 +18,7 @@ namespace VoiceAgents.VoiceHost.Calls;
 /// </summary>
 public sealed class CallFactory(
     ProviderFactory providers, SileroVad vad, VoiceMetrics metrics, ICallSink sink, IOptions<VoiceOptions> options,
-    TimeProvider time, ILoggerFactory logs, CallStartedAnnouncer announcer)
+    TimeProvider time, ILoggerFactory logs, CallStartedAnnouncer announcer, CallTransfers transfers)
 {
     /// <summary>The fatal error a caller is told when a stage crashes.</summary>
     public const string CrashMessage = "Something went wrong on our side; the call will end.";
@@ -34,7 +34,13 @@ public sealed class CallFactory(
         var outputRate = start.OutputRate;
         var log = logs.CreateLogger("VoiceAgents.Call");
         var recorder = new CallRecorder(Path.Combine(Path.GetTempPath(), "voiceagents-calls"));
-        var context = new CallContext(callId, start.TenantId, agent, time, o, recorder, log);
+        var context = new CallContext(callId, start.TenantId, agent, time, o, recorder, log)
+        {
+            CampaignId = start.CampaignId,
+            PhoneNumber = start.PhoneNumber,
+            Variables = start.Variables ?? new Dictionary<string, string>(),
+            ProviderCallId = start.ProviderCallId,
+        };
         var stt = providers.Stt(agent);
         var tts = new TtsProcessor(context, providers.Tts(agent), outputRate, metrics);
         var crash = new CrashHandling(CrashMessage, CallEndReasons.Error, tts, Apology.Reply(-2, CallEndReasons.Error), ApologyLimit);
@@ -52,7 +58,7 @@ public sealed class CallFactory(
             tts,
             new OutputTransport(context, transport, outputRate, metrics),
             new AssistantContextProcessor(context));
-        var call = new Call(context, task, transport, sink, metrics, start);
+        var call = new Call(context, task, transport, sink, metrics, start, transfers);
         call.Start(outputRate, aborted);
         announcer.Announce(context, start);
         return Task.FromResult(call);

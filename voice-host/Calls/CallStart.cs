@@ -1,4 +1,10 @@
 namespace VoiceAgents.VoiceHost.Calls;
 
-/// <summary>What a transport knows of a call as it starts. A null <paramref name="CallId"/> gets a new one.</summary>
-public sealed record CallStart(string? CallId, string TenantId, int OutputRate, string? CampaignId, string? PhoneNumber, int Attempt = 1);
+/// <summary>
+/// What a transport knows of a call as it starts. A null <paramref name="CallId"/> gets a new one.
+/// <paramref name="Variables"/> are the call's, merged from its sources; <paramref name="ProviderCallId"/> is the
+/// telephony provider's id of a phone call (Twilio's CallSid), which a transfer redirects.
+/// </summary>
+public sealed record CallStart(
+    string? CallId, string TenantId, int OutputRate, string? CampaignId, string? PhoneNumber, int Attempt = 1,
+    IReadOnlyDictionary<string, string>? Variables = null, string? ProviderCallId = null);

@@ -36,6 +36,8 @@ public sealed class QueueCallSink(CallSpool spool, CallSpoolWorker worker) : ICa
             }).ToList(),
             call.Transcript,
             TraceParent: call.TraceParent,
-            Attempt: call.Attempt);
+            Attempt: call.Attempt,
+            Variables: call.Variables,
+            TransferredTo: call.TransferredTo);
     }
 }

@@ -26,7 +26,8 @@ namespace VoiceAgents.VoiceHost.Endpoints;
 /// barge-in sends <c>clear</c>.
 /// </summary>
 public sealed partial class TwilioMediaSocket(
-    StreamTokens tokens, MongoContext db, CallFactory calls, CallAdmission admission, Readiness readiness, IOptions<VoiceOptions> options, ILogger<TwilioMediaSocket> log)
+    StreamTokens tokens, MongoContext db, CallFactory calls, CallAdmission admission, Readiness readiness, CallVariableSources variableSources,
+    IOptions<VoiceOptions> options, ILogger<TwilioMediaSocket> log)
 {
     public const int SampleRate = 8000;
     private readonly VoiceOptions _options = options.Value;
@@ -68,8 +69,12 @@ public sealed partial class TwilioMediaSocket(
                 return;
             }
             var writer = new TwilioMediaWriter(socket, start.StreamSid!, _options.SocketQueue);
+            var variables = grant.CampaignId is not null
+                ? await variableSources.CampaignContactAsync(grant.TenantId, grant.CampaignId, grant.PhoneNumber, http.RequestAborted)
+                : await variableSources.InboundNumberAsync(grant.TenantId, grant.CalledNumber, http.RequestAborted);
             await using var call = await calls.StartAsync(
-                new CallStart(grant.CallId, grant.TenantId, SampleRate, grant.CampaignId, grant.PhoneNumber, grant.Attempt), agent, writer, http.RequestAborted);
+                new CallStart(grant.CallId, grant.TenantId, SampleRate, grant.CampaignId, grant.PhoneNumber, grant.Attempt, variables, start.CallSid),
+                agent, writer, http.RequestAborted);
             admitted.Attach(call);
             LogStarted(grant.CallId, start.CallSid ?? "", start.StreamSid!);
             await ReceiveAsync(reader, call, writer);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
 using VoiceAgents.Core.Auth;
+using VoiceAgents.Core.Calls;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.VoiceHost.Audio;
@@ -18,7 +19,8 @@ namespace VoiceAgents.VoiceHost.Endpoints;
 /// call's events and audio back. The protocol is in docs/voice-protocol.md.
 /// </summary>
 public sealed partial class VoiceSocket(
-    TokenService tokens, MongoContext db, CallFactory calls, CallAdmission admission, Readiness readiness, IOptions<VoiceOptions> options, ILogger<VoiceSocket> log)
+    TokenService tokens, MongoContext db, CallFactory calls, CallAdmission admission, Readiness readiness, CallVariableSources variableSources,
+    IOptions<VoiceOptions> options, ILogger<VoiceSocket> log)
 {
     private readonly VoiceOptions _options = options.Value;
 
@@ -51,7 +53,15 @@ public sealed partial class VoiceSocket(
                 return;
             }
             var (request, identity, agent) = auth.Value;
-            var start = new CallStart(Ids.New(), identity.TenantId, request.SampleRate, request.CampaignId, request.PhoneNumber);
+            // The contact's variables first, so the auth message's own win.
+            var contact = await variableSources.CampaignContactAsync(identity.TenantId, request.CampaignId, request.PhoneNumber, http.RequestAborted);
+            var variables = CallVariables.Merge(contact, request.Variables);
+            if (CallVariables.Problem(variables) is { } tooMany)
+            {
+                await CloseAsync(socket, CloseCodes.BadMessage, $"variables: {tooMany}");
+                return;
+            }
+            var start = new CallStart(Ids.New(), identity.TenantId, request.SampleRate, request.CampaignId, request.PhoneNumber, Variables: variables);
             // Declared before the call, so the call's places are given back after its hand-off (disposal runs in reverse order).
             await using var admitted = await admission.AdmitAsync(start.TenantId, start.CallId!, takeTenantSlot: true, http.RequestAborted);
             if (admitted.Refusal is { } refusal)

@@ -23,7 +23,6 @@ public sealed class CallContext
         Log = log;
         StartedAt = time.GetUtcNow();
         Turns = new TurnTracker(time);
-        Conversation = new Conversation(agent.SystemPrompt);
     }
 
     public string CallId { get; }
@@ -43,13 +42,35 @@ public sealed class CallContext
     /// <summary>The call's variables (campaign contact, inbound number, <c>/ws</c> auth message), within <c>CallVariables</c>' limits.</summary>
     public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The telephony provider's id of a phone call (Twilio's CallSid); null in the browser.</summary>
+    public string? ProviderCallId { get; init; }
+
+    /// <summary>
+    /// The destination <c>transfer_call</c> asked for: once the agent's hand-off line is played and the call ends,
+    /// the call is redirected there. The first request wins.
+    /// </summary>
+    public TransferDestination? PendingTransfer => Volatile.Read(ref _pendingTransfer);
+    private TransferDestination? _pendingTransfer;
+
+    /// <summary>Asks for the call to be handed to <paramref name="destination"/> when it ends; false when a transfer was already asked for.</summary>
+    public bool RequestTransfer(TransferDestination destination) => Interlocked.CompareExchange(ref _pendingTransfer, destination, null) is null;
+
+    /// <summary>The destination's name once the call was redirected there.</summary>
+    public string? TransferredTo { get; set; }
+
     public TimeProvider Time { get; }
     public VoiceOptions Options { get; }
     public CallRecorder Recorder { get; }
     public ILogger Log { get; }
     public DateTimeOffset StartedAt { get; }
     public TurnTracker Turns { get; }
-    public Conversation Conversation { get; }
+
+    /// <summary>
+    /// The conversation, opened with the system prompt rendered over the call's variables: made on first use, once
+    /// the call's init properties (its variables, campaign and number) are set.
+    /// </summary>
+    public Conversation Conversation => LazyInitializer.EnsureInitialized(ref _conversation, () => new Conversation(CallTemplateModel.Render(this, Agent.SystemPrompt)));
+    private Conversation? _conversation;
 
     /// <summary>Transcript turns with times; lock it to read or write.</summary>
     public List<TranscriptTurn> Transcript { get; } = [];

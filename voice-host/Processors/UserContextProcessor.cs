@@ -4,7 +4,7 @@ using VoiceAgents.VoiceHost.Pipeline.Frames;
 namespace VoiceAgents.VoiceHost.Processors;
 
 /// <summary>
-/// The user side of the conversation: speaks the agent's first message when the call starts, and turns each
+/// The user side of the conversation: speaks the agent's first message (rendered over the call's variables) when the call starts, and turns each
 /// final transcript into a user message and a request for the LLM's reply.
 /// </summary>
 public sealed class UserContextProcessor(CallContext call) : FrameProcessor(call.Log)
@@ -17,7 +17,7 @@ public sealed class UserContextProcessor(CallContext call) : FrameProcessor(call
         {
             case StartFrame start:
                 Push(start);
-                if (call.Agent.FirstMessage is { Length: > 0 } first)
+                if (CallTemplateModel.Render(call, call.Agent.FirstMessage) is { Length: > 0 } first)
                 {
                     Push(new LlmResponseStartFrame());
                     Push(new TextFrame(first, Interlocked.Increment(ref _sentenceIds)));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VoiceAgents.Core.Calls;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Telephony;
 
@@ -8,7 +9,8 @@ namespace VoiceAgents.VoiceHost.Transport;
 /// The first message of a <c>/ws</c> call, read field by field so that a field of the wrong type is named in the
 /// close reason (4400) instead of making the whole message unreadable (which would look like no auth at all, 4401).
 /// </summary>
-public sealed record AuthRequest(string? Token, string? AgentId, int SampleRate, string? PhoneNumber, string? CampaignId)
+public sealed record AuthRequest(
+    string? Token, string? AgentId, int SampleRate, string? PhoneNumber, string? CampaignId, IReadOnlyDictionary<string, string>? Variables = null)
 {
     public const int DefaultSampleRate = 16000;
 
@@ -54,8 +56,32 @@ public sealed record AuthRequest(string? Token, string? AgentId, int SampleRate,
             if (phone is not null && !PhoneNumbers.IsValid(phone)) problem ??= "phone_number must be an E.164 number such as +14155550123";
             var campaignId = String(root, "campaign_id", ref problem);
             if (campaignId is not null && !Ids.IsValid(campaignId)) problem ??= "campaign_id must be a 24-character hex id";
-            return new AuthRequest(token, agentId, sampleRate, phone, campaignId?.ToLowerInvariant());
+            var variables = ReadVariables(root, ref problem);
+            return new AuthRequest(token, agentId, sampleRate, phone, campaignId?.ToLowerInvariant(), variables);
         }
+    }
+
+    /// <summary><c>variables</c>: an object of string values within <see cref="CallVariables"/>' limits.</summary>
+    private static Dictionary<string, string>? ReadVariables(JsonElement root, ref string? problem)
+    {
+        if (!Present(root, "variables", out var value)) return null;
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            problem ??= "variables must be an object of string values";
+            return null;
+        }
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in value.EnumerateObject())
+        {
+            if (property.Value.ValueKind != JsonValueKind.String)
+            {
+                problem ??= $"variables.{property.Name} must be a string";
+                return null;
+            }
+            variables[property.Name] = property.Value.GetString()!;
+        }
+        if (CallVariables.Problem(variables) is { } limit) problem ??= $"variables: {limit}";
+        return problem is null ? variables : null;
     }
 
     /// <summary>A field that is there and not null.</summary>

@@ -13,6 +13,9 @@ using Microsoft.Extensions.Logging;
 
 namespace VoiceAgents.Tests.Telephony;
 
+/// <summary>An "update a call" request as Twilio's REST API received it (new TwiML for a live call: a transfer).</summary>
+public sealed record UpdatedCall(string Sid, IReadOnlyDictionary<string, string> Form, DateTime At);
+
 /// <summary>A call as Twilio's REST API received it.</summary>
 public sealed record PlacedCall(string Sid, string To, string From, IReadOnlyDictionary<string, string> Form, DateTime At);
 
@@ -31,12 +34,14 @@ public sealed class TwilioLoopback : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<PlacedCall> _calls = new();
+    private readonly ConcurrentQueue<UpdatedCall> _updates = new();
     private int _requests;
 
     private TwilioLoopback(WebApplication app) => _app = app;
 
     public Uri BaseUri { get; private set; } = default!;
     public IReadOnlyList<PlacedCall> Calls => _calls.ToArray();
+    public IReadOnlyList<UpdatedCall> Updates => _updates.ToArray();
     public int Requests => Volatile.Read(ref _requests);
 
     /// <summary>Numbers for which Twilio refuses the call (400, code 21211 "invalid To number").</summary>
@@ -50,6 +55,7 @@ public sealed class TwilioLoopback : IAsyncDisposable
         var app = builder.Build();
         var server = new TwilioLoopback(app);
         app.MapPost("/2010-04-01/Accounts/{sid}/Calls.json", server.CreateCallAsync);
+        app.MapPost("/2010-04-01/Accounts/{sid}/Calls/{callSid}.json", server.UpdateCallAsync);
         app.MapFallback((HttpContext http) => Error(http, 404, 20404, "The requested resource was not found"));
         await app.StartAsync();
         server.BaseUri = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/");
@@ -127,6 +133,42 @@ public sealed class TwilioLoopback : IAsyncDisposable
             {
                 ["recordings"] = $"/2010-04-01/Accounts/{AccountSid}/Calls/{callSid}/Recordings.json",
             },
+        }));
+    }
+
+    /// <summary>
+    /// "Update a call": <c>POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json</c> with <c>Twiml</c>,
+    /// <c>Url</c> or <c>Status</c>; 200 with the call resource.
+    /// </summary>
+    private async Task UpdateCallAsync(HttpContext http, string sid, string callSid)
+    {
+        Interlocked.Increment(ref _requests);
+        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}"));
+        if (http.Request.Headers.Authorization != expected || sid != AccountSid)
+        {
+            await Error(http, 401, 20003, "Authenticate");
+            return;
+        }
+        if (!http.Request.HasFormContentType)
+        {
+            await Error(http, 400, 20001, "Expected a form body");
+            return;
+        }
+        var form = (await http.Request.ReadFormAsync()).ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
+        if (!form.ContainsKey("Twiml") && !form.ContainsKey("Url") && !form.ContainsKey("Status"))
+        {
+            await Error(http, 400, 21205, "Url, Twiml or Status is required");
+            return;
+        }
+        _updates.Enqueue(new UpdatedCall(callSid, form, DateTime.UtcNow));
+        http.Response.ContentType = "application/json";
+        await http.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["sid"] = callSid,
+            ["account_sid"] = AccountSid,
+            ["status"] = "in-progress",
+            ["api_version"] = "2010-04-01",
+            ["uri"] = $"/2010-04-01/Accounts/{AccountSid}/Calls/{callSid}.json",
         }));
     }
 

@@ -2,6 +2,10 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using MongoDB.Driver;
+using VoiceAgents.Core.Data;
+using VoiceAgents.Core.Domain;
 using VoiceAgents.Tests.Infrastructure;
 
 namespace VoiceAgents.Tests.Voice;
@@ -201,6 +205,58 @@ public sealed class ProtocolTests(VoiceFixture voice)
         await using var client = await VoiceClient.ConnectAsync(voice.WebSocketUri);
         await client.SendJsonAsync(new { type = "auth", token = tenant.AccessToken, agent_id = agentId, campaign_id = campaign.ToUpperInvariant(), phone_number = "+442071838750" });
         await client.WaitForAsync("ready", TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Variables_over_the_limits_or_not_strings_close_with_4400()
+    {
+        var (tenant, agentId) = await AgentAsync();
+        var cases = new (object Variables, string Reason)[]
+        {
+            (Enumerable.Range(0, 51).ToDictionary(i => $"k{i}", i => "v"), "at most 50 variables"),
+            (new Dictionary<string, string> { ["name"] = new string('x', 1025) }, "longer than 1024 bytes"),
+            (new Dictionary<string, object> { ["age"] = 42 }, "variables.age must be a string"),
+            ("Asha", "variables must be an object"),
+        };
+        foreach (var (variables, reason) in cases)
+        {
+            await using var client = await VoiceClient.ConnectAsync(voice.WebSocketUri);
+            await client.SendJsonAsync(new { type = "auth", token = tenant.AccessToken, agent_id = agentId, variables });
+            await AssertClosedAsync(client, 4400, reason);
+            Assert.DoesNotContain(client.Events, e => VoiceClient.Type(e.Event) == "ready");
+        }
+    }
+
+    [Fact]
+    public async Task The_first_message_renders_over_the_campaign_contacts_variables_and_the_auth_messages_which_win()
+    {
+        var tenant = await voice.Api.SignupAsync("proto");
+        using var http = tenant.Client();
+        var agentId = (await TenantSession.Read(await http.PostAsync("agents", ApiFixture.Json(new
+        {
+            name = "Greeter",
+            first_message = "Hello {{ name }} from {{ city }}, calling {{ caller.phone_number }}.",
+            llm = new { provider = "rules" },
+            stt = new { provider = "local" },
+            tts = new { provider = "local", voice = "slt" },
+        })), 201))["id"]!.GetValue<string>();
+        var campaign = (await tenant.CreateCampaignAsync(agentId, "+442071838750"))["id"]!.GetValue<string>();
+        var db = voice.Api.Services.GetRequiredService<MongoContext>();
+        await db.Campaigns.UpdateOneAsync(c => c.Id == campaign, Builders<Campaign>.Update.Set(c => c.Contacts,
+        [
+            new CampaignContact { PhoneNumber = "+14155550100", Variables = new() { ["name"] = "Someone else" } },
+            new CampaignContact { PhoneNumber = "+442071838750", Variables = new() { ["name"] = "Asha", ["city"] = "Pune" } },
+        ]));
+
+        await using var client = await VoiceClient.ConnectAsync(voice.WebSocketUri);
+        await client.SendJsonAsync(new
+        {
+            type = "auth", token = tenant.AccessToken, agent_id = agentId, campaign_id = campaign, phone_number = "+442071838750",
+            variables = new Dictionary<string, string> { ["city"] = "London" },
+        });
+        var greeting = await client.WaitForAsync("transcript", TimeSpan.FromSeconds(10), e => e["role"]!.GetValue<string>() == "assistant");
+
+        Assert.Equal("Hello Asha from London, calling +442071838750.", greeting["text"]!.GetValue<string>());
     }
 
     /// <summary>A slowloris client opens the upgrade and trickles an auth message it never finishes.</summary>
