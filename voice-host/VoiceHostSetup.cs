@@ -12,6 +12,7 @@ using VoiceAgents.VoiceHost.Transport;
 using VoiceAgents.VoiceHost.Configuration;
 using VoiceAgents.VoiceHost.Endpoints;
 using VoiceAgents.VoiceHost.Providers.Local;
+using VoiceAgents.VoiceHost.Tools;
 using VoiceAgents.VoiceHost.Vad;
 
 namespace VoiceAgents.VoiceHost;
@@ -64,6 +65,7 @@ public static class VoiceHostSetup
         services.AddSingleton<OperatorEndpoints>();
         services.AddHostedService(sp => sp.GetRequiredService<OperatorEndpoints>());
         services.AddProviders();
+        services.AddTools(configuration);
         services.AddVoiceHostHealth();
         return services;
     }

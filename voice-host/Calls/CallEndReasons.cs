@@ -11,4 +11,7 @@ public static class CallEndReasons
 
     /// <summary>A stage of the pipeline crashed.</summary>
     public const string Error = "error";
+
+    /// <summary>A tool handed the call on (<c>ToolResult.EndsCall</c>): it ends after the agent's hand-off line.</summary>
+    public const string Transferred = "transferred";
 }

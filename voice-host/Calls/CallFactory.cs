@@ -7,6 +7,7 @@ using VoiceAgents.VoiceHost.Metrics;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Processors;
 using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost.Tools;
 using VoiceAgents.VoiceHost.Transport;
 using VoiceAgents.VoiceHost.Vad;
 
@@ -18,7 +19,7 @@ namespace VoiceAgents.VoiceHost.Calls;
 /// </summary>
 public sealed class CallFactory(
     ProviderFactory providers, SileroVad vad, VoiceMetrics metrics, ICallSink sink, IOptions<VoiceOptions> options,
-    TimeProvider time, ILoggerFactory logs, CallStartedAnnouncer announcer)
+    TimeProvider time, ILoggerFactory logs, CallStartedAnnouncer announcer, IEnumerable<IToolSource> toolSources)
 {
     /// <summary>The fatal error a caller is told when a stage crashes.</summary>
     public const string CrashMessage = "Something went wrong on our side; the call will end.";
@@ -45,7 +46,7 @@ public sealed class CallFactory(
             new TurnProcessor(context),
             new SttProcessor(context, ct => stt.ConnectAsync(agent.Stt, ct)),
             new UserContextProcessor(context),
-            new LlmProcessor(context, providers.Llm(agent)),
+            new LlmProcessor(context, providers.Llm(agent), toolSources),
             new SentenceProcessor(context),
             tts,
             new OutputTransport(context, transport, outputRate, metrics),

@@ -1,46 +1,114 @@
-using System.Runtime.CompilerServices;
-using System.Text;
-using Microsoft.Extensions.Logging;
+using VoiceAgents.VoiceHost.Calls;
 using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost.Tools;
 
 namespace VoiceAgents.VoiceHost.Processors;
 
-/// <summary>Streams the LLM's reply as text frames. A barge-in cancels the request in flight.</summary>
-public sealed class LlmProcessor(CallContext call, ILlmProvider llm) : FrameProcessor(call.Log)
+/// <summary>
+/// Streams the LLM's reply as text frames, running the tools it calls. The call's tools are gathered from the
+/// <see cref="IToolSource"/>s when the call starts and offered on every request; when the model calls tools (several
+/// at once run concurrently) the calls and their results join the conversation and the model is asked again, at
+/// most <see cref="MaxToolLoops"/> times a turn, after which no tools are offered. A tool that runs longer than
+/// <c>Voice:ToolSpeakAfter</c> has its <c>speak_while_running</c> line said, once a turn, and the reply follows
+/// the result at once. A barge-in cancels the request in flight and the reply; a tool already running finishes
+/// under the call's lifetime and its result still joins the conversation, in its place.
+/// </summary>
+public sealed class LlmProcessor(CallContext call, ILlmProvider llm, IEnumerable<IToolSource>? toolSources = null) : FrameProcessor(call.Log)
 {
+    /// <summary>Tool → LLM rounds in one turn.</summary>
+    public const int MaxToolLoops = 5;
+
+    private readonly CancellationTokenSource _callEnded = new();
+    private Task<CallTools> _tools = Task.FromResult(CallTools.None);
+
     protected override async ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
     {
-        if (frame is not LlmRunFrame run)
+        switch (frame)
         {
-            await base.ProcessFrameAsync(frame, direction, ct);
-            return;
+            case StartFrame when toolSources is not null:
+                // Gathered while the first message plays, so the first request rarely waits for an MCP server.
+                _tools = CallTools.CollectAsync(call, toolSources, _callEnded.Token);
+                break;
+            case LlmRunFrame run:
+                await ReplyAsync(run, ct);
+                return;
         }
+        await base.ProcessFrameAsync(frame, direction, ct);
+    }
+
+    protected override async ValueTask OnStoppedAsync()
+    {
+        await _callEnded.CancelAsync();
+        await ((Task)_tools).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task ReplyAsync(LlmRunFrame run, CancellationToken ct)
+    {
         Push(new LlmResponseStartFrame());
         call.Turns.LlmStarted();
+        var tools = await _tools.WaitAsync(ct);
+        var messages = run.Messages;
         var endCall = false;
+        var handedOn = false;
         var first = true;
-        try
+        var spokeWhileRunning = false;
+        for (var loop = 0; ; loop++)
         {
-            await foreach (var delta in llm.StreamAsync(new LlmRequest(call.Agent, run.Messages), ct))
+            var offered = loop < MaxToolLoops ? tools.Definitions : [];
+            var calls = new List<ToolCallRequest>();
+            try
             {
-                if (delta.EndCall) endCall = true;
-                if (delta.Text.Length == 0) continue;
-                if (first)
+                var request = new LlmRequest(call.Agent, messages) { Tools = offered, Variables = call.Variables };
+                await foreach (var delta in llm.StreamAsync(request, ct))
                 {
-                    call.Turns.LlmFirstToken();
-                    first = false;
+                    if (delta.EndCall) endCall = true;
+                    // A call of a tool not offered (the loop is spent) is dropped: the model answers with what it has.
+                    if (delta.ToolCall is { } toolCall && offered.Count > 0) calls.Add(toolCall);
+                    if (delta.Text.Length == 0) continue;
+                    if (first)
+                    {
+                        call.Turns.LlmFirstToken();
+                        first = false;
+                    }
+                    await PushAsync(new LlmTextFrame(delta.Text), FrameDirection.Downstream, ct);
                 }
-                await PushAsync(new LlmTextFrame(delta.Text), FrameDirection.Downstream, ct);
             }
-        }
-        catch (Exception e) when (e is ProviderUnavailableException or ProviderException)
-        {
-            Apology.Say(call, e, Push);
-            return;
+            catch (Exception e) when (e is ProviderUnavailableException or ProviderException)
+            {
+                Apology.Say(call, e, Push);
+                return;
+            }
+            if (calls.Count == 0 || endCall) break;
+
+            var round = call.Conversation.BeginToolRound();
+            var running = RunRoundAsync(round, tools, calls);
+            if (!spokeWhileRunning && calls.Select(c => tools.Find(c.Name)?.SpeakWhileRunning).FirstOrDefault(s => !string.IsNullOrWhiteSpace(s)) is { } line)
+            {
+                var threshold = Task.Delay(call.Options.ToolSpeakAfter, call.Time, ct);
+                if (await Task.WhenAny(running, threshold) == threshold)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    spokeWhileRunning = true;
+                    // Newlines end the sentence before it and the line itself, so it is spoken now, not after the result.
+                    await PushAsync(new LlmTextFrame("\n" + line.Trim() + "\n\n"), FrameDirection.Downstream, ct);
+                }
+            }
+            var outcomes = await running.WaitAsync(ct);
+            handedOn |= outcomes.Any(o => o.Result.EndsCall);
+            messages = call.Conversation.Snapshot();
         }
         Push(new LlmResponseEndFrame());
         if (endCall) Push(new EndFrame("agent_hang_up"));
+        else if (handedOn) Push(new EndFrame(CallEndReasons.Transferred));
+    }
+
+    /// <summary>Runs a round's calls under the call's lifetime (not the reply's), then puts them and their results in the round's place.</summary>
+    private async Task<ToolOutcome[]> RunRoundAsync(ToolRound round, CallTools tools, IReadOnlyList<ToolCallRequest> calls)
+    {
+        var outcomes = await ToolRunner.RunAllAsync(call, tools, calls, _callEnded.Token);
+        call.Conversation.CompleteToolRound(round, calls, outcomes.Select(o => o.Message).ToArray());
+        return outcomes;
     }
 }

@@ -17,4 +17,7 @@ public sealed record LlmRequest(Agent Agent, IReadOnlyList<ChatMessage> Messages
     /// <c>end_call</c>, which providers offer themselves); empty when none, or when the turn's tool loop is spent.
     /// </summary>
     public IReadOnlyList<ToolDefinition> Tools { get; init; } = [];
+
+    /// <summary>The call's variables, for a responder that renders templates itself (the rules responder).</summary>
+    public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
 }
