@@ -21,15 +21,16 @@ public sealed class LlmProcessor(CallContext call, ILlmProvider llm, IEnumerable
     public const int MaxToolLoops = 5;
 
     private readonly CancellationTokenSource _callEnded = new();
-    private Task<CallTools> _tools = Task.FromResult(CallTools.None);
+    private readonly Lock _gate = new();
+    private Task<CallTools>? _tools;
 
     protected override async ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
     {
         switch (frame)
         {
-            case StartFrame when toolSources is not null:
+            case StartFrame:
                 // Gathered while the first message plays, so the first request rarely waits for an MCP server.
-                _tools = CallTools.CollectAsync(call, toolSources, _callEnded.Token);
+                _ = Tools();
                 break;
             case LlmRunFrame run:
                 await ReplyAsync(run, ct);
@@ -41,14 +42,14 @@ public sealed class LlmProcessor(CallContext call, ILlmProvider llm, IEnumerable
     protected override async ValueTask OnStoppedAsync()
     {
         await _callEnded.CancelAsync();
-        await ((Task)_tools).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_tools is { } gathering) await ((Task)gathering).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private async Task ReplyAsync(LlmRunFrame run, CancellationToken ct)
     {
         Push(new LlmResponseStartFrame());
         call.Turns.LlmStarted();
-        var tools = await _tools.WaitAsync(ct);
+        var tools = await Tools().WaitAsync(ct);
         var messages = run.Messages;
         var endCall = false;
         var handedOn = false;
@@ -102,6 +103,15 @@ public sealed class LlmProcessor(CallContext call, ILlmProvider llm, IEnumerable
         Push(new LlmResponseEndFrame());
         if (endCall) Push(new EndFrame("agent_hang_up"));
         else if (handedOn) Push(new EndFrame(CallEndReasons.Transferred));
+    }
+
+    /// <summary>The call's tools, gathered once: the start frame (system lane) and a first request (data lane) may come in either order.</summary>
+    private Task<CallTools> Tools()
+    {
+        lock (_gate)
+        {
+            return _tools ??= toolSources is null ? Task.FromResult(CallTools.None) : CallTools.CollectAsync(call, toolSources, _callEnded.Token);
+        }
     }
 
     /// <summary>Runs a round's calls under the call's lifetime (not the reply's), then puts them and their results in the round's place.</summary>
