@@ -13,5 +13,5 @@ public static class CallEndReasons
     public const string Error = "error";
 
     /// <summary>A tool handed the call on (<c>ToolResult.EndsCall</c>): it ends after the agent's hand-off line.</summary>
-    public const string Transferred = "transferred";
+    public const string Transferred = Processors.LlmProcessor.TransferredReason;
 }

@@ -46,7 +46,7 @@ public sealed class CallFactory(
             new TurnProcessor(context),
             new SttProcessor(context, ct => stt.ConnectAsync(agent.Stt, ct)),
             new UserContextProcessor(context),
-            new LlmProcessor(context, providers.Llm(agent), toolSources),
+            new LlmProcessor(context, providers.Llm(agent), async ct => await CallTools.CollectAsync(context, toolSources, ct)),
             new SentenceProcessor(context),
             tts,
             new OutputTransport(context, transport, outputRate, metrics),

@@ -1,5 +1,4 @@
 using VoiceAgents.VoiceHost.Pipeline;
-using VoiceAgents.VoiceHost.Tools;
 
 namespace VoiceAgents.VoiceHost.Processors;
 

@@ -1,28 +1,29 @@
-using VoiceAgents.VoiceHost.Calls;
 using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Providers;
-using VoiceAgents.VoiceHost.Tools;
 
 namespace VoiceAgents.VoiceHost.Processors;
 
 /// <summary>
-/// Streams the LLM's reply as text frames, running the tools it calls. The call's tools are gathered from the
-/// <see cref="IToolSource"/>s when the call starts and offered on every request; when the model calls tools (several
-/// at once run concurrently) the calls and their results join the conversation and the model is asked again, at
-/// most <see cref="MaxToolLoops"/> times a turn, after which no tools are offered. A tool that runs longer than
+/// Streams the LLM's reply as text frames, running the tools it calls. The call's tools are gathered
+/// (<paramref name="gatherTools"/>, from every tool source) when the call starts and offered on every request;
+/// when the model calls tools (several at once run concurrently) the calls and their results join the conversation
+/// and the model is asked again, at most <see cref="MaxToolLoops"/> times a turn, after which no tools are offered. A tool that runs longer than
 /// <c>Voice:ToolSpeakAfter</c> has its <c>speak_while_running</c> line said, once a turn, and the reply follows
 /// the result at once. A barge-in cancels the request in flight and the reply; a tool already running finishes
 /// under the call's lifetime and its result still joins the conversation, in its place.
 /// </summary>
-public sealed class LlmProcessor(CallContext call, ILlmProvider llm, IEnumerable<IToolSource>? toolSources = null) : FrameProcessor(call.Log)
+public sealed class LlmProcessor(CallContext call, ILlmProvider llm, Func<CancellationToken, Task<IToolBox>>? gatherTools = null) : FrameProcessor(call.Log)
 {
+    /// <summary>The end reason when a tool handed the call on (a transfer).</summary>
+    public const string TransferredReason = "transferred";
+
     /// <summary>Tool → LLM rounds in one turn.</summary>
     public const int MaxToolLoops = 5;
 
     private readonly CancellationTokenSource _callEnded = new();
     private readonly Lock _gate = new();
-    private Task<CallTools>? _tools;
+    private Task<IToolBox?>? _tools;
 
     protected override async ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
     {
@@ -57,7 +58,7 @@ public sealed class LlmProcessor(CallContext call, ILlmProvider llm, IEnumerable
         var spokeWhileRunning = false;
         for (var loop = 0; ; loop++)
         {
-            var offered = loop < MaxToolLoops ? tools.Definitions : [];
+            var offered = loop < MaxToolLoops && tools is not null ? tools.Definitions : [];
             var calls = new List<ToolCallRequest>();
             try
             {
@@ -81,11 +82,11 @@ public sealed class LlmProcessor(CallContext call, ILlmProvider llm, IEnumerable
                 Apology.Say(call, e, Push);
                 return;
             }
-            if (calls.Count == 0 || endCall) break;
+            if (calls.Count == 0 || endCall || tools is null) break;
 
             var round = call.Conversation.BeginToolRound();
             var running = RunRoundAsync(round, tools, calls);
-            if (!spokeWhileRunning && calls.Select(c => tools.Find(c.Name)?.SpeakWhileRunning).FirstOrDefault(s => !string.IsNullOrWhiteSpace(s)) is { } line)
+            if (!spokeWhileRunning && calls.Select(c => tools.SpeakWhileRunning(c.Name)).FirstOrDefault(s => s is not null) is { } line)
             {
                 var threshold = Task.Delay(call.Options.ToolSpeakAfter, call.Time, ct);
                 if (await Task.WhenAny(running, threshold) == threshold)
@@ -96,29 +97,30 @@ public sealed class LlmProcessor(CallContext call, ILlmProvider llm, IEnumerable
                     await PushAsync(new LlmTextFrame("\n" + line.Trim() + "\n\n"), FrameDirection.Downstream, ct);
                 }
             }
-            var outcomes = await running.WaitAsync(ct);
-            handedOn |= outcomes.Any(o => o.Result.EndsCall);
+            handedOn |= (await running.WaitAsync(ct)).EndsCall;
             messages = call.Conversation.Snapshot();
         }
         Push(new LlmResponseEndFrame());
         if (endCall) Push(new EndFrame("agent_hang_up"));
-        else if (handedOn) Push(new EndFrame(CallEndReasons.Transferred));
+        else if (handedOn) Push(new EndFrame(TransferredReason));
     }
 
     /// <summary>The call's tools, gathered once: the start frame (system lane) and a first request (data lane) may come in either order.</summary>
-    private Task<CallTools> Tools()
+    private Task<IToolBox?> Tools()
     {
         lock (_gate)
         {
-            return _tools ??= toolSources is null ? Task.FromResult(CallTools.None) : CallTools.CollectAsync(call, toolSources, _callEnded.Token);
+            return _tools ??= gatherTools is null ? Task.FromResult<IToolBox?>(null) : Gather(gatherTools);
         }
+
+        async Task<IToolBox?> Gather(Func<CancellationToken, Task<IToolBox>> gather) => await gather(_callEnded.Token);
     }
 
     /// <summary>Runs a round's calls under the call's lifetime (not the reply's), then puts them and their results in the round's place.</summary>
-    private async Task<ToolOutcome[]> RunRoundAsync(ToolRound round, CallTools tools, IReadOnlyList<ToolCallRequest> calls)
+    private async Task<ToolRoundResult> RunRoundAsync(ToolRound round, IToolBox tools, IReadOnlyList<ToolCallRequest> calls)
     {
-        var outcomes = await ToolRunner.RunAllAsync(call, tools, calls, _callEnded.Token);
-        call.Conversation.CompleteToolRound(round, calls, outcomes.Select(o => o.Message).ToArray());
-        return outcomes;
+        var result = await tools.RunAsync(call, calls, _callEnded.Token);
+        call.Conversation.CompleteToolRound(round, calls, result.Messages);
+        return result;
     }
 }

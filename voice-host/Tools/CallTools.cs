@@ -5,7 +5,7 @@ using VoiceAgents.VoiceHost.Processors;
 namespace VoiceAgents.VoiceHost.Tools;
 
 /// <summary>The tools of one call, by name, gathered from every <see cref="IToolSource"/> when the call starts.</summary>
-public sealed partial class CallTools
+public sealed partial class CallTools : IToolBox
 {
     public static readonly CallTools None = new([]);
 
@@ -22,6 +22,14 @@ public sealed partial class CallTools
     public IReadOnlyList<ToolDefinition> Definitions { get; }
 
     public ICallTool? Find(string name) => _byName.GetValueOrDefault(name);
+
+    public string? SpeakWhileRunning(string name) => Find(name)?.SpeakWhileRunning is { } line && !string.IsNullOrWhiteSpace(line) ? line : null;
+
+    public async Task<ToolRoundResult> RunAsync(CallContext call, IReadOnlyList<ToolCallRequest> calls, CancellationToken ct)
+    {
+        var outcomes = await ToolRunner.RunAllAsync(call, this, calls, ct);
+        return new ToolRoundResult(outcomes.Select(o => o.Message).ToArray(), outcomes.Any(o => o.Result.EndsCall));
+    }
 
     /// <summary>
     /// Asks every source at once. A source that fails (an MCP server that is down) is logged and left out: the call

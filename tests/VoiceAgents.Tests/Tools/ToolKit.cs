@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.VoiceHost.Pipeline;
+using VoiceAgents.VoiceHost.Processors;
 using VoiceAgents.VoiceHost.Providers;
 using VoiceAgents.VoiceHost.Tools;
 using VoiceAgents.VoiceHost.Tools.Http;
@@ -20,7 +21,9 @@ public static class ToolKit
             .AddTools(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Webhooks:AllowPrivateTargets"] = allowPrivateTargets ? "true" : "false" }).Build())
             .BuildServiceProvider();
 
-    public static IToolSource[] Sources(ServiceProvider services) => services.GetServices<IToolSource>().ToArray();
+    /// <summary>How CallFactory gathers a call's tools: from every registered source.</summary>
+    public static Func<CancellationToken, Task<IToolBox>> Gather(ServiceProvider services, CallContext call) =>
+        async ct => await CallTools.CollectAsync(call, services.GetServices<IToolSource>(), ct);
 
     public static AgentTool Http(string name, Uri url, int timeoutMs = 5000, string? speakWhileRunning = null) => new()
     {

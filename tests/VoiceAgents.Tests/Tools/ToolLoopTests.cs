@@ -26,7 +26,7 @@ public sealed class ToolLoopTests
         using var services = Services();
         var call = FrameHarness.Call(new TestClock(), Agent(Http("book", receiver.BaseUri)));
         var llm = new ScriptedLlm([Call("c1", "book", """{"party":"two"}""")], [new LlmDelta("Booked, AB12.")]);
-        await using var run = FrameHarness.Start(call, new LlmProcessor(call, llm, Sources(services)));
+        await using var run = FrameHarness.Start(call, new LlmProcessor(call, llm, Gather(services, call)));
 
         run.Send(Run("A table for two."));
         await run.WaitForAsync<LlmResponseEndFrame>(run.Down);
@@ -65,7 +65,7 @@ public sealed class ToolLoopTests
         using var services = Services();
         var call = FrameHarness.Call(new TestClock(), Agent(Http("first", new Uri(receiver.BaseUri, "one")), Http("second", new Uri(receiver.BaseUri, "two"))));
         var llm = new ScriptedLlm([Call("a", "first"), Call("b", "second")], [new LlmDelta("Done.")]);
-        await using var run = FrameHarness.Start(call, new LlmProcessor(call, llm, Sources(services)));
+        await using var run = FrameHarness.Start(call, new LlmProcessor(call, llm, Gather(services, call)));
 
         run.Send(Run("Both please."));
         await run.WaitForAsync<LlmResponseEndFrame>(run.Down);
@@ -82,7 +82,7 @@ public sealed class ToolLoopTests
         using var services = Services();
         var call = FrameHarness.Call(new TestClock(), Agent(Http("again", receiver.BaseUri)));
         var llm = new ScriptedLlm([Call("x", "again")]);
-        await using var run = FrameHarness.Start(call, new LlmProcessor(call, llm, Sources(services)));
+        await using var run = FrameHarness.Start(call, new LlmProcessor(call, llm, Gather(services, call)));
 
         run.Send(Run("Loop."));
         await run.WaitForAsync<LlmResponseEndFrame>(run.Down);
@@ -106,7 +106,7 @@ public sealed class ToolLoopTests
         var call = FrameHarness.Call(new TestClock(), Agent(Http("order", receiver.BaseUri, speakWhileRunning: "One moment while I check that.")));
         var llm = new ScriptedLlm([Call("o", "order")], [new LlmDelta("It has shipped.")]);
         var sentences = new SentenceProcessor(call);
-        await using var run = FrameHarness.Start(call, new LlmProcessor(call, llm, Sources(services)), sentences);
+        await using var run = FrameHarness.Start(call, new LlmProcessor(call, llm, Gather(services, call)), sentences);
 
         run.Send(Run("Where is my order?"));
         await receiver.RequestArrived.WaitAsync(FrameHarness.Patience);
@@ -127,7 +127,7 @@ public sealed class ToolLoopTests
         using var services = Services();
         var call = FrameHarness.Call(new TestClock(), Agent(Http("order", receiver.BaseUri, speakWhileRunning: "One moment while I check that.")));
         var llm = new ScriptedLlm([Call("o", "order")], [new LlmDelta("It has shipped.")]);
-        await using var run = FrameHarness.Start(call, new LlmProcessor(call, llm, Sources(services)), new SentenceProcessor(call));
+        await using var run = FrameHarness.Start(call, new LlmProcessor(call, llm, Gather(services, call)), new SentenceProcessor(call));
 
         run.Send(Run("Where is my order?"));
         await run.WaitForAsync<LlmResponseEndFrame>(run.Down);
@@ -148,7 +148,7 @@ public sealed class ToolLoopTests
         var call = FrameHarness.Call(new TestClock(), Agent(Http("order", receiver.BaseUri)));
         call.Conversation.Add(ChatMessage.User, "Where is my order?");
         var llm = new ScriptedLlm([Call("o", "order")], [new LlmDelta("It has shipped.")]);
-        await using var run = FrameHarness.Start(call, new LlmProcessor(call, llm, Sources(services)));
+        await using var run = FrameHarness.Start(call, new LlmProcessor(call, llm, Gather(services, call)));
 
         run.Send(new LlmRunFrame(call.Conversation.Snapshot()));
         await receiver.RequestArrived.WaitAsync(FrameHarness.Patience);

@@ -1,6 +1,6 @@
 using VoiceAgents.VoiceHost.Pipeline;
 
-namespace VoiceAgents.VoiceHost.Tools;
+namespace VoiceAgents.VoiceHost.Processors;
 
 /// <summary>
 /// The place in a conversation of one round of tool calls: reserved when the model asks for the calls, filled with
