@@ -72,6 +72,7 @@ public static class VoiceHostSetup
         services.AddHostedService(sp => sp.GetRequiredService<OperatorEndpoints>());
         services.AddProviders();
         services.AddMcpTools();
+        services.AddTools(configuration);
         services.AddVoiceHostHealth();
         return services;
     }

@@ -67,10 +67,12 @@ public sealed partial class StoreCallHandler(CallRecords records, IObjectStore s
 
         // Last, once the call is visible: webhooks and live updates hear of it. A failure here brings the message
         // back; everything above is idempotent and the event's id is the call's, so consumers see it once.
-        await events.EnqueueAsync(CompletedEvent(message, callId, campaignId, metrics) with { TraceParent = Tracing.CurrentTraceParent() }, ct);
+        await events.EnqueueAsync(CompletedEvent(message, callId, campaignId, metrics, turns) with { TraceParent = Tracing.CurrentTraceParent() }, ct);
     }
 
-    public static PlatformEvent CompletedEvent(CallCompletedMessage m, string callId, string? campaignId, IReadOnlyList<TurnMetrics> metrics) =>
+    /// <summary>The <c>call.completed</c> event; its <c>tool_calls</c> are the tool turns of <paramref name="transcript"/>, in order.</summary>
+    public static PlatformEvent CompletedEvent(
+        CallCompletedMessage m, string callId, string? campaignId, IReadOnlyList<TurnMetrics> metrics, IReadOnlyList<TranscriptTurn>? transcript = null) =>
         new($"{EventTypes.CallCompleted}:{callId}", EventTypes.CallCompleted, m.EndedAt.ToUniversalTime(), m.TenantId, new JsonObject
         {
             ["call_id"] = callId,
@@ -86,6 +88,7 @@ public sealed partial class StoreCallHandler(CallRecords records, IObjectStore s
             ["recording_key"] = m.RecordingKey,
             ["variables"] = m.Variables is { Count: > 0 } v ? JsonSerializer.SerializeToNode(v, JsonDefaults.Options) : null,
             ["transferred_to"] = m.TransferredTo,
+            ["tool_calls"] = JsonSerializer.SerializeToNode((transcript ?? []).Where(t => t.Tool is not null).Select(t => t.Tool).ToArray(), JsonDefaults.Options),
         });
 
     private static void Validate(CallCompletedMessage m)

@@ -15,7 +15,7 @@ public static class CallEndReasons
     /// <summary>The call reached its agent's <c>max_duration_s</c> (after the closing line), or <c>Voice:MaxCallDuration</c>.</summary>
     public const string MaxDuration = "max_duration";
 
-    /// <summary>The agent handed the phone call to one of its transfer destinations (<c>transfer_call</c>).</summary>
+    /// <summary>The agent handed the phone call to one of its transfer destinations (<c>transfer_call</c>): the tool's result ends the call after the hand-off line (<c>LlmProcessor.TransferredReason</c>), then the call is redirected.</summary>
     public const string Transferred = "transferred";
 
     /// <summary>A stage of the pipeline crashed.</summary>

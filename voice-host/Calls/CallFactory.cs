@@ -7,6 +7,7 @@ using VoiceAgents.VoiceHost.Metrics;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Processors;
 using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost.Tools;
 using VoiceAgents.VoiceHost.Transport;
 using VoiceAgents.VoiceHost.Vad;
 
@@ -18,7 +19,7 @@ namespace VoiceAgents.VoiceHost.Calls;
 /// </summary>
 public sealed class CallFactory(
     ProviderFactory providers, SileroVad vad, VoiceMetrics metrics, ICallSink sink, IOptions<VoiceOptions> options,
-    TimeProvider time, ILoggerFactory logs, CallStartedAnnouncer announcer, CallTransfers transfers)
+    TimeProvider time, ILoggerFactory logs, CallStartedAnnouncer announcer, CallTransfers transfers, IEnumerable<IToolSource> toolSources)
 {
     /// <summary>The fatal error a caller is told when a stage crashes.</summary>
     public const string CrashMessage = "Something went wrong on our side; the call will end.";
@@ -53,7 +54,7 @@ public sealed class CallFactory(
             new SttProcessor(context, ct => stt.ConnectAsync(agent.Stt, ct)),
             new KeypadProcessor(context),
             new UserContextProcessor(context),
-            new LlmProcessor(context, providers.Llm(agent)),
+            new LlmProcessor(context, providers.Llm(agent), async ct => await CallTools.CollectAsync(context, toolSources, ct)),
             new SentenceProcessor(context),
             tts,
             new OutputTransport(context, transport, outputRate, metrics),

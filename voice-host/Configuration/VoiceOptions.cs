@@ -65,6 +65,9 @@ public sealed class VoiceOptions
     /// Empty turns them off.
     /// </summary>
     public string? OperatorUrl { get; set; } = "http://127.0.0.1:7861";
+    /// <summary>How long a tool may run before the agent says the tool's <c>speak_while_running</c> line (once per turn).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")] public TimeSpan ToolSpeakAfter { get; set; } = TimeSpan.FromSeconds(1);
+
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
     public TimeSpan MaxCallDuration { get; set; } = TimeSpan.FromMinutes(30);
     public int MaxMessageBytes { get; set; } = 64 * 1024;

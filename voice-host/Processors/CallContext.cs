@@ -78,8 +78,11 @@ public sealed class CallContext
     /// <summary>Milliseconds since the call started, the timeline of transcripts and the recording.</summary>
     public long ElapsedMs(DateTimeOffset at) => (long)(at - StartedAt).TotalMilliseconds;
 
-    /// <summary>Adds a transcript turn, with times on the call's timeline (ending now unless <paramref name="endedAt"/> says otherwise).</summary>
-    public void AddTranscript(string speaker, string text, DateTimeOffset startedAt, DateTimeOffset? endedAt = null)
+    /// <summary>
+    /// Adds a transcript turn, with times on the call's timeline (ending now unless <paramref name="endedAt"/> says
+    /// otherwise); a <c>tool</c> turn carries its call in <paramref name="tool"/>.
+    /// </summary>
+    public void AddTranscript(string speaker, string text, DateTimeOffset startedAt, DateTimeOffset? endedAt = null, ToolCallRecord? tool = null)
     {
         var end = endedAt ?? Time.GetUtcNow();
         lock (Transcript)
@@ -90,6 +93,7 @@ public sealed class CallContext
                 Text = text,
                 StartMs = Math.Max(0, ElapsedMs(startedAt)),
                 EndMs = Math.Max(0, ElapsedMs(end)),
+                Tool = tool,
             });
         }
     }

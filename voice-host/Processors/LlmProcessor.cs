@@ -1,46 +1,126 @@
-using System.Runtime.CompilerServices;
-using System.Text;
-using Microsoft.Extensions.Logging;
 using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Providers;
 
 namespace VoiceAgents.VoiceHost.Processors;
 
-/// <summary>Streams the LLM's reply as text frames. A barge-in cancels the request in flight.</summary>
-public sealed class LlmProcessor(CallContext call, ILlmProvider llm) : FrameProcessor(call.Log)
+/// <summary>
+/// Streams the LLM's reply as text frames, running the tools it calls. The call's tools are gathered
+/// (<paramref name="gatherTools"/>, from every tool source) when the call starts and offered on every request;
+/// when the model calls tools (several at once run concurrently) the calls and their results join the conversation
+/// and the model is asked again, at most <see cref="MaxToolLoops"/> times a turn, after which no tools are offered. A tool that runs longer than
+/// <c>Voice:ToolSpeakAfter</c> has its <c>speak_while_running</c> line said, once a turn, and the reply follows
+/// the result at once. A barge-in cancels the request in flight and the reply; a tool already running finishes
+/// under the call's lifetime and its result still joins the conversation, in its place.
+/// </summary>
+public sealed class LlmProcessor(CallContext call, ILlmProvider llm, Func<CancellationToken, Task<IToolBox>>? gatherTools = null) : FrameProcessor(call.Log)
 {
+    /// <summary>The end reason when a tool handed the call on (a transfer).</summary>
+    public const string TransferredReason = "transferred";
+
+    /// <summary>Tool → LLM rounds in one turn.</summary>
+    public const int MaxToolLoops = 5;
+
+    private readonly CancellationTokenSource _callEnded = new();
+    private readonly Lock _gate = new();
+    private Task<IToolBox?>? _tools;
+
     protected override async ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
     {
-        if (frame is not LlmRunFrame run)
+        switch (frame)
         {
-            await base.ProcessFrameAsync(frame, direction, ct);
-            return;
+            case StartFrame:
+                // Gathered while the first message plays, so the first request rarely waits for an MCP server.
+                _ = Tools();
+                break;
+            case LlmRunFrame run:
+                await ReplyAsync(run, ct);
+                return;
         }
+        await base.ProcessFrameAsync(frame, direction, ct);
+    }
+
+    protected override async ValueTask OnStoppedAsync()
+    {
+        await _callEnded.CancelAsync();
+        if (_tools is { } gathering) await ((Task)gathering).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task ReplyAsync(LlmRunFrame run, CancellationToken ct)
+    {
         Push(new LlmResponseStartFrame());
         call.Turns.LlmStarted();
+        var tools = await Tools().WaitAsync(ct);
+        var messages = run.Messages;
         var endCall = false;
+        var handedOn = false;
         var first = true;
-        try
+        var spokeWhileRunning = false;
+        for (var loop = 0; ; loop++)
         {
-            await foreach (var delta in llm.StreamAsync(new LlmRequest(call.Agent, run.Messages), ct))
+            var offered = loop < MaxToolLoops && tools is not null ? tools.Definitions : [];
+            var calls = new List<ToolCallRequest>();
+            try
             {
-                if (delta.EndCall) endCall = true;
-                if (delta.Text.Length == 0) continue;
-                if (first)
+                var request = new LlmRequest(call.Agent, messages) { Tools = offered, TemplateModel = CallTemplateModel.For(call) };
+                await foreach (var delta in llm.StreamAsync(request, ct))
                 {
-                    call.Turns.LlmFirstToken();
-                    first = false;
+                    if (delta.EndCall) endCall = true;
+                    // A call of a tool not offered (the loop is spent) is dropped: the model answers with what it has.
+                    if (delta.ToolCall is { } toolCall && offered.Count > 0) calls.Add(toolCall);
+                    if (delta.Text.Length == 0) continue;
+                    if (first)
+                    {
+                        call.Turns.LlmFirstToken();
+                        first = false;
+                    }
+                    await PushAsync(new LlmTextFrame(delta.Text), FrameDirection.Downstream, ct);
                 }
-                await PushAsync(new LlmTextFrame(delta.Text), FrameDirection.Downstream, ct);
             }
-        }
-        catch (Exception e) when (e is ProviderUnavailableException or ProviderException)
-        {
-            Apology.Say(call, e, Push);
-            return;
+            catch (Exception e) when (e is ProviderUnavailableException or ProviderException)
+            {
+                Apology.Say(call, e, Push);
+                return;
+            }
+            if (calls.Count == 0 || endCall || tools is null) break;
+
+            var round = call.Conversation.BeginToolRound();
+            var running = RunRoundAsync(round, tools, calls);
+            if (!spokeWhileRunning && calls.Select(c => tools.SpeakWhileRunning(c.Name)).FirstOrDefault(s => s is not null) is { } line)
+            {
+                var threshold = Task.Delay(call.Options.ToolSpeakAfter, call.Time, ct);
+                if (await Task.WhenAny(running, threshold) == threshold)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    spokeWhileRunning = true;
+                    // Newlines end the sentence before it and the line itself, so it is spoken now, not after the result.
+                    await PushAsync(new LlmTextFrame("\n" + line.Trim() + "\n\n"), FrameDirection.Downstream, ct);
+                }
+            }
+            handedOn |= (await running.WaitAsync(ct)).EndsCall;
+            messages = call.Conversation.Snapshot();
         }
         Push(new LlmResponseEndFrame());
         if (endCall) Push(new EndFrame("agent_hang_up"));
+        else if (handedOn) Push(new EndFrame(TransferredReason));
+    }
+
+    /// <summary>The call's tools, gathered once: the start frame (system lane) and a first request (data lane) may come in either order.</summary>
+    private Task<IToolBox?> Tools()
+    {
+        lock (_gate)
+        {
+            return _tools ??= gatherTools is null ? Task.FromResult<IToolBox?>(null) : Gather(gatherTools);
+        }
+
+        async Task<IToolBox?> Gather(Func<CancellationToken, Task<IToolBox>> gather) => await gather(_callEnded.Token);
+    }
+
+    /// <summary>Runs a round's calls under the call's lifetime (not the reply's), then puts them and their results in the round's place.</summary>
+    private async Task<ToolRoundResult> RunRoundAsync(ToolRound round, IToolBox tools, IReadOnlyList<ToolCallRequest> calls)
+    {
+        var result = await tools.RunAsync(call, calls, _callEnded.Token);
+        call.Conversation.CompleteToolRound(round, calls, result.Messages);
+        return result;
     }
 }

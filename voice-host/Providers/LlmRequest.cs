@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.VoiceHost.Pipeline;
 
@@ -17,4 +18,10 @@ public sealed record LlmRequest(Agent Agent, IReadOnlyList<ChatMessage> Messages
     /// <c>end_call</c>, which providers offer themselves); empty when none, or when the turn's tool loop is spent.
     /// </summary>
     public IReadOnlyList<ToolDefinition> Tools { get; init; } = [];
+
+    /// <summary>
+    /// What the call's templates see (its variables and the built-ins <c>call</c>, <c>caller</c>, <c>now</c>), for a
+    /// responder that renders templates itself (the rules responder). Read-only: copy it to add to it.
+    /// </summary>
+    public JsonObject TemplateModel { get; init; } = [];
 }

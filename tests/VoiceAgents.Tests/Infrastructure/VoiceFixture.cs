@@ -41,6 +41,8 @@ public sealed class VoiceFixture : IAsyncLifetime
             ["Providers:OpenAI:BaseUrl"] = "http://127.0.0.1:1/v1",
             ["Providers:Resilience:RetryDelay"] = "00:00:00.010",
             ["Providers:Resilience:AttemptTimeout"] = "00:00:03",
+            // Agents' HTTP tools call receivers on loopback, as under ./run.sh.
+            ["Webhooks:AllowPrivateTargets"] = "true",
         };
         _voice = VoiceHostApp.Create([], b =>
         {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Driver;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
+using VoiceAgents.Core.Net;
 using VoiceAgents.Functions.Webhooks;
 using VoiceAgents.Tests.Infrastructure;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using VoiceAgents.Core.Net;
 using VoiceAgents.Functions.Webhooks;
 
 namespace VoiceAgents.Tests.Webhooks;

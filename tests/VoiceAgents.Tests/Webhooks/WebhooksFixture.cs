@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using VoiceAgents.Core.Events;
+using VoiceAgents.Core.Net;
 using VoiceAgents.Functions.Webhooks;
 using VoiceAgents.Tests.Infrastructure;
 using VoiceAgents.Tests.Providers.VendorServers;

@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace VoiceAgents.Functions.Webhooks;
+namespace VoiceAgents.Core.Net;
 
 /// <summary>
-/// The <c>X-Signature</c> header of a webhook delivery, signed as Stripe signs:
+/// The <c>X-Signature</c> header of a webhook delivery or an agent's HTTP tool request, signed as Stripe signs:
 /// <c>t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256(secret, "&lt;t&gt;.&lt;body&gt;")&gt;</c>. The HMAC key is the whole
 /// secret string in UTF-8, <c>whsec_</c> prefix included; the body is the raw request body, byte for byte.
 /// A receiver recomputes the HMAC over what it received, compares in constant time and refuses a timestamp outside
