@@ -2,32 +2,40 @@ using System.Text.RegularExpressions;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
+using VoiceAgents.Core.Net;
 using VoiceAgents.Core.Providers;
+using VoiceAgents.Core.Templates;
 
 namespace VoiceAgents.Functions.Agents;
 
 /// <summary>Validates an agent against the provider registry and maps it onto the stored document.</summary>
 public static partial class AgentValidator
 {
-    /// <summary>A new agent of the user from a valid request; an invalid one throws, naming every bad field.</summary>
-    public static Agent Create(AgentRequest r, string tenantId, string userId, DateTime now)
+    /// <summary>A new agent of the user from a valid request, with the names of the tools whose secrets it generated; an invalid one throws, naming every bad field.</summary>
+    public static async Task<(Agent Agent, IReadOnlySet<string> NewSecrets)> CreateAsync(
+        AgentRequest r, string tenantId, string userId, DateTime now, SsrfGuard targets, CancellationToken ct)
     {
-        var stt = Validate(r);
+        var stt = await ValidateAsync(r, targets, ct);
         var agent = new Agent { Id = Ids.New(), TenantId = tenantId, UserId = userId, Name = r.Name!.Trim(), CreatedAt = now, UpdatedAt = now };
-        Map(r, stt, agent);
-        return agent;
+        return (agent, Map(r, stt, agent));
     }
 
-    /// <summary>Replaces the agent's settings with a valid request's; an invalid one throws, naming every bad field.</summary>
-    public static void Apply(AgentRequest r, Agent agent) => Map(r, Validate(r), agent);
+    /// <summary>Replaces the agent's settings with a valid request's (a tool kept by name keeps its secret); an invalid one throws, naming every bad field.</summary>
+    public static async Task<IReadOnlySet<string>> ApplyAsync(AgentRequest r, Agent agent, SsrfGuard targets, CancellationToken ct) =>
+        Map(r, await ValidateAsync(r, targets, ct), agent);
+
+    /// <summary>Checks a draft agent without storing it (the preview of a new agent).</summary>
+    public static Task ValidateDraftAsync(AgentRequest r, SsrfGuard targets, CancellationToken ct) => ValidateAsync(r, targets, ct);
 
     /// <summary>Throws for an invalid request; otherwise returns its speech-to-text provider, whose options it stores canonical.</summary>
-    private static ProviderInfo? Validate(AgentRequest r)
+    private static async Task<ProviderInfo?> ValidateAsync(AgentRequest r, SsrfGuard targets, CancellationToken ct)
     {
         var v = new Validation();
         v.Required("name", r.Name, 100);
         v.MaxLength("system_prompt", r.SystemPrompt, 20_000);
         v.MaxLength("first_message", r.FirstMessage, 2_000);
+        Template(v, "system_prompt", r.SystemPrompt);
+        Template(v, "first_message", r.FirstMessage);
         v.MaxLength("fallback_line", r.FallbackLine, 2_000);
         if (r.Voicemail is { } vm)
         {
@@ -63,23 +71,28 @@ public static partial class AgentValidator
             v.MaxLength("tts.fallback_voice", r.Tts.FallbackVoice, 200);
             Closed(v, "tts.fallback_voice", fallback, "voice", r.Tts.FallbackVoice);
         }
-        if (r.Rules is { Count: > 200 }) v.Add("rules", "must have at most 200 rules.");
-        for (var i = 0; i < (r.Rules?.Count ?? 0); i++)
+        var urls = AgentToolsValidator.Validate(v, r.Tools);
+        AgentSettingsValidator.Validate(v, r);
+        AgentRulesValidator.Validate(v, r.Rules, AgentRulesValidator.CallableTools(r));
+        // Resolving a host costs a DNS lookup: only for an otherwise valid agent.
+        if (v.IsValid)
         {
-            var rule = r.Rules![i];
-            if (rule is null)
+            foreach (var (field, url) in urls)
             {
-                v.Add($"rules[{i}]", "must be an object.");
-                continue;
+                if (await targets.RefusalAsync(url, ct) is { } refusal) v.Add(field, refusal);
             }
-            v.Required($"rules[{i}].match", rule.Match, 500);
-            v.Required($"rules[{i}].reply", rule.Reply, 2_000);
         }
         v.ThrowIfInvalid();
         return stt;
     }
 
-    private static void Map(AgentRequest r, ProviderInfo? stt, Agent agent)
+    /// <summary>Refuses a Liquid template that does not parse, naming where (Fluid's line and column).</summary>
+    internal static void Template(Validation v, string field, string? source)
+    {
+        if (LiquidTemplates.ParseError(source) is { } error) v.Add(field, $"is not a valid Liquid template: {error}");
+    }
+
+    private static IReadOnlySet<string> Map(AgentRequest r, ProviderInfo? stt, Agent agent)
     {
         agent.Name = r.Name!.Trim();
         agent.SystemPrompt = r.SystemPrompt ?? "";
@@ -98,12 +111,32 @@ public static partial class AgentValidator
             Provider = r.Tts.Provider!, Voice = Canonical(ttsProvider, "voice", r.Tts.Voice), Speed = r.Tts.Speed,
             FallbackProvider = r.Tts.FallbackProvider, FallbackVoice = Canonical(ProviderRegistry.Find(ProviderRegistry.Tts, r.Tts.FallbackProvider), "voice", r.Tts.FallbackVoice),
         };
-        agent.Rules = (r.Rules ?? []).Select(x => new AgentRule { Match = x.Match!, Reply = x.Reply!, HangUp = x.HangUp ?? false }).ToList();
+        agent.Rules = (r.Rules ?? []).Select(x => new AgentRule
+        {
+            Match = Blank(x!.Match), MatchRegex = Blank(x.MatchRegex), Dtmf = Blank(x.Dtmf)?.Trim(), Reply = x.Reply!, HangUp = x.HangUp ?? false,
+            Call = x.Call is { } call
+                ? new RuleToolCall { Tool = call.Tool!.Trim(), Arguments = (call.Arguments ?? new Dictionary<string, string?>()).ToDictionary(a => a.Key, a => a.Value!) }
+                : null,
+        }).ToList();
+        var newSecrets = AgentToolsValidator.Map(r.Tools, agent);
+        agent.TransferDestinations = (r.TransferDestinations ?? []).Select(d => new TransferDestination
+        {
+            Name = d!.Name!.Trim(), PhoneNumber = d.PhoneNumber!.Trim(), Description = Blank(d.Description), Message = Blank(d.Message),
+        }).ToList();
+        agent.Silence = r.Silence is { } silence
+            ? new SilenceSettings { RepromptAfterS = silence.RepromptAfterS, RepromptMessage = Blank(silence.RepromptMessage), HangupAfterS = silence.HangupAfterS }
+            : null;
+        agent.MaxDurationS = r.MaxDurationS;
+        agent.MaxDurationMessage = Blank(r.MaxDurationMessage);
+        agent.TimeZone = Blank(r.TimeZone)?.Trim();
         agent.FallbackLine = string.IsNullOrWhiteSpace(r.FallbackLine) ? null : r.FallbackLine;
         agent.Voicemail = r.Voicemail is { } voicemail
             ? new VoicemailSettings { MachineDetection = voicemail.MachineDetection ?? false, Action = voicemail.Action ?? VoicemailActions.HangUp, Message = voicemail.Message }
             : null;
+        return newSecrets;
     }
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 
     private static ProviderInfo? Provider(Validation v, string field, IReadOnlyList<ProviderInfo> kind, string? name)
     {

@@ -38,6 +38,18 @@ public sealed class AgentsFunctions(AgentsService agents)
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "agents/{id}")] HttpRequest req, string id, CancellationToken ct) =>
         TypedResults.Ok(await agents.UpdateAsync(id, await RequestBody.ReadAsync<AgentRequest>(req, ct), ct));
 
+    [Function("PreviewAgent")]
+    [OpenApiOperation("agents", "Render an agent's system prompt and first message over sample variables and the built-ins (call.id, caller.phone_number, now ...)", typeof(AgentPreviewRequest), typeof(AgentPreviewResponse))]
+    public async Task<Ok<AgentPreviewResponse>> Preview(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agents/{id}/preview")] HttpRequest req, string id, CancellationToken ct) =>
+        TypedResults.Ok(await agents.PreviewAsync(id, await RequestBody.ReadAsync<AgentPreviewRequest>(req, ct), ct));
+
+    [Function("PreviewDraftAgent")]
+    [OpenApiOperation("agents", "Render a draft agent's (the request's agent) system prompt and first message over sample variables and the built-ins", typeof(AgentPreviewRequest), typeof(AgentPreviewResponse))]
+    public async Task<Ok<AgentPreviewResponse>> PreviewDraft(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agents/preview")] HttpRequest req, CancellationToken ct) =>
+        TypedResults.Ok(await agents.PreviewAsync(null, await RequestBody.ReadAsync<AgentPreviewRequest>(req, ct), ct));
+
     [Function("DeleteAgent"), Authorize(Roles = Roles.Admin)]
     [OpenApiOperation("agents", "Delete an agent (admins only); 409 while a running or paused campaign uses it", null, null, 204)]
     public async Task<NoContent> Delete(

@@ -45,7 +45,7 @@ public sealed class CallLogsService(MongoContext db, IObjectStore store, IOption
         return new CallLogDetail(
             c.Id, c.AgentId, c.CampaignId, c.PhoneNumber, c.Status, c.EndReason, c.Attempt, c.StartedAt, c.EndedAt, c.DurationSeconds,
             c.AvgVoiceToVoiceMs, c.Turns.Select(t => new TurnMetricsDto(t.Turn, t.VoiceToVoiceMs, t.SttMs, t.LlmTtftMs, t.TtsTtfbMs)).ToList(),
-            url, expires, c.CreatedAt);
+            url, expires, c.CreatedAt, c.Variables?.ToDictionary(v => v.Key, v => (string?)v.Value), c.TransferredTo);
     }
 
     public async Task<TranscriptResponse> GetTranscriptAsync(string callId, CancellationToken ct)
@@ -53,6 +53,6 @@ public sealed class CallLogsService(MongoContext db, IObjectStore store, IOption
         callId = Ids.Parse(callId, "call_id");
         var t = await db.Transcripts.Find(x => x.Id == callId && x.TenantId == current.TenantId).FirstOrDefaultAsync(ct)
             ?? throw new NotFoundException("Transcript");
-        return new TranscriptResponse(t.Id, t.Turns.Select(x => new TranscriptTurnDto(x.Speaker, x.Text, x.StartMs, x.EndMs)).ToList());
+        return new TranscriptResponse(t.Id, t.Turns.Select(TranscriptTurnDto.From).ToList());
     }
 }

@@ -32,7 +32,7 @@ public sealed class CampaignsService(MongoContext db, CurrentUser current, TimeP
 
     public async Task<CampaignResponse> CreateAsync(CampaignRequest request, CancellationToken ct)
     {
-        var (name, agentId, numbers, dialer) = await ValidateAsync(request, ct);
+        var (name, agentId, numbers, contacts, dialer) = await ValidateAsync(request, ct);
         var now = time.GetUtcNow().UtcDateTime;
         var campaign = new Campaign
         {
@@ -41,6 +41,7 @@ public sealed class CampaignsService(MongoContext db, CurrentUser current, TimeP
             Name = name,
             AgentId = agentId,
             PhoneNumbers = numbers,
+            Contacts = contacts,
             Dialer = dialer,
             Status = CampaignStatus.Draft,
             CreatedAt = now,
@@ -58,11 +59,11 @@ public sealed class CampaignsService(MongoContext db, CurrentUser current, TimeP
         {
             throw new ConflictException($"A {existing.Status.ToString().ToLowerInvariant()} campaign cannot be edited.");
         }
-        var (name, agentId, numbers, dialer) = await ValidateAsync(request, ct);
+        var (name, agentId, numbers, contacts, dialer) = await ValidateAsync(request, ct);
         var updated = await db.Campaigns.FindOneAndUpdateAsync(
             c => c.Id == id && c.TenantId == current.TenantId && c.Status != CampaignStatus.Completed && c.Status != CampaignStatus.Cancelled,
             Builders<Campaign>.Update
-                .Set(c => c.Name, name).Set(c => c.AgentId, agentId).Set(c => c.PhoneNumbers, numbers).Set(c => c.Dialer, dialer)
+                .Set(c => c.Name, name).Set(c => c.AgentId, agentId).Set(c => c.PhoneNumbers, numbers).Set(c => c.Contacts, contacts).Set(c => c.Dialer, dialer)
                 // The dialer brings its numbers in line with the new list before it dials again.
                 .Set(c => c.NumbersSeeded, false)
                 .Set(c => c.UpdatedAt, time.GetUtcNow().UtcDateTime),
@@ -102,7 +103,8 @@ public sealed class CampaignsService(MongoContext db, CurrentUser current, TimeP
         return CampaignResponse.From(updated);
     }
 
-    private async Task<(string Name, string AgentId, List<string> Numbers, DialerSettings? Dialer)> ValidateAsync(CampaignRequest r, CancellationToken ct)
+    private async Task<(string Name, string AgentId, List<string> Numbers, List<CampaignContact> Contacts, DialerSettings? Dialer)> ValidateAsync(
+        CampaignRequest r, CancellationToken ct)
     {
         var v = new Validation();
         v.Required("name", r.Name, 100);
@@ -117,6 +119,10 @@ public sealed class CampaignsService(MongoContext db, CurrentUser current, TimeP
             v.Add("phone_numbers", $"must have at most {PhoneNumbers.MaxPerCampaign} numbers.");
         }
         var numbers = r.PhoneNumbers is { Count: > PhoneNumbers.MaxPerCampaign * 2 } ? [] : PhoneNumbers.Normalize(r.PhoneNumbers, v);
+        var contacts = CampaignContacts.Validate(r.Contacts, v);
+        // A contact's number is dialled like any other: the numbers are the union, in order, the list's first.
+        numbers = numbers.Union(contacts.Select(c => c.PhoneNumber), StringComparer.Ordinal).ToList();
+        if (numbers.Count > PhoneNumbers.MaxPerCampaign) v.Add("phone_numbers", $"must have at most {PhoneNumbers.MaxPerCampaign} distinct numbers with the contacts'; got {numbers.Count}.");
         if (agentOk)
         {
             var agentId = r.AgentId!.ToLowerInvariant();
@@ -125,7 +131,7 @@ public sealed class CampaignsService(MongoContext db, CurrentUser current, TimeP
         }
         var dialer = ValidateDialer(r.Dialer, v);
         v.ThrowIfInvalid();
-        return (r.Name!.Trim(), r.AgentId!.ToLowerInvariant(), numbers, dialer);
+        return (r.Name!.Trim(), r.AgentId!.ToLowerInvariant(), numbers, contacts, dialer);
     }
 
     private static DialerSettings? ValidateDialer(DialerSettingsDto? d, Validation v)

@@ -1,8 +1,10 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using MongoDB.Driver;
+using VoiceAgents.Core.Calls;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
@@ -13,12 +15,16 @@ using VoiceAgents.Functions.OpenApi;
 
 namespace VoiceAgents.Functions.Dialer;
 
-public sealed record InboundNumberRequest(string? AgentId);
+/// <summary>The agent that answers the number, and the variables every inbound call to it starts with (strings; at most 50, each at most 1 KB).</summary>
+public sealed record InboundNumberRequest(
+    string? AgentId, [property: JsonConverter(typeof(VerbatimKeysConverter))] IReadOnlyDictionary<string, string?>? Variables = null);
 
 /// <summary>A number allocated to the tenant; <c>agent_id</c> is null while no agent answers it.</summary>
-public sealed record InboundNumberResponse(string PhoneNumber, string? AgentId, DateTime CreatedAt)
+public sealed record InboundNumberResponse(
+    string PhoneNumber, string? AgentId, DateTime CreatedAt, [property: JsonConverter(typeof(VerbatimKeysConverter))] IReadOnlyDictionary<string, string?> Variables)
 {
-    public static InboundNumberResponse From(InboundNumber n) => new(n.PhoneNumber, n.AgentId, n.CreatedAt);
+    public static InboundNumberResponse From(InboundNumber n) =>
+        new(n.PhoneNumber, n.AgentId, n.CreatedAt, n.Variables.ToDictionary(v => v.Key, v => (string?)v.Value));
 }
 
 /// <summary>
@@ -35,21 +41,25 @@ public sealed class InboundNumbersService(MongoContext db, CurrentUser current)
         var v = new Validation();
         if (!PhoneNumbers.IsValid(number)) v.Add("phone_number", "must be an E.164 number such as +14155550123.");
         if (!Ids.IsValid(request.AgentId)) v.Add("agent_id", "must be a 24-character hexadecimal id.");
+        var variables = request.Variables?.ToDictionary(x => x.Key, x => x.Value!, StringComparer.Ordinal) ?? [];
+        if (request.Variables?.Any(x => x.Value is null) == true) v.Add("variables", "values must be strings.");
+        else if (CallVariables.Problem(variables) is { } problem) v.Add("variables", problem + ".");
         v.ThrowIfInvalid();
         var agentId = request.AgentId!.ToLowerInvariant();
         if (!await db.Agents.Find(a => a.Id == agentId && a.TenantId == current.TenantId).AnyAsync(ct))
         {
             throw new ValidationException("agent_id", "does not name an agent of this organization.");
         }
-        return InboundNumberResponse.From(await MapAsync(number, agentId, ct));
+        return InboundNumberResponse.From(await MapAsync(number, agentId, variables, ct));
     }
 
-    /// <summary>Stops answering inbound calls to the number; it stays allocated to the tenant.</summary>
-    public async Task DeleteAsync(string number, CancellationToken ct) => await MapAsync(number, null, ct);
+    /// <summary>Stops answering inbound calls to the number; it stays allocated to the tenant, and its variables go.</summary>
+    public async Task DeleteAsync(string number, CancellationToken ct) => await MapAsync(number, null, [], ct);
 
-    private async Task<InboundNumber> MapAsync(string number, string? agentId, CancellationToken ct) =>
+    private async Task<InboundNumber> MapAsync(string number, string? agentId, Dictionary<string, string> variables, CancellationToken ct) =>
         await db.InboundNumbers.FindOneAndUpdateAsync(
-            n => n.PhoneNumber == number && n.TenantId == current.TenantId, Builders<InboundNumber>.Update.Set(n => n.AgentId, agentId),
+            n => n.PhoneNumber == number && n.TenantId == current.TenantId,
+            Builders<InboundNumber>.Update.Set(n => n.AgentId, agentId).Set(n => n.Variables, variables),
             new FindOneAndUpdateOptions<InboundNumber> { ReturnDocument = ReturnDocument.After }, ct)
         ?? throw new NotFoundException("Inbound number");
 }
@@ -64,7 +74,7 @@ public sealed class InboundNumbersFunctions(InboundNumbersService numbers)
         TypedResults.Ok(await numbers.ListAsync(ct));
 
     [Function("PutInboundNumber")]
-    [OpenApiOperation("telephony", "Let an agent answer inbound calls to one of this organization's numbers (E.164, URL-encoded)", typeof(InboundNumberRequest), typeof(InboundNumberResponse))]
+    [OpenApiOperation("telephony", "Let an agent answer inbound calls to one of this organization's numbers (E.164, URL-encoded), with the variables its calls start with", typeof(InboundNumberRequest), typeof(InboundNumberResponse))]
     public async Task<Ok<InboundNumberResponse>> Put(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "inbound-numbers/{number}")] HttpRequest req, string number, CancellationToken ct) =>
         TypedResults.Ok(await numbers.PutAsync(Uri.UnescapeDataString(number), await RequestBody.ReadAsync<InboundNumberRequest>(req, ct), ct));

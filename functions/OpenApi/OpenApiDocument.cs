@@ -131,12 +131,24 @@ public static class OpenApiDocument
     private static IEnumerable<(string, string)> Particular(OpenApiOperationAttribute? meta) =>
         (meta?.Errors ?? []).Select(e => e.Split(':', 2)).Select(p => (p[0], p[1]));
 
+    private static readonly JsonSchemaExporterOptions ExporterOptions = new()
+    {
+        TreatNullObliviousAsNonNullable = true,
+        // A custom converter hides its shape from the exporter ("any"): say what it reads and writes.
+        TransformSchemaNode = (context, schema) =>
+            context.PropertyInfo?.CustomConverter is VerbatimKeysConverter
+                ? new JsonObject { ["type"] = new JsonArray("object", "null"), ["additionalProperties"] = new JsonObject { ["type"] = "string" } }
+                : context.PropertyInfo?.PropertyType == typeof(System.Text.Json.JsonElement?) && context.PropertyInfo.Name == "parameters"
+                    ? new JsonObject { ["type"] = new JsonArray("object", "null"), ["description"] = "A JSON Schema (2020-12) with \"type\": \"object\"." }
+                    : schema,
+    };
+
     private static JsonObject Ref(Type type, JsonObject schemas)
     {
         var name = SchemaName(type);
         if (!schemas.ContainsKey(name))
         {
-            schemas[name] = JsonSchemaExporter.GetJsonSchemaAsNode(JsonDefaults.Options, type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+            schemas[name] = JsonSchemaExporter.GetJsonSchemaAsNode(JsonDefaults.Options, type, ExporterOptions);
         }
         return new JsonObject { ["$ref"] = $"#/components/schemas/{name}" };
     }

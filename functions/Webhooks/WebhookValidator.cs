@@ -12,23 +12,30 @@ public static class WebhookValidator
 {
     public const int MaxUrlLength = 2_000;
 
+    /// <summary>
+    /// A URL the platform will call (a webhook, an agent's tool): absolute http(s) with a host and no user info, or
+    /// null after adding the field's error. The scheme and address rules are the SSRF guard's, checked after.
+    /// </summary>
+    public static Uri? TargetUrl(Validation v, string field, string? raw)
+    {
+        if (!v.Required(field, raw, MaxUrlLength)) return null;
+        if (!Uri.TryCreate(raw!.Trim(), UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.IdnHost.Length == 0)
+        {
+            v.Add(field, "must be an absolute https URL.");
+            return null;
+        }
+        if (url.UserInfo.Length > 0)
+        {
+            v.Add(field, "must not carry a user name or password.");
+            return null;
+        }
+        return url;
+    }
+
     public static async Task<ValidWebhook> ValidateAsync(WebhookRequest r, SsrfGuard targets, CancellationToken ct)
     {
         var v = new Validation();
-        Uri? url = null;
-        if (v.Required("url", r.Url, MaxUrlLength))
-        {
-            if (!Uri.TryCreate(r.Url!.Trim(), UriKind.Absolute, out url) || url.Scheme is not ("http" or "https") || url.IdnHost.Length == 0)
-            {
-                v.Add("url", "must be an absolute https URL.");
-                url = null;
-            }
-            else if (url.UserInfo.Length > 0)
-            {
-                v.Add("url", "must not carry a user name or password.");
-                url = null;
-            }
-        }
+        var url = TargetUrl(v, "url", r.Url);
         if (r.Events is null || r.Events.Count == 0)
         {
             v.Add("events", $"must list at least one of: {string.Join(", ", EventTypes.Subscribable.Order(StringComparer.Ordinal))}.");

@@ -264,6 +264,52 @@ public sealed class CallLogsTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Call_log_and_transcript_show_variables_transfer_and_tool_turns()
+    {
+        var tenant = await api.SignupAsync("calls-tools");
+        var log = Log(tenant.TenantId, BaseTime);
+        log.Variables = new() { ["firstName"] = "Ada" };
+        log.EndReason = "transferred";
+        log.TransferredTo = "sales";
+        await api.Records().UpsertCallLogAsync(log, CancellationToken.None);
+        await api.Records().UpsertTranscriptAsync(new Transcript
+        {
+            Id = log.Id,
+            TenantId = tenant.TenantId,
+            Turns =
+            [
+                new TranscriptTurn { Speaker = "user", Text = "A table for 4 please.", StartMs = 0, EndMs = 1500 },
+                new TranscriptTurn
+                {
+                    Speaker = "tool", Text = "book_table", StartMs = 1600, EndMs = 1700,
+                    Tool = new ToolCallRecord { Name = "book_table", Arguments = """{"party":"4"}""", Result = """{"reference":"R-17"}""", DurationMs = 84.5, Ok = true },
+                },
+                new TranscriptTurn
+                {
+                    Speaker = "tool", Text = "find_order", StartMs = 1800, EndMs = 6800,
+                    Tool = new ToolCallRecord { Name = "find_order", Arguments = "{}", Error = "timed out after 5000 ms", DurationMs = 5000, Ok = false },
+                },
+            ],
+        }, CancellationToken.None);
+        using var client = tenant.Client();
+
+        var detail = await TenantSession.Read(await client.GetAsync($"call-logs/{log.Id}"), 200);
+        var turns = (await TenantSession.Read(await client.GetAsync($"transcripts/{log.Id}"), 200))["turns"]!.AsArray();
+
+        Assert.Equal("Ada", detail["variables"]!["firstName"]!.GetValue<string>());
+        Assert.Equal("sales", detail["transferred_to"]!.GetValue<string>());
+        Assert.Null(turns[0]!["tool"]);
+        var booked = turns[1]!["tool"]!;
+        Assert.Equal("tool", turns[1]!["speaker"]!.GetValue<string>());
+        Assert.Equal("4", booked["arguments"]!["party"]!.GetValue<string>());
+        Assert.Equal("R-17", booked["result"]!["reference"]!.GetValue<string>());
+        Assert.True(booked["ok"]!.GetValue<bool>());
+        Assert.Equal(84.5, booked["duration_ms"]!.GetValue<double>());
+        Assert.Equal("timed out after 5000 ms", turns[2]!["tool"]!["error"]!.GetValue<string>());
+        Assert.False(turns[2]!["tool"]!["ok"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Transcript_of_an_unknown_or_another_tenants_call_returns_404_and_a_malformed_id_400()
     {
         var tenant = await api.SignupAsync("transcript-404");

@@ -79,6 +79,28 @@ public sealed partial class OpenApiTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task OpenApi_document_describes_tools_variables_transfer_silence_contacts_and_tool_turns()
+    {
+        var doc = await GetDocumentAsync();
+        var schemas = doc["components"]!["schemas"]!.AsObject();
+        static List<string> Properties(JsonNode schema) => schema["properties"]!.AsObject().Select(p => p.Key).ToList();
+
+        var agent = schemas["AgentRequest"]!;
+        Assert.Subset(Properties(agent).ToHashSet(), new HashSet<string> { "tools", "transfer_destinations", "silence", "max_duration_s", "max_duration_message", "time_zone" });
+        var tool = agent["properties"]!["tools"]!["items"]!;
+        Assert.Subset(Properties(tool).ToHashSet(), new HashSet<string> { "type", "name", "description", "parameters", "url", "method", "timeout_ms", "speak_while_running", "headers", "secret" });
+        Assert.Equal("string", tool["properties"]!["headers"]!["additionalProperties"]!["type"]!.GetValue<string>());
+        var rule = agent["properties"]!["rules"]!["items"]!;
+        Assert.Subset(Properties(rule).ToHashSet(), new HashSet<string> { "match", "match_regex", "dtmf", "call", "reply" });
+        Assert.Contains("contacts", Properties(schemas["CampaignRequest"]!));
+        Assert.Equal("string", schemas["InboundNumberRequest"]!["properties"]!["variables"]!["additionalProperties"]!["type"]!.GetValue<string>());
+        Assert.Subset(Properties(schemas["CallLogDetail"]!).ToHashSet(), new HashSet<string> { "variables", "transferred_to" });
+        Assert.Contains("tool", Properties(schemas["TranscriptResponse"]!["properties"]!["turns"]!["items"]!));
+        Assert.NotNull(doc["paths"]!["/api/agents/{id}/preview"]!["post"]);
+        Assert.NotNull(doc["paths"]!["/api/agents/preview"]!["post"]);
+    }
+
+    [Fact]
     public async Task Protected_operations_require_a_bearer_token_and_login_does_not()
     {
         var doc = await GetDocumentAsync();

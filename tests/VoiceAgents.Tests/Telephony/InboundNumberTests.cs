@@ -135,4 +135,24 @@ public sealed class InboundNumberTests(TelephonyFixture f)
         Assert.All(responses, r => Assert.True((int)r.StatusCode is 200 or 409, $"got {(int)r.StatusCode}"));
         Assert.Equal(4, winners.Count);
     }
+
+    [Fact]
+    public async Task A_mapping_keeps_the_variables_its_calls_start_with_and_refuses_too_many()
+    {
+        var tenant = await f.Api.SignupAsync("inbound-vars");
+        var agent = await AgentAsync(tenant);
+        var number = Numbers(1)[0];
+        await AllocateAsync(tenant, number);
+        using var client = tenant.Client();
+
+        var mapped = await TenantSession.Read(await client.PutAsync(Path(number),
+            ApiFixture.Json(new JsonObject { ["agent_id"] = agent, ["variables"] = new JsonObject { ["storeName"] = "Downtown" } })), 200);
+        var listed = Assert.Single((await TenantSession.Read(await client.GetAsync("inbound-numbers"), 200)).AsArray())!;
+        var many = new JsonObject();
+        for (var i = 0; i < 51; i++) many[$"k{i}"] = "v";
+        await Problems.AssertProblem(await client.PutAsync(Path(number), ApiFixture.Json(new JsonObject { ["agent_id"] = agent, ["variables"] = many })), 400, "variables");
+
+        Assert.Equal("Downtown", mapped["variables"]!["storeName"]!.GetValue<string>());
+        Assert.Equal("Downtown", listed["variables"]!["storeName"]!.GetValue<string>());
+    }
 }
