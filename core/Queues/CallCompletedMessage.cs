@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Json;
@@ -34,7 +35,8 @@ public sealed record CallCompletedMessage(
     string? TurnMetricsKey = null,
     string? TraceParent = null,
     int Attempt = 1,
-    IReadOnlyDictionary<string, string>? Variables = null,
+    // The caller's own names: the API's snake_case key policy must not rename them.
+    [property: JsonConverter(typeof(VerbatimKeysConverter))] IReadOnlyDictionary<string, string?>? Variables = null,
     string? TransferredTo = null)
 {
     public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, JsonDefaults.Options);

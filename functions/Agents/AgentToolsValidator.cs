@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
+using VoiceAgents.Core.Net;
 using VoiceAgents.Functions.Webhooks;
 
 namespace VoiceAgents.Functions.Agents;

@@ -1,3 +1,4 @@
+using VoiceAgents.Core.Json;
 using System.Text.Json.Serialization;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Functions.Infrastructure;

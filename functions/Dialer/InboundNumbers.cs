@@ -1,3 +1,4 @@
+using VoiceAgents.Core.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;

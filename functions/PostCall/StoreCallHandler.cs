@@ -59,7 +59,7 @@ public sealed partial class StoreCallHandler(CallRecords records, IObjectStore s
             RecordingKey = message.RecordingKey,
             TranscriptKey = transcriptKey,
             Turns = metrics.ToList(),
-            Variables = message.Variables is { Count: > 0 } v ? new Dictionary<string, string>(v) : null,
+            Variables = message.Variables is { Count: > 0 } v ? v.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value!) : null,
             TransferredTo = message.TransferredTo,
             CreatedAt = endedAt,
         }, ct);
@@ -86,7 +86,8 @@ public sealed partial class StoreCallHandler(CallRecords records, IObjectStore s
             ["duration_seconds"] = m.DurationSeconds,
             ["turns"] = metrics.Count,
             ["recording_key"] = m.RecordingKey,
-            ["variables"] = m.Variables is { Count: > 0 } v ? JsonSerializer.SerializeToNode(v, JsonDefaults.Options) : null,
+            // Built by hand: the serializer's snake_case key policy would rename the caller's own names.
+            ["variables"] = m.Variables is { Count: > 0 } v ? new JsonObject(v.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))) : null,
             ["transferred_to"] = m.TransferredTo,
             ["tool_calls"] = JsonSerializer.SerializeToNode((transcript ?? []).Where(t => t.Tool is not null).Select(t => t.Tool).ToArray(), JsonDefaults.Options),
         });

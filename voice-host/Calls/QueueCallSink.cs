@@ -37,7 +37,7 @@ public sealed class QueueCallSink(CallSpool spool, CallSpoolWorker worker) : ICa
             call.Transcript,
             TraceParent: call.TraceParent,
             Attempt: call.Attempt,
-            Variables: call.Variables,
+            Variables: call.Variables?.ToDictionary(p => p.Key, p => (string?)p.Value),
             TransferredTo: call.TransferredTo);
     }
 }

@@ -28,7 +28,7 @@ public sealed class TransferCallTests(TelephonyFixture f)
         var agentId = (await TenantSession.Read(await client.PostAsync("agents", ApiFixture.Json(new
         {
             name = "Front desk",
-            first_message = "Hello {{ name }}, you are calling from {{ caller.phone_number }}.",
+            first_message = "Hello {{ name }} {{ lastName }}, you are calling from {{ caller.phone_number }}.",
             llm = new { provider = "rules" },
             stt = new { provider = "local", language = "en-US" },
             tts = new { provider = "local", voice = "slt" },
@@ -41,7 +41,7 @@ public sealed class TransferCallTests(TelephonyFixture f)
             await TenantSession.Read(await operatorClient.PutAsync($"operator/tenants/{tenant.TenantId}/numbers/{Uri.EscapeDataString(number)}", null), 200);
         }
         await TenantSession.Read(await client.PutAsync($"inbound-numbers/{Uri.EscapeDataString(number)}", ApiFixture.Json(new { agent_id = agentId })), 200);
-        await Db(f).InboundNumbers.UpdateOneAsync(n => n.PhoneNumber == number, Builders<InboundNumber>.Update.Set(n => n.Variables, new Dictionary<string, string> { ["name"] = "Asha" }));
+        await Db(f).InboundNumbers.UpdateOneAsync(n => n.PhoneNumber == number, Builders<InboundNumber>.Update.Set(n => n.Variables, new Dictionary<string, string> { ["name"] = "Asha", ["lastName"] = "Rao" }));
         using var http = new HttpClient();
         var twiml = await TwilioLoopback.PostWebhookAsync(http, f.Webhook("twilio/voice").Target, TelephonyFixture.PublicBaseUrl + "/api/twilio/voice",
             TwilioLoopback.InboundCallForm(number, from: "+442071838750"));
@@ -56,7 +56,7 @@ public sealed class TransferCallTests(TelephonyFixture f)
         // The greeting, played to its end, is in the call's transcript.
         bool Greeted()
         {
-            lock (call.Context.Transcript) return call.Context.Transcript.Any(t => t.Speaker == "assistant" && t.Text.StartsWith("Hello Asha", StringComparison.Ordinal));
+            lock (call.Context.Transcript) return call.Context.Transcript.Any(t => t.Speaker == "assistant" && t.Text.StartsWith("Hello Asha Rao", StringComparison.Ordinal));
         }
         await StreamSilenceUntilAsync(phone, Greeted, TimeSpan.FromSeconds(30), "the greeting");
 
@@ -79,13 +79,15 @@ public sealed class TransferCallTests(TelephonyFixture f)
             Assert.Equal(CallStatus.Completed, log?.Status);
         }, TimeSpan.FromSeconds(30));
         Assert.Equal((CallEndReasons.Transferred, "sales", "+442071838750"), (log!.EndReason, log.TransferredTo, log.PhoneNumber));
-        Assert.Equal(new Dictionary<string, string> { ["name"] = "Asha" }, log.Variables);
+        // A camelCase name stays as the tenant wrote it (the queue message and the event do not snake_case it).
+        Assert.Equal(new Dictionary<string, string> { ["name"] = "Asha", ["lastName"] = "Rao" }, log.Variables);
         var transcript = await TenantSession.Read(await client.GetAsync($"transcripts/{callId}"), 200);
         Assert.Contains(transcript["turns"]!.AsArray(), t => t!["speaker"]!.GetValue<string>() == "assistant"
-            && t["text"]!.GetValue<string>().StartsWith("Hello Asha", StringComparison.Ordinal));
+            && t["text"]!.GetValue<string>().StartsWith("Hello Asha Rao", StringComparison.Ordinal));
         PlatformEvent? completed = null;
         await Eventually.Assert(async () => completed = Assert.Single(await f.EventsAsync(), e => e.Type == EventTypes.CallCompleted && e.Data["call_id"]!.GetValue<string>() == callId), TimeSpan.FromSeconds(10));
         Assert.Equal(("transferred", "sales", "Asha"), (completed!.Data["end_reason"]!.GetValue<string>(), completed.Data["transferred_to"]!.GetValue<string>(), completed.Data["variables"]!["name"]!.GetValue<string>()));
+        Assert.Equal("Rao", completed.Data["variables"]!["lastName"]!.GetValue<string>());
     }
 
     /// <summary>The line stays open (silence, 100 ms at a time) until the condition holds.</summary>

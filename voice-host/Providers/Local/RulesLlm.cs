@@ -42,7 +42,7 @@ public sealed class RulesLlm : ILlmProvider, IDescribedProvider
         var (rule, match) = Find(request.Agent.Rules, last);
         var model = request.TemplateModel.DeepClone().AsObject();
         model["match"] = match;
-        var timeZone = TimeZone(request.Agent.TimeZone);
+        var timeZone = CallBuiltIns.TimeZone(request.Agent.TimeZone);
         if (rule?.Call is { } call)
         {
             // This turn's answer from the rule's tool, if the tool ran already.
@@ -139,9 +139,6 @@ public sealed class RulesLlm : ILlmProvider, IDescribedProvider
             return json;
         }
     }
-
-    private static TimeZoneInfo? TimeZone(string? id) =>
-        id is { Length: > 0 } && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : null;
 
     private static HashSet<string> Words(string text) =>
         Regex.Split(text.ToLowerInvariant(), @"[^\p{L}\p{N}']+").Where(w => w.Length > 0).ToHashSet();

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace VoiceAgents.Functions.Infrastructure;
+namespace VoiceAgents.Core.Json;
 
 /// <summary>
 /// A map of strings whose keys are the client's own names (variables, headers, tool arguments): written as they are,
