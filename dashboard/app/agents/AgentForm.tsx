@@ -2,8 +2,25 @@
 
 import { useState, type FormEvent } from 'react';
 import { ErrorMessage, Field } from '@/components/ui';
+import {
+  callableTools,
+  destinationToRequest,
+  emptyDestination,
+  emptyRule,
+  num,
+  parseParameters,
+  ruleFromAgent,
+  ruleToRequest,
+  text,
+  toolFromAgent,
+  toolToRequest,
+  type RuleForm,
+  type ToolForm,
+} from '@/lib/agentForm';
 import { api, ApiError } from '@/lib/api';
-import type { Agent, AgentRule, ProviderInfo, Providers } from '@/lib/types';
+import type { Agent, ProviderInfo, Providers, TransferDestination } from '@/lib/types';
+import { AgentPreviewPanel } from './AgentPreviewPanel';
+import { ToolsFieldset } from './ToolsFieldset';
 
 interface FormState {
   name: string;
@@ -19,7 +36,16 @@ interface FormState {
   tts_voice: string;
   tts_speed: string;
   fallback_line: string;
-  rules: AgentRule[];
+  rules: RuleForm[];
+  tools: ToolForm[];
+  transfer_destinations: TransferDestination[];
+  reprompt_after_s: string;
+  reprompt_message: string;
+  hangup_after_s: string;
+  max_duration_s: string;
+  max_duration_message: string;
+  time_zone: string;
+  voicemail: Agent['voicemail'];
 }
 
 function fromAgent(a?: Agent): FormState {
@@ -37,12 +63,18 @@ function fromAgent(a?: Agent): FormState {
     tts_voice: a?.tts.voice ?? 'slt',
     tts_speed: a?.tts.speed?.toString() ?? '',
     fallback_line: a?.fallback_line ?? '',
-    rules: a?.rules ?? [],
+    rules: (a?.rules ?? []).map(ruleFromAgent),
+    tools: (a?.tools ?? []).map(toolFromAgent),
+    transfer_destinations: (a?.transfer_destinations ?? []).map((d) => ({ ...d, description: d.description ?? '', message: d.message ?? '' })),
+    reprompt_after_s: a?.silence?.reprompt_after_s?.toString() ?? '',
+    reprompt_message: a?.silence?.reprompt_message ?? '',
+    hangup_after_s: a?.silence?.hangup_after_s?.toString() ?? '',
+    max_duration_s: a?.max_duration_s?.toString() ?? '',
+    max_duration_message: a?.max_duration_message ?? '',
+    time_zone: a?.time_zone ?? '',
+    voicemail: a?.voicemail ?? null,
   };
 }
-
-const num = (s: string) => (s.trim() === '' ? null : Number(s));
-const text = (s: string) => (s.trim() === '' ? null : s);
 
 function toRequest(f: FormState) {
   return {
@@ -53,9 +85,30 @@ function toRequest(f: FormState) {
     llm: { provider: text(f.llm_provider), model: text(f.llm_model), temperature: num(f.llm_temperature) },
     stt: { provider: text(f.stt_provider), language: text(f.stt_language) },
     tts: { provider: text(f.tts_provider), voice: text(f.tts_voice), speed: num(f.tts_speed) },
-    rules: f.rules,
+    rules: f.rules.map(ruleToRequest),
     fallback_line: text(f.fallback_line),
+    // PUT replaces the whole agent: settings this form does not edit go back as they came.
+    voicemail: f.voicemail,
+    tools: f.tools.map(toolToRequest),
+    transfer_destinations: f.transfer_destinations.map(destinationToRequest),
+    silence:
+      [f.reprompt_after_s, f.reprompt_message, f.hangup_after_s].some((x) => x.trim() !== '')
+        ? { reprompt_after_s: num(f.reprompt_after_s), reprompt_message: text(f.reprompt_message), hangup_after_s: num(f.hangup_after_s) }
+        : null,
+    max_duration_s: num(f.max_duration_s),
+    max_duration_message: text(f.max_duration_message),
+    time_zone: text(f.time_zone),
   };
+}
+
+export type AgentRequest = ReturnType<typeof toRequest>;
+
+/** The first error of a rule's arguments, naming the argument (the API keys them `….arguments.<name>`). */
+function argumentError(error: ApiError | null, prefix: string): string | undefined {
+  const hit = Object.entries(error?.errors ?? {}).find(([k]) => k === prefix || k.startsWith(`${prefix}.`));
+  if (!hit) return undefined;
+  const name = hit[0].slice(prefix.length + 1);
+  return name ? `${name} ${hit[1][0]}` : hit[1][0];
 }
 
 function optionValues(p: ProviderInfo | undefined, option: string): string[] {
@@ -113,6 +166,8 @@ export function AgentForm({ agent, providers, onSaved, onCancel }: { agent?: Age
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    // Parameters that are not JSON are flagged beside their field; sending them would drop the schema.
+    if (f.tools.some((t) => t.type === 'http' && parseParameters(t.parameters).error)) return;
     setBusy(true);
     setError(null);
     try {
@@ -128,10 +183,15 @@ export function AgentForm({ agent, providers, onSaved, onCancel }: { agent?: Age
   }
 
   const shownFields = new Set(['name', 'system_prompt', 'first_message', 'language', 'fallback_line', 'llm', 'llm.provider', 'llm.model', 'llm.temperature',
-    'stt', 'stt.provider', 'stt.language', 'tts', 'tts.provider', 'tts.voice', 'tts.speed', 'rules']);
+    'stt', 'stt.provider', 'stt.language', 'tts', 'tts.provider', 'tts.voice', 'tts.speed', 'rules', 'tools', 'transfer_destinations', 'silence.reprompt_after_s', 'silence.reprompt_message', 'silence.hangup_after_s',
+    'max_duration_s', 'max_duration_message', 'time_zone']);
   const otherErrors = error
-    ? Object.entries(error.errors).filter(([k]) => !shownFields.has(k) && !/^rules\[\d+\]/.test(k))
+    ? Object.entries(error.errors).filter(([k]) => !shownFields.has(k) && !/^(rules|tools|transfer_destinations)\[\d+\]/.test(k))
     : [];
+  const setRule = (i: number, patch: Partial<RuleForm>) => set('rules', f.rules.map((x, j) => (j === i ? { ...x, ...patch } : x)));
+  const setDestination = (i: number, patch: Partial<TransferDestination>) =>
+    set('transfer_destinations', f.transfer_destinations.map((x, j) => (j === i ? { ...x, ...patch } : x)));
+  const tools = callableTools(f.tools);
 
   return (
     <form onSubmit={submit} noValidate className="card space-y-5" aria-labelledby="agent-form-title">
@@ -230,39 +290,121 @@ export function AgentForm({ agent, providers, onSaved, onCancel }: { agent?: Age
         </Field>
       </fieldset>
 
+      <ToolsFieldset tools={f.tools} onChange={(t) => set('tools', t)} err={err} />
+
       <fieldset className="space-y-3 rounded-md border border-slate-200 p-3">
         <legend className="px-1 text-sm font-semibold">Rules</legend>
-        <p className="text-xs text-slate-500">For the rules LLM: when every word of “match” is in what the caller said, the reply is spoken.</p>
+        <p className="text-xs text-slate-500">
+          For the rules LLM: a rule fires when every word of “match” is in what the caller said, when its regex matches (named groups become{' '}
+          <code>{'{{ match.name }}'}</code>), or when the caller presses its keypad digits. It may call a tool first (argument values are templates, one
+          “name = value” per line); its reply may use <code>{'{{ tool.result.… }}'}</code>.
+        </p>
         {err('rules') && <p className="text-sm text-red-700">{err('rules')}</p>}
         {f.rules.map((r, i) => (
-          <div key={i} className="grid gap-3 rounded-md bg-slate-50 p-2 md:grid-cols-[1fr_2fr_auto_auto] md:items-end">
-            <Field label={`Rule ${i + 1} match`} error={err(`rules[${i}].match`)}>
-              {(p) => (
-                <input {...p} className="input" value={r.match} onChange={(e) => set('rules', f.rules.map((x, j) => (j === i ? { ...x, match: e.target.value } : x)))} />
-              )}
-            </Field>
-            <Field label={`Rule ${i + 1} reply`} error={err(`rules[${i}].reply`)}>
-              {(p) => (
-                <input {...p} className="input" value={r.reply} onChange={(e) => set('rules', f.rules.map((x, j) => (j === i ? { ...x, reply: e.target.value } : x)))} />
-              )}
-            </Field>
-            <label className="flex items-center gap-2 pb-2 text-sm">
-              <input
-                type="checkbox"
-                checked={r.hang_up}
-                onChange={(e) => set('rules', f.rules.map((x, j) => (j === i ? { ...x, hang_up: e.target.checked } : x)))}
-              />
-              Hang up after
-            </label>
-            <button type="button" className="btn-secondary" onClick={() => set('rules', f.rules.filter((_, j) => j !== i))}>
-              Remove rule {i + 1}
-            </button>
+          <div key={i} className="space-y-3 rounded-md bg-slate-50 p-2" data-rule-index={i}>
+            <div className="grid gap-3 md:grid-cols-3">
+              <Field label={`Rule ${i + 1} match`} error={err(`rules[${i}].match`) ?? err(`rules[${i}]`)} hint="Words">
+                {(p) => <input {...p} className="input" value={r.match} onChange={(e) => setRule(i, { match: e.target.value })} />}
+              </Field>
+              <Field label={`Rule ${i + 1} regex`} error={err(`rules[${i}].match_regex`)} hint="Or a .NET regular expression">
+                {(p) => <input {...p} className="input font-mono" value={r.match_regex} onChange={(e) => setRule(i, { match_regex: e.target.value })} />}
+              </Field>
+              <Field label={`Rule ${i + 1} keypad`} error={err(`rules[${i}].dtmf`)} hint="Or digits pressed (* for any)">
+                {(p) => <input {...p} className="input font-mono" value={r.dtmf} onChange={(e) => setRule(i, { dtmf: e.target.value })} />}
+              </Field>
+            </div>
+            <div className="grid gap-3 md:grid-cols-[1fr_2fr]">
+              <Field label={`Rule ${i + 1} calls tool`} error={err(`rules[${i}].call.tool`) ?? err(`rules[${i}].call`)}>
+                {(p) => (
+                  <select {...p} className="input" value={r.tool} onChange={(e) => setRule(i, { tool: e.target.value })}>
+                    <option value="">No tool</option>
+                    {!tools.includes(r.tool) && r.tool && <option value={r.tool}>{r.tool}</option>}
+                    {tools.map((t) => (
+                      <option key={t}>{t}</option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <Field
+                label={`Rule ${i + 1} arguments`}
+                error={argumentError(error, `rules[${i}].call.arguments`)}
+                hint="name = {{ match.name }}"
+              >
+                {(p) => <textarea {...p} className="input min-h-10 font-mono text-xs" value={r.arguments} onChange={(e) => setRule(i, { arguments: e.target.value })} />}
+              </Field>
+            </div>
+            <div className="grid gap-3 md:grid-cols-[1fr_auto_auto] md:items-end">
+              <Field label={`Rule ${i + 1} reply`} error={err(`rules[${i}].reply`)}>
+                {(p) => <input {...p} className="input" value={r.reply} onChange={(e) => setRule(i, { reply: e.target.value })} />}
+              </Field>
+              <label className="flex items-center gap-2 pb-2 text-sm">
+                <input type="checkbox" checked={r.hang_up} onChange={(e) => setRule(i, { hang_up: e.target.checked })} />
+                Hang up after
+              </label>
+              <button type="button" className="btn-secondary" onClick={() => set('rules', f.rules.filter((_, j) => j !== i))}>
+                Remove rule {i + 1}
+              </button>
+            </div>
           </div>
         ))}
-        <button type="button" className="btn-secondary" onClick={() => set('rules', [...f.rules, { match: '', reply: '', hang_up: false }])}>
+        <button type="button" className="btn-secondary" onClick={() => set('rules', [...f.rules, emptyRule()])}>
           Add rule
         </button>
       </fieldset>
+
+      <fieldset className="space-y-3 rounded-md border border-slate-200 p-3">
+        <legend className="px-1 text-sm font-semibold">Transfer destinations</legend>
+        <p className="text-xs text-slate-500">Where the agent may hand a phone caller with transfer_call; it says the hand-off line first.</p>
+        {err('transfer_destinations') && <p className="text-sm text-red-700">{err('transfer_destinations')}</p>}
+        {f.transfer_destinations.map((d, i) => (
+          <div key={i} className="grid gap-3 rounded-md bg-slate-50 p-2 md:grid-cols-2" data-destination-index={i}>
+            <Field label={`Destination ${i + 1} name`} error={err(`transfer_destinations[${i}].name`) ?? err(`transfer_destinations[${i}]`)}>
+              {(p) => <input {...p} className="input" value={d.name} onChange={(e) => setDestination(i, { name: e.target.value })} />}
+            </Field>
+            <Field label={`Destination ${i + 1} number`} error={err(`transfer_destinations[${i}].phone_number`)} hint="E.164, e.g. +14155550100">
+              {(p) => <input {...p} className="input" inputMode="tel" value={d.phone_number} onChange={(e) => setDestination(i, { phone_number: e.target.value })} />}
+            </Field>
+            <Field label={`Destination ${i + 1} description`} error={err(`transfer_destinations[${i}].description`)} hint="When to transfer here">
+              {(p) => <input {...p} className="input" value={d.description ?? ''} onChange={(e) => setDestination(i, { description: e.target.value })} />}
+            </Field>
+            <Field label={`Destination ${i + 1} hand-off line`} error={err(`transfer_destinations[${i}].message`)}>
+              {(p) => <input {...p} className="input" value={d.message ?? ''} onChange={(e) => setDestination(i, { message: e.target.value })} />}
+            </Field>
+            <div>
+              <button type="button" className="btn-secondary" onClick={() => set('transfer_destinations', f.transfer_destinations.filter((_, j) => j !== i))}>
+                Remove destination {i + 1}
+              </button>
+            </div>
+          </div>
+        ))}
+        <button type="button" className="btn-secondary" onClick={() => set('transfer_destinations', [...f.transfer_destinations, emptyDestination()])}>
+          Add destination
+        </button>
+      </fieldset>
+
+      <fieldset className="grid gap-4 rounded-md border border-slate-200 p-3 md:grid-cols-3">
+        <legend className="px-1 text-sm font-semibold">Silence and duration</legend>
+        <Field label="Reprompt after (s)" error={err('silence.reprompt_after_s')} hint="Seconds without the caller speaking">
+          {(p) => <input {...p} className="input" inputMode="numeric" value={f.reprompt_after_s} onChange={(e) => set('reprompt_after_s', e.target.value)} />}
+        </Field>
+        <Field label="Reprompt message" error={err('silence.reprompt_message')}>
+          {(p) => <input {...p} className="input" value={f.reprompt_message} onChange={(e) => set('reprompt_message', e.target.value)} />}
+        </Field>
+        <Field label="Hang up after (s)" error={err('silence.hangup_after_s')} hint="Ends the call with reason silence">
+          {(p) => <input {...p} className="input" inputMode="numeric" value={f.hangup_after_s} onChange={(e) => set('hangup_after_s', e.target.value)} />}
+        </Field>
+        <Field label="Maximum duration (s)" error={err('max_duration_s')}>
+          {(p) => <input {...p} className="input" inputMode="numeric" value={f.max_duration_s} onChange={(e) => set('max_duration_s', e.target.value)} />}
+        </Field>
+        <Field label="Closing line at maximum duration" error={err('max_duration_message')}>
+          {(p) => <input {...p} className="input" value={f.max_duration_message} onChange={(e) => set('max_duration_message', e.target.value)} />}
+        </Field>
+        <Field label="Time zone" error={err('time_zone')} hint="IANA, e.g. Europe/Paris, for {{ now }}">
+          {(p) => <input {...p} className="input" value={f.time_zone} onChange={(e) => set('time_zone', e.target.value)} />}
+        </Field>
+      </fieldset>
+
+      <AgentPreviewPanel draft={() => toRequest(f)} onInvalid={setError} />
 
       <div className="flex flex-wrap gap-2">
         <button type="submit" className="btn-primary" disabled={busy}>
