@@ -15,6 +15,8 @@ function AgentsPage() {
   const providers = useLoad(() => api<Providers>('/providers'), []);
   const [editing, setEditing] = useState<Agent | 'new' | null>(null);
   const [deleteError, setDeleteError] = useState<unknown>(null);
+  // A new HTTP tool's signing secret is in the save's answer only: shown here until dismissed, never again.
+  const [secrets, setSecrets] = useState<{ agent: string; tool: string; secret: string }[]>([]);
 
   async function remove(a: Agent) {
     if (!window.confirm(`Delete the agent “${a.name}”?`)) return;
@@ -45,10 +47,27 @@ function AgentsPage() {
             providers={providers.data}
             onCancel={() => setEditing(null)}
             onSaved={(saved) => {
-              agents.setData((list) => [saved, ...(list ?? []).filter((x) => x.id !== saved.id)]);
+              const kept = { ...saved, tools: saved.tools.map((t) => ({ ...t, secret: null })) };
+              agents.setData((list) => [kept, ...(list ?? []).filter((x) => x.id !== saved.id)]);
+              setSecrets(saved.tools.flatMap((t) => (t.secret ? [{ agent: saved.name, tool: t.name, secret: t.secret }] : [])));
               setEditing(null);
             }}
           />
+        </div>
+      )}
+      {secrets.length > 0 && (
+        <div role="status" aria-label="New tool secrets" className="mb-4 space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+          <p className="font-medium">Copy these signing secrets now: they are not shown again. Your tool checks each request’s X-Signature with its secret.</p>
+          <ul className="space-y-1">
+            {secrets.map((s) => (
+              <li key={`${s.agent}/${s.tool}`} className="break-all">
+                {s.agent} · <b>{s.tool}</b>: <code data-tool-secret={s.tool}>{s.secret}</code>
+              </li>
+            ))}
+          </ul>
+          <button type="button" className="btn-secondary" onClick={() => setSecrets([])}>
+            I have copied them
+          </button>
         </div>
       )}
       <ErrorMessage error={deleteError} />
@@ -69,6 +88,7 @@ function AgentsPage() {
                 LLM <b>{a.llm.provider}</b>
                 {a.llm.model ? ` (${a.llm.model})` : ''} · STT <b>{a.stt.provider}</b> · TTS <b>{a.tts.provider}</b>
                 {a.tts.voice ? ` (${a.tts.voice})` : ''} · {a.rules.length} rule{a.rules.length === 1 ? '' : 's'}
+                {a.tools?.length ? ` · ${a.tools.length} tool${a.tools.length === 1 ? '' : 's'}` : ''}
               </p>
               <div className="mt-auto flex flex-wrap gap-2">
                 <Link className="btn-primary" href={`/talk/?agent=${a.id}`}>

@@ -6,13 +6,51 @@ import { Suspense, useRef, useState } from 'react';
 import { Shell } from '@/components/Shell';
 import { ErrorMessage, Loading, PageHeader, StatusBadge, formatDate, formatMs, formatSeconds } from '@/components/ui';
 import { api } from '@/lib/api';
-import type { CallLogDetail, Transcript } from '@/lib/types';
+import type { CallLogDetail, ToolCall, Transcript } from '@/lib/types';
 import { useLoad } from '@/lib/useLoad';
 
 const clock = (ms: number) => {
   const s = Math.floor(ms / 1000);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 };
+
+const json = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/** A tool call of the transcript: what the agent asked, what came back (or the error), and how long it took. */
+function ToolTurn({ at, tool }: { at: number; tool: ToolCall }) {
+  return (
+    <div className={`rounded-md border px-3 py-2 text-sm ${tool.ok ? 'border-slate-200 bg-white' : 'border-red-200 bg-red-50'}`} data-tool-turn={tool.name}>
+      <p>
+        <span className="mr-2 font-mono text-xs text-slate-500">{clock(at)}</span>
+        <span className="font-medium">Tool</span> <code className="font-semibold">{tool.name}</code>{' '}
+        <span className="text-xs text-slate-500">
+          {tool.ok ? 'ok' : 'failed'} · {formatMs(tool.duration_ms)}
+        </span>
+      </p>
+      <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 font-mono text-xs">
+        <dt className="text-slate-500">arguments</dt>
+        <dd className="break-all" data-tool-arguments>
+          {json(tool.arguments ?? {})}
+        </dd>
+        {tool.error ? (
+          <>
+            <dt className="text-red-700">error</dt>
+            <dd className="break-all text-red-800" data-tool-error>
+              {tool.error}
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt className="text-slate-500">result</dt>
+            <dd className="break-all" data-tool-result>
+              {json(tool.result ?? null)}
+            </dd>
+          </>
+        )}
+      </dl>
+    </div>
+  );
+}
 
 function CallDetail({ id }: { id: string }) {
   const call = useLoad(() => api<CallLogDetail>(`/call-logs/${id}`), [id]);
@@ -56,6 +94,22 @@ function CallDetail({ id }: { id: string }) {
           <dt className="text-slate-500">Average voice-to-voice</dt>
           <dd>{formatMs(c.avg_voice_to_voice_ms)}</dd>
         </div>
+        {c.transferred_to && (
+          <div>
+            <dt className="text-slate-500">Transferred to</dt>
+            <dd>{c.transferred_to}</dd>
+          </div>
+        )}
+        {c.variables && Object.keys(c.variables).length > 0 && (
+          <div className="col-span-2 md:col-span-4">
+            <dt className="text-slate-500">Variables</dt>
+            <dd className="break-all font-mono text-xs" data-call-variables>
+              {Object.entries(c.variables)
+                .map(([k, v]) => `${k} = ${v}`)
+                .join(' · ')}
+            </dd>
+          </div>
+        )}
       </dl>
 
       <section className="card mb-4" aria-labelledby="recording-title">
@@ -94,6 +148,9 @@ function CallDetail({ id }: { id: string }) {
             <ol className="space-y-2" aria-label="Transcript turns">
               {transcript.data?.turns.map((t, i) => (
                 <li key={i}>
+                  {t.tool ? (
+                    <ToolTurn at={t.start_ms} tool={t.tool} />
+                  ) : (
                   <button
                     type="button"
                     onClick={() => seek(t.start_ms)}
@@ -103,6 +160,7 @@ function CallDetail({ id }: { id: string }) {
                     <span className="mr-2 font-mono text-xs text-slate-500">{clock(t.start_ms)}</span>
                     <span className="font-medium">{t.speaker === 'user' ? 'Caller' : 'Agent'}:</span> <span data-transcript-text>{t.text}</span>
                   </button>
+                  )}
                 </li>
               ))}
             </ol>
