@@ -29,13 +29,20 @@ function splitCsvLine(line: string): string[] {
   return cells.map((c) => c.trim());
 }
 
+/** A number with the variables its call sees: the CSV's other columns, by their header's name. */
+export interface Contact {
+  phone_number: string;
+  variables: Record<string, string>;
+}
+
 /**
  * Reads numbers from pasted text or a CSV file, one per line. A first line naming its columns (phone, number...) is a
- * header: the number is taken from the column whose name says so, otherwise from the first column. Numbers are
- * cleaned as the API cleans them (spaces, dashes, dots and brackets dropped) and checked as E.164; blank lines are
- * skipped, and duplicates kept once.
+ * header: the number is taken from the column whose name says so, otherwise from the first column, and the other
+ * named columns become the number's variables (empty cells left out). Numbers are cleaned as the API cleans them
+ * (spaces, dashes, dots and brackets dropped) and checked as E.164; blank lines are skipped, and duplicates kept once
+ * (with the first line's variables).
  */
-export function parseNumbers(text: string): { numbers: string[]; bad: BadLine[]; duplicates: number } {
+export function parseNumbers(text: string): { numbers: string[]; contacts: Contact[]; columns: string[]; bad: BadLine[]; duplicates: number } {
   const lines = text.split(/\r\n|\n|\r/);
   let column = 0;
   let start = 0;
@@ -44,13 +51,16 @@ export function parseNumbers(text: string): { numbers: string[]; bad: BadLine[];
     column = Math.max(0, first.findIndex((c) => /phone|number|mobile|tel/i.test(c)));
     start = 1;
   }
+  const columns = start === 1 ? first.map((c, i) => (i === column ? '' : c)) : [];
+  const contacts: Contact[] = [];
   const numbers: string[] = [];
   const bad: BadLine[] = [];
   const seen = new Set<string>();
   let duplicates = 0;
   for (let i = start; i < lines.length; i++) {
     if (lines[i].trim() === '') continue;
-    const raw = splitCsvLine(lines[i])[column] ?? '';
+    const cells = splitCsvLine(lines[i]);
+    const raw = cells[column] ?? '';
     const n = raw.replace(separators, '');
     if (!e164.test(n)) {
       bad.push({ line: i + 1, text: lines[i].trim() });
@@ -60,9 +70,14 @@ export function parseNumbers(text: string): { numbers: string[]; bad: BadLine[];
     else {
       seen.add(n);
       numbers.push(n);
+      const variables: Record<string, string> = {};
+      columns.forEach((name, c) => {
+        if (name && cells[c]) variables[name] = cells[c];
+      });
+      if (Object.keys(variables).length > 0) contacts.push({ phone_number: n, variables });
     }
   }
-  return { numbers, bad, duplicates };
+  return { numbers, contacts, columns: columns.filter(Boolean), bad, duplicates };
 }
 
 /** The text without the given lines (1-based). */

@@ -27,7 +27,7 @@ export function CampaignForm({ agents, onSaved, onCancel }: { agents: Agent[]; o
     setBusy(true);
     setError(null);
     try {
-      onSaved(await api<Campaign>('/campaigns', { method: 'POST', body: JSON.stringify({ name, agent_id: agentId, phone_numbers: parsed.numbers }) }));
+      onSaved(await api<Campaign>('/campaigns', { method: 'POST', body: JSON.stringify({ name, agent_id: agentId, phone_numbers: parsed.numbers, contacts: parsed.contacts }) }));
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, String(e)));
     } finally {
@@ -36,6 +36,12 @@ export function CampaignForm({ agents, onSaved, onCancel }: { agents: Agent[]; o
   }
 
   const numbersError = error?.field('phone_numbers') ?? Object.entries(error?.errors ?? {}).find(([k]) => k.startsWith('phone_numbers['))?.[1][0];
+  // A contact's error names its index in the contacts sent; the person reading it knows the number.
+  const contactError = Object.entries(error?.errors ?? {}).find(([k]) => k === 'contacts' || k.startsWith('contacts['));
+  const contactNumber = contactError && /^contacts\[(\d+)\]/.exec(contactError[0])?.[1];
+  const variablesError = contactError
+    ? `${contactNumber !== undefined && contactNumber !== null ? `${parsed.contacts[Number(contactNumber)]?.phone_number ?? 'A number'}'s variables: ` : ''}${contactError[1][0]}`
+    : undefined;
 
   return (
     <form onSubmit={submit} noValidate className="card space-y-4" aria-labelledby="campaign-form-title">
@@ -60,7 +66,11 @@ export function CampaignForm({ agents, onSaved, onCancel }: { agents: Agent[]; o
           )}
         </Field>
       </div>
-      <Field label="Phone numbers" error={numbersError} hint="One E.164 number per line (+14155550100), or a CSV with a phone column.">
+      <Field
+        label="Phone numbers"
+        error={numbersError ?? variablesError}
+        hint="One E.164 number per line (+14155550100), or a CSV with a phone column; its other columns become each call's variables ({{ name }})."
+      >
         {(p) => <textarea {...p} className="input min-h-32 font-mono" value={numbersText} onChange={(e) => setNumbersText(e.target.value)} />}
       </Field>
       <Field label="Or upload a CSV file">
@@ -71,6 +81,11 @@ export function CampaignForm({ agents, onSaved, onCancel }: { agents: Agent[]; o
         {parsed.numbers.length} valid number{parsed.numbers.length === 1 ? '' : 's'}
         {parsed.duplicates > 0 && `, ${parsed.duplicates} duplicate${parsed.duplicates === 1 ? '' : 's'} left out`}
         {parsed.bad.length > 0 && `, ${parsed.bad.length} invalid`}
+        {parsed.columns.length > 0 && (
+          <span data-csv-variables>
+            ; variables from the columns {parsed.columns.join(', ')} for {parsed.contacts.length} number{parsed.contacts.length === 1 ? '' : 's'}
+          </span>
+        )}
       </p>
       {parsed.bad.length > 0 && (
         <div role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800" aria-label="Invalid numbers">
