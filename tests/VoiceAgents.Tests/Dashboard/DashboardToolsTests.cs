@@ -126,7 +126,10 @@ public sealed class DashboardToolsTests(DashboardFixture fx)
         await page.GetByLabel("Or upload a CSV file").SetInputFilesAsync(new FilePayload { Name = "contacts.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
         await Expect(page.Locator("[data-csv-variables]")).ToContainTextAsync("name, order for 2 numbers");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create campaign" }).ClickAsync();
-        await Expect(page.Locator("li[data-campaign-id]").Filter(new() { HasText = "Reminders" })).ToContainTextAsync("2 numbers");
+        var item = page.Locator("li[data-campaign-id]").Filter(new() { HasText = "Reminders" });
+        await Expect(item).ToContainTextAsync("2 numbers");
+        await item.GetByRole(AriaRole.Link, new() { Name = "Reminders" }).ClickAsync();
+        await Expect(page.Locator("[data-contact-variables='+14155550100']")).ToHaveTextAsync("name = Ada · order = 42");
 
         using var client = tenant.Client();
         var list = await TenantSession.Read(await client.GetAsync("campaigns"), 200);

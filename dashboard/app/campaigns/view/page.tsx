@@ -32,6 +32,9 @@ function CampaignView({ id }: { id: string }) {
   const items = calls.data?.items ?? [];
   const called = new Set(items.map((x) => x.phone_number)).size;
   const total = c.phone_numbers.length;
+  const variables = new Map(
+    (c.contacts ?? []).map((x) => [x.phone_number, Object.entries(x.variables).map(([k, v]) => `${k} = ${v}`).join(' · ')] as const),
+  );
   const percent = total ? Math.round((100 * called) / total) : 0;
 
   return (
@@ -88,7 +91,10 @@ function CampaignView({ id }: { id: string }) {
           </h2>
           <ul className="max-h-80 overflow-y-auto font-mono text-sm">
             {c.phone_numbers.map((n) => (
-              <li key={n}>{n}</li>
+              <li key={n} className="break-all">
+                {n}
+                {variables.get(n) && <span className="ml-2 text-xs text-slate-500" data-contact-variables={n}>{variables.get(n)}</span>}
+              </li>
             ))}
           </ul>
         </section>
