@@ -30,7 +30,7 @@ using static VoiceAgents.Bench.Api.BenchHost;
 var ct = CancelOnCtrlC();
 var settings = BenchSettings.Load(args);
 var calls = Arg("calls", 100);
-var turns = Arg("turns", 20);
+var turns = Arg("turns", 50);
 var warmupTurns = Arg("warmup-turns", 2);
 var delayMs = Arg("delay-ms", 200);
 var pauseMs = Arg("pause-ms", 400);
@@ -135,9 +135,9 @@ await File.WriteAllTextAsync(Path.Combine(settings.ResultsDir, "tools.json"), re
 await File.WriteAllTextAsync(Path.Combine(settings.ResultsDir, "tools.md"), $"""
     # Tool call bench results
 
-    Run {report["date"]} on {Environment.ProcessorCount} cores, {wall.Elapsed.TotalSeconds:0.0} s; load average before
-    {loadBefore}, after {loadAfter}. CPU pressure (`/proc/pressure/cpu`, some) before `{pressureBefore}`, after
-    `{pressureAfter}`.
+    Run {report["date"]} on {Environment.ProcessorCount} cores, {wall.Elapsed.TotalSeconds:0.0} s.
+    Load average before `{loadBefore}`, after `{loadAfter}`.
+    CPU pressure (`/proc/pressure/cpu`) before `{pressureBefore}`, after `{pressureAfter}`.
 
     {calls} concurrent calls, each voice-host's LLM stage (`LlmProcessor` with the call's tools from the HTTP tool
     source) in a pipeline of its own, {turns} turns per call with a pause of 0–{pauseMs} ms between them; in each turn
