@@ -1,8 +1,9 @@
 namespace VoiceAgents.Bench.Tools;
 
 /// <summary>
-/// The innermost handler of voice-host's <c>tools</c> client, right above its socket handler: when a tool request
-/// leaves the platform's code, and when the answer's headers are back in it.
+/// The innermost handler added to voice-host's <c>tools</c> client (only the client factory's logging handler is
+/// between it and the socket handler): when a tool request leaves the platform's code, and when the answer's
+/// headers are back in it.
 /// </summary>
 public sealed class StampingHandler(ToolCallLog log) : DelegatingHandler
 {
