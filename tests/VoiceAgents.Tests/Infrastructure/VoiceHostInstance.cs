@@ -4,6 +4,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Serilog;
+using VoiceAgents.Core.Logging;
 using VoiceAgents.VoiceHost;
 
 namespace VoiceAgents.Tests.Infrastructure;
@@ -30,10 +34,20 @@ public sealed class VoiceHostInstance : IAsyncDisposable
     public Uri HealthUri { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<VoiceHostInstance> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    /// <summary>The records of the log categories asked for at start (none otherwise).</summary>
+    public FakeLogCollector? Logs => _app.Services.GetService<FakeLogCollector>();
+
+    /// <param name="logsOf">Log categories whose records <see cref="Logs"/> keeps, for a test that waits on one.</param>
+    public static async Task<VoiceHostInstance> StartAsync(IReadOnlyDictionary<string, string?> settings, params string[] logsOf)
     {
         var app = VoiceHostApp.Create([], b =>
         {
+            if (logsOf.Length > 0)
+            {
+                b.Logging.AddFakeLogging(o => o.FilteredCategories.UnionWith(logsOf));
+                // Serilog owns the logger factory; it hands records to the other providers only when told to.
+                b.Services.AddSerilog((_, lc) => LoggingSetup.Configure(lc, b.Configuration, "voice-host"), writeToProviders: true);
+            }
             b.WebHost.UseUrls("http://127.0.0.1:0");
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Voice:OperatorUrl"] = "http://127.0.0.1:0" });
             b.Configuration.AddInMemoryCollection(settings);
