@@ -4,8 +4,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Testing;
 using Serilog;
 using VoiceAgents.Core.Logging;
 using VoiceAgents.VoiceHost;
@@ -35,18 +33,18 @@ public sealed class VoiceHostInstance : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>The records of the log categories asked for at start (none otherwise).</summary>
-    public FakeLogCollector? Logs => _app.Services.GetService<FakeLogCollector>();
+    public LogRecords? Logs => _app.Services.GetService<LogRecords>();
 
     /// <param name="logsOf">Log categories whose records <see cref="Logs"/> keeps, for a test that waits on one.</param>
     public static async Task<VoiceHostInstance> StartAsync(IReadOnlyDictionary<string, string?> settings, params string[] logsOf)
     {
+        var logs = new LogRecords(logsOf);
         var app = VoiceHostApp.Create([], b =>
         {
             if (logsOf.Length > 0)
             {
-                b.Logging.AddFakeLogging(o => o.FilteredCategories.UnionWith(logsOf));
-                // Serilog owns the logger factory; it hands records to the other providers only when told to.
-                b.Services.AddSerilog((_, lc) => LoggingSetup.Configure(lc, b.Configuration, "voice-host"), writeToProviders: true);
+                b.Services.AddSingleton(logs);
+                b.Services.AddSerilog((_, lc) => LoggingSetup.Configure(lc, b.Configuration, "voice-host").WriteTo.Sink(logs));
             }
             b.WebHost.UseUrls("http://127.0.0.1:0");
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Voice:OperatorUrl"] = "http://127.0.0.1:0" });

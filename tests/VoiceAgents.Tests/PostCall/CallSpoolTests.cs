@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Logging;
+using Serilog.Events;
 using VoiceAgents.Tests.Infrastructure;
 using VoiceAgents.VoiceHost.Calls;
 using static VoiceAgents.Tests.Infrastructure.PostCallSteps;
@@ -53,8 +53,7 @@ public sealed class CallSpoolTests(CallSpoolFixture fixture) : IClassFixture<Cal
     /// <summary>Waits until voice-host has logged <paramref name="attempts"/> failed attempts to deliver the call.</summary>
     private Task FailedDeliveriesAsync(string callId, int attempts) => Eventually.Assert(() =>
     {
-        var failed = fixture.Voice.Logs!.GetSnapshot().Count(r =>
-            r.Level == LogLevel.Warning && r.Message.Contains(callId, StringComparison.Ordinal) && r.Message.Contains("delivery attempt", StringComparison.Ordinal));
+        var failed = fixture.Voice.Logs!.Count(LogEventLevel.Warning, callId, "delivery attempt");
         Assert.True(failed >= attempts, $"{failed} failed delivery attempts logged, waiting for {attempts}");
     }, TimeSpan.FromSeconds(60));
 
