@@ -1,121 +1,43 @@
+/**
+ * The dashboard's names for the API's bodies. Every shape comes from api-types.ts, which dashboard/api-types.sh
+ * generates from the API's OpenAPI document (ApiTypesTests fails when it is stale), so a renamed or retyped field
+ * breaks the build here instead of a page at run time.
+ */
+import type { components } from './api-types';
+
+type Schemas = components['schemas'];
+
+/** A keyset page: the items, and the cursor of the next page when there is one. */
 export interface Page<T> {
   items: T[];
   next_cursor?: string | null;
 }
 
-export interface ProviderOption {
-  name: string;
-  type: string;
-  description?: string | null;
-  values?: string[] | null;
-  closed: boolean;
-}
+export type Providers = Schemas['ProvidersResponse'];
+export type ProviderInfo = Providers['llm'][number];
+export type ProviderOption = ProviderInfo['options'][number];
 
-export interface ProviderInfo {
-  name: string;
-  label: string;
-  offline: boolean;
-  options: ProviderOption[];
-}
+export type Agent = Schemas['AgentResponse'];
+export type AgentRequest = Schemas['AgentRequest'];
+export type AgentRule = Agent['rules'][number];
 
-export interface Providers {
-  llm: ProviderInfo[];
-  stt: ProviderInfo[];
-  tts: ProviderInfo[];
-}
+export type CampaignSummary = Schemas['PageOfCampaignSummary']['items'][number];
+export type Campaign = Schemas['CampaignResponse'];
+export type CampaignRequest = Schemas['CampaignRequest'];
+export type CampaignStatus = Campaign['status'];
 
-export interface AgentRule {
-  match: string;
-  reply: string;
-  hang_up: boolean;
-}
+export type CallLogSummary = Schemas['PageOfCallLogSummary']['items'][number];
+export type CallLogDetail = Schemas['CallLogDetail'];
+export type CallStatus = CallLogDetail['status'];
+export type TurnMetrics = CallLogDetail['turns'][number];
 
-export interface Agent {
-  id: string;
-  name: string;
-  system_prompt: string;
-  first_message?: string | null;
-  language: string;
-  llm: { provider: string; model?: string | null; temperature?: number | null; fallback_provider?: string | null };
-  stt: { provider: string; language?: string | null; fallback_provider?: string | null };
-  tts: { provider: string; voice?: string | null; speed?: number | null; fallback_provider?: string | null };
-  rules: AgentRule[];
-  fallback_line?: string | null;
-  created_at: string;
-  updated_at: string;
-}
+export type Transcript = Schemas['TranscriptResponse'];
+export type TranscriptTurn = Transcript['turns'][number];
 
-export type CampaignStatus = 'draft' | 'running' | 'paused' | 'completed' | 'cancelled';
+export type Analytics = Schemas['AnalyticsResponse'];
 
-export interface CampaignSummary {
-  id: string;
-  name: string;
-  agent_id: string;
-  phone_number_count: number;
-  status: CampaignStatus;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface Campaign {
-  id: string;
-  name: string;
-  agent_id: string;
-  phone_numbers: string[];
-  status: CampaignStatus;
-  created_at: string;
-  updated_at: string;
-}
-
-export type CallStatus = 'in_progress' | 'completed' | 'failed' | 'no_answer' | 'busy';
-
-export interface CallLogSummary {
-  id: string;
-  agent_id: string;
-  campaign_id?: string | null;
-  phone_number?: string | null;
-  status: CallStatus;
-  attempt: number;
-  started_at: string;
-  ended_at?: string | null;
-  duration_seconds: number;
-  avg_voice_to_voice_ms?: number | null;
-  created_at: string;
-}
-
-export interface TurnMetrics {
-  turn: number;
-  voice_to_voice_ms?: number | null;
-  stt_ms?: number | null;
-  llm_ttft_ms?: number | null;
-  tts_ttfb_ms?: number | null;
-}
-
-export interface CallLogDetail extends CallLogSummary {
-  end_reason?: string | null;
-  turns: TurnMetrics[];
-  recording_url?: string | null;
-  recording_url_expires_at?: string | null;
-}
-
-export interface TranscriptTurn {
-  speaker: string;
-  text: string;
-  start_ms: number;
-  end_ms: number;
-}
-
-export interface Transcript {
-  call_id: string;
-  turns: TranscriptTurn[];
-}
-
-export interface Analytics {
-  from?: string | null;
-  to?: string | null;
-  totals: { calls: number; completed: number; failed: number };
-  duration_seconds: { average?: number | null; p50?: number | null; p95?: number | null };
-  calls_per_day: { date: string; calls: number }[];
-  by_status: Record<string, number>;
-  avg_voice_to_voice_ms?: number | null;
-}
+export type User = Schemas['MeResponse'];
+export type Tokens = Schemas['TokenResponse'];
+export type SignupRequest = Schemas['SignupRequest'];
+export type SignupResponse = Schemas['SignupResponse'];
+export type NegotiateResponse = Schemas['NegotiateResponse'];

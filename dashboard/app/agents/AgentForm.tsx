@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { ErrorMessage, Field } from '@/components/ui';
 import { api, ApiError } from '@/lib/api';
-import type { Agent, AgentRule, ProviderInfo, Providers } from '@/lib/types';
+import type { Agent, AgentRequest, AgentRule, ProviderInfo, Providers } from '@/lib/types';
 
 interface FormState {
   name: string;
@@ -44,7 +44,7 @@ function fromAgent(a?: Agent): FormState {
 const num = (s: string) => (s.trim() === '' ? null : Number(s));
 const text = (s: string) => (s.trim() === '' ? null : s);
 
-function toRequest(f: FormState) {
+function toRequest(f: FormState): AgentRequest {
   return {
     name: f.name,
     system_prompt: f.system_prompt,
@@ -238,18 +238,18 @@ export function AgentForm({ agent, providers, onSaved, onCancel }: { agent?: Age
           <div key={i} className="grid gap-3 rounded-md bg-slate-50 p-2 md:grid-cols-[1fr_2fr_auto_auto] md:items-end">
             <Field label={`Rule ${i + 1} match`} error={err(`rules[${i}].match`)}>
               {(p) => (
-                <input {...p} className="input" value={r.match} onChange={(e) => set('rules', f.rules.map((x, j) => (j === i ? { ...x, match: e.target.value } : x)))} />
+                <input {...p} className="input" value={r.match ?? ''} onChange={(e) => set('rules', f.rules.map((x, j) => (j === i ? { ...x, match: e.target.value } : x)))} />
               )}
             </Field>
             <Field label={`Rule ${i + 1} reply`} error={err(`rules[${i}].reply`)}>
               {(p) => (
-                <input {...p} className="input" value={r.reply} onChange={(e) => set('rules', f.rules.map((x, j) => (j === i ? { ...x, reply: e.target.value } : x)))} />
+                <input {...p} className="input" value={r.reply ?? ''} onChange={(e) => set('rules', f.rules.map((x, j) => (j === i ? { ...x, reply: e.target.value } : x)))} />
               )}
             </Field>
             <label className="flex items-center gap-2 pb-2 text-sm">
               <input
                 type="checkbox"
-                checked={r.hang_up}
+                checked={r.hang_up ?? false}
                 onChange={(e) => set('rules', f.rules.map((x, j) => (j === i ? { ...x, hang_up: e.target.checked } : x)))}
               />
               Hang up after

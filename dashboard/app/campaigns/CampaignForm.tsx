@@ -4,7 +4,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { ErrorMessage, Field } from '@/components/ui';
 import { api, ApiError } from '@/lib/api';
 import { parseNumbers, withoutLines } from '@/lib/phoneNumbers';
-import type { Agent, Campaign } from '@/lib/types';
+import type { Agent, Campaign, CampaignRequest } from '@/lib/types';
 
 export function CampaignForm({ agents, onSaved, onCancel }: { agents: Agent[]; onSaved: (c: Campaign) => void; onCancel: () => void }) {
   const [name, setName] = useState('');
@@ -27,7 +27,7 @@ export function CampaignForm({ agents, onSaved, onCancel }: { agents: Agent[]; o
     setBusy(true);
     setError(null);
     try {
-      onSaved(await api<Campaign>('/campaigns', { method: 'POST', body: JSON.stringify({ name, agent_id: agentId, phone_numbers: parsed.numbers }) }));
+      onSaved(await api<Campaign>('/campaigns', { method: 'POST', body: JSON.stringify({ name, agent_id: agentId, phone_numbers: parsed.numbers } satisfies CampaignRequest) }));
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, String(e)));
     } finally {
