@@ -41,6 +41,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agents/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render an agent's system prompt and first message over sample variables and the built-ins (call.id, caller.phone_number, now ...) */
+        post: operations["PreviewAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render a draft agent's (the request's agent) system prompt and first message over sample variables and the built-ins */
+        post: operations["PreviewDraftAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/analytics": {
         parameters: {
             query?: never;
@@ -307,7 +341,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Let an agent answer inbound calls to one of this organization's numbers (E.164, URL-encoded) */
+        /** Let an agent answer inbound calls to one of this organization's numbers (E.164, URL-encoded), with the variables its calls start with */
         put: operations["PutInboundNumber"];
         post?: never;
         /** Stop answering inbound calls to a number (it stays allocated) */
@@ -600,6 +634,108 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AgentPreviewRequest: {
+            /** @default null */
+            agent?: {
+                fallback_line?: string | null;
+                first_message?: string | null;
+                language?: string | null;
+                llm?: {
+                    /** @default null */
+                    fallback_model?: string | null;
+                    /** @default null */
+                    fallback_provider?: string | null;
+                    model?: string | null;
+                    provider?: string | null;
+                    temperature?: number | null;
+                } | null;
+                /** @default null */
+                max_duration_message?: string | null;
+                /** @default null */
+                max_duration_s?: number | null;
+                name?: string | null;
+                rules?: {
+                    /** @default null */
+                    call?: {
+                        arguments?: {
+                            [key: string]: string;
+                        } | null;
+                        tool?: string | null;
+                    } | null;
+                    /** @default null */
+                    dtmf?: string | null;
+                    hang_up?: boolean | null;
+                    match?: string | null;
+                    /** @default null */
+                    match_regex?: string | null;
+                    reply?: string | null;
+                }[] | null;
+                /** @default null */
+                silence?: {
+                    hangup_after_s?: number | null;
+                    reprompt_after_s?: number | null;
+                    reprompt_message?: string | null;
+                } | null;
+                stt?: {
+                    /** @default null */
+                    fallback_provider?: string | null;
+                    language?: string | null;
+                    provider?: string | null;
+                } | null;
+                system_prompt?: string | null;
+                /** @default null */
+                time_zone?: string | null;
+                /** @default null */
+                tools?: {
+                    description?: string | null;
+                    headers?: {
+                        [key: string]: string;
+                    } | null;
+                    method?: string | null;
+                    name?: string | null;
+                    /** @description A JSON Schema (2020-12) with "type": "object". */
+                    parameters?: Record<string, never> | null;
+                    /** @default null */
+                    secret?: string | null;
+                    speak_while_running?: string | null;
+                    timeout_ms?: number | null;
+                    type?: string | null;
+                    url?: string | null;
+                }[] | null;
+                /** @default null */
+                transfer_destinations?: {
+                    description?: string | null;
+                    message?: string | null;
+                    name?: string | null;
+                    phone_number?: string | null;
+                }[] | null;
+                tts?: {
+                    /** @default null */
+                    fallback_provider?: string | null;
+                    /** @default null */
+                    fallback_voice?: string | null;
+                    provider?: string | null;
+                    speed?: number | null;
+                    voice?: string | null;
+                } | null;
+                /** @default null */
+                voicemail?: {
+                    action?: string | null;
+                    machine_detection?: boolean | null;
+                    message?: string | null;
+                } | null;
+            } | null;
+            /** @default null */
+            phone_number?: string | null;
+            variables?: {
+                [key: string]: string;
+            } | null;
+        };
+        AgentPreviewResponse: {
+            first_message?: string | null;
+            system_prompt: string;
+            variables: Record<string, never>;
+        };
         AgentRequest: {
             fallback_line?: string | null;
             first_message?: string | null;
@@ -613,12 +749,33 @@ export interface components {
                 provider?: string | null;
                 temperature?: number | null;
             } | null;
+            /** @default null */
+            max_duration_message?: string | null;
+            /** @default null */
+            max_duration_s?: number | null;
             name?: string | null;
             rules?: {
+                /** @default null */
+                call?: {
+                    arguments?: {
+                        [key: string]: string;
+                    } | null;
+                    tool?: string | null;
+                } | null;
+                /** @default null */
+                dtmf?: string | null;
                 hang_up?: boolean | null;
                 match?: string | null;
+                /** @default null */
+                match_regex?: string | null;
                 reply?: string | null;
             }[] | null;
+            /** @default null */
+            silence?: {
+                hangup_after_s?: number | null;
+                reprompt_after_s?: number | null;
+                reprompt_message?: string | null;
+            } | null;
             stt?: {
                 /** @default null */
                 fallback_provider?: string | null;
@@ -626,6 +783,32 @@ export interface components {
                 provider?: string | null;
             } | null;
             system_prompt?: string | null;
+            /** @default null */
+            time_zone?: string | null;
+            /** @default null */
+            tools?: {
+                description?: string | null;
+                headers?: {
+                    [key: string]: string;
+                } | null;
+                method?: string | null;
+                name?: string | null;
+                /** @description A JSON Schema (2020-12) with "type": "object". */
+                parameters?: Record<string, never> | null;
+                /** @default null */
+                secret?: string | null;
+                speak_while_running?: string | null;
+                timeout_ms?: number | null;
+                type?: string | null;
+                url?: string | null;
+            }[] | null;
+            /** @default null */
+            transfer_destinations?: {
+                description?: string | null;
+                message?: string | null;
+                name?: string | null;
+                phone_number?: string | null;
+            }[] | null;
             tts?: {
                 /** @default null */
                 fallback_provider?: string | null;
@@ -658,12 +841,30 @@ export interface components {
                 provider?: string | null;
                 temperature?: number | null;
             };
+            max_duration_message?: string | null;
+            max_duration_s?: number | null;
             name: string;
             rules: {
+                /** @default null */
+                call?: {
+                    arguments?: {
+                        [key: string]: string;
+                    } | null;
+                    tool?: string | null;
+                } | null;
+                /** @default null */
+                dtmf?: string | null;
                 hang_up?: boolean | null;
                 match?: string | null;
+                /** @default null */
+                match_regex?: string | null;
                 reply?: string | null;
             }[];
+            silence?: {
+                hangup_after_s?: number | null;
+                reprompt_after_s?: number | null;
+                reprompt_message?: string | null;
+            } | null;
             stt: {
                 /** @default null */
                 fallback_provider?: string | null;
@@ -671,6 +872,27 @@ export interface components {
                 provider?: string | null;
             };
             system_prompt: string;
+            time_zone?: string | null;
+            tools: {
+                description?: string | null;
+                headers?: {
+                    [key: string]: string;
+                } | null;
+                method?: string | null;
+                name: string;
+                parameters?: unknown;
+                secret?: string | null;
+                speak_while_running?: string | null;
+                timeout_ms?: number | null;
+                type: string;
+                url: string;
+            }[];
+            transfer_destinations: {
+                description?: string | null;
+                message?: string | null;
+                name?: string | null;
+                phone_number?: string | null;
+            }[];
             tts: {
                 /** @default null */
                 fallback_provider?: string | null;
@@ -739,6 +961,8 @@ export interface components {
             started_at: string;
             /** @enum {unknown} */
             status: "in_progress" | "completed" | "failed" | "no_answer" | "busy";
+            /** @default null */
+            transferred_to?: string | null;
             turns: {
                 llm_ttft_ms?: number | null;
                 stt_ms?: number | null;
@@ -746,6 +970,9 @@ export interface components {
                 turn: number;
                 voice_to_voice_ms?: number | null;
             }[];
+            variables?: {
+                [key: string]: string;
+            } | null;
         };
         CampaignProgress: {
             active_calls: number;
@@ -760,6 +987,13 @@ export interface components {
         };
         CampaignRequest: {
             agent_id?: string | null;
+            /** @default null */
+            contacts?: {
+                phone_number?: string | null;
+                variables?: {
+                    [key: string]: string;
+                } | null;
+            }[] | null;
             /** @default null */
             dialer?: {
                 calling_window?: {
@@ -776,6 +1010,12 @@ export interface components {
         };
         CampaignResponse: {
             agent_id: string;
+            contacts: {
+                phone_number?: string | null;
+                variables?: {
+                    [key: string]: string;
+                } | null;
+            }[];
             /** Format: date-time */
             created_at: string;
             dialer?: {
@@ -821,12 +1061,18 @@ export interface components {
         };
         InboundNumberRequest: {
             agent_id?: string | null;
+            variables?: {
+                [key: string]: string;
+            } | null;
         };
         InboundNumberResponse: {
             agent_id?: string | null;
             /** Format: date-time */
             created_at: string;
             phone_number: string;
+            variables?: {
+                [key: string]: string;
+            } | null;
         };
         IReadOnlyListOfAllocatedNumberResponse: {
             agent_id?: string | null;
@@ -840,6 +1086,9 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             phone_number: string;
+            variables?: {
+                [key: string]: string;
+            } | null;
         }[];
         LoginRequest: {
             email?: string | null;
@@ -899,12 +1148,30 @@ export interface components {
                     provider?: string | null;
                     temperature?: number | null;
                 };
+                max_duration_message?: string | null;
+                max_duration_s?: number | null;
                 name: string;
                 rules: {
+                    /** @default null */
+                    call?: {
+                        arguments?: {
+                            [key: string]: string;
+                        } | null;
+                        tool?: string | null;
+                    } | null;
+                    /** @default null */
+                    dtmf?: string | null;
                     hang_up?: boolean | null;
                     match?: string | null;
+                    /** @default null */
+                    match_regex?: string | null;
                     reply?: string | null;
                 }[];
+                silence?: {
+                    hangup_after_s?: number | null;
+                    reprompt_after_s?: number | null;
+                    reprompt_message?: string | null;
+                } | null;
                 stt: {
                     /** @default null */
                     fallback_provider?: string | null;
@@ -912,6 +1179,27 @@ export interface components {
                     provider?: string | null;
                 };
                 system_prompt: string;
+                time_zone?: string | null;
+                tools: {
+                    description?: string | null;
+                    headers?: {
+                        [key: string]: string;
+                    } | null;
+                    method?: string | null;
+                    name: string;
+                    parameters?: unknown;
+                    secret?: string | null;
+                    speak_while_running?: string | null;
+                    timeout_ms?: number | null;
+                    type: string;
+                    url: string;
+                }[];
+                transfer_destinations: {
+                    description?: string | null;
+                    message?: string | null;
+                    name?: string | null;
+                    phone_number?: string | null;
+                }[];
                 tts: {
                     /** @default null */
                     fallback_provider?: string | null;
@@ -1107,6 +1395,15 @@ export interface components {
                 speaker: string;
                 start_ms: number;
                 text: string;
+                /** @default null */
+                tool?: {
+                    arguments?: unknown;
+                    duration_ms: number;
+                    error?: string | null;
+                    name: string;
+                    ok: boolean;
+                    result?: unknown;
+                } | null;
             }[];
         };
         UpdateMemberRequest: {
@@ -1397,6 +1694,119 @@ export interface operations {
             };
             /** @description No such resource in the caller's organization */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PreviewAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentPreviewResponse"];
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PreviewDraftAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentPreviewResponse"];
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
