@@ -101,7 +101,7 @@ export function ruleFromAgent(r: AgentRule): RuleForm {
     tool: r.call?.tool ?? '',
     arguments: formatPairs(r.call?.arguments, '='),
     reply: r.reply ?? '',
-    hang_up: r.hang_up,
+    hang_up: r.hang_up ?? false,
   };
 }
 
@@ -121,7 +121,7 @@ export function ruleToRequest(r: RuleForm): AgentRule {
 export const emptyDestination = (): TransferDestination => ({ name: '', phone_number: '', description: '', message: '' });
 
 export function destinationToRequest(d: TransferDestination): TransferDestination {
-  return { name: d.name.trim(), phone_number: d.phone_number.trim(), description: text(d.description ?? ''), message: text(d.message ?? '') };
+  return { name: (d.name ?? '').trim(), phone_number: (d.phone_number ?? '').trim(), description: text(d.description ?? ''), message: text(d.message ?? '') };
 }
 
 /** The tools a rule may call: the agent's own and the built-ins. */

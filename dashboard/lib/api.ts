@@ -1,5 +1,6 @@
 import { config } from './config';
-import { storedRefreshToken, useSession, type Tokens, type User } from './session';
+import { storedRefreshToken, useSession } from './session';
+import type { SignupRequest, SignupResponse, Tokens, User } from './types';
 
 /** An RFC 9457 problem from the API, or a network failure (status 0). */
 export class ApiError extends Error {
@@ -101,10 +102,10 @@ export async function login(email: string, password: string): Promise<void> {
   useSession.getState().setUser(await api<User>('/auth/me'));
 }
 
-export async function signup(body: { email: string; password: string; name: string; organization: string }): Promise<void> {
+export async function signup(body: Required<{ [K in keyof SignupRequest]: NonNullable<SignupRequest[K]> }>): Promise<void> {
   const response = await send('/auth/signup', { method: 'POST', body: JSON.stringify(body) }, null);
   if (!response.ok) throw await toError(response);
-  const result = (await response.json()) as { user: User; tokens: Tokens };
+  const result = (await response.json()) as SignupResponse;
   useSession.getState().setTokens(result.tokens);
   useSession.getState().setUser(result.user);
 }

@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { api } from './api';
+import type { NegotiateResponse } from './types';
 
 /** A platform event as the API publishes it to the tenant's Web PubSub group. */
 export interface LiveEvent {
@@ -9,13 +10,6 @@ export interface LiveEvent {
   type: string;
   created_at: string;
   data: Record<string, unknown>;
-}
-
-interface Negotiated {
-  url: string;
-  hub: string;
-  group: string;
-  expires_at: string;
 }
 
 export type LiveMode = 'connecting' | 'live' | 'polling';
@@ -55,9 +49,9 @@ export function useLiveUpdates(onEvent: (e: LiveEvent) => void, poll: () => void
 
     async function connect() {
       if (stopped) return;
-      let n: Negotiated;
+      let n: NegotiateResponse;
       try {
-        n = await api<Negotiated>('/realtime/negotiate');
+        n = await api<NegotiateResponse>('/realtime/negotiate');
       } catch {
         if (!stopped) startPolling();
         return;

@@ -1,19 +1,8 @@
 import { create } from 'zustand';
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: string;
-  tenant_id: string;
-  organization: string;
-}
+import type { Tokens, User } from './types';
 
-export interface Tokens {
-  access_token: string;
-  refresh_token: string;
-  expires_in: number;
-}
+export type { Tokens, User };
 
 /**
  * The signed-in session. The access token lives only in memory; the refresh token is kept in sessionStorage so a

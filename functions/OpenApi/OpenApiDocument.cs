@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
@@ -140,7 +141,7 @@ public static class OpenApiDocument
                 ? new JsonObject { ["type"] = new JsonArray("object", "null"), ["additionalProperties"] = new JsonObject { ["type"] = "string" } }
                 : context.PropertyInfo?.PropertyType == typeof(System.Text.Json.JsonElement?) && context.PropertyInfo.Name == "parameters"
                     ? new JsonObject { ["type"] = new JsonArray("object", "null"), ["description"] = "A JSON Schema (2020-12) with \"type\": \"object\"." }
-                    : schema,
+                    : AsSerialized(context, schema),
     };
 
     private static JsonObject Ref(Type type, JsonObject schemas)
@@ -148,10 +149,81 @@ public static class OpenApiDocument
         var name = SchemaName(type);
         if (!schemas.ContainsKey(name))
         {
-            schemas[name] = JsonSchemaExporter.GetJsonSchemaAsNode(JsonDefaults.Options, type, ExporterOptions);
+            var schema = JsonSchemaExporter.GetJsonSchemaAsNode(JsonDefaults.Options, type, ExporterOptions);
+            schemas[name] = Inline(schema, schema.DeepClone(), $"#/components/schemas/{name}");
         }
         return new JsonObject { ["$ref"] = $"#/components/schemas/{name}" };
     }
+
+    /// <summary>
+    /// What the exporter cannot see in the types: times are ISO 8601 strings (our own converter writes them), and a
+    /// property that may be null may also be absent, since nulls are not written, so only the others are required.
+    /// </summary>
+    private static JsonNode AsSerialized(JsonSchemaExporterContext context, JsonNode schema)
+    {
+        var type = context.TypeInfo.Type;
+        if ((Nullable.GetUnderlyingType(type) ?? type) == typeof(DateTime))
+        {
+            return new JsonObject
+            {
+                ["type"] = type == typeof(DateTime) ? "string" : new JsonArray("string", "null"),
+                ["format"] = "date-time",
+            };
+        }
+        if (schema is JsonObject o && o["properties"] is JsonObject properties && o["required"] is JsonArray required)
+        {
+            var always = required.Select(r => r!.GetValue<string>()).Where(p => !MayBeNull(properties[p])).ToList();
+            if (always.Count > 0) o["required"] = new JsonArray([.. always.Select(p => (JsonNode)p)]);
+            else o.Remove("required");
+        }
+        return schema;
+    }
+
+    /// <summary>
+    /// The exporter points a type it has already described at that first place, relative to the schema's own root
+    /// (<c>#/properties/llm/items</c>), a pointer generators such as openapi-typescript cannot follow: that place is
+    /// copied in instead. Only a type that contains itself keeps a pointer, made absolute from <paramref name="root"/>.
+    /// </summary>
+    private static JsonNode? Inline(JsonNode? node, JsonNode schema, string root, string path = "")
+    {
+        switch (node)
+        {
+            case JsonObject o when o["$ref"] is JsonValue r && r.GetValue<string>() is var target
+                && (target == "#" || target.StartsWith("#/", StringComparison.Ordinal)):
+                var pointer = target[1..];
+                if (path == pointer || path.StartsWith(pointer + "/", StringComparison.Ordinal))
+                {
+                    o["$ref"] = root + pointer;
+                    return o;
+                }
+                var described = pointer.Split('/', StringSplitOptions.RemoveEmptyEntries)
+                    .Aggregate<string, JsonNode?>(schema, (n, step) => n is JsonArray a ? a[int.Parse(step, CultureInfo.InvariantCulture)] : n?[step]);
+                return Inline(described?.DeepClone(), schema, root, path);
+            case JsonObject o:
+                foreach (var key in o.Select(p => p.Key).ToList())
+                {
+                    var child = o[key];
+                    if (Inline(child, schema, root, $"{path}/{key}") is var inlined && !ReferenceEquals(inlined, child)) o[key] = inlined;
+                }
+                return o;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    var child = a[i];
+                    if (Inline(child, schema, root, $"{path}/{i}") is var inlined && !ReferenceEquals(inlined, child)) a[i] = inlined;
+                }
+                return a;
+            default:
+                return node;
+        }
+    }
+
+    private static bool MayBeNull(JsonNode? schema) => schema switch
+    {
+        JsonObject o => o["type"] is JsonArray types && types.Any(t => t?.GetValue<string>() == "null")
+            || o["enum"] is JsonArray values && values.Any(v => v is null),
+        _ => true,
+    };
 
     private static string SchemaName(Type type) =>
         type.IsGenericType

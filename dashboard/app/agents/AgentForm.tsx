@@ -359,10 +359,10 @@ export function AgentForm({ agent, providers, onSaved, onCancel }: { agent?: Age
         {f.transfer_destinations.map((d, i) => (
           <div key={i} className="grid gap-3 rounded-md bg-slate-50 p-2 md:grid-cols-2" data-destination-index={i}>
             <Field label={`Destination ${i + 1} name`} error={err(`transfer_destinations[${i}].name`) ?? err(`transfer_destinations[${i}]`)}>
-              {(p) => <input {...p} className="input" value={d.name} onChange={(e) => setDestination(i, { name: e.target.value })} />}
+              {(p) => <input {...p} className="input" value={d.name ?? ''} onChange={(e) => setDestination(i, { name: e.target.value })} />}
             </Field>
             <Field label={`Destination ${i + 1} number`} error={err(`transfer_destinations[${i}].phone_number`)} hint="E.164, e.g. +14155550100">
-              {(p) => <input {...p} className="input" inputMode="tel" value={d.phone_number} onChange={(e) => setDestination(i, { phone_number: e.target.value })} />}
+              {(p) => <input {...p} className="input" inputMode="tel" value={d.phone_number ?? ''} onChange={(e) => setDestination(i, { phone_number: e.target.value })} />}
             </Field>
             <Field label={`Destination ${i + 1} description`} error={err(`transfer_destinations[${i}].description`)} hint="When to transfer here">
               {(p) => <input {...p} className="input" value={d.description ?? ''} onChange={(e) => setDestination(i, { description: e.target.value })} />}

@@ -168,6 +168,45 @@ public sealed partial class OpenApiTests(ApiFixture api)
         Assert.False(paths["/api/agents"]!["get"]!["responses"]!.AsObject().ContainsKey("429"));
     }
 
+    [Fact]
+    public async Task Schemas_give_times_as_date_time_strings_and_require_only_what_is_always_written()
+    {
+        var schemas = (await GetDocumentAsync())["components"]!["schemas"]!;
+        var agent = schemas["AgentResponse"]!;
+
+        Assert.Equal("string", agent["properties"]!["created_at"]!["type"]!.GetValue<string>());
+        Assert.Equal("date-time", agent["properties"]!["created_at"]!["format"]!.GetValue<string>());
+        var required = agent["required"]!.AsArray().Select(r => r!.GetValue<string>()).ToList();
+        Assert.Contains("id", required);
+        Assert.Contains("created_at", required);
+        // Nulls are not written, so a property that may be null may also be absent.
+        Assert.DoesNotContain("first_message", required);
+        Assert.DoesNotContain("voicemail", required);
+    }
+
+    [Fact]
+    public async Task Schemas_point_only_at_whole_components_never_inside_another_schema()
+    {
+        var doc = await GetDocumentAsync();
+        var refs = new List<string>();
+        void Collect(JsonNode? node)
+        {
+            if (node is JsonObject o)
+            {
+                if (o["$ref"] is JsonValue r) refs.Add(r.GetValue<string>());
+                foreach (var (_, child) in o) Collect(child);
+            }
+            else if (node is JsonArray a) foreach (var child in a) Collect(child);
+        }
+        Collect(doc);
+
+        Assert.NotEmpty(refs);
+        Assert.All(refs, r => Assert.Matches("^#/components/schemas/[A-Za-z]+$", r));
+        // ProvidersResponse describes one provider three times (llm, stt, tts): each is the whole shape.
+        var providers = doc["components"]!["schemas"]!["ProvidersResponse"]!["properties"]!;
+        Assert.Equal(providers["llm"]!.ToJsonString(), providers["tts"]!.ToJsonString());
+    }
+
     private async Task<JsonNode> GetDocumentAsync()
     {
         using var anon = api.Client();

@@ -1,27 +1,27 @@
 using System.Globalization;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using VoiceAgents.Tests.Auth;
 using VoiceAgents.Tests.Infrastructure;
 
 namespace VoiceAgents.Tests.Api;
 
 /// <summary>
 /// Login allows 5 attempts per fixed minute per client IP and email, counted in MongoDB. Each test logs in from
-/// IPs of its own (the last X-Forwarded-For hop) so the tests never share a counter.
+/// IPs of its own (the last X-Forwarded-For hop) so the tests never share a counter, on the throttle runner whose fake
+/// clock the tests step to the start of a minute, so the attempts never straddle two windows.
 /// </summary>
-[Collection(ApiCollection.Name)]
-public sealed class RateLimitTests(ApiFixture api)
+[Collection(ThrottleCollection.Name)]
+public sealed class RateLimitTests(ThrottleFixture throttle)
 {
     private const int Limit = 5;
+    private readonly ApiFixture api = throttle.Proxied;
 
-    /// <summary>The window is a calendar minute; start late in one and the attempts would straddle two.</summary>
-    private static async Task WaitForFreshWindowAsync()
+    /// <summary>The window is a calendar minute: the clock steps to the start of the next one and stays there.</summary>
+    private void StartFreshWindow()
     {
-        var now = DateTime.UtcNow;
-        if (now.Second > 50)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(60 - now.Second) - TimeSpan.FromMilliseconds(now.Millisecond) + TimeSpan.FromMilliseconds(250));
-        }
+        var now = throttle.Clock.GetUtcNow();
+        throttle.Clock.Advance(TimeSpan.FromMinutes(1) - TimeSpan.FromTicks(now.Ticks % TimeSpan.TicksPerMinute));
     }
 
     private async Task UseUpAttemptsAsync(string email, string ip)
@@ -37,7 +37,7 @@ public sealed class RateLimitTests(ApiFixture api)
     {
         var tenant = await api.SignupAsync("limited");
         var ip = AuthRequests.UniqueIp();
-        await WaitForFreshWindowAsync();
+        StartFreshWindow();
         await UseUpAttemptsAsync(tenant.Email, ip);
 
         var response = await api.LoginAsync(tenant.Email, tenant.Password, ip);
@@ -46,7 +46,8 @@ public sealed class RateLimitTests(ApiFixture api)
         Assert.False(string.IsNullOrEmpty(problem["detail"]?.GetValue<string>()));
         var retryAfter = Assert.Single(response.Headers.GetValues("Retry-After"));
         Assert.True(int.TryParse(retryAfter, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds), $"Retry-After '{retryAfter}' is not whole seconds");
-        Assert.InRange(seconds, 1, 60);
+        // The whole window is left: the clock stands at its start.
+        Assert.Equal(60, seconds);
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class RateLimitTests(ApiFixture api)
     {
         var tenant = await api.SignupAsync("still-limited");
         var ip = AuthRequests.UniqueIp();
-        await WaitForFreshWindowAsync();
+        StartFreshWindow();
         await UseUpAttemptsAsync(tenant.Email, ip);
 
         await Problems.AssertProblem(await api.LoginAsync(tenant.Email, "not-the-password", ip), 429);
@@ -66,7 +67,7 @@ public sealed class RateLimitTests(ApiFixture api)
     {
         var email = $"nobody-{Guid.NewGuid():N}@example.com";
         var ip = AuthRequests.UniqueIp();
-        await WaitForFreshWindowAsync();
+        StartFreshWindow();
         await UseUpAttemptsAsync(email, ip);
 
         await Problems.AssertProblem(await api.LoginAsync(email, "not-the-password", ip), 429);
@@ -78,7 +79,7 @@ public sealed class RateLimitTests(ApiFixture api)
         var limited = await api.SignupAsync("limited");
         var other = await api.SignupAsync("other");
         var ip = AuthRequests.UniqueIp();
-        await WaitForFreshWindowAsync();
+        StartFreshWindow();
         await UseUpAttemptsAsync(limited.Email, ip);
         await Problems.AssertProblem(await api.LoginAsync(limited.Email, limited.Password, ip), 429);
 
@@ -90,7 +91,7 @@ public sealed class RateLimitTests(ApiFixture api)
     {
         var tenant = await api.SignupAsync("roaming");
         var ip = AuthRequests.UniqueIp();
-        await WaitForFreshWindowAsync();
+        StartFreshWindow();
         await UseUpAttemptsAsync(tenant.Email, ip);
         await Problems.AssertProblem(await api.LoginAsync(tenant.Email, tenant.Password, ip), 429);
 
@@ -102,7 +103,7 @@ public sealed class RateLimitTests(ApiFixture api)
     {
         var tenant = await api.SignupAsync("spoofer");
         var ip = AuthRequests.UniqueIp();
-        await WaitForFreshWindowAsync();
+        StartFreshWindow();
         for (var i = 0; i < Limit; i++)
         {
             await Problems.AssertProblem(await api.LoginAsync(tenant.Email, "not-the-password", $"192.0.2.{i}, {ip}"), 401);
@@ -116,7 +117,7 @@ public sealed class RateLimitTests(ApiFixture api)
     {
         var tenant = await api.SignupAsync("casing");
         var ip = AuthRequests.UniqueIp();
-        await WaitForFreshWindowAsync();
+        StartFreshWindow();
         await UseUpAttemptsAsync(tenant.Email, ip);
 
         await Problems.AssertProblem(await api.LoginAsync($" {tenant.Email.ToUpperInvariant()} ", tenant.Password, ip), 429);
@@ -129,10 +130,10 @@ public sealed class RateLimitTests(ApiFixture api)
         var attempts = mongo.GetDatabase(api.DatabaseName).GetCollection<BsonDocument>("login_attempts");
         var email = $"counted-{Guid.NewGuid():N}@example.com";
         var ip = AuthRequests.UniqueIp();
-        await WaitForFreshWindowAsync();
+        StartFreshWindow();
         var existing = (await attempts.Find(FilterDefinition<BsonDocument>.Empty).ToListAsync()).Select(d => d["_id"]).ToHashSet();
 
-        var before = DateTime.UtcNow;
+        var before = throttle.Clock.GetUtcNow().UtcDateTime;
         for (var i = 0; i < 3; i++)
         {
             await Problems.AssertProblem(await api.LoginAsync(email, "not-the-password", ip), 401);

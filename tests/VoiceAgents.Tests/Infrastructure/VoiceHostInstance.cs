@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Serilog;
+using VoiceAgents.Core.Logging;
 using VoiceAgents.VoiceHost;
 
 namespace VoiceAgents.Tests.Infrastructure;
@@ -30,10 +32,20 @@ public sealed class VoiceHostInstance : IAsyncDisposable
     public Uri HealthUri { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<VoiceHostInstance> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    /// <summary>The records of the log categories asked for at start (none otherwise).</summary>
+    public LogRecords? Logs => _app.Services.GetService<LogRecords>();
+
+    /// <param name="logsOf">Log categories whose records <see cref="Logs"/> keeps, for a test that waits on one.</param>
+    public static async Task<VoiceHostInstance> StartAsync(IReadOnlyDictionary<string, string?> settings, params string[] logsOf)
     {
+        var logs = new LogRecords(logsOf);
         var app = VoiceHostApp.Create([], b =>
         {
+            if (logsOf.Length > 0)
+            {
+                b.Services.AddSingleton(logs);
+                b.Services.AddSerilog((_, lc) => LoggingSetup.Configure(lc, b.Configuration, "voice-host").WriteTo.Sink(logs));
+            }
             b.WebHost.UseUrls("http://127.0.0.1:0");
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Voice:OperatorUrl"] = "http://127.0.0.1:0" });
             b.Configuration.AddInMemoryCollection(settings);

@@ -27,8 +27,10 @@ public sealed class BackpressureTests(LimitsFixture f)
             for (var i = 0; i < Sent; i++) await caller.SendBinaryAsync(frame);
 
             // Every stage up to the speech-to-text holds exactly its bound, and the transport holds the next message.
-            var input = call.Processors.TakeWhile(p => p is not UserContextProcessor).ToList();
-            Assert.Equal(["ResamplerProcessor", "VadProcessor", "TurnProcessor", "SttProcessor"], input.Select(p => p.Name));
+            // The stages audio passes through: up to the speech-to-text, which turns it into text.
+            var stages = call.Processors.ToList();
+            var input = stages.Take(stages.FindIndex(p => p is SttProcessor) + 1).ToList();
+            Assert.Equal(["ResamplerProcessor", "VadProcessor", "TurnProcessor", "CallLimitProcessor", "SttProcessor"], input.Select(p => p.Name));
             await Eventually.Assert(() => Assert.All(input, p => Assert.Equal(LimitsFixture.AudioQueue, p.QueuedAudio)), TimeSpan.FromSeconds(20));
             Assert.Equal(input.Count * LimitsFixture.AudioQueue, call.AudioIn);
             Assert.True(call.AudioIn < Sent);

@@ -1,4 +1,6 @@
+using Serilog.Events;
 using VoiceAgents.Tests.Infrastructure;
+using VoiceAgents.VoiceHost.Calls;
 using static VoiceAgents.Tests.Infrastructure.PostCallSteps;
 
 namespace VoiceAgents.Tests.PostCall;
@@ -29,7 +31,7 @@ public sealed class CallSpoolFixture : IAsyncLifetime
     {
         var settings = PostCallFixture.VoiceSettings(Api, SpoolFolder, S3Url);
         settings["AzureWebJobsStorage"] = Queues.QueueConnectionString;
-        return VoiceHostInstance.StartAsync(settings);
+        return VoiceHostInstance.StartAsync(settings, typeof(CallSpoolWorker).FullName!);
     }
 
     public async Task DisposeAsync()
@@ -48,6 +50,13 @@ public sealed class CallSpoolTests(CallSpoolFixture fixture) : IClassFixture<Cal
 {
     private static readonly TimeSpan Delivered = TimeSpan.FromSeconds(60);
 
+    /// <summary>Waits until voice-host has logged <paramref name="attempts"/> failed attempts to deliver the call.</summary>
+    private Task FailedDeliveriesAsync(string callId, int attempts) => Eventually.Assert(() =>
+    {
+        var failed = fixture.Voice.Logs!.Count(LogEventLevel.Warning, callId, "delivery attempt");
+        Assert.True(failed >= attempts, $"{failed} failed delivery attempts logged, waiting for {attempts}");
+    }, TimeSpan.FromSeconds(60));
+
     [Fact]
     public async Task Call_ending_while_S3_is_down_is_spooled_and_delivered_once_S3_is_back()
     {
@@ -59,8 +68,8 @@ public sealed class CallSpoolTests(CallSpoolFixture fixture) : IClassFixture<Cal
         var callId = await MakeSilentCallAsync(fixture.Voice, tenant, agentId);
 
         await Eventually.Assert(async () => Assert.Equal(1, await fixture.Voice.SpooledCallsAsync()), TimeSpan.FromSeconds(10));
-        // Several retries later (0.2 s doubling to 1 s) the call is still waiting, whole, and nowhere else yet.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // Several failed attempts later (0.2 s doubling to 1 s) the call is still waiting, whole, and nowhere else yet.
+        await FailedDeliveriesAsync(callId, attempts: 3);
         Assert.Equal(1, await fixture.Voice.SpooledCallsAsync());
         AssertSpooled(callId, recordingUploaded: false);
         Assert.Null(await FindCallLogAsync(tenant, callId));
@@ -82,7 +91,8 @@ public sealed class CallSpoolTests(CallSpoolFixture fixture) : IClassFixture<Cal
 
         // The recording is in S3 (and marked so), the message is not on any queue: the call stays spooled.
         await Eventually.Assert(() => AssertSpooled(callId, recordingUploaded: true), TimeSpan.FromSeconds(20));
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // The attempt that uploaded it fails on the queue (each such attempt waits out the queue client's timeout).
+        await FailedDeliveriesAsync(callId, attempts: 1);
         Assert.Equal(1, await fixture.Voice.SpooledCallsAsync());
         Assert.Null(await FindCallLogAsync(tenant, callId));
 

@@ -27,8 +27,16 @@ public sealed class MongoOutageTests
 
             // While MongoDB is down the API answers 503 and the messages stay on the queue, failing and retried.
             using (var client = tenant.Client()) Assert.Equal(503, (int)(await client.GetAsync("call-logs")).StatusCode);
-            await Task.Delay(TimeSpan.FromSeconds(8));
-            Assert.Equal(3, (await Queue(api.CallCompletedQueue).GetPropertiesAsync()).Value.ApproximateMessagesCount);
+            // Each message has been taken, has failed and is back on the queue for another try (its dequeue count).
+            // A message being tried is invisible to a peek, so what each peek shows is gathered.
+            var queue = Queue(api.CallCompletedQueue);
+            var retried = new HashSet<string>();
+            await Eventually.Assert(async () =>
+            {
+                retried.UnionWith((await queue.PeekMessagesAsync(32)).Value.Where(m => m.DequeueCount >= 2).Select(m => m.MessageId));
+                Assert.Equal(3, retried.Count);
+            }, TimeSpan.FromSeconds(60));
+            Assert.Equal(3, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
 
             await mongo.StartAsync();
 

@@ -42,8 +42,9 @@ public sealed class QueueTriggerTests(ApiFixture api)
             var peeked = await poison.PeekMessagesAsync(32);
             Assert.Contains(peeked.Value, m => m.Body.ToString().Contains(key, StringComparison.Ordinal));
         }, TimeSpan.FromSeconds(90));
-        // host.json sets maxDequeueCount to 5: five attempts, then the poison queue, and never a sixth.
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // host.json sets maxDequeueCount to 5: five attempts, then the poison queue, and never a sixth. The runner
+        // deletes the message only after poisoning it; once the queue is empty no attempt can follow.
+        await Eventually.Assert(async () => Assert.Equal(0, (await Queue().GetPropertiesAsync()).Value.ApproximateMessagesCount), TimeSpan.FromSeconds(30));
         Assert.Equal(5, ProbeFunctions.Attempts[key]);
         Assert.Equal(0, ProbeFunctions.Successes.GetValueOrDefault(key));
     }

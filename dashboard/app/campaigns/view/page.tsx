@@ -33,7 +33,7 @@ function CampaignView({ id }: { id: string }) {
   const called = new Set(items.map((x) => x.phone_number)).size;
   const total = c.phone_numbers.length;
   const variables = new Map(
-    (c.contacts ?? []).map((x) => [x.phone_number, Object.entries(x.variables).map(([k, v]) => `${k} = ${v}`).join(' · ')] as const),
+    (c.contacts ?? []).map((x) => [x.phone_number, Object.entries(x.variables ?? {}).map(([k, v]) => `${k} = ${v}`).join(' · ')] as const),
   );
   const percent = total ? Math.round((100 * called) / total) : 0;
 
