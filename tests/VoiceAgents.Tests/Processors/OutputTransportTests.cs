@@ -72,6 +72,8 @@ public sealed class OutputTransportTests
         Assert.Equal(TimeSpan.FromSeconds(1), client.Events.Single(e => e.Event.Type == "bot_stopped_speaking").At - started);
         Assert.Equal(["ready", "bot_started_speaking", "transcript", "bot_stopped_speaking"], client.Types);
         Assert.Equal(new TranscriptEvent("assistant", "Certainly, for when?", true), client.Events[2].Event);
+        // The caller's event and the frame upstream leave the transport one after the other: wait for the frame.
+        await run.WaitForAsync<BotStoppedSpeakingFrame>(run.Up);
         Assert.Equal([typeof(BotStartedSpeakingFrame), typeof(BotStoppedSpeakingFrame)], run.Up.Frames.Select(f => f.GetType()));
         Assert.Equal(new SpokenTextFrame("Certainly, for when?", false), run.Down.OfType<SpokenTextFrame>().Single());
         Assert.Equal(("assistant", "Certainly, for when?"), (call.Transcript.Single().Speaker, call.Transcript.Single().Text));
