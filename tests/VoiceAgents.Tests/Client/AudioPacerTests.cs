@@ -37,4 +37,16 @@ public sealed class AudioPacerTests
         for (var i = 0; i < 5; i++) Assert.True(pacer.SentAsync(160, CancellationToken.None).IsCompletedSuccessfully);
         Assert.False(pacer.SentAsync(160, CancellationToken.None).IsCompleted);
     }
+
+    [Fact]
+    public void Pacer_catches_up_a_long_stall_by_at_most_half_a_second_so_it_never_bursts()
+    {
+        var time = new FakeTimeProvider();
+        var pacer = new AudioPacer(8000, time);
+        time.Advance(TimeSpan.FromSeconds(3));
+
+        // The frame being sent and 500 ms more (25 frames of 20 ms) go at once; the next waits for the clock.
+        for (var i = 0; i < 26; i++) Assert.True(pacer.SentAsync(160, CancellationToken.None).IsCompletedSuccessfully);
+        Assert.False(pacer.SentAsync(160, CancellationToken.None).IsCompleted);
+    }
 }
