@@ -68,21 +68,30 @@ public sealed class TwilioLoopback : IAsyncDisposable
         Interlocked.Exchange(ref _requests, 0);
     }
 
-    private async Task CreateCallAsync(HttpContext http, string sid)
+    /// <summary>
+    /// Counts the request, checks Basic auth for the account and reads the form body, as Twilio's REST API does;
+    /// null after answering 401 or 400.
+    /// </summary>
+    private async Task<Dictionary<string, string>?> AuthenticatedFormAsync(HttpContext http, string sid)
     {
         Interlocked.Increment(ref _requests);
         var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}"));
         if (http.Request.Headers.Authorization != expected || sid != AccountSid)
         {
             await Error(http, 401, 20003, "Authenticate");
-            return;
+            return null;
         }
         if (!http.Request.HasFormContentType)
         {
             await Error(http, 400, 20001, "Expected a form body");
-            return;
+            return null;
         }
-        var form = (await http.Request.ReadFormAsync()).ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
+        return (await http.Request.ReadFormAsync()).ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
+    }
+
+    private async Task CreateCallAsync(HttpContext http, string sid)
+    {
+        if (await AuthenticatedFormAsync(http, sid) is not { } form) return;
         var to = form.GetValueOrDefault("To");
         var from = form.GetValueOrDefault("From");
         if (string.IsNullOrEmpty(to))
@@ -142,19 +151,7 @@ public sealed class TwilioLoopback : IAsyncDisposable
     /// </summary>
     private async Task UpdateCallAsync(HttpContext http, string sid, string callSid)
     {
-        Interlocked.Increment(ref _requests);
-        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}"));
-        if (http.Request.Headers.Authorization != expected || sid != AccountSid)
-        {
-            await Error(http, 401, 20003, "Authenticate");
-            return;
-        }
-        if (!http.Request.HasFormContentType)
-        {
-            await Error(http, 400, 20001, "Expected a form body");
-            return;
-        }
-        var form = (await http.Request.ReadFormAsync()).ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
+        if (await AuthenticatedFormAsync(http, sid) is not { } form) return;
         if (!form.ContainsKey("Twiml") && !form.ContainsKey("Url") && !form.ContainsKey("Status"))
         {
             await Error(http, 400, 21205, "Url, Twiml or Status is required");
