@@ -10,7 +10,8 @@ public static class LoggingSetup
     /// <summary>Serilog writing JSON lines to stdout, tagged with the service name.</summary>
     public static IServiceCollection AddJsonLogging(this IServiceCollection services, IConfiguration configuration, string service)
     {
-        services.AddSerilog((_, lc) => Configure(lc, configuration, service));
+        // Sinks registered in DI (ILogEventSink) join the console: a test host adds one to wait on a record.
+        services.AddSerilog((sp, lc) => Configure(lc, configuration, service).ReadFrom.Services(sp));
         return services;
     }
 

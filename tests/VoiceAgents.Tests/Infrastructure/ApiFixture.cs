@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
 using VoiceAgents.Core.Json;
 using VoiceAgents.Functions.Infrastructure;
 using VoiceAgents.Functions.LocalRunner;
@@ -52,6 +53,13 @@ public sealed class ApiFixture : IAsyncLifetime
     /// <summary>The runner's clock, when a test steps it (a <c>FakeTimeProvider</c>); the system clock otherwise.</summary>
     public TimeProvider? Time { get; init; }
 
+    /// <summary>Log categories whose records <see cref="Logs"/> keeps, for a test that waits on one.</summary>
+    public string[] LogsOf { get; init; } = [];
+
+    /// <summary>The records of <see cref="LogsOf"/>'s categories.</summary>
+    public LogRecords Logs => _logs ??= new LogRecords(LogsOf);
+    private LogRecords? _logs;
+
     public async Task InitializeAsync()
     {
         await LocalStack.EnsureStartedAsync();
@@ -71,6 +79,7 @@ public sealed class ApiFixture : IAsyncLifetime
             b.WebHost.UseUrls("http://127.0.0.1:0");
             b.Configuration.AddInMemoryCollection(settings);
             if (Time is not null) b.Services.AddSingleton(Time);
+            if (LogsOf.Length > 0) b.Services.AddSingleton<ILogEventSink>(Logs);
         });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

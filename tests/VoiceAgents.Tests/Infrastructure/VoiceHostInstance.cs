@@ -4,8 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Serilog;
-using VoiceAgents.Core.Logging;
+using Serilog.Core;
 using VoiceAgents.VoiceHost;
 
 namespace VoiceAgents.Tests.Infrastructure;
@@ -44,7 +43,7 @@ public sealed class VoiceHostInstance : IAsyncDisposable
             if (logsOf.Length > 0)
             {
                 b.Services.AddSingleton(logs);
-                b.Services.AddSerilog((_, lc) => LoggingSetup.Configure(lc, b.Configuration, "voice-host").WriteTo.Sink(logs));
+                b.Services.AddSingleton<ILogEventSink>(logs);
             }
             b.WebHost.UseUrls("http://127.0.0.1:0");
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Voice:OperatorUrl"] = "http://127.0.0.1:0" });
