@@ -85,17 +85,17 @@ public sealed class LlmProcessor(CallContext call, ILlmProvider llm, Func<Cancel
             if (calls.Count == 0 || endCall || tools is null) break;
 
             var round = call.Conversation.BeginToolRound();
+            var line = spokeWhileRunning ? null : calls.Select(c => tools.SpeakWhileRunning(c.Name)).FirstOrDefault(s => s is not null);
+            // The wait starts before the tools do: a tool's request is out (and may be answered) as soon as the
+            // round starts, and a wait started after it would count from later than the tool's start.
+            var threshold = line is null ? null : Task.Delay(call.Options.ToolSpeakAfter, call.Time, ct);
             var running = RunRoundAsync(round, tools, calls);
-            if (!spokeWhileRunning && calls.Select(c => tools.SpeakWhileRunning(c.Name)).FirstOrDefault(s => s is not null) is { } line)
+            if (threshold is not null && await Task.WhenAny(running, threshold) == threshold)
             {
-                var threshold = Task.Delay(call.Options.ToolSpeakAfter, call.Time, ct);
-                if (await Task.WhenAny(running, threshold) == threshold)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    spokeWhileRunning = true;
-                    // Newlines end the sentence before it and the line itself, so it is spoken now, not after the result.
-                    await PushAsync(new LlmTextFrame("\n" + line.Trim() + "\n\n"), FrameDirection.Downstream, ct);
-                }
+                ct.ThrowIfCancellationRequested();
+                spokeWhileRunning = true;
+                // Newlines end the sentence before it and the line itself, so it is spoken now, not after the result.
+                await PushAsync(new LlmTextFrame("\n" + line!.Trim() + "\n\n"), FrameDirection.Downstream, ct);
             }
             handedOn |= (await running.WaitAsync(ct)).EndsCall;
             messages = call.Conversation.Snapshot();

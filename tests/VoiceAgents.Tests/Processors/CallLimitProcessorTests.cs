@@ -50,6 +50,23 @@ public sealed class CallLimitProcessorTests
     }
 
     [Fact]
+    public async Task A_start_that_reaches_the_processor_late_still_has_the_caller_reprompted_on_time()
+    {
+        var clock = new TestClock();
+        var call = FrameHarness.Call(clock, Agent(new SilenceSettings { RepromptAfterS = 5, RepromptMessage = "Hello?", HangupAfterS = 12 }));
+        var held = new HeldStart();
+        await using var run = FrameHarness.Start(call, held, Limits(call));
+
+        // The clock moves only once the start is through and the silence timer waits: time moved before then was
+        // lost to it, and no reprompt came.
+        var advancing = run.AdvanceAsync(TimeSpan.FromSeconds(5));
+        held.Release();
+        await advancing;
+
+        Assert.Equal("Hello?", (await run.WaitForAsync<TextFrame>(run.Down)).Text);
+    }
+
+    [Fact]
     public async Task Caller_speech_starts_the_silence_over_with_its_reprompt_however_long_the_caller_talks()
     {
         var clock = new TestClock();

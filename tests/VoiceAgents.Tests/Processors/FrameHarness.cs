@@ -106,6 +106,7 @@ public sealed class FrameHarness : IAsyncDisposable
     /// <summary>Moves the clock forward by <paramref name="span"/>, from one waiting timer to the next, letting each fire.</summary>
     public async Task AdvanceAsync(TimeSpan span)
     {
+        await StartedAsync();
         var end = Clock.GetUtcNow() + span;
         do
         {
@@ -134,6 +135,7 @@ public sealed class FrameHarness : IAsyncDisposable
     /// </summary>
     public async Task RunClockUntilAsync(Func<bool> done, TimeSpan span)
     {
+        await StartedAsync();
         var end = Clock.GetUtcNow() + span;
         using var timeout = new CancellationTokenSource(Patience);
         while (!done())
@@ -160,6 +162,13 @@ public sealed class FrameHarness : IAsyncDisposable
         await _pipeline.StopAsync();
         await _recorder.DisposeAsync();
     }
+
+    /// <summary>
+    /// Waits until the start has come out at the tail: the processors arm their first timers (a call's silence, its
+    /// maximum duration) as the start passes, and time moved before then was lost to them (a silent caller's
+    /// reprompt never came when a loaded machine ran the start after the test's first move of the clock).
+    /// </summary>
+    private Task StartedAsync() => WaitForAsync<StartFrame>(Down);
 
     /// <summary>A system frame that every processor passes on: what <see cref="FlushAsync"/> waits for.</summary>
     public sealed record Marker : SystemFrame;

@@ -18,9 +18,13 @@ public sealed class KeypadProcessorTests
         await using var run = FrameHarness.Start(call, new KeypadProcessor(call));
         var gap = TimeSpan.FromSeconds(call.Options.KeypadInterDigitSeconds);
 
+        // Each key is through before time moves on: one still on its way when the first key's gap ran out ended the
+        // entry early.
         run.Send(new KeypadFrame('1', clock.GetUtcNow()));
+        await run.FlushAsync();
         await run.AdvanceAsync(gap * 0.9);
         run.Send(new KeypadFrame('2', clock.GetUtcNow()));
+        await run.FlushAsync();
         await run.AdvanceAsync(gap * 0.9);
         run.Send(new KeypadFrame('3', clock.GetUtcNow()));
         await run.FlushAsync();

@@ -86,6 +86,8 @@ public sealed class BargeInTests
         await using var run = FrameHarness.Start(call, new TurnProcessor(call), new OutputTransport(call, client, Rate, new VoiceMetrics()));
 
         run.Send(new VadSpeechStartedFrame(clock.GetUtcNow()));
+        // The speech is through before time moves, so the 200 ms count from it.
+        await run.FlushAsync();
         await run.AdvanceAsync(TimeSpan.FromMilliseconds(200));
         // Every system frame sent so far has come out: an interruption would have been among them.
         await run.FlushAsync();

@@ -39,10 +39,10 @@ internal sealed class SynthesisJob(string text, string voice, double speed)
         return true;
     }
 
-    /// <summary>Ends the audio (with the engine's error, if any). Returns how long ago a stop was asked for, if it was.</summary>
-    public TimeSpan? Finish(Exception? error)
-    {
-        _audio.Writer.TryComplete(error);
-        return Interlocked.Exchange(ref _state, Done) == StopAsked ? Stopwatch.GetElapsedTime(Interlocked.Read(ref _stopAskedAt)) : null;
-    }
+    /// <summary>Marks the engine done with this job. Returns how long ago a stop was asked for, if it was.</summary>
+    public TimeSpan? Finish() =>
+        Interlocked.Exchange(ref _state, Done) == StopAsked ? Stopwatch.GetElapsedTime(Interlocked.Read(ref _stopAskedAt)) : null;
+
+    /// <summary>Ends the audio the call reads (with the engine's error, if any).</summary>
+    public void EndAudio(Exception? error) => _audio.Writer.TryComplete(error);
 }

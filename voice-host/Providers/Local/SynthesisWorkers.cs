@@ -67,7 +67,7 @@ internal sealed class SynthesisWorkers : IDisposable
         catch (InvalidOperationException)
         {
             Interlocked.Decrement(ref _inFlight);
-            job.Finish(new ProviderException("local", "voice-host is stopping"));
+            job.EndAudio(new ProviderException("local", "voice-host is stopping"));
         }
     }
 
@@ -91,12 +91,15 @@ internal sealed class SynthesisWorkers : IDisposable
         finally
         {
             Interlocked.Decrement(ref _running);
-            if (job.Finish(error) is { } delay)
+            if (job.Finish() is { } delay)
             {
                 Interlocked.Increment(ref _stoppedCount);
                 _stopped(delay);
             }
             Interlocked.Decrement(ref _inFlight);
+            // Only now does the call hear that its audio is over: it goes on on another thread, and a call that has
+            // heard the end must find the worker free in the counts (they read 1 to a call that looked at once).
+            job.EndAudio(error);
         }
     }
 
