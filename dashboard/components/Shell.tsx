@@ -10,6 +10,7 @@ import { Loading } from './ui';
 const links = [
   { href: '/agents/', label: 'Agents' },
   { href: '/campaigns/', label: 'Campaigns' },
+  { href: '/inbound-numbers/', label: 'Inbound numbers' },
   { href: '/call-logs/', label: 'Call logs' },
   { href: '/analytics/', label: 'Analytics' },
   { href: '/talk/', label: 'Talk to agent' },

@@ -1,6 +1,7 @@
 'use client';
 
 import { useId, type ReactNode } from 'react';
+import type { ApiError } from '@/lib/api';
 
 /** A labelled form field with its error (from the API's per-field errors) right under it. */
 export function Field({
@@ -67,6 +68,29 @@ export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () 
         </button>
       )}
     </div>
+  );
+}
+
+/**
+ * A form's failed save: one line on top (pointing to the fields when the API named some), then the field errors
+ * that no field of the form shows, so none is lost.
+ */
+export function FormErrors({ error, shown }: { error: ApiError | null; shown: (field: string) => boolean }) {
+  if (!error) return null;
+  const other = Object.entries(error.errors).filter(([k]) => !shown(k));
+  return (
+    <>
+      <ErrorMessage error={Object.keys(error.errors).length ? new Error('Some fields need attention; see the messages beside them.') : error} />
+      {other.length > 0 && (
+        <ul className="list-inside list-disc text-sm text-red-700">
+          {other.map(([k, v]) => (
+            <li key={k}>
+              {k} {v[0]}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }
 

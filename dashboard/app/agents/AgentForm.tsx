@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { ErrorMessage, Field } from '@/components/ui';
+import { Field, FormErrors } from '@/components/ui';
 import {
   callableTools,
   destinationToRequest,
@@ -185,9 +185,7 @@ export function AgentForm({ agent, providers, onSaved, onCancel }: { agent?: Age
   const shownFields = new Set(['name', 'system_prompt', 'first_message', 'language', 'fallback_line', 'llm', 'llm.provider', 'llm.model', 'llm.temperature',
     'stt', 'stt.provider', 'stt.language', 'tts', 'tts.provider', 'tts.voice', 'tts.speed', 'rules', 'tools', 'transfer_destinations', 'silence.reprompt_after_s', 'silence.reprompt_message', 'silence.hangup_after_s',
     'max_duration_s', 'max_duration_message', 'time_zone']);
-  const otherErrors = error
-    ? Object.entries(error.errors).filter(([k]) => !shownFields.has(k) && !/^(rules|tools|transfer_destinations)\[\d+\]/.test(k))
-    : [];
+  const shown = (k: string) => shownFields.has(k) || /^(rules|tools|transfer_destinations)\[\d+\]/.test(k);
   const setRule = (i: number, patch: Partial<RuleForm>) => set('rules', f.rules.map((x, j) => (j === i ? { ...x, ...patch } : x)));
   const setDestination = (i: number, patch: Partial<TransferDestination>) =>
     set('transfer_destinations', f.transfer_destinations.map((x, j) => (j === i ? { ...x, ...patch } : x)));
@@ -198,18 +196,7 @@ export function AgentForm({ agent, providers, onSaved, onCancel }: { agent?: Age
       <h2 id="agent-form-title" className="text-lg font-semibold">
         {agent ? `Edit ${agent.name}` : 'New agent'}
       </h2>
-      {error && (
-        <ErrorMessage error={Object.keys(error.errors).length ? new Error('Some fields need attention; see the messages beside them.') : error} />
-      )}
-      {otherErrors.length > 0 && (
-        <ul className="list-inside list-disc text-sm text-red-700">
-          {otherErrors.map(([k, v]) => (
-            <li key={k}>
-              {k} {v[0]}
-            </li>
-          ))}
-        </ul>
-      )}
+      <FormErrors error={error} shown={shown} />
       <div className="grid gap-4 md:grid-cols-2">
         <Field label="Name" error={err('name')}>
           {(p) => <input {...p} className="input" value={f.name} onChange={(e) => set('name', e.target.value)} />}

@@ -62,22 +62,8 @@ public static class PostCallSteps
     public static QueueClient Queue(string name, string? connectionString = null) =>
         new(connectionString ?? LocalStack.StorageConnectionString, name, QueueOptions);
 
-    public static async Task<string> CreateAgentAsync(TenantSession tenant, string? firstMessage = null)
-    {
-        using var client = tenant.Client();
-        var agent = await TenantSession.Read(await client.PostAsync("agents", ApiFixture.Json(new
-        {
-            name = "Booker",
-            system_prompt = "You take table bookings.",
-            first_message = firstMessage,
-            language = "en-US",
-            llm = new { provider = "rules" },
-            stt = new { provider = "local", language = "en-US" },
-            tts = new { provider = "local", voice = "slt" },
-            rules = new[] { new { match = "book table", reply = "Certainly. For what time would you like the table?", hang_up = false } },
-        })), 201);
-        return agent["id"]!.GetValue<string>();
-    }
+    public static Task<string> CreateAgentAsync(TenantSession tenant, string? firstMessage = null) =>
+        tenant.AddAgentAsync(AgentSetup.Offline(with: new { first_message = firstMessage, rules = new[] { AgentSetup.BookingRule } }));
 
     /// <summary>Opens a call as a caller would, with the optional phone number and campaign of the auth message.</summary>
     public static async Task<(VoiceClient Caller, string CallId)> StartCallAsync(

@@ -1,8 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using MongoDB.Driver;
-using VoiceAgents.Core.Data;
-using VoiceAgents.Core.Domain;
 using VoiceAgents.Tests.Infrastructure;
 using static VoiceAgents.Tests.Telephony.MediaStreamSteps;
 
@@ -20,7 +16,7 @@ public sealed class MediaStreamKeypadAndSilenceTests(TelephonyFixture f)
     public async Task Keys_pressed_on_the_phone_are_gathered_into_one_turn_that_a_dtmf_rule_answers()
     {
         var (tenant, agent) = await AgentAsync(f, "keypad");
-        await ConfigureAsync(agent, a => a.Rules.Add(new AgentRule { Dtmf = "*", Reply = "You entered {{ match.digits }}." }));
+        await tenant.UpdateAgentAsync(agent, a => a["rules"]!.AsArray().Add(AgentSetup.Node(new { dtmf = "*", reply = "You entered {{ match.digits }}." })));
         var (_, _, parameters) = await DialAsync(f, tenant, agent);
 
         await using var phone = await MediaStreamClient.ConnectAsync(f.MediaStreamUri);
@@ -61,7 +57,7 @@ public sealed class MediaStreamKeypadAndSilenceTests(TelephonyFixture f)
     public async Task A_silent_phone_line_is_reprompted_and_then_hung_up_for_silence(bool sendsSilence)
     {
         var (tenant, agent) = await AgentAsync(f, "phone-silence");
-        await ConfigureAsync(agent, a => a.Silence = new SilenceSettings { RepromptAfterS = 1, RepromptMessage = "Are you still there?", HangupAfterS = 3 });
+        await tenant.UpdateAgentAsync(agent, new { silence = new { reprompt_after_s = 1, reprompt_message = "Are you still there?", hangup_after_s = 3 } });
         var (_, _, parameters) = await DialAsync(f, tenant, agent);
 
         await using var phone = await MediaStreamClient.ConnectAsync(f.MediaStreamUri);
@@ -95,14 +91,5 @@ public sealed class MediaStreamKeypadAndSilenceTests(TelephonyFixture f)
         {
             await phone.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
         }
-    }
-
-    /// <summary>Settings the API does not take yet, written straight to the agent's document.</summary>
-    private async Task ConfigureAsync(string agentId, Action<Agent> configure)
-    {
-        var db = f.Api.Services.GetRequiredService<MongoContext>();
-        var agent = await db.Agents.Find(a => a.Id == agentId).FirstAsync();
-        configure(agent);
-        await db.Agents.ReplaceOneAsync(a => a.Id == agentId, agent);
     }
 }

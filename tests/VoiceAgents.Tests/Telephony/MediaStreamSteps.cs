@@ -17,22 +17,14 @@ public static class MediaStreamSteps
     public static async Task<(TenantSession Tenant, string AgentId)> AgentAsync(TelephonyFixture f, string label = "phone")
     {
         var tenant = await f.Api.SignupAsync(label);
-        using var client = tenant.Client();
-        var agent = await TenantSession.Read(await client.PostAsync("agents", ApiFixture.Json(new
+        return (tenant, await tenant.AddAgentAsync(AgentSetup.Offline("Phone booker", new
         {
-            name = "Phone booker",
-            system_prompt = "You take table bookings.",
-            language = "en-US",
-            llm = new { provider = "rules" },
-            stt = new { provider = "local", language = "en-US" },
-            tts = new { provider = "local", voice = "slt" },
             rules = new[]
             {
                 new { match = "table two", reply = "Certainly. For what time would you like the table?", hang_up = false },
                 new { match = "story", reply = StoryReply, hang_up = false },
             },
-        })), 201);
-        return (tenant, agent["id"]!.GetValue<string>());
+        })));
     }
 
     /// <summary>The dialer places a call; Twilio fetches its TwiML; the stream's parameters come back.</summary>

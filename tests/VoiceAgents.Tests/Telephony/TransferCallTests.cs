@@ -25,23 +25,21 @@ public sealed class TransferCallTests(TelephonyFixture f)
     {
         var tenant = await f.Api.SignupAsync("transfer");
         using var client = tenant.Client();
-        var agentId = (await TenantSession.Read(await client.PostAsync("agents", ApiFixture.Json(new
+        var agentId = await tenant.AddAgentAsync(AgentSetup.Offline("Front desk", new
         {
-            name = "Front desk",
             first_message = "Hello {{ name }} {{ lastName }}, you are calling from {{ caller.phone_number }}.",
-            llm = new { provider = "rules" },
-            stt = new { provider = "local", language = "en-US" },
-            tts = new { provider = "local", voice = "slt" },
-        })), 201))["id"]!.GetValue<string>();
-        var sales = new TransferDestination { Name = "sales", PhoneNumber = "+14155550111", Message = "Putting you through to sales." };
-        await Db(f).Agents.UpdateOneAsync(a => a.Id == agentId, Builders<Agent>.Update.Set(a => a.TransferDestinations, [sales]));
+            transfer_destinations = new[] { new { name = "sales", phone_number = "+14155550111", message = "Putting you through to sales." } },
+        }));
         var number = "+1415556" + Random.Shared.Next(1000, 9999);
         using (var operatorClient = f.Api.OperatorClient())
         {
             await TenantSession.Read(await operatorClient.PutAsync($"operator/tenants/{tenant.TenantId}/numbers/{Uri.EscapeDataString(number)}", null), 200);
         }
-        await TenantSession.Read(await client.PutAsync($"inbound-numbers/{Uri.EscapeDataString(number)}", ApiFixture.Json(new { agent_id = agentId })), 200);
-        await Db(f).InboundNumbers.UpdateOneAsync(n => n.PhoneNumber == number, Builders<InboundNumber>.Update.Set(n => n.Variables, new Dictionary<string, string> { ["name"] = "Asha", ["lastName"] = "Rao" }));
+        await TenantSession.Read(await client.PutAsync($"inbound-numbers/{Uri.EscapeDataString(number)}", ApiFixture.Json(new JsonObject
+        {
+            ["agent_id"] = agentId,
+            ["variables"] = new JsonObject { ["name"] = "Asha", ["lastName"] = "Rao" },
+        })), 200);
         using var http = new HttpClient();
         var twiml = await TwilioLoopback.PostWebhookAsync(http, f.Webhook("twilio/voice").Target, TelephonyFixture.PublicBaseUrl + "/api/twilio/voice",
             TwilioLoopback.InboundCallForm(number, from: "+442071838750"));

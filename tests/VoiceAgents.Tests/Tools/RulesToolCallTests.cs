@@ -1,9 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using MongoDB.Driver;
-using VoiceAgents.Core.Data;
-using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Net;
 using VoiceAgents.Tests.Infrastructure;
 using VoiceAgents.Tests.Providers.VendorServers;
@@ -21,27 +17,20 @@ public sealed class RulesToolCallTests(VoiceFixture voice)
     {
         await using var receiver = await LoopbackServer.StartAsync(c => Wire.JsonAsync(c, 200, """{"reference":"blue seven"}"""));
         var tenant = await voice.Api.SignupAsync("tools");
-        using var client = tenant.Client();
-        var agent = await TenantSession.Read(await client.PostAsync("agents", ApiFixture.Json(new
+        // The tool's secret is write-only in the API: the test sets a known one, so it can check the receiver's signature.
+        var agentId = await tenant.AddAgentAsync(AgentSetup.Offline(with: new
         {
-            name = "Booker",
-            system_prompt = "You take table bookings.",
-            language = "en-US",
-            llm = new { provider = "rules" },
-            stt = new { provider = "local", language = "en-US" },
-            tts = new { provider = "local", voice = "slt" },
-        })), 201);
-        var agentId = agent["id"]!.GetValue<string>();
-        // The API's tool fields are another change of this issue: the agent gets its tool and rule in the database.
-        var db = voice.Api.Services.GetRequiredService<MongoContext>();
-        await db.Agents.UpdateOneAsync(a => a.Id == agentId, Builders<Agent>.Update
-            .Set(a => a.Tools, [Http("book", receiver.BaseUri)])
-            .Set(a => a.Rules, [new AgentRule
+            tools = new[] { new { type = "http", name = "book", description = "The book tool.", parameters = JsonNode.Parse(PartySchema), url = receiver.BaseUri.ToString(), timeout_ms = 5000, secret = Secret } },
+            rules = new[]
             {
-                MatchRegex = @"table for (?<party>\w+)",
-                Call = new RuleToolCall { Tool = "book", Arguments = new() { ["party"] = "{{ match.party }}" } },
-                Reply = "Booked for {{ match.party }}. Your reference is {{ tool.result.reference }}.",
-            }]));
+                new JsonObject
+                {
+                    ["match_regex"] = @"table for (?<party>\w+)",
+                    ["call"] = new JsonObject { ["tool"] = "book", ["arguments"] = new JsonObject { ["party"] = "{{ match.party }}" } },
+                    ["reply"] = "Booked for {{ match.party }}. Your reference is {{ tool.result.reference }}.",
+                },
+            },
+        }));
 
         var (samples, rate) = Wav.Read(await VoiceFixture.SpeakAsync("I would like to book a table for two."));
         await using var caller = await VoiceClient.ConnectAsync(voice.WebSocketUri);

@@ -15,6 +15,9 @@ public static class ToolKit
 {
     public const string Secret = "whsec_tool-secret-0123456789";
 
+    /// <summary>The arguments' JSON Schema of the tests' HTTP tools: a party of any size.</summary>
+    public const string PartySchema = """{"type":"object","properties":{"party":{"type":"string"}}}""";
+
     public static ServiceProvider Services(bool allowPrivateTargets = true) =>
         new ServiceCollection()
             .AddLogging()
@@ -30,7 +33,7 @@ public static class ToolKit
         Type = AgentToolTypes.Http,
         Name = name,
         Description = $"The {name} tool.",
-        ParametersJson = """{"type":"object","properties":{"party":{"type":"string"}}}""",
+        ParametersJson = PartySchema,
         Url = url.ToString(),
         TimeoutMs = timeoutMs,
         SpeakWhileRunning = speakWhileRunning,

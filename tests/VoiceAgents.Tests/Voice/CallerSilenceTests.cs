@@ -1,7 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using MongoDB.Driver;
-using VoiceAgents.Core.Data;
-using VoiceAgents.Core.Domain;
+using VoiceAgents.Functions.Agents;
 using VoiceAgents.Tests.Infrastructure;
 
 namespace VoiceAgents.Tests.Voice;
@@ -16,12 +13,15 @@ public sealed class CallerSilenceTests(VoiceFixture voice)
 {
     private const string Reprompt = "Are you still there?";
 
+    /// <summary>The shortest maximum duration the API takes.</summary>
+    private const int MaxDurationS = AgentSettingsValidator.MinDurationS;
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task A_silent_browser_caller_is_reprompted_and_then_the_call_ends_for_silence(bool streamsSilence)
     {
-        var (tenant, agentId) = await AgentAsync("silence", a => a.Silence = new SilenceSettings { RepromptAfterS = 1, RepromptMessage = Reprompt, HangupAfterS = 3 });
+        var (tenant, agentId) = await AgentAsync("silence", new { silence = new { reprompt_after_s = 1, reprompt_message = Reprompt, hangup_after_s = 3 } });
         await using var caller = await VoiceClient.ConnectAsync(voice.WebSocketUri);
         await caller.AuthenticateAsync(tenant.AccessToken, agentId);
         using var stop = new CancellationTokenSource();
@@ -43,17 +43,13 @@ public sealed class CallerSilenceTests(VoiceFixture voice)
     [Fact]
     public async Task A_browser_call_that_reaches_the_agents_maximum_duration_hears_the_closing_line_and_ends_for_max_duration()
     {
-        var (tenant, agentId) = await AgentAsync("max-duration", a =>
-        {
-            a.MaxDurationS = 2;
-            a.MaxDurationMessage = "We are out of time, goodbye.";
-        });
+        var (tenant, agentId) = await AgentAsync("max-duration", new { max_duration_s = MaxDurationS, max_duration_message = "We are out of time, goodbye." });
         await using var caller = await VoiceClient.ConnectAsync(voice.WebSocketUri);
         await caller.AuthenticateAsync(tenant.AccessToken, agentId);
         using var stop = new CancellationTokenSource();
         var line = StreamSilenceUntilClosedAsync(caller, stop.Token);
 
-        var closing = await caller.WaitForAsync("transcript", TimeSpan.FromSeconds(15), e => e["role"]!.GetValue<string>() == "assistant");
+        var closing = await caller.WaitForAsync("transcript", TimeSpan.FromSeconds(MaxDurationS + 15), e => e["role"]!.GetValue<string>() == "assistant");
         Assert.Equal("We are out of time, goodbye.", closing["text"]!.GetValue<string>());
         await caller.WaitForAsync("bot_stopped_speaking", TimeSpan.FromSeconds(15));
         var end = await caller.WaitForAsync("end", TimeSpan.FromSeconds(15));
@@ -63,26 +59,11 @@ public sealed class CallerSilenceTests(VoiceFixture voice)
         await line;
     }
 
-    /// <summary>An agent of a new tenant, with settings the API does not take yet written straight to its document.</summary>
-    private async Task<(TenantSession Tenant, string AgentId)> AgentAsync(string label, Action<Agent> configure)
+    /// <summary>An offline agent of a new tenant, with the settings under test, made through the API.</summary>
+    private async Task<(TenantSession Tenant, string AgentId)> AgentAsync(string label, object settings)
     {
         var tenant = await voice.Api.SignupAsync(label);
-        using var client = tenant.Client();
-        var created = await TenantSession.Read(await client.PostAsync("agents", ApiFixture.Json(new
-        {
-            name = "Quiet line",
-            system_prompt = "You take table bookings.",
-            language = "en-US",
-            llm = new { provider = "rules" },
-            stt = new { provider = "local", language = "en-US" },
-            tts = new { provider = "local", voice = "slt" },
-        })), 201);
-        var id = created["id"]!.GetValue<string>();
-        var db = voice.Api.Services.GetRequiredService<MongoContext>();
-        var agent = await db.Agents.Find(a => a.Id == id).FirstAsync();
-        configure(agent);
-        await db.Agents.ReplaceOneAsync(a => a.Id == id, agent);
-        return (tenant, id);
+        return (tenant, await tenant.AddAgentAsync(AgentSetup.Offline("Quiet line", settings)));
     }
 
     /// <summary>A microphone left open: silence in real time until the call is over.</summary>

@@ -12,21 +12,11 @@ public sealed class OfflineCallTests(VoiceFixture voice)
     public async Task Caller_asking_to_book_hears_the_rule_reply_with_turn_metrics()
     {
         var tenant = await voice.Api.SignupAsync("voice");
-        using var client = tenant.Client();
-        var agent = await TenantSession.Read(await client.PostAsync("agents", ApiFixture.Json(new
-        {
-            name = "Booker",
-            system_prompt = "You take table bookings.",
-            language = "en-US",
-            llm = new { provider = "rules" },
-            stt = new { provider = "local", language = "en-US" },
-            tts = new { provider = "local", voice = "slt" },
-            rules = new[] { new { match = "book table", reply = "Certainly. For what time would you like the table?", hang_up = false } },
-        })), 201);
+        var agentId = await tenant.AddAgentAsync(AgentSetup.Offline(with: new { rules = new[] { AgentSetup.BookingRule } }));
 
         var (samples, rate) = Wav.Read(await VoiceFixture.SpeakAsync("I would like to book a table for two."));
         await using var caller = await VoiceClient.ConnectAsync(voice.WebSocketUri);
-        var ready = await caller.AuthenticateAsync(tenant.AccessToken, agent["id"]!.GetValue<string>(), rate);
+        var ready = await caller.AuthenticateAsync(tenant.AccessToken, agentId, rate);
         Assert.Equal(16000, ready["output_sample_rate"]!.GetValue<int>());
         Assert.Matches("^[0-9a-f]{24}$", ready["call_id"]!.GetValue<string>());
 
