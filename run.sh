@@ -44,7 +44,7 @@ DOTNET_ENVIRONMENT=Development
 # Live updates: the API publishes to, and the dashboard connects to, the local Web PubSub stand-in.
 WebPubSub__ConnectionString="Endpoint=http://127.0.0.1:7072;AccessKey=$WEBPUBSUB_ACCESS_KEY;Version=1.0;"
 Webhooks__AllowPrivateTargets=true   # local receivers on loopback and plain http; never in production
-Tools__Mcp__AllowPrivateTargets=true # agents' MCP servers on loopback and plain http; never in production
+Tools__AllowPrivateTargets=true      # agents' tools (HTTP and MCP) on loopback and plain http; never in production
 set +a
 
 pids=()

@@ -42,7 +42,7 @@ Say($"tool server {url}, answering after {delayMs} ms");
 
 var collection = new ServiceCollection()
     .AddLogging()
-    .AddTools(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Webhooks:AllowPrivateTargets"] = "true" }).Build());
+    .AddTools(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Tools:AllowPrivateTargets"] = "true" }).Build());
 // Added after AddTools' client, so it is the innermost added handler: next to the socket handler but for the factory's logging one.
 collection.AddHttpClient(HttpToolClient.ClientName).AddHttpMessageHandler(() => new StampingHandler(log));
 await using var services = collection.BuildServiceProvider();

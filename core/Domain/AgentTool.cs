@@ -19,6 +19,8 @@ public sealed class AgentTool
     public int TimeoutMs { get; set; } = AgentToolTypes.DefaultTimeoutMs;
     /// <summary>Said once when the tool runs longer than the threshold, so the line is never silent.</summary>
     public string? SpeakWhileRunning { get; set; }
+    /// <summary>A barge-in cancels a run in flight (the model hears it was cancelled); by default it finishes and its result is kept.</summary>
+    public bool CancelOnBargeIn { get; set; }
     /// <summary>HTTP tools: the signing secret, generated on create, returned once, write-only after.</summary>
     public string? Secret { get; set; }
     /// <summary>MCP tools: headers sent to the server (for example its authorization).</summary>

@@ -687,6 +687,8 @@ export interface components {
                 time_zone?: string | null;
                 /** @default null */
                 tools?: {
+                    /** @default null */
+                    cancel_on_barge_in?: boolean | null;
                     description?: string | null;
                     headers?: {
                         [key: string]: string;
@@ -787,6 +789,8 @@ export interface components {
             time_zone?: string | null;
             /** @default null */
             tools?: {
+                /** @default null */
+                cancel_on_barge_in?: boolean | null;
                 description?: string | null;
                 headers?: {
                     [key: string]: string;
@@ -874,6 +878,7 @@ export interface components {
             system_prompt: string;
             time_zone?: string | null;
             tools: {
+                cancel_on_barge_in: boolean;
                 description?: string | null;
                 headers?: {
                     [key: string]: string;
@@ -1181,6 +1186,7 @@ export interface components {
                 system_prompt: string;
                 time_zone?: string | null;
                 tools: {
+                    cancel_on_barge_in: boolean;
                     description?: string | null;
                     headers?: {
                         [key: string]: string;

@@ -6,7 +6,11 @@ using VoiceAgents.Functions.Webhooks;
 
 namespace VoiceAgents.Functions.Agents;
 
-/// <summary>An agent's <c>tools</c>: checked field by field, then stored with their secrets (kept by name across updates).</summary>
+/// <summary>
+/// An agent's <c>tools</c>: checked field by field, then stored with their secrets (kept by name across updates). An
+/// MCP tool's header values are write-only as the secret is: a header sent as null, "" or the mask the API shows
+/// (<see cref="AgentToolResponse.HeaderMask"/>) keeps the value stored for that tool and header.
+/// </summary>
 public static partial class AgentToolsValidator
 {
     public const int MaxTools = 20;
@@ -68,8 +72,10 @@ public static partial class AgentToolsValidator
     public static IReadOnlySet<string> Map(IReadOnlyList<AgentToolDto?>? tools, Agent agent)
     {
         var previous = agent.Tools.Where(t => t.Type == AgentToolTypes.Http).ToDictionary(t => t.Name, t => t.Secret, StringComparer.Ordinal);
+        var previousHeaders = agent.Tools.Where(t => t.Type == AgentToolTypes.Mcp).ToDictionary(t => t.Name, t => t.Headers, StringComparer.Ordinal);
         var generated = new HashSet<string>(StringComparer.Ordinal);
-        agent.Tools = (tools ?? []).Select(t =>
+        var v = new Validation();
+        agent.Tools = (tools ?? []).Select((t, i) =>
         {
             var http = t!.Type == AgentToolTypes.Http;
             string? secret = null;
@@ -90,10 +96,28 @@ public static partial class AgentToolsValidator
                 TimeoutMs = t.TimeoutMs ?? AgentToolTypes.DefaultTimeoutMs,
                 SpeakWhileRunning = string.IsNullOrWhiteSpace(t.SpeakWhileRunning) ? null : t.SpeakWhileRunning.Trim(),
                 Secret = secret,
-                Headers = http ? [] : (t.Headers ?? new Dictionary<string, string?>()).ToDictionary(h => h.Key, h => h.Value!, StringComparer.OrdinalIgnoreCase),
+                Headers = http ? [] : StoredHeaders(v, $"tools[{i}].headers", t.Headers, previousHeaders.GetValueOrDefault(t.Name!)),
+                CancelOnBargeIn = t.CancelOnBargeIn ?? false,
             };
         }).ToList();
+        v.ThrowIfInvalid();
         return generated;
+    }
+
+    /// <summary>A value that keeps the stored one: absent (null or "") or the mask the API shows.</summary>
+    private static bool KeepsStored(string? value) => string.IsNullOrEmpty(value) || value == AgentToolResponse.HeaderMask;
+
+    /// <summary>The headers to store: the sent values, with kept ones taken from the tool's stored headers (a kept header with none stored is an error).</summary>
+    private static Dictionary<string, string> StoredHeaders(Validation v, string field, IReadOnlyDictionary<string, string?>? sent, Dictionary<string, string>? stored)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in sent ?? new Dictionary<string, string?>())
+        {
+            if (!KeepsStored(value)) headers[name] = value!;
+            else if (stored?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value is { } kept) headers[name] = kept;
+            else v.Add($"{field}.{name}", "has no stored value to keep: send its value.");
+        }
+        return headers;
     }
 
     private static void Headers(Validation v, string field, IReadOnlyDictionary<string, string?>? headers)
@@ -103,7 +127,7 @@ public static partial class AgentToolsValidator
         foreach (var (name, value) in headers)
         {
             if (!HeaderNamePattern().IsMatch(name)) v.Add($"{field}.{name}", "is not a valid HTTP header name.");
-            else if (value is null || value.Length > 4_000 || value.Any(c => c is '\r' or '\n' or '\0')) v.Add($"{field}.{name}", "must be a string of at most 4000 characters on one line.");
+            else if (!KeepsStored(value) && (value!.Length > 4_000 || value.Any(c => c is '\r' or '\n' or '\0'))) v.Add($"{field}.{name}", "must be a string of at most 4000 characters on one line.");
         }
     }
 

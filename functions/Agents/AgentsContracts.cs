@@ -41,17 +41,26 @@ public sealed record AgentToolDto(
     int? TimeoutMs,
     string? SpeakWhileRunning,
     [property: JsonConverter(typeof(VerbatimKeysConverter))] IReadOnlyDictionary<string, string?>? Headers = null,
-    string? Secret = null);
+    string? Secret = null,
+    bool? CancelOnBargeIn = null);
 
-/// <summary>A tool as the API shows it. <c>secret</c> is present only in the answer that generated it, and never again.</summary>
+/// <summary>
+/// A tool as the API shows it. <c>secret</c> is present only in the answer that generated it, and never again; an MCP
+/// tool's <c>headers</c> are shown by name with every value masked (<see cref="HeaderMask"/>): they are write-only.
+/// </summary>
 public sealed record AgentToolResponse(
     string Type, string Name, string? Description, JsonNode? Parameters, string Url, string? Method, int? TimeoutMs,
-    string? SpeakWhileRunning, [property: JsonConverter(typeof(VerbatimKeysConverter))] IReadOnlyDictionary<string, string?>? Headers, string? Secret)
+    string? SpeakWhileRunning, [property: JsonConverter(typeof(VerbatimKeysConverter))] IReadOnlyDictionary<string, string?>? Headers, string? Secret,
+    bool CancelOnBargeIn)
 {
+    /// <summary>What a stored header value reads as; sent back in an update (as null or "" are) it keeps the stored value.</summary>
+    public const string HeaderMask = "********";
+
     public static AgentToolResponse From(AgentTool t, bool withSecret) => t.Type == AgentToolTypes.Http
         ? new(t.Type, t.Name, t.Description, t.ParametersJson is null ? null : JsonNode.Parse(t.ParametersJson), t.Url, t.Method, t.TimeoutMs,
-            t.SpeakWhileRunning, null, withSecret ? t.Secret : null)
-        : new(t.Type, t.Name, t.Description, null, t.Url, null, t.TimeoutMs, t.SpeakWhileRunning, t.Headers.ToDictionary(h => h.Key, h => (string?)h.Value), null);
+            t.SpeakWhileRunning, null, withSecret ? t.Secret : null, t.CancelOnBargeIn)
+        : new(t.Type, t.Name, t.Description, null, t.Url, null, t.TimeoutMs, t.SpeakWhileRunning,
+            t.Headers.ToDictionary(h => h.Key, _ => (string?)HeaderMask), null, t.CancelOnBargeIn);
 }
 
 /// <summary>Where <c>transfer_call</c> may hand a phone caller: a unique name, an E.164 number, and the hand-off line.</summary>

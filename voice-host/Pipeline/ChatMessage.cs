@@ -19,4 +19,7 @@ public sealed record ChatMessage(string Role, string Content)
 
     /// <summary>Tool messages: the tool's name (Anthropic and some OpenAI-compatible servers want it).</summary>
     public string? ToolName { get; init; }
+
+    /// <summary>Tool messages: the tool failed (or was cancelled); Anthropic is told so with <c>is_error</c>.</summary>
+    public bool IsError { get; init; }
 }

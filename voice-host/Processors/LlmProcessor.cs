@@ -11,7 +11,8 @@ namespace VoiceAgents.VoiceHost.Processors;
 /// and the model is asked again, at most <see cref="MaxToolLoops"/> times a turn, after which no tools are offered. A tool that runs longer than
 /// <c>Voice:ToolSpeakAfter</c> has its <c>speak_while_running</c> line said, once a turn, and the reply follows
 /// the result at once. A barge-in cancels the request in flight and the reply; a tool already running finishes
-/// under the call's lifetime and its result still joins the conversation, in its place.
+/// under the call's lifetime and its result still joins the conversation, in its place, unless the tool cancels on
+/// barge-in: then its request is aborted and the model is told the caller cancelled it.
 /// </summary>
 public sealed class LlmProcessor(CallContext call, ILlmProvider llm, Func<CancellationToken, Task<IToolBox>>? gatherTools = null) : FrameProcessor(call.Log)
 {
@@ -43,7 +44,10 @@ public sealed class LlmProcessor(CallContext call, ILlmProvider llm, Func<Cancel
     protected override async ValueTask OnStoppedAsync()
     {
         await _callEnded.CancelAsync();
-        if (_tools is { } gathering) await ((Task)gathering).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_tools is not { } gathering) return;
+        await ((Task)gathering).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // The call's tool sessions (MCP) close with the call.
+        if (gathering.IsCompletedSuccessfully && gathering.Result is { } tools) await tools.DisposeAsync();
     }
 
     private async Task ReplyAsync(LlmRunFrame run, CancellationToken ct)
@@ -89,7 +93,7 @@ public sealed class LlmProcessor(CallContext call, ILlmProvider llm, Func<Cancel
             // The wait starts before the tools do: a tool's request is out (and may be answered) as soon as the
             // round starts, and a wait started after it would count from later than the tool's start.
             var threshold = line is null ? null : Task.Delay(call.Options.ToolSpeakAfter, call.Time, ct);
-            var running = RunRoundAsync(round, tools, calls);
+            var running = RunRoundAsync(round, tools, calls, ct);
             if (threshold is not null && await Task.WhenAny(running, threshold) == threshold)
             {
                 ct.ThrowIfCancellationRequested();
@@ -116,10 +120,13 @@ public sealed class LlmProcessor(CallContext call, ILlmProvider llm, Func<Cancel
         async Task<IToolBox?> Gather(Func<CancellationToken, Task<IToolBox>> gather) => await gather(_callEnded.Token);
     }
 
-    /// <summary>Runs a round's calls under the call's lifetime (not the reply's), then puts them and their results in the round's place.</summary>
-    private async Task<ToolRoundResult> RunRoundAsync(ToolRound round, IToolBox tools, IReadOnlyList<ToolCallRequest> calls)
+    /// <summary>
+    /// Runs a round's calls under the call's lifetime (the reply's <paramref name="bargeIn"/> cancels only the tools that
+    /// ask for it), then puts them and their results in the round's place.
+    /// </summary>
+    private async Task<ToolRoundResult> RunRoundAsync(ToolRound round, IToolBox tools, IReadOnlyList<ToolCallRequest> calls, CancellationToken bargeIn)
     {
-        var result = await tools.RunAsync(call, calls, _callEnded.Token);
+        var result = await tools.RunAsync(call, calls, bargeIn, _callEnded.Token);
         call.Conversation.CompleteToolRound(round, calls, result.Messages);
         return result;
     }

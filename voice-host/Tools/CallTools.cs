@@ -4,15 +4,21 @@ using VoiceAgents.VoiceHost.Processors;
 
 namespace VoiceAgents.VoiceHost.Tools;
 
-/// <summary>The tools of one call, by name, gathered from every <see cref="IToolSource"/> when the call starts.</summary>
+/// <summary>
+/// The tools of one call, by name, gathered from every <see cref="IToolSource"/> when the call starts; disposing it at
+/// the call's end closes what the sources hold open for the call (MCP sessions).
+/// </summary>
 public sealed partial class CallTools : IToolBox
 {
     public static readonly CallTools None = new([]);
 
     private readonly Dictionary<string, ICallTool> _byName = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<CallToolSet> _sets;
 
-    public CallTools(IEnumerable<ICallTool> tools)
+    public CallTools(IReadOnlyList<CallToolSet> sets)
     {
+        _sets = sets;
+        var tools = sets.SelectMany(s => s);
         // The first tool of a name wins: names are unique per agent, and a source's tools are prefixed.
         foreach (var tool in tools) _byName.TryAdd(tool.Definition.Name, tool);
         Definitions = _byName.Values.Select(t => t.Definition).ToArray();
@@ -25,9 +31,9 @@ public sealed partial class CallTools : IToolBox
 
     public string? SpeakWhileRunning(string name) => Find(name)?.SpeakWhileRunning is { } line && !string.IsNullOrWhiteSpace(line) ? line : null;
 
-    public async Task<ToolRoundResult> RunAsync(CallContext call, IReadOnlyList<ToolCallRequest> calls, CancellationToken ct)
+    public async Task<ToolRoundResult> RunAsync(CallContext call, IReadOnlyList<ToolCallRequest> calls, CancellationToken bargeIn, CancellationToken ct)
     {
-        var outcomes = await ToolRunner.RunAllAsync(call, this, calls, ct);
+        var outcomes = await ToolRunner.RunAllAsync(call, this, calls, bargeIn, ct);
         return new ToolRoundResult(outcomes.Select(o => o.Message).ToArray(), outcomes.Any(o => o.Result.EndsCall));
     }
 
@@ -37,7 +43,7 @@ public sealed partial class CallTools : IToolBox
     /// </summary>
     public static async Task<CallTools> CollectAsync(CallContext call, IEnumerable<IToolSource> sources, CancellationToken ct)
     {
-        var lists = await Task.WhenAll(sources.Select(async source =>
+        var asked = sources.Select(async source =>
         {
             try
             {
@@ -46,10 +52,24 @@ public sealed partial class CallTools : IToolBox
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 LogSourceFailed(call.Log, e, source.GetType().Name, call.CallId);
-                return [];
+                return CallToolSet.Empty;
             }
-        }));
-        return new CallTools(lists.SelectMany(l => l));
+        }).ToArray();
+        try
+        {
+            return new CallTools(await Task.WhenAll(asked));
+        }
+        catch (OperationCanceledException)
+        {
+            // The call ended while sources were asked: close what the others already opened for it.
+            foreach (var set in asked.Where(t => t.IsCompletedSuccessfully)) await set.Result.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var set in _sets) await set.DisposeAsync();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tool source {Source} failed in call {CallId}; the call goes on without its tools")]

@@ -13,11 +13,18 @@ namespace VoiceAgents.VoiceHost.Tools;
 /// </summary>
 public static partial class ToolRunner
 {
-    /// <summary>Runs <paramref name="calls"/> concurrently; the results come back in the calls' order.</summary>
-    public static Task<ToolOutcome[]> RunAllAsync(CallContext call, CallTools tools, IReadOnlyList<ToolCallRequest> calls, CancellationToken ct) =>
-        Task.WhenAll(calls.Select(c => RunAsync(call, tools, c, ct)));
+    /// <summary>What the model hears of a call a barge-in cancelled (every call needs its tool message).</summary>
+    public const string CancelledByCaller = "The caller interrupted, so this tool call was cancelled before it answered; it may not have been carried out.";
 
-    public static async Task<ToolOutcome> RunAsync(CallContext call, CallTools tools, ToolCallRequest request, CancellationToken ct)
+    /// <summary>Runs <paramref name="calls"/> concurrently; the results come back in the calls' order.</summary>
+    public static Task<ToolOutcome[]> RunAllAsync(CallContext call, CallTools tools, IReadOnlyList<ToolCallRequest> calls, CancellationToken bargeIn, CancellationToken ct) =>
+        Task.WhenAll(calls.Select(c => RunAsync(call, tools, c, bargeIn, ct)));
+
+    /// <summary>
+    /// Runs one call under <paramref name="ct"/> (the call's lifetime); a tool that cancels on barge-in runs under
+    /// <paramref name="bargeIn"/> too, and a barge-in makes its result <see cref="CancelledByCaller"/>.
+    /// </summary>
+    public static async Task<ToolOutcome> RunAsync(CallContext call, CallTools tools, ToolCallRequest request, CancellationToken bargeIn, CancellationToken ct)
     {
         var startedAt = call.Time.GetUtcNow();
         var started = call.Time.GetTimestamp();
@@ -28,9 +35,14 @@ public static partial class ToolRunner
         }
         else
         {
+            using var cancellable = tool.CancelOnBargeIn ? CancellationTokenSource.CreateLinkedTokenSource(ct, bargeIn) : null;
             try
             {
-                result = await tool.InvokeAsync(new ToolInvocation(call, request.Id, request.ArgumentsJson), ct);
+                result = await tool.InvokeAsync(new ToolInvocation(call, request.Id, request.ArgumentsJson), cancellable?.Token ?? ct);
+            }
+            catch (OperationCanceledException) when (cancellable is not null && bargeIn.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                result = ToolResult.Failed(CancelledByCaller);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -50,7 +62,7 @@ public static partial class ToolRunner
             DurationMs = Math.Round(durationMs, 1),
             Ok = result.Ok,
         });
-        return new ToolOutcome(new ChatMessage(ChatMessage.Tool, json) { ToolCallId = request.Id, ToolName = request.Name }, result);
+        return new ToolOutcome(new ChatMessage(ChatMessage.Tool, json) { ToolCallId = request.Id, ToolName = request.Name, IsError = !result.Ok }, result);
     }
 
     /// <summary>The model's arguments as recorded: its JSON text, or the text as a JSON string when it is not JSON.</summary>

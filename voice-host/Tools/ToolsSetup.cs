@@ -7,12 +7,12 @@ namespace VoiceAgents.VoiceHost.Tools;
 public static class ToolsSetup
 {
     /// <summary>
-    /// The tool sources and what they share: the SSRF guard (with <c>Webhooks:AllowPrivateTargets</c>, the one switch
-    /// that <c>./run.sh</c> sets for local receivers, so tools and webhooks are guarded alike) and the HTTP tools' client.
+    /// The tool sources and what they share: the SSRF guard (lifted by <c>Tools:AllowPrivateTargets</c>, the one switch
+    /// for HTTP tools and MCP servers, see <see cref="ToolOptions"/>) and the HTTP tools' client.
     /// </summary>
     public static IServiceCollection AddTools(this IServiceCollection services, IConfiguration configuration)
     {
-        services.TryAddSingleton(_ => new SsrfGuard(configuration.GetValue<bool>("Webhooks:AllowPrivateTargets")));
+        services.TryAddSingleton(_ => new SsrfGuard(ToolOptions.PrivateTargetsAllowed(configuration)));
         services.AddHttpClient(HttpToolClient.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {

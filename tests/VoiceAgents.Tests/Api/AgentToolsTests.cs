@@ -120,23 +120,90 @@ public sealed class AgentToolsTests(ApiFixture api)
         await Problems.AssertProblem(await client.PostAsync("agents", ApiFixture.Json(WithTools(HttpTool(), HttpTool()))), 400, "tools[1].name");
     }
 
+    private static JsonObject McpTool(JsonObject headers) => new()
+    {
+        ["type"] = "mcp", ["name"] = "crm", ["url"] = "https://93.184.215.14/mcp", ["headers"] = headers,
+    };
+
     [Fact]
-    public async Task Mcp_tool_keeps_its_header_names_as_given_and_has_no_secret()
+    public async Task Mcp_tool_keeps_its_header_names_as_given_shows_their_values_masked_and_has_no_secret()
+    {
+        var (tenant, client) = await SessionAsync();
+        using var _ = client;
+        var mcp = McpTool(new JsonObject { ["Authorization"] = "Bearer abc", ["X-Tenant"] = "t1" });
+        var created = await TenantSession.Read(await client.PostAsync("agents", ApiFixture.Json(WithTools(mcp))), 201);
+        var id = created["id"]!.GetValue<string>();
+
+        var read = await TenantSession.Read(await client.GetAsync($"agents/{id}"), 200);
+        var listed = await TenantSession.Read(await client.GetAsync("agents"), 200);
+        foreach (var tool in new[] { created["tools"]![0]!, read["tools"]![0]!, listed["items"]![0]!["tools"]![0]! })
+        {
+            Assert.Equal(["Authorization", "X-Tenant"], tool["headers"]!.AsObject().Select(h => h.Key));
+            Assert.All(tool["headers"]!.AsObject(), h => Assert.Equal("********", h.Value!.GetValue<string>()));
+            Assert.Null(tool["secret"]);
+            Assert.Null(tool["parameters"]);
+        }
+        var stored = await api.Services.GetRequiredService<MongoContext>().Agents.Find(a => a.Id == id && a.TenantId == tenant.TenantId).FirstAsync();
+        Assert.Equal("Bearer abc", stored.Tools[0].Headers["Authorization"]);
+        Assert.Equal("t1", stored.Tools[0].Headers["X-Tenant"]);
+    }
+
+    [Fact]
+    public async Task Update_that_sends_an_mcp_header_masked_null_or_empty_keeps_its_stored_value_and_a_new_value_replaces_it()
+    {
+        var (tenant, client) = await SessionAsync();
+        using var _ = client;
+        var created = await TenantSession.Read(await client.PostAsync("agents", ApiFixture.Json(WithTools(
+            McpTool(new JsonObject { ["Authorization"] = "Bearer abc", ["X-Tenant"] = "t1", ["X-Region"] = "eu", ["X-Old"] = "gone" })))), 201);
+        var id = created["id"]!.GetValue<string>();
+
+        // The answer's headers sent back as they are (the mask), one as null, one as "", one changed; X-Old left out.
+        await TenantSession.Read(await client.PutAsync($"agents/{id}", ApiFixture.Json(WithTools(
+            McpTool(new JsonObject { ["authorization"] = "********", ["X-Tenant"] = null, ["X-Region"] = "", ["X-New"] = "n1" })))), 200);
+
+        var stored = await api.Services.GetRequiredService<MongoContext>().Agents.Find(a => a.Id == id && a.TenantId == tenant.TenantId).FirstAsync();
+        Assert.Equal(
+            new Dictionary<string, string> { ["authorization"] = "Bearer abc", ["X-Tenant"] = "t1", ["X-Region"] = "eu", ["X-New"] = "n1" },
+            stored.Tools[0].Headers.ToDictionary(h => h.Key, h => h.Value));
+    }
+
+    [Fact]
+    public async Task An_mcp_header_sent_masked_with_no_stored_value_to_keep_is_a_400_naming_it()
     {
         var (_, client) = await SessionAsync();
         using var _ = client;
-        var mcp = new JsonObject
-        {
-            ["type"] = "mcp", ["name"] = "crm", ["url"] = "https://93.184.215.14/mcp",
-            ["headers"] = new JsonObject { ["Authorization"] = "Bearer abc", ["X-Tenant"] = "t1" },
-        };
-        var created = await TenantSession.Read(await client.PostAsync("agents", ApiFixture.Json(WithTools(mcp))), 201);
 
-        var tool = created["tools"]![0]!;
-        Assert.Equal("Bearer abc", tool["headers"]!["Authorization"]!.GetValue<string>());
-        Assert.Equal("t1", tool["headers"]!["X-Tenant"]!.GetValue<string>());
-        Assert.Null(tool["secret"]);
-        Assert.Null(tool["parameters"]);
+        await Problems.AssertProblem(await client.PostAsync("agents", ApiFixture.Json(WithTools(McpTool(new JsonObject { ["Authorization"] = "********" })))),
+            400, "tools[0].headers.Authorization");
+    }
+
+    [Fact]
+    public async Task Cancel_on_barge_in_is_off_by_default_and_round_trips_on_http_and_mcp_tools()
+    {
+        var (tenant, client) = await SessionAsync();
+        using var _ = client;
+        var cancelling = HttpTool("find_order");
+        cancelling["cancel_on_barge_in"] = true;
+        var mcp = McpTool(new JsonObject());
+        mcp["cancel_on_barge_in"] = true;
+        var created = await TenantSession.Read(await client.PostAsync("agents", ApiFixture.Json(WithTools(HttpTool(), cancelling, mcp))), 201);
+        var id = created["id"]!.GetValue<string>();
+
+        var read = await TenantSession.Read(await client.GetAsync($"agents/{id}"), 200);
+        Assert.Equal([false, true, true], read["tools"]!.AsArray().Select(t => t!["cancel_on_barge_in"]!.GetValue<bool>()));
+        var stored = await api.Services.GetRequiredService<MongoContext>().Agents.Find(a => a.Id == id && a.TenantId == tenant.TenantId).FirstAsync();
+        Assert.Equal([false, true, true], stored.Tools.Select(t => t.CancelOnBargeIn));
+    }
+
+    [Fact]
+    public async Task Cancel_on_barge_in_that_is_not_a_boolean_is_a_400()
+    {
+        var (_, client) = await SessionAsync();
+        using var _ = client;
+        var tool = HttpTool();
+        tool["cancel_on_barge_in"] = "yes";
+
+        await Problems.AssertProblem(await client.PostAsync("agents", ApiFixture.Json(WithTools(tool))), 400);
     }
 
     [Fact]

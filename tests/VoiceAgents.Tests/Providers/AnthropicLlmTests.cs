@@ -334,6 +334,22 @@ public sealed class AnthropicLlmTests
     }
 
     [Fact]
+    public async Task A_failed_tool_result_is_marked_is_error_and_a_good_one_is_not()
+    {
+        await using var server = await LoopbackServer.StartAsync(c => AnthropicWire.ReplyAsync(c, ["Booked."]));
+        using var llm = Create(server);
+
+        await CollectAsync(llm.StreamAsync(Request(Agent("anthropic"), AfterToolCalls) with { Tools = [BookTable, OpeningHours] }, default));
+
+        using var body = JsonDocument.Parse(server.Single().Body);
+        var results = body.RootElement.GetProperty("messages").EnumerateArray().Last().GetProperty("content").EnumerateArray().ToList();
+        var good = results.Single(b => b.GetProperty("tool_use_id").GetString() == "call_book");
+        var failed = results.Single(b => b.GetProperty("tool_use_id").GetString() == "call_hours");
+        Assert.True(failed.GetProperty("is_error").GetBoolean());
+        Assert.False(good.TryGetProperty("is_error", out var flag) && flag.ValueKind == JsonValueKind.True);
+    }
+
+    [Fact]
     public async Task A_question_asked_after_the_tool_results_joins_their_turn_after_them()
     {
         await using var server = await LoopbackServer.StartAsync(c => AnthropicWire.ReplyAsync(c, ["Yes."]));

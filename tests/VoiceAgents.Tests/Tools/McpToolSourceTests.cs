@@ -14,7 +14,9 @@ using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using VoiceAgents.Core.Domain;
+using VoiceAgents.Core.Net;
 using VoiceAgents.Tests.Processors;
+using VoiceAgents.Tests.Providers.VendorServers;
 using VoiceAgents.VoiceHost.Tools;
 using VoiceAgents.VoiceHost.Tools.Mcp;
 
@@ -65,7 +67,7 @@ public sealed class McpToolSourceTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private static McpToolSource Source(bool allowPrivateTargets = true) => new(
-        Options.Create(new McpToolOptions { AllowPrivateTargets = allowPrivateTargets }), new MemoryCache(new MemoryCacheOptions()), NullLoggerFactory.Instance);
+        Options.Create(new McpToolOptions()), new SsrfGuard(allowPrivateTargets), new MemoryCache(new MemoryCacheOptions()), NullLoggerFactory.Instance);
 
     private Agent Agent(string id = "agent-1", string? url = null) => new()
     {
@@ -76,7 +78,8 @@ public sealed class McpToolSourceTests : IAsyncLifetime
         SystemPrompt = "",
         Tools =
         [
-            new AgentTool { Type = AgentToolTypes.Mcp, Name = "bistro", Url = url ?? _url.ToString(), Headers = new() { ["Authorization"] = "Bearer mcp-key-1" }, SpeakWhileRunning = "One moment." },
+            // The longest timeout: a class's first handshake pays the SDK's start-up, which takes seconds on a loaded test host.
+            new AgentTool { Type = AgentToolTypes.Mcp, Name = "bistro", Url = url ?? _url.ToString(), Headers = new() { ["Authorization"] = "Bearer mcp-key-1" }, SpeakWhileRunning = "One moment.", TimeoutMs = AgentToolTypes.MaxTimeoutMs },
             new AgentTool { Type = AgentToolTypes.Http, Name = "crm", Url = "https://crm.example.com/hook" },
         ],
     };
@@ -181,5 +184,46 @@ public sealed class McpToolSourceTests : IAsyncLifetime
         var tools = await ToolsAsync(source, Agent());
 
         Assert.Empty(tools);
+    }
+
+    /// <summary>Sessions the server saw opened: the handshake is <c>server/discover</c> (stateless protocol) or <c>initialize</c> (sessions).</summary>
+    private int Handshakes => _methods.Count(m => m is "server/discover" or "initialize");
+
+    [Fact]
+    public async Task The_tool_calls_of_one_call_share_the_session_its_listing_opened_and_the_next_call_opens_its_own()
+    {
+        using var source = Source();
+        var agent = Agent();
+        await using (var tools = await source.ToolsForAsync(FrameHarness.Call(new TestClock(), agent), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)))
+        {
+            Assert.True((await InvokeAsync(tools, agent, "bistro_book_table", """{"party":2,"time":"19:00"}""")).Ok);
+            Assert.True((await InvokeAsync(tools, agent, "bistro_hours_today", "{}")).Ok);
+            Assert.True(Handshakes == 1, string.Join(", ", _methods));
+        }
+
+        // The next call's list comes from the cache; its first tool call opens the call's own session.
+        await using var next = await source.ToolsForAsync(FrameHarness.Call(new TestClock(), agent), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True((await InvokeAsync(next, agent, "bistro_hours_today", "{}")).Ok);
+        Assert.True((await InvokeAsync(next, agent, "bistro_hours_today", "{}")).Ok);
+        Assert.True(Handshakes == 2, string.Join(", ", _methods));
+        Assert.Equal(4, _methods.Count(m => m == "tools/call"));
+        Assert.Equal(1, _methods.Count(m => m == "tools/list"));
+    }
+
+    [Fact]
+    public async Task A_server_that_is_down_is_tried_once_within_the_failure_window_and_calls_start_without_its_tools()
+    {
+        await using var down = await LoopbackServer.StartAsync(c => Wire.JsonAsync(c, 503, """{"error":"down"}"""));
+        using var source = Source();
+        var agent = Agent(url: new Uri(down.BaseUri, "mcp").ToString());
+
+        var first = await ToolsAsync(source, agent);
+        var tried = down.Requests.Count;
+        var second = await ToolsAsync(source, agent);
+
+        Assert.Empty(first);
+        Assert.Empty(second);
+        Assert.True(tried > 0);
+        Assert.Equal(tried, down.Requests.Count);
     }
 }

@@ -21,14 +21,14 @@ public static class ToolKit
     public static ServiceProvider Services(bool allowPrivateTargets = true) =>
         new ServiceCollection()
             .AddLogging()
-            .AddTools(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Webhooks:AllowPrivateTargets"] = allowPrivateTargets ? "true" : "false" }).Build())
+            .AddTools(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Tools:AllowPrivateTargets"] = allowPrivateTargets ? "true" : "false" }).Build())
             .BuildServiceProvider();
 
     /// <summary>How CallFactory gathers a call's tools: from every registered source.</summary>
     public static Func<CancellationToken, Task<IToolBox>> Gather(ServiceProvider services, CallContext call) =>
         async ct => await CallTools.CollectAsync(call, services.GetServices<IToolSource>(), ct);
 
-    public static AgentTool Http(string name, Uri url, int timeoutMs = 5000, string? speakWhileRunning = null) => new()
+    public static AgentTool Http(string name, Uri url, int timeoutMs = 5000, string? speakWhileRunning = null, bool cancelOnBargeIn = false) => new()
     {
         Type = AgentToolTypes.Http,
         Name = name,
@@ -37,6 +37,7 @@ public static class ToolKit
         Url = url.ToString(),
         TimeoutMs = timeoutMs,
         SpeakWhileRunning = speakWhileRunning,
+        CancelOnBargeIn = cancelOnBargeIn,
         Secret = Secret,
     };
 

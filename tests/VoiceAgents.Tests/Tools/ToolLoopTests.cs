@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using VoiceAgents.Core.Net;
 using VoiceAgents.Tests.Infrastructure;
 using VoiceAgents.Tests.Processors;
@@ -10,6 +11,7 @@ using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Processors;
 using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost.Tools;
 using static VoiceAgents.Tests.Tools.ToolKit;
 
 namespace VoiceAgents.Tests.Tools;
@@ -135,6 +137,20 @@ public sealed class ToolLoopTests
         Assert.Equal(["It has shipped."], run.Down.OfType<TextFrame>().Select(t => t.Text));
     }
 
+    /// <summary>A caller asks where their order is, the model calls the order tool on <paramref name="receiver"/>, and the caller barges in once its request is there.</summary>
+    private static async Task<(CallContext Call, ScriptedLlm Llm, FrameHarness Run)> BargeInWhileTheOrderToolRunsAsync(
+        ServiceProvider services, LoopbackServer receiver, bool cancelOnBargeIn)
+    {
+        var call = FrameHarness.Call(new TestClock(), Agent(Http("order", receiver.BaseUri, cancelOnBargeIn: cancelOnBargeIn)));
+        call.Conversation.Add(ChatMessage.User, "Where is my order?");
+        var llm = new ScriptedLlm([Call("o", "order")], [new LlmDelta("It has shipped.")]);
+        var run = FrameHarness.Start(call, new LlmProcessor(call, llm, Gather(services, call)));
+        run.Send(new LlmRunFrame(call.Conversation.Snapshot()));
+        await receiver.RequestArrived.WaitAsync(FrameHarness.Patience);
+        run.Send(new InterruptionFrame(call.Time.GetUtcNow()));
+        return (call, llm, run);
+    }
+
     [Fact]
     public async Task A_barge_in_while_a_tool_runs_cancels_the_reply_and_the_result_still_joins_the_conversation()
     {
@@ -145,14 +161,8 @@ public sealed class ToolLoopTests
             await Wire.JsonAsync(c, 200, """{"status":"shipped"}""");
         });
         using var services = Services();
-        var call = FrameHarness.Call(new TestClock(), Agent(Http("order", receiver.BaseUri)));
-        call.Conversation.Add(ChatMessage.User, "Where is my order?");
-        var llm = new ScriptedLlm([Call("o", "order")], [new LlmDelta("It has shipped.")]);
-        await using var run = FrameHarness.Start(call, new LlmProcessor(call, llm, Gather(services, call)));
-
-        run.Send(new LlmRunFrame(call.Conversation.Snapshot()));
-        await receiver.RequestArrived.WaitAsync(FrameHarness.Patience);
-        run.Send(new InterruptionFrame(call.Time.GetUtcNow()));
+        var (call, llm, run) = await BargeInWhileTheOrderToolRunsAsync(services, receiver, cancelOnBargeIn: false);
+        await using var _ = run;
         await run.WaitForAsync<InterruptionFrame>(run.Down);
         call.Conversation.Add(ChatMessage.User, "Actually, never mind.");
         // The round is not complete: the model is not shown calls without their results.
@@ -165,5 +175,25 @@ public sealed class ToolLoopTests
         Assert.Single(llm.Requests);
         Assert.DoesNotContain(run.Down.Frames, f => f is LlmTextFrame or LlmResponseEndFrame);
         Assert.Single(call.Transcript, t => t.Speaker == "tool" && t.Tool!.Ok);
+    }
+
+    [Fact]
+    public async Task A_barge_in_while_a_tool_that_cancels_on_barge_in_runs_aborts_its_request_and_the_model_hears_it_was_cancelled()
+    {
+        await using var receiver = await LoopbackServer.StartAsync(Wire.HangAsync);
+        using var services = Services();
+        var (call, llm, run) = await BargeInWhileTheOrderToolRunsAsync(services, receiver, cancelOnBargeIn: true);
+        await using var _ = run;
+
+        // The tool's server sees its request aborted, though the tool's own timeout is far off.
+        await receiver.ClientGone.WaitAsync(FrameHarness.Patience);
+        await Eventually.Assert(() => Assert.Contains(call.Conversation.Snapshot(), m => m.Role == ChatMessage.Tool), FrameHarness.Patience);
+        var messages = call.Conversation.Snapshot();
+        Assert.Equal([ChatMessage.User, ChatMessage.Assistant, ChatMessage.Tool], messages.Select(m => m.Role));
+        Assert.Equal(("o", true), (messages[^1].ToolCallId, messages[^1].IsError));
+        Assert.Contains(ToolRunner.CancelledByCaller, messages[^1].Content);
+        Assert.Single(llm.Requests);
+        var turn = Assert.Single(call.Transcript, t => t.Speaker == "tool");
+        Assert.Equal((false, ToolRunner.CancelledByCaller), (turn.Tool!.Ok, turn.Tool.Error));
     }
 }

@@ -112,7 +112,7 @@ public sealed partial class AnthropicLlm : ILlmProvider, IDescribedProvider, IDi
             if (m.Role == Message.Tool)
             {
                 // Every tool_result must come before any text in its turn.
-                blocks.Insert(blocks.FindLastIndex(b => b.TryPickToolResult(out _)) + 1, new ToolResultBlockParam(m.ToolCallId ?? "") { Content = m.Content });
+                blocks.Insert(blocks.FindLastIndex(b => b.TryPickToolResult(out _)) + 1, new ToolResultBlockParam(m.ToolCallId ?? "") { Content = m.Content, IsError = m.IsError ? true : null });
                 continue;
             }
             if (!string.IsNullOrEmpty(m.Content)) blocks.Add(new TextBlockParam(m.Content));

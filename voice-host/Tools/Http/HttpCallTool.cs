@@ -22,6 +22,7 @@ public sealed class HttpCallTool : ICallTool
 
     public ToolDefinition Definition { get; }
     public string? SpeakWhileRunning => _tool.SpeakWhileRunning;
+    public bool CancelOnBargeIn => _tool.CancelOnBargeIn;
 
     public Task<ToolResult> InvokeAsync(ToolInvocation invocation, CancellationToken ct) => _client.SendAsync(_tool, invocation, ct);
 

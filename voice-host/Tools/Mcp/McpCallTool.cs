@@ -9,14 +9,16 @@ using VoiceAgents.VoiceHost.Pipeline;
 namespace VoiceAgents.VoiceHost.Tools.Mcp;
 
 /// <summary>
-/// One tool of an MCP server, as a call uses it. Each use opens its own session: a cached session could outlive the
-/// server's (streamable HTTP sessions expire) and tie calls of different tenants' conversations together.
+/// One tool of an MCP server, as a call uses it: through the call's <see cref="McpSession"/> with the server, which
+/// all the call's tools of that server share.
 /// </summary>
-public sealed class McpCallTool(McpToolSource source, AgentTool server, ToolDefinition definition, string serverToolName) : ICallTool
+public sealed class McpCallTool(McpSession session, AgentTool server, ToolDefinition definition, string serverToolName) : ICallTool
 {
     public ToolDefinition Definition { get; } = definition;
 
     public string? SpeakWhileRunning => server.SpeakWhileRunning;
+
+    public bool CancelOnBargeIn => server.CancelOnBargeIn;
 
     /// <summary>The tool's own name on its server.</summary>
     public string ServerToolName { get; } = serverToolName;
@@ -39,9 +41,16 @@ public sealed class McpCallTool(McpToolSource source, AgentTool server, ToolDefi
         timeout.CancelAfter(server.TimeoutMs);
         try
         {
-            await using var client = await source.ConnectAsync(server, timeout.Token);
-            var result = await client.CallToolAsync(ServerToolName, arguments, cancellationToken: timeout.Token);
-            return Result(result);
+            var client = await session.ClientAsync(timeout.Token);
+            try
+            {
+                return Result(await client.CallToolAsync(ServerToolName, arguments, cancellationToken: timeout.Token));
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                session.Drop(client);
+                throw;
+            }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -5,12 +5,14 @@ public sealed class McpToolOptions
 {
     public const string Section = "Tools:Mcp";
 
-    /// <summary>
-    /// Plain http and private, loopback and link-local servers are allowed (<c>./run.sh</c> sets it, as it sets
-    /// <c>Webhooks:AllowPrivateTargets</c>, for servers on this machine); never in production.
-    /// </summary>
-    public bool AllowPrivateTargets { get; set; }
+    // Private targets: Tools:AllowPrivateTargets (ToolOptions), the one switch for all agents' tools.
 
     /// <summary>How long a server's tool list is kept per agent before a call lists it again.</summary>
     [Providers.Positive] public TimeSpan ListCacheDuration { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// How long a server that could not be listed is left alone (per agent and URL): calls starting meanwhile go on
+    /// without its tools rather than each waiting out its timeout.
+    /// </summary>
+    [Providers.Positive] public TimeSpan ListFailureCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 }

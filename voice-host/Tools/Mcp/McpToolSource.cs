@@ -13,8 +13,11 @@ namespace VoiceAgents.VoiceHost.Tools.Mcp;
 /// <summary>
 /// The tools of the agent's <c>mcp</c> tools: each names a Model Context Protocol server reached over streamable HTTP
 /// with the official client, with the tool's headers. A server's tools are listed when a call starts, kept per agent
-/// for <see cref="McpToolOptions.ListCacheDuration"/>, and offered as <c>{tool.Name}_{server tool}</c>. Connections go
-/// through the SSRF guard as webhooks' do. A server that cannot be listed gives no tools; the call goes on without them.
+/// for <see cref="McpToolOptions.ListCacheDuration"/>, and offered as <c>{tool.Name}_{server tool}</c>. Each call has
+/// one session per server (<see cref="McpSession"/>), closed when the call ends. Connections go through the tools' SSRF
+/// guard. A server that cannot be listed gives no tools, and is not asked again for
+/// <see cref="McpToolOptions.ListFailureCacheDuration"/>, so a server that is down does not cost its timeout at every
+/// call's start; the calls go on without its tools.
 /// </summary>
 public sealed partial class McpToolSource : IToolSource, IDisposable
 {
@@ -25,10 +28,10 @@ public sealed partial class McpToolSource : IToolSource, IDisposable
     private readonly ILoggerFactory _logs;
     private readonly ILogger<McpToolSource> _log;
 
-    public McpToolSource(IOptions<McpToolOptions> options, IMemoryCache cache, ILoggerFactory logs)
+    public McpToolSource(IOptions<McpToolOptions> options, SsrfGuard targets, IMemoryCache cache, ILoggerFactory logs)
     {
         _options = options.Value;
-        _targets = new SsrfGuard(_options.AllowPrivateTargets);
+        _targets = targets;
         _cache = cache;
         _logs = logs;
         _log = logs.CreateLogger<McpToolSource>();
@@ -47,33 +50,46 @@ public sealed partial class McpToolSource : IToolSource, IDisposable
         };
     }
 
-    public async Task<IReadOnlyList<ICallTool>> ToolsForAsync(CallContext call, CancellationToken ct)
+    public async Task<CallToolSet> ToolsForAsync(CallContext call, CancellationToken ct)
     {
         var servers = call.Agent.Tools.Where(t => t.Type == AgentToolTypes.Mcp).ToList();
-        if (servers.Count == 0) return [];
-        var lists = await Task.WhenAll(servers.Select(s => ServerToolsAsync(call.Agent.Id, s, ct)));
-        return [.. lists.SelectMany(l => l)];
+        if (servers.Count == 0) return CallToolSet.Empty;
+        var sessions = new McpCallSessions(this);
+        try
+        {
+            var lists = await Task.WhenAll(servers.Select(s => ServerToolsAsync(call.Agent.Id, s, sessions.For(s), ct)));
+            return new CallToolSet([.. lists.SelectMany(l => l)], sessions);
+        }
+        catch
+        {
+            await sessions.DisposeAsync();
+            throw;
+        }
     }
 
-    private async Task<IReadOnlyList<ICallTool>> ServerToolsAsync(string agentId, AgentTool server, CancellationToken ct)
+    private async Task<IReadOnlyList<ICallTool>> ServerToolsAsync(string agentId, AgentTool server, McpSession session, CancellationToken ct)
     {
         // Keyed by what reaches the server too, so an agent edited to another URL or headers is listed afresh.
         var key = (nameof(McpToolSource), agentId, server.Name, server.Url, string.Join('\n', server.Headers.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => $"{h.Key}:{h.Value}")));
-        if (_cache.TryGetValue(key, out IReadOnlyList<ICallTool>? cached) && cached is not null) return cached;
-        try
+        if (!_cache.TryGetValue(key, out Listing? listing) || listing is null)
         {
-            await using var client = await ConnectAsync(server, ct);
-            var listed = await client.ListToolsAsync(cancellationToken: ct);
-            IReadOnlyList<ICallTool> tools = [.. listed.Select(t => new McpCallTool(this, server,
-                new ToolDefinition(ToolName(server.Name, t.Name), t.Description ?? t.Title ?? t.Name, t.JsonSchema.Clone()), t.Name))];
-            _cache.Set(key, tools, _options.ListCacheDuration);
-            return tools;
+            try
+            {
+                // The listing's session is the call's: its tool calls go through it.
+                var client = await session.ClientAsync(ct);
+                var listed = await client.ListToolsAsync(cancellationToken: ct);
+                listing = new Listing([.. listed.Select(t =>
+                    (new ToolDefinition(ToolName(server.Name, t.Name), t.Description ?? t.Title ?? t.Name, t.JsonSchema.Clone()), t.Name))]);
+                _cache.Set(key, listing, _options.ListCacheDuration);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && e is not OutOfMemoryException)
+            {
+                LogListFailed(_log, server.Name, server.Url, e.Message);
+                listing = Listing.Failed;
+                _cache.Set(key, listing, _options.ListFailureCacheDuration);
+            }
         }
-        catch (Exception e) when (!ct.IsCancellationRequested && e is not OutOfMemoryException)
-        {
-            LogListFailed(_log, server.Name, server.Url, e.Message);
-            return [];
-        }
+        return [.. listing.Tools.Select(t => new McpCallTool(session, server, t.Definition, t.ServerName))];
     }
 
     /// <summary>
@@ -108,6 +124,12 @@ public sealed partial class McpToolSource : IToolSource, IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>A server's tools as listed (the same for every call of the agent); <see cref="Failed"/> when listing failed.</summary>
+    private sealed record Listing(IReadOnlyList<(ToolDefinition Definition, string ServerName)> Tools)
+    {
+        public static readonly Listing Failed = new([]);
+    }
 
     [GeneratedRegex("[^A-Za-z0-9_-]")]
     private static partial Regex NotAllowedInName();

@@ -10,8 +10,8 @@ namespace VoiceAgents.VoiceHost.Tools.Transfer;
 /// </summary>
 public sealed class TransferCallSource(IOptions<TwilioOptions> twilio) : IToolSource
 {
-    public Task<IReadOnlyList<ICallTool>> ToolsForAsync(CallContext call, CancellationToken ct) =>
-        Task.FromResult<IReadOnlyList<ICallTool>>(call.Agent.TransferDestinations.Count == 0
-            ? []
-            : [new TransferCallTool(call.Agent.TransferDestinations, twilio.Value.Configured)]);
+    public Task<CallToolSet> ToolsForAsync(CallContext call, CancellationToken ct) =>
+        Task.FromResult(call.Agent.TransferDestinations.Count == 0
+            ? CallToolSet.Empty
+            : new CallToolSet([new TransferCallTool(call.Agent.TransferDestinations, twilio.Value.Configured)]));
 }

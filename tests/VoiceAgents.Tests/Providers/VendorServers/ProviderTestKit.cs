@@ -59,7 +59,7 @@ public static class ProviderTestKit
             ToolCalls = [new("call_book", "book_table", """{"party":4,"time":"20:00"}"""), new("call_hours", "opening_hours", "{}")],
         },
         new(ChatMessage.Tool, """{"reference":"B-42"}""") { ToolCallId = "call_book", ToolName = "book_table" },
-        new(ChatMessage.Tool, """{"error":"the hours service timed out"}""") { ToolCallId = "call_hours", ToolName = "opening_hours" },
+        new(ChatMessage.Tool, """{"error":"the hours service timed out"}""") { ToolCallId = "call_hours", ToolName = "opening_hours", IsError = true },
     ];
 
     public static async Task<List<T>> CollectAsync<T>(IAsyncEnumerable<T> source, CancellationToken ct = default)
