@@ -12,6 +12,7 @@ const links = [
   { href: '/campaigns/', label: 'Campaigns' },
   { href: '/call-logs/', label: 'Call logs' },
   { href: '/analytics/', label: 'Analytics' },
+  { href: '/usage/', label: 'Usage' },
   { href: '/talk/', label: 'Talk to agent' },
 ];
 

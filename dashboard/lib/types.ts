@@ -36,6 +36,9 @@ export type TranscriptTurn = Transcript['turns'][number];
 
 export type Analytics = Schemas['AnalyticsResponse'];
 
+export type Usage = Schemas['UsageResponse'];
+export type UsageFigures = Usage['totals'];
+
 export type User = Schemas['MeResponse'];
 export type Tokens = Schemas['TokenResponse'];
 export type SignupRequest = Schemas['SignupRequest'];
