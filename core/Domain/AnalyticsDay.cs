@@ -25,6 +25,8 @@ public sealed class AnalyticsDay : ITenantOwned
     /// <summary>Sum and count of the calls' average voice-to-voice latencies, for the average over calls.</summary>
     public double VoiceToVoiceSum { get; set; }
     public long VoiceToVoiceCalls { get; set; }
+    /// <summary>The day's usage, the sum of its calls' (<see cref="CallLog.Usage"/>), counted in the same update as the rest.</summary>
+    public CallUsage Usage { get; set; } = new();
     /// <summary>The calls counted here: the guard that counts a redelivered call once. Never read back.</summary>
     public List<string> CallIds { get; set; } = [];
 }

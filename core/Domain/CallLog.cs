@@ -25,6 +25,8 @@ public sealed class CallLog : ITenantOwned, IListedNewestFirst
     public Dictionary<string, string>? Variables { get; set; }
     /// <summary>The destination's name when the call ended with reason <c>transferred</c>.</summary>
     public string? TransferredTo { get; set; }
+    /// <summary>What the call used (STT seconds, LLM tokens, TTS characters, minutes); null for a call that never connected.</summary>
+    public CallUsage? Usage { get; set; }
     public DateTime CreatedAt { get; set; }
 }
 

@@ -15,6 +15,7 @@ namespace VoiceAgents.Core.Queues;
 /// <param name="TranscriptKey">Where the transcript is in S3 (a <see cref="TranscriptFile"/>) when it did not fit.</param>
 /// <param name="TurnMetricsKey">Where the turn metrics are in S3 (a JSON array) when even they did not fit.</param>
 /// <param name="TraceParent">The W3C traceparent of the span that sent it, so StoreCall continues the call's trace.</param>
+/// <param name="Usage">What the call used (<see cref="CallUsage"/>); absent from voice-hosts older than it.</param>
 /// <param name="Attempt">Which attempt at the campaign's number this call was (the dialer retries busy and unanswered numbers).</param>
 public sealed record CallCompletedMessage(
     string CallId,
@@ -37,7 +38,8 @@ public sealed record CallCompletedMessage(
     int Attempt = 1,
     // The caller's own names: the API's snake_case key policy must not rename them.
     [property: JsonConverter(typeof(VerbatimKeysConverter))] IReadOnlyDictionary<string, string?>? Variables = null,
-    string? TransferredTo = null)
+    string? TransferredTo = null,
+    CallUsage? Usage = null)
 {
     public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, JsonDefaults.Options);
 

@@ -13,6 +13,7 @@ const links = [
   { href: '/inbound-numbers/', label: 'Inbound numbers' },
   { href: '/call-logs/', label: 'Call logs' },
   { href: '/analytics/', label: 'Analytics' },
+  { href: '/usage/', label: 'Usage' },
   { href: '/talk/', label: 'Talk to agent' },
 ];
 

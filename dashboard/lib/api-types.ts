@@ -542,6 +542,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the tenant's calls used, per UTC day: STT audio seconds, LLM tokens in and out and TTS characters by provider, call minutes by transport. The rules responder's tokens are an estimate (characters / 4). from and to are whole UTC days (to exclusive, at most 366 days apart; by default the 30 days up to today). */
+        get: operations["GetUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/webhooks": {
         parameters: {
             query?: never;
@@ -975,6 +992,25 @@ export interface components {
                 turn: number;
                 voice_to_voice_ms?: number | null;
             }[];
+            /** @default null */
+            usage?: {
+                call_minutes?: {
+                    [key: string]: number;
+                };
+                is_empty?: boolean;
+                llm_tokens_in?: {
+                    [key: string]: number;
+                };
+                llm_tokens_out?: {
+                    [key: string]: number;
+                };
+                stt_audio_seconds?: {
+                    [key: string]: number;
+                };
+                tts_characters?: {
+                    [key: string]: number;
+                };
+            } | null;
             variables?: {
                 [key: string]: string;
             } | null;
@@ -1414,6 +1450,49 @@ export interface components {
         };
         UpdateMemberRequest: {
             role?: string | null;
+        };
+        UsageResponse: {
+            days: {
+                call_minutes?: {
+                    [key: string]: number;
+                };
+                calls?: number;
+                date: string;
+                llm_tokens_in?: {
+                    [key: string]: number;
+                };
+                llm_tokens_out?: {
+                    [key: string]: number;
+                };
+                stt_audio_seconds?: {
+                    [key: string]: number;
+                };
+                tts_characters?: {
+                    [key: string]: number;
+                };
+            }[];
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            totals: {
+                call_minutes?: {
+                    [key: string]: number;
+                };
+                calls?: number;
+                llm_tokens_in?: {
+                    [key: string]: number;
+                };
+                llm_tokens_out?: {
+                    [key: string]: number;
+                };
+                stt_audio_seconds?: {
+                    [key: string]: number;
+                };
+                tts_characters?: {
+                    [key: string]: number;
+                };
+            };
         };
         WebhookRequest: {
             events?: string[] | null;
@@ -3547,6 +3626,51 @@ export interface operations {
             };
             /** @description The form is larger than 64 KiB */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetUsage: {
+        parameters: {
+            query?: {
+                agent_id?: string;
+                campaign_id?: string;
+                /** @description inclusive, a UTC midnight */
+                from?: string;
+                /** @description exclusive, a UTC midnight */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageResponse"];
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -38,6 +38,8 @@ export type Analytics = Schemas['AnalyticsResponse'];
 
 export type InboundNumber = Schemas['InboundNumberResponse'];
 export type InboundNumberRequest = Schemas['InboundNumberRequest'];
+export type Usage = Schemas['UsageResponse'];
+export type UsageFigures = Usage['totals'];
 
 export type User = Schemas['MeResponse'];
 export type Tokens = Schemas['TokenResponse'];

@@ -22,7 +22,8 @@ public sealed record CallLogDetail(
     DateTime StartedAt, DateTime? EndedAt, double DurationSeconds, double? AvgVoiceToVoiceMs, IReadOnlyList<TurnMetricsDto> Turns,
     string? RecordingUrl, DateTime? RecordingUrlExpiresAt, DateTime CreatedAt,
     [property: JsonConverter(typeof(VerbatimKeysConverter))] IReadOnlyDictionary<string, string?>? Variables = null,
-    string? TransferredTo = null);
+    string? TransferredTo = null,
+    CallUsage? Usage = null);
 
 /// <summary>A turn of the transcript: <c>user</c>, <c>assistant</c>, or <c>tool</c> with the call the agent made in <c>tool</c>.</summary>
 public sealed record TranscriptTurnDto(string Speaker, string Text, long StartMs, long EndMs, ToolCallDto? Tool = null)

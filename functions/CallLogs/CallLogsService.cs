@@ -45,7 +45,7 @@ public sealed class CallLogsService(MongoContext db, IObjectStore store, IOption
         return new CallLogDetail(
             c.Id, c.AgentId, c.CampaignId, c.PhoneNumber, c.Status, c.EndReason, c.Attempt, c.StartedAt, c.EndedAt, c.DurationSeconds,
             c.AvgVoiceToVoiceMs, c.Turns.Select(t => new TurnMetricsDto(t.Turn, t.VoiceToVoiceMs, t.SttMs, t.LlmTtftMs, t.TtsTtfbMs)).ToList(),
-            url, expires, c.CreatedAt, c.Variables?.ToDictionary(v => v.Key, v => (string?)v.Value), c.TransferredTo);
+            url, expires, c.CreatedAt, c.Variables?.ToDictionary(v => v.Key, v => (string?)v.Value), c.TransferredTo, c.Usage);
     }
 
     public async Task<TranscriptResponse> GetTranscriptAsync(string callId, CancellationToken ct)

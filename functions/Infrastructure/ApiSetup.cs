@@ -18,6 +18,7 @@ using VoiceAgents.Functions.Members;
 using VoiceAgents.Functions.Operator;
 using VoiceAgents.Functions.PostCall;
 using VoiceAgents.Functions.Realtime;
+using VoiceAgents.Functions.Usage;
 using VoiceAgents.Functions.Webhooks;
 
 namespace VoiceAgents.Functions.Infrastructure;
@@ -57,6 +58,7 @@ public static class ApiSetup
         services.AddAgentsFeature();
         services.AddCampaignsFeature();
         services.AddCallLogsFeature();
+        services.AddUsageFeature();
         services.AddPostCallFeature();
         services.AddEventsFeature();
         services.AddRealtimeFeature();

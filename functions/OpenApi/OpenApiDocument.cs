@@ -91,7 +91,7 @@ public static class OpenApiDocument
             {
                 ["title"] = "VoiceAgents API",
                 ["version"] = typeof(OpenApiDocument).Assembly.GetName().Version?.ToString(3) ?? "1.0.0",
-                ["description"] = "Multi-tenant voice-AI agents: auth, members, agents, campaigns, call logs, transcripts and analytics. Bodies are snake_case JSON; errors are RFC 9457 problem details, an unknown route included (404), and a route's wrong method (405 with Allow).",
+                ["description"] = "Multi-tenant voice-AI agents: auth, members, agents, campaigns, call logs, transcripts, analytics and usage. Bodies are snake_case JSON; errors are RFC 9457 problem details, an unknown route included (404), and a route's wrong method (405 with Allow).",
             },
             ["servers"] = new JsonArray(new JsonObject { ["url"] = "/" }),
             ["paths"] = paths,

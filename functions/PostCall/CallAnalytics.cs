@@ -6,7 +6,7 @@ namespace VoiceAgents.Functions.PostCall;
 
 /// <summary>
 /// Keeps the daily per-tenant, per-agent and per-campaign aggregates in <c>analytics</c> (<see cref="AnalyticsDay"/>),
-/// counting each call once however often its message is delivered.
+/// counting each call once however often its message is delivered, with the usage its calls report (<see cref="CallUsage"/>).
 /// </summary>
 /// <remarks>
 /// How a call counts once without transactions (the MongoDB stand-in has none, and a redelivery may come after a
@@ -78,6 +78,14 @@ public sealed class CallAnalytics(MongoContext db)
         foreach (var status in logs.GroupBy(l => StatusKey(l.Status)))
         {
             updates.Add(U.Inc<long>($"by_status.{status.Key}", status.Count()));
+        }
+        // The calls' usage rides in the same guarded update, so it is counted exactly when the call is.
+        var usage = new CallUsage();
+        foreach (var log in logs.Where(l => l.Usage is not null)) usage.Add(log.Usage!.Sanitized());
+        foreach (var (field, key, value) in usage.Entries())
+        {
+            // Counts stay whole numbers in the document, as the class reads them back.
+            updates.Add(CallUsage.IsCount(field) ? U.Inc($"usage.{field}.{key}", (long)value) : U.Inc($"usage.{field}.{key}", value));
         }
         var latencies = logs.Where(l => l.AvgVoiceToVoiceMs is not null).Select(l => l.AvgVoiceToVoiceMs!.Value).ToList();
         if (latencies.Count > 0)

@@ -61,6 +61,7 @@ public sealed partial class StoreCallHandler(CallRecords records, IObjectStore s
             Turns = metrics.ToList(),
             Variables = message.Variables is { Count: > 0 } v ? v.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value!) : null,
             TransferredTo = message.TransferredTo,
+            Usage = message.Usage?.Sanitized() is { IsEmpty: false } usage ? usage : null,
             CreatedAt = endedAt,
         }, ct);
         LogStored(callId, message.TenantId, turns.Count);

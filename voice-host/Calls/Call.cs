@@ -186,7 +186,8 @@ public sealed class Call : IAsyncDisposable
             _context.CallId, _context.SessionId, _context.TenantId, _context.Agent.Id, _start.CampaignId, _start.PhoneNumber,
             _context.StartedAt, ended, reason, status,
             transcript, _context.Turns.Reports.ToList(), _activity?.Id, _start.Attempt,
-            _context.Variables.Count == 0 ? null : _context.Variables, _context.TransferredTo);
+            _context.Variables.Count == 0 ? null : _context.Variables, _context.TransferredTo,
+            _context.Usage.Snapshot(_context.Transport, ended - _context.StartedAt));
         try
         {
             await _sink.AcceptAsync(record, _context.Recorder.WriteWavAsync, CancellationToken.None);

@@ -20,7 +20,8 @@ public sealed record CallCompleted(
     string? TraceParent = null,
     int Attempt = 1,
     IReadOnlyDictionary<string, string>? Variables = null,
-    string? TransferredTo = null)
+    string? TransferredTo = null,
+    CallUsage? Usage = null)
 {
     public double DurationSeconds => Math.Round((EndedAt - StartedAt).TotalSeconds, 3);
 }

@@ -41,6 +41,7 @@ public sealed class CallFactory(
             PhoneNumber = start.PhoneNumber,
             Variables = start.Variables ?? new Dictionary<string, string>(),
             ProviderCallId = start.ProviderCallId,
+            Transport = start.Transport,
         };
         var stt = providers.Stt(agent);
         var tts = new TtsProcessor(context, providers.Tts(agent), outputRate, metrics);

@@ -38,6 +38,7 @@ public sealed class QueueCallSink(CallSpool spool, CallSpoolWorker worker) : ICa
             TraceParent: call.TraceParent,
             Attempt: call.Attempt,
             Variables: call.Variables?.ToDictionary(p => p.Key, p => (string?)p.Value),
-            TransferredTo: call.TransferredTo);
+            TransferredTo: call.TransferredTo,
+            Usage: call.Usage?.Sanitized());
     }
 }

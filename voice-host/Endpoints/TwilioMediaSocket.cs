@@ -73,7 +73,7 @@ public sealed partial class TwilioMediaSocket(
                 ? await variableSources.CampaignContactAsync(grant.TenantId, grant.CampaignId, grant.PhoneNumber, http.RequestAborted)
                 : await variableSources.InboundNumberAsync(grant.TenantId, grant.CalledNumber, http.RequestAborted);
             await using var call = await calls.StartAsync(
-                new CallStart(grant.CallId, grant.TenantId, SampleRate, grant.CampaignId, grant.PhoneNumber, grant.Attempt, variables, start.CallSid),
+                new CallStart(grant.CallId, grant.TenantId, SampleRate, grant.CampaignId, grant.PhoneNumber, grant.Attempt, variables, start.CallSid, CallStart.TwilioTransport),
                 agent, writer, http.RequestAborted);
             admitted.Attach(call);
             LogStarted(grant.CallId, start.CallSid ?? "", start.StreamSid!);

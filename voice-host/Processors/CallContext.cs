@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.VoiceHost.Audio;
+using VoiceAgents.VoiceHost.Calls;
 using VoiceAgents.VoiceHost.Configuration;
 using VoiceAgents.VoiceHost.Metrics;
 
@@ -64,6 +65,12 @@ public sealed class CallContext
     public ILogger Log { get; }
     public DateTimeOffset StartedAt { get; }
     public TurnTracker Turns { get; }
+
+    /// <summary>What the call uses (STT audio, LLM tokens, TTS characters), counted as it goes, for billing.</summary>
+    public CallUsageMeter Usage { get; } = new();
+
+    /// <summary>How the caller is connected, the key of the call's minutes: <c>websocket</c> (the browser's <c>/ws</c>) or <c>twilio</c>.</summary>
+    public string Transport { get; init; } = CallStart.WebSocketTransport;
 
     /// <summary>
     /// The conversation, opened with the system prompt rendered over the call's variables: made on first use, once

@@ -66,7 +66,7 @@ public sealed class LlmProcessor(CallContext call, ILlmProvider llm, Func<Cancel
             var calls = new List<ToolCallRequest>();
             try
             {
-                var request = new LlmRequest(call.Agent, messages) { Tools = offered, TemplateModel = CallTemplateModel.For(call) };
+                var request = new LlmRequest(call.Agent, messages) { Tools = offered, TemplateModel = CallTemplateModel.For(call), ReportUsage = call.Usage.LlmTokens };
                 await foreach (var delta in llm.StreamAsync(request, ct))
                 {
                     if (delta.EndCall) endCall = true;

@@ -93,6 +93,7 @@ public sealed class SttProcessor(CallContext call, Func<CancellationToken, Value
         {
             var session = await EnsureSessionAsync(ct);
             await session.SendAudioAsync(samples, ct);
+            call.Usage.SttAudio(call.Agent.Stt.Provider, TimeSpan.FromSeconds((double)samples.Length / ResamplerProcessor.PipelineRate));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

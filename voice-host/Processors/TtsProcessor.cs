@@ -133,6 +133,8 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
             foreach (var piece in SpeechText.Pieces(sentence))
             {
                 await WaitForPlaybackAsync(ct);
+                // Vendors bill the characters of each request, whether or not all its audio is played.
+                call.Usage.TtsCharacters(tts.Name, piece.Length);
                 await foreach (var chunk in tts.SynthesizeAsync(piece, call.Agent.Tts, language, ct))
                 {
                     _replyAudioStartedAt ??= call.Time.GetUtcNow();

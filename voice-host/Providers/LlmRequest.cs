@@ -24,4 +24,10 @@ public sealed record LlmRequest(Agent Agent, IReadOnlyList<ChatMessage> Messages
     /// responder that renders templates itself (the rules responder). Read-only: copy it to add to it.
     /// </summary>
     public JsonObject TemplateModel { get; init; } = [];
+
+    /// <summary>
+    /// Told the tokens the request used, once the provider knows them (at the end of its stream). A reply cut off by
+    /// a barge-in may never report: the vendor sends its usage last.
+    /// </summary>
+    public Action<LlmUsage>? ReportUsage { get; init; }
 }

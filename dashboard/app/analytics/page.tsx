@@ -6,25 +6,11 @@ import { Shell } from '@/components/Shell';
 import { ErrorMessage, Field, Loading, PageHeader, formatMs, formatSeconds } from '@/components/ui';
 import { api, ApiError, query } from '@/lib/api';
 import { allAgents } from '@/lib/agents';
+import { scopeAndDaysQuery, type ScopeAndDays } from '@/lib/dates';
 import { durationHistogram, latencyByDay } from '@/lib/stats';
 import type { Analytics, CallLogSummary, CampaignSummary, Page } from '@/lib/types';
 import { useLoad } from '@/lib/useLoad';
 import { CallsPerDay, ChartCard, DurationDistribution, LatencyOverTime, StatusBreakdown } from './Charts';
-
-interface Filters {
-  agent_id: string;
-  campaign_id: string;
-  from: string;
-  to: string;
-}
-
-/** A date input's day as the UTC midnight that starts it; `to` is exclusive, so its day is included by adding one. */
-const dayStart = (d: string, plusDays = 0) => {
-  if (!d) return undefined;
-  const t = new Date(`${d}T00:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + plusDays);
-  return t.toISOString();
-};
 
 const maxCallsForCharts = 1000;
 
@@ -40,11 +26,11 @@ async function callsFor(q: Record<string, string | undefined>): Promise<{ calls:
 }
 
 function AnalyticsPage() {
-  const [draft, setDraft] = useState<Filters>({ agent_id: '', campaign_id: '', from: '', to: '' });
+  const [draft, setDraft] = useState<ScopeAndDays>({ agent_id: '', campaign_id: '', from: '', to: '' });
   const [filters, setFilters] = useState(draft);
   const agents = useLoad(allAgents, []);
   const campaigns = useLoad(() => api<Page<CampaignSummary>>('/campaigns?limit=200'), []);
-  const q = { agent_id: filters.agent_id || undefined, campaign_id: filters.campaign_id || undefined, from: dayStart(filters.from), to: dayStart(filters.to, 1) };
+  const q = scopeAndDaysQuery(filters);
   const data = useLoad(async () => {
     const [analytics, calls] = await Promise.all([api<Analytics>(`/analytics${query(q)}`), callsFor(q)]);
     return { analytics, ...calls };

@@ -92,6 +92,41 @@ public sealed class AnthropicLlmTests
     }
 
     [Fact]
+    public async Task Reports_input_tokens_from_message_start_and_output_tokens_from_message_delta()
+    {
+        await using var server = await LoopbackServer.StartAsync(c => AnthropicWire.ReplyAsync(c, ["We open", " at nine."]));
+        using var llm = Create(server);
+        var reported = new List<LlmUsage>();
+
+        await CollectAsync(llm.StreamAsync(Request(Agent("anthropic")) with { ReportUsage = reported.Add }, default));
+
+        // message_start says input 25 (and output 1 so far); message_delta's cumulative output is 15.
+        Assert.Equal(new LlmUsage("anthropic", 25, 15), Assert.Single(reported));
+    }
+
+    [Fact]
+    public async Task Cached_input_tokens_count_as_input()
+    {
+        await using var server = await LoopbackServer.StartAsync(async c =>
+        {
+            Wire.StartSse(c);
+            await Wire.EventAsync(c,
+                """{"type":"message_start","message":{"id":"msg_01","type":"message","role":"assistant","content":[],"model":"claude-haiku-4-5","stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":12,"cache_creation_input_tokens":300,"cache_read_input_tokens":2000,"output_tokens":1}}}""",
+                "message_start");
+            await AnthropicWire.TextBlockStartAsync(c);
+            await AnthropicWire.TextDeltaAsync(c, "Hi.");
+            await AnthropicWire.BlockStopAsync(c);
+            await AnthropicWire.MessageDeltaAndStopAsync(c);
+        });
+        using var llm = Create(server);
+        var reported = new List<LlmUsage>();
+
+        await CollectAsync(llm.StreamAsync(Request(Agent("anthropic")) with { ReportUsage = reported.Add }, default));
+
+        Assert.Equal(new LlmUsage("anthropic", 2312, 15), Assert.Single(reported));
+    }
+
+    [Fact]
     public async Task An_http_error_becomes_a_ProviderException_with_the_vendor_message()
     {
         await using var server = await LoopbackServer.StartAsync(c =>

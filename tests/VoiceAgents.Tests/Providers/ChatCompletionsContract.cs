@@ -70,6 +70,33 @@ public abstract class ChatCompletionsContract
     }
 
     [Fact]
+    public async Task Asks_for_usage_in_the_stream_and_reports_the_tokens_of_its_final_chunk()
+    {
+        await using var server = await LoopbackServer.StartAsync(c => OpenAiWire.ReplyAsync(c, ["We open", " at nine."], usage: (57, 9)));
+        var llm = Create(server);
+        var reported = new List<LlmUsage>();
+
+        var deltas = await CollectAsync(llm.StreamAsync(Request(Agent(ProviderName)) with { ReportUsage = reported.Add }, default));
+
+        Assert.Equal("We open at nine.", string.Concat(deltas.Select(d => d.Text)));
+        Assert.Equal(new LlmUsage(ProviderName, 57, 9), Assert.Single(reported));
+        using var body = JsonDocument.Parse(server.Single().Body);
+        Assert.True(body.RootElement.GetProperty("stream_options").GetProperty("include_usage").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_server_that_sends_no_usage_reports_none()
+    {
+        await using var server = await LoopbackServer.StartAsync(c => OpenAiWire.ReplyAsync(c, ["Hi"]));
+        var llm = Create(server);
+        var reported = new List<LlmUsage>();
+
+        await CollectAsync(llm.StreamAsync(Request(Agent(ProviderName)) with { ReportUsage = reported.Add }, default));
+
+        Assert.Empty(reported);
+    }
+
+    [Fact]
     public async Task An_http_error_becomes_a_ProviderException_with_the_vendor_message()
     {
         await using var server = await LoopbackServer.StartAsync(c =>

@@ -63,6 +63,7 @@ public sealed partial class AnthropicLlm : ILlmProvider, IDescribedProvider, IDi
         var stopped = false;
         var endCall = false;
         var calls = new StreamedToolCalls();
+        long inputTokens = 0, outputTokens = 0;
         var events = _client.Messages.CreateStreaming(Parameters(request), deadline.Token);
         await foreach (var e in VendorCall.GuardAsync(Name, events, deadline, Translate))
         {
@@ -82,9 +83,24 @@ public sealed partial class AnthropicLlm : ILlmProvider, IDescribedProvider, IDi
                 if (call.Name == EndCallTool) endCall = true;
                 else yield return new LlmDelta("") { ToolCall = call };
             }
+            else if (e.TryPickStart(out var started))
+            {
+                // Input tokens are known at message_start (cached ones are counted apart; they are input too).
+                var u = started.Message.Usage;
+                inputTokens = u.InputTokens + (u.CacheCreationInputTokens ?? 0) + (u.CacheReadInputTokens ?? 0);
+                outputTokens = u.OutputTokens;
+            }
+            else if (e.TryPickDelta(out var messageDelta))
+            {
+                // message_delta's usage is cumulative: the reply's output tokens so far, and input tokens if restated.
+                var u = messageDelta.Usage;
+                outputTokens = u.OutputTokens;
+                if (u.InputTokens is { } input) inputTokens = input + (u.CacheCreationInputTokens ?? 0) + (u.CacheReadInputTokens ?? 0);
+            }
             else if (e.TryPickStop(out _))
             {
                 stopped = true;
+                request.ReportUsage?.Invoke(new LlmUsage(Name, inputTokens, outputTokens));
             }
         }
         // A complete stream ends with message_stop; without it the reply was cut short.

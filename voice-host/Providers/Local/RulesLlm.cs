@@ -51,6 +51,7 @@ public sealed class RulesLlm : ILlmProvider, IDescribedProvider
             {
                 var arguments = new JsonObject();
                 foreach (var (name, template) in call.Arguments) arguments[name] = LiquidTemplates.Render(template, model, timeZone);
+                Report(request, arguments.ToJsonString().Length);
                 yield return new LlmDelta("") { ToolCall = new ToolCallRequest("rules_" + Guid.NewGuid().ToString("N"), call.Tool, arguments.ToJsonString()) };
                 yield break;
             }
@@ -58,6 +59,7 @@ public sealed class RulesLlm : ILlmProvider, IDescribedProvider
         }
         var reply = rule is null ? request.Agent.FallbackLine ?? DefaultFallback : LiquidTemplates.Render(rule.Reply, model, timeZone);
         var words = reply.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Report(request, string.Join(' ', words).Length);
         for (var i = 0; i < words.Length; i++)
         {
             ct.ThrowIfCancellationRequested();
@@ -65,6 +67,17 @@ public sealed class RulesLlm : ILlmProvider, IDescribedProvider
             await Task.Yield();
         }
         if (rule?.HangUp == true) yield return new LlmDelta("", EndCall: true);
+    }
+
+    /// <summary>
+    /// The responder has no tokenizer and costs nothing, but a tenant comparing it with a model wants a comparable
+    /// figure: the conversation and the reply counted at about four characters a token, reported as an estimate.
+    /// </summary>
+    private void Report(LlmRequest request, int replyCharacters)
+    {
+        if (request.ReportUsage is not { } report) return;
+        var prompt = request.Messages.Sum(m => m.Content.Length);
+        report(new LlmUsage(Name, LlmUsage.EstimateTokens(prompt), LlmUsage.EstimateTokens(replyCharacters), Estimated: true));
     }
 
     /// <summary>The first rule that matches <paramref name="text"/>, with its regex's named groups.</summary>

@@ -81,6 +81,8 @@ public abstract partial class ChatCompletionsLlm : ILlmProvider
         var updates = chat.CompleteChatStreamingAsync(Messages(request), options, deadline.Token);
         await foreach (var update in VendorCall.GuardAsync(Name, updates, deadline, Translate))
         {
+            // The SDK asks for stream_options.include_usage, so the last chunk (with no choices) carries the usage.
+            if (update.Usage is { } usage) request.ReportUsage?.Invoke(new LlmUsage(Name, usage.InputTokenCount, usage.OutputTokenCount));
             foreach (var part in update.ContentUpdate)
             {
                 if (!string.IsNullOrEmpty(part.Text)) yield return new LlmDelta(part.Text);

@@ -80,8 +80,23 @@ public static class OpenAiWire
     public static string Error(string message, string type = "server_error", string? code = null) =>
         JsonSerializer.Serialize(new { error = new { message, type, param = (string?)null, code } });
 
-    /// <summary>A whole reply: the role chunk, one chunk per piece, the finish chunk and [DONE].</summary>
-    public static async Task ReplyAsync(HttpContext context, IReadOnlyList<string> pieces, Task? afterFirst = null)
+    /// <summary>
+    /// The chunk sent last when the request asked for <c>stream_options: {"include_usage": true}</c>: no choices,
+    /// and the whole request's token usage.
+    /// </summary>
+    public static string UsageChunk(int promptTokens, int completionTokens) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["id"] = "chatcmpl-7QyqpwdfhqwajicIEznoc6Q47XAyW",
+        ["object"] = "chat.completion.chunk",
+        ["created"] = 1694268190,
+        ["model"] = "gpt-4o-mini-2024-07-18",
+        ["system_fingerprint"] = "fp_44709d6fcb",
+        ["choices"] = Array.Empty<object>(),
+        ["usage"] = new { prompt_tokens = promptTokens, completion_tokens = completionTokens, total_tokens = promptTokens + completionTokens },
+    });
+
+    /// <summary>A whole reply: the role chunk, one chunk per piece, the finish chunk, the usage chunk if given, and [DONE].</summary>
+    public static async Task ReplyAsync(HttpContext context, IReadOnlyList<string> pieces, Task? afterFirst = null, (int Prompt, int Completion)? usage = null)
     {
         Wire.StartSse(context);
         await Wire.EventAsync(context, Chunk(content: "", role: "assistant"));
@@ -91,6 +106,7 @@ public static class OpenAiWire
             if (i == 0 && afterFirst is not null) await afterFirst.WaitAsync(ProviderTestKit.Patience);
         }
         await Wire.EventAsync(context, Chunk(finishReason: "stop"));
+        if (usage is { } u) await Wire.EventAsync(context, UsageChunk(u.Prompt, u.Completion));
         await Wire.EventAsync(context, "[DONE]");
     }
 }
