@@ -13,6 +13,7 @@ const links = [
   { href: '/call-logs/', label: 'Call logs' },
   { href: '/analytics/', label: 'Analytics' },
   { href: '/talk/', label: 'Talk to agent' },
+  { href: '/provider-credentials/', label: 'Provider keys' },
 ];
 
 /** The signed-in frame: navigation, the user and log out. Restores the session from the refresh token on a reload. */
