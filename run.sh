@@ -31,6 +31,10 @@ fi
 if ! grep -q '^Operator__ApiKey=' .local/secrets.env; then
   (umask 077; echo "Operator__ApiKey=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" >> .local/secrets.env)
 fi
+# Tenants' own provider keys are sealed under this master key (32 random bytes); both apps read it.
+if ! grep -q '^Credentials__MasterKeys__local=' .local/secrets.env; then
+  (umask 077; { echo "Credentials__MasterKeys__local=$(head -c 32 /dev/urandom | base64 | tr -d '\n')"; echo "Credentials__ActiveKeyId=local"; } >> .local/secrets.env)
+fi
 set -a
 source .local/secrets.env
 Mongo__ConnectionString=mongodb://127.0.0.1:27017

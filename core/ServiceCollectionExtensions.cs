@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Calls;
+using VoiceAgents.Core.Credentials;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Events;
 using VoiceAgents.Core.Queues;
@@ -30,6 +31,9 @@ public static class ServiceCollectionExtensions
                 if (config[QueueNames.WebhookDeliveriesSetting] is { Length: > 0 } deliveries) o.WebhookDeliveriesQueue = deliveries;
             });
         services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CredentialOptions>().BindConfiguration(CredentialOptions.Section).ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrEmpty(o.ActiveKeyId) || o.MasterKeys.ContainsKey(o.ActiveKeyId), "Credentials:ActiveKeyId must name one of Credentials:MasterKeys.")
+            .ValidateOnStart();
         services.AddOptions<CallSlotOptions>().BindConfiguration(CallSlotOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton<MongoContext>();
@@ -42,6 +46,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<UserTokenVersions>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<TenantCallSlots>();
+        services.AddSingleton<CredentialCipher>();
+        services.AddSingleton<TenantProviderKeys>();
+        services.AddSingleton<CredentialRotation>();
         services.AddSingleton<IEventQueue, StorageEventQueue>();
         services.AddHostedService<StorageInitializer>();
         return services;

@@ -75,6 +75,13 @@ param twilioFromNumber string = ''
 @secure()
 @description('The operator key (32+ characters; goes to Key Vault) that opens the API\'s /api/operator routes: number allocation, tenant limits. Empty turns them off.')
 param operatorApiKey string = ''
+@secure()
+@description('Master key that tenants\' own provider keys (BYOK) are sealed under: 32 random bytes in base64 (goes to Key Vault). Empty turns tenants\' keys off.')
+param credentialsMasterKey string = ''
+@description('Its id, stored with every sealed key. To rotate: deploy a new key under a new id with the old id in credentialsRetiredMasterIds, POST /api/operator/provider-credentials/rotate, then deploy without the old id.')
+param credentialsMasterId string = 'k1'
+@description('Ids of earlier master keys whose Key Vault secrets (credentials-master-key-<id>) still open keys not yet rotated.')
+param credentialsRetiredMasterIds array = []
 @description('The dispatcher\'s NCRONTAB schedule (six fields).')
 param dialerSchedule string = '*/2 * * * * *'
 
@@ -133,6 +140,7 @@ module vault 'modules/keyvault.bicep' = {
       'ai4bharat-api-key': ai4BharatApiKey
       'twilio-auth-token': twilioAuthToken
       'operator-api-key': operatorApiKey
+      'credentials-master-key-${credentialsMasterId}': credentialsMasterKey
     }
   }
 }
@@ -236,6 +244,11 @@ var twilioSecrets = empty(twilioAuthToken) ? {} : { Twilio__AuthToken: '${vault.
 // voice-host redirects a live call on transfer_call (Twilio's "update a call"): the account and its token only.
 var voiceHostTwilio = empty(twilioAccountSid) ? {} : { Twilio__AccountSid: twilioAccountSid }
 var operatorSecrets = empty(operatorApiKey) ? {} : { Operator__ApiKey: '${vault.outputs.uri}secrets/operator-api-key' }
+// Tenants' provider keys: both apps open them (the API seals, voice-host opens per call), so both get every master key.
+var credentialSettings = empty(credentialsMasterKey) ? {} : { Credentials__ActiveKeyId: credentialsMasterId }
+var credentialSecrets = empty(credentialsMasterKey) ? {} : union(
+  { 'Credentials__MasterKeys__${credentialsMasterId}': '${vault.outputs.uri}secrets/credentials-master-key-${credentialsMasterId}' },
+  toObject(credentialsRetiredMasterIds, id => 'Credentials__MasterKeys__${id}', id => '${vault.outputs.uri}secrets/credentials-master-key-${id}'))
 
 module functions 'modules/functionapp.bicep' = {
   name: 'functions'
@@ -256,8 +269,8 @@ module functions 'modules/functionapp.bicep' = {
       DialerSchedule: dialerSchedule
       TrustedProxy__Header: 'X-Forwarded-For'
       TrustedProxy__Hops: '1'
-    }, twilioSettings)
-    secretUris: union(sharedSecrets, { WebPubSub__ConnectionString: pubsub.outputs.connectionStringUri }, twilioSecrets, operatorSecrets)
+    }, twilioSettings, credentialSettings)
+    secretUris: union(sharedSecrets, { WebPubSub__ConnectionString: pubsub.outputs.connectionStringUri }, twilioSecrets, operatorSecrets, credentialSecrets)
     allowedOrigins: [dashboard.outputs.url]
     maximumInstanceCount: functionsMaximumInstanceCount
     instanceMemoryMB: functionsInstanceMemoryMB
@@ -275,8 +288,8 @@ module voiceHost 'modules/containerapp.bicep' = {
     identityClientId: identity.outputs.clientId
     image: voiceHostImage
     registryServer: containerRegistryServer
-    settings: union(voiceHostPlain, voiceHostTwilio)
-    secretUris: union(sharedSecrets, vendorSecrets, twilioSecrets)
+    settings: union(voiceHostPlain, voiceHostTwilio, credentialSettings)
+    secretUris: union(sharedSecrets, vendorSecrets, twilioSecrets, credentialSecrets)
     minReplicas: voiceHostMinReplicas
     maxReplicas: voiceHostMaxReplicas
     concurrentCallsPerReplica: concurrentCallsPerReplica

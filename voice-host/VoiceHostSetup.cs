@@ -58,6 +58,7 @@ public static class VoiceHostSetup
             : ActivatorUtilities.CreateInstance<QueueCallSink>(sp));
         services.AddSingleton<CallStartedAnnouncer>();
         services.AddSingleton<CallFactory>();
+        services.AddSingleton<CallProviderKeys>();
         services.AddSingleton<CallVariableSources>();
         services.AddSingleton<CallTransfers>();
         services.AddHttpClient(CallTransfers.HttpClientName);

@@ -50,6 +50,7 @@ public sealed class MongoContext
     public IMongoCollection<CampaignNumber> CampaignNumbers => Database.GetCollection<CampaignNumber>("campaign_numbers");
     public IMongoCollection<InboundNumber> InboundNumbers => Database.GetCollection<InboundNumber>("inbound_numbers");
     public IMongoCollection<CallSlot> CallSlots => Database.GetCollection<CallSlot>("call_slots");
+    public IMongoCollection<ProviderCredential> ProviderCredentials => Database.GetCollection<ProviderCredential>("provider_credentials");
 
     public Task PingAsync(CancellationToken ct) =>
         Database.RunCommandAsync((Command<BsonDocument>)"{ ping: 1 }", cancellationToken: ct);

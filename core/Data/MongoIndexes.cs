@@ -53,6 +53,8 @@ public static class MongoIndexes
         await Create(db.InboundNumbers, ct,
             Unique(Builders<InboundNumber>.IndexKeys.Ascending(n => n.PhoneNumber), "phone_number_unique"),
             Index(Builders<InboundNumber>.IndexKeys.Ascending(n => n.TenantId).Ascending(n => n.AgentId), "tenant_agent"));
+        await Create(db.ProviderCredentials, ct,
+            Unique(Builders<ProviderCredential>.IndexKeys.Ascending(c => c.TenantId).Ascending(c => c.Provider), "tenant_provider_unique"));
         await Create(db.CallSlots, ct,
             Index(Builders<CallSlot>.IndexKeys.Ascending(s => s.Holder), "holder"),
             Index(Builders<CallSlot>.IndexKeys.Ascending(s => s.ExpiresAt), "expires"));

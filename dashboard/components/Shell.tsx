@@ -15,6 +15,7 @@ const links = [
   { href: '/analytics/', label: 'Analytics' },
   { href: '/usage/', label: 'Usage' },
   { href: '/talk/', label: 'Talk to agent' },
+  { href: '/provider-credentials/', label: 'Provider keys' },
 ];
 
 /** The signed-in frame: navigation, the user and log out. Restores the session from the refresh token on a reload. */

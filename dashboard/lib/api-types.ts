@@ -404,6 +404,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operator/provider-credentials/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-seal every tenant's provider key under the active master key (operator only) */
+        post: operations["OperatorRotateCredentials"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operator/tenants/{tenantId}/limits": {
         parameters: {
             query?: never;
@@ -457,6 +474,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/provider-credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's stored vendor keys: last four characters, times and whether verified (admins only) */
+        get: operations["ListProviderCredentials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/provider-credentials/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Store or replace the tenant's key for a provider; it is sealed and never returned (admins only) */
+        put: operations["PutProviderCredential"];
+        post?: never;
+        /** Delete the tenant's key for a provider; its calls go back to the platform's key where allowed (admins only) */
+        delete: operations["DeleteProviderCredential"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/providers": {
         parameters: {
             query?: never;
@@ -464,7 +516,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The LLM, STT and TTS providers an agent may use, with their options */
+        /** The LLM, STT and TTS providers an agent may use, with their options, and whose key the tenant's calls use for each vendor */
         get: operations["ListProviders"];
         put?: never;
         post?: never;
@@ -1087,6 +1139,11 @@ export interface components {
             password?: string | null;
             role?: string | null;
         };
+        CredentialRotationResponse: {
+            active_key_id: string;
+            remaining: number;
+            rotated: number;
+        };
         HealthResponse: {
             checks: {
                 [key: string]: {
@@ -1335,7 +1392,42 @@ export interface components {
             title?: string | null;
             type?: string | null;
         };
+        ProviderCredentialList: {
+            items: {
+                account_sid?: string | null;
+                base_url?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                last4: string;
+                provider: string;
+                /** Format: date-time */
+                updated_at: string;
+                verified: boolean;
+            }[];
+        };
+        ProviderCredentialRequest: {
+            account_sid?: string | null;
+            api_key?: string | null;
+            base_url?: string | null;
+        };
+        ProviderCredentialResponse: {
+            account_sid?: string | null;
+            base_url?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            last4: string;
+            provider: string;
+            /** Format: date-time */
+            updated_at: string;
+            verified: boolean;
+        };
         ProvidersResponse: {
+            keys: {
+                platform_key_allowed: boolean;
+                provider: string;
+                tenant_key: boolean;
+                usable: boolean;
+            }[];
             llm: {
                 label: string;
                 name: string;
@@ -3156,6 +3248,62 @@ export interface operations {
             };
         };
     };
+    OperatorRotateCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialRotationResponse"];
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or wrong operator key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such tenant or number, or no operator key configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No master key is set on this deployment */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     OperatorGetLimits: {
         parameters: {
             query?: never;
@@ -3404,6 +3552,189 @@ export interface operations {
                 };
             };
             /** @description No such tenant or number, or no operator key configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListProviderCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderCredentialList"];
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PutProviderCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProviderCredentialRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderCredentialResponse"];
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No master key is set on this deployment */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteProviderCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
             404: {
                 headers: {
                     [name: string]: unknown;

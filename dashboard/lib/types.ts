@@ -16,6 +16,9 @@ export interface Page<T> {
 export type Providers = Schemas['ProvidersResponse'];
 export type ProviderInfo = Providers['llm'][number];
 export type ProviderOption = ProviderInfo['options'][number];
+export type ProviderKeyStatus = Providers['keys'][number];
+export type ProviderCredential = Schemas['ProviderCredentialResponse'];
+export type ProviderCredentialList = Schemas['ProviderCredentialList'];
 
 export type Agent = Schemas['AgentResponse'];
 export type AgentRequest = Schemas['AgentRequest'];

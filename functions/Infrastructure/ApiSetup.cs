@@ -17,6 +17,7 @@ using VoiceAgents.Functions.Health;
 using VoiceAgents.Functions.Members;
 using VoiceAgents.Functions.Operator;
 using VoiceAgents.Functions.PostCall;
+using VoiceAgents.Functions.ProviderCredentials;
 using VoiceAgents.Functions.Realtime;
 using VoiceAgents.Functions.Usage;
 using VoiceAgents.Functions.Webhooks;
@@ -65,6 +66,7 @@ public static class ApiSetup
         services.AddWebhooksFeature();
         services.AddDialerFeature();
         services.AddOperatorFeature();
+        services.AddProviderCredentialsFeature();
         return services;
     }
 

@@ -19,7 +19,8 @@ namespace VoiceAgents.VoiceHost.Calls;
 /// </summary>
 public sealed class CallFactory(
     ProviderFactory providers, SileroVad vad, VoiceMetrics metrics, ICallSink sink, IOptions<VoiceOptions> options,
-    TimeProvider time, ILoggerFactory logs, CallStartedAnnouncer announcer, CallTransfers transfers, IEnumerable<IToolSource> toolSources)
+    TimeProvider time, ILoggerFactory logs, CallStartedAnnouncer announcer, CallTransfers transfers, IEnumerable<IToolSource> toolSources,
+    CallProviderKeys providerKeys)
 {
     /// <summary>The fatal error a caller is told when a stage crashes.</summary>
     public const string CrashMessage = "Something went wrong on our side; the call will end.";
@@ -27,9 +28,15 @@ public sealed class CallFactory(
     /// <summary>After a crash, how long the apology may take before the call ends anyway.</summary>
     public static readonly TimeSpan ApologyLimit = TimeSpan.FromSeconds(20);
 
-    /// <summary>Starts a call on any transport: the browser's <c>/ws</c> or a telephony media stream, each with its socket's writer.</summary>
-    public Task<Call> StartAsync(CallStart start, Agent agent, ICallTransport transport, CancellationToken aborted)
+    /// <summary>
+    /// Starts a call on any transport: the browser's <c>/ws</c> or a telephony media stream, each with its socket's
+    /// writer. Throws <see cref="CallRefusedException"/> when the agent names a vendor this tenant may not use.
+    /// </summary>
+    public async Task<Call> StartAsync(CallStart start, Agent agent, ICallTransport transport, CancellationToken aborted)
     {
+        // Before anything of the call exists, so a refused call leaves nothing to clean up.
+        var keys = await providerKeys.ForCallAsync(start.TenantId, agent, aborted);
+        var ownKeyed = new List<object>();
         var o = options.Value;
         var callId = start.CallId ?? ObjectId.GenerateNewId().ToString();
         var outputRate = start.OutputRate;
@@ -43,8 +50,8 @@ public sealed class CallFactory(
             ProviderCallId = start.ProviderCallId,
             Transport = start.Transport,
         };
-        var stt = providers.Stt(agent);
-        var tts = new TtsProcessor(context, providers.Tts(agent), outputRate, metrics);
+        var stt = providers.Stt(agent, keys, ownKeyed);
+        var tts = new TtsProcessor(context, providers.Tts(agent, keys, ownKeyed), outputRate, metrics);
         var crash = new CrashHandling(CrashMessage, CallEndReasons.Error, tts, Apology.Reply(-2, CallEndReasons.Error), ApologyLimit);
         var task = new PipelineTask(
             $"call {callId}", new PipelineBounds(o.PipelineAudioQueue, o.PipelineDataQueue), crash, time, log,
@@ -55,7 +62,7 @@ public sealed class CallFactory(
             new SttProcessor(context, ct => stt.ConnectAsync(agent.Stt, ct)),
             new KeypadProcessor(context),
             new UserContextProcessor(context),
-            new LlmProcessor(context, providers.Llm(agent), async ct => await CallTools.CollectAsync(context, toolSources, ct)),
+            new LlmProcessor(context, providers.Llm(agent, keys, ownKeyed), async ct => await CallTools.CollectAsync(context, toolSources, ct)),
             new SentenceProcessor(context),
             tts,
             new OutputTransport(context, transport, outputRate, metrics),
@@ -63,6 +70,11 @@ public sealed class CallFactory(
         var call = new Call(context, task, transport, sink, metrics, start, transfers);
         call.Start(outputRate, aborted);
         announcer.Announce(context, start);
-        return Task.FromResult(call);
+        if (ownKeyed.Count > 0)
+        {
+            // Providers made on the tenant's keys serve this call only (a pooled vendor socket, say).
+            _ = call.Ended.ContinueWith(_ => { foreach (var p in ownKeyed.OfType<IDisposable>()) p.Dispose(); }, TaskScheduler.Default);
+        }
+        return call;
     }
 }

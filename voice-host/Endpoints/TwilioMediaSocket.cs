@@ -72,9 +72,20 @@ public sealed partial class TwilioMediaSocket(
             var variables = grant.CampaignId is not null
                 ? await variableSources.CampaignContactAsync(grant.TenantId, grant.CampaignId, grant.PhoneNumber, http.RequestAborted)
                 : await variableSources.InboundNumberAsync(grant.TenantId, grant.CalledNumber, http.RequestAborted);
-            await using var call = await calls.StartAsync(
-                new CallStart(grant.CallId, grant.TenantId, SampleRate, grant.CampaignId, grant.PhoneNumber, grant.Attempt, variables, start.CallSid, CallStart.TwilioTransport),
-                agent, writer, http.RequestAborted);
+            Call begun;
+            try
+            {
+                begun = await calls.StartAsync(
+                    new CallStart(grant.CallId, grant.TenantId, SampleRate, grant.CampaignId, grant.PhoneNumber, grant.Attempt, variables, start.CallSid, CallStart.TwilioTransport),
+                    agent, writer, http.RequestAborted);
+            }
+            catch (CallRefusedException refused)
+            {
+                LogRefusedCall(grant.CallId, refused.Reason);
+                await WebSocketClose.SendAsync(socket, (int)WebSocketCloseStatus.PolicyViolation, refused.Reason);
+                return;
+            }
+            await using var call = begun;
             admitted.Attach(call);
             LogStarted(grant.CallId, start.CallSid ?? "", start.StreamSid!);
             await ReceiveAsync(reader, call, writer);

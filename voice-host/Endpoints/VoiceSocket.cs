@@ -70,7 +70,18 @@ public sealed partial class VoiceSocket(
                 await CloseAsync(socket, CloseCodes.TryAgainLater, refusal);
                 return;
             }
-            await using var call = await calls.StartAsync(start, agent, new SocketWriter(socket, _options.SocketQueue), http.RequestAborted);
+            Call begun;
+            try
+            {
+                begun = await calls.StartAsync(start, agent, new SocketWriter(socket, _options.SocketQueue), http.RequestAborted);
+            }
+            catch (CallRefusedException refused)
+            {
+                LogRefused(identity.TenantId, refused.Reason);
+                await CloseAsync(socket, CloseCodes.Forbidden, refused.Reason);
+                return;
+            }
+            await using var call = begun;
             admitted.Attach(call);
             await ReceiveAsync(reader, call, request.SampleRate);
         }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using VoiceAgents.Core.Credentials;
 using VoiceAgents.Core.Providers;
 
 namespace VoiceAgents.VoiceHost.Providers;
@@ -58,6 +59,12 @@ public abstract class ProviderDescriptor
         services.Add(ServiceDescriptor.KeyedSingleton(service, Name, ProviderType));
         if (!Info.Offline) VendorHttp.AddClient(services, Key);
     }
+
+    /// <summary>
+    /// A new instance of it for one call, on a tenant's own key (and server, where the key names one) over this
+    /// deployment's other settings; null for a provider that takes no key.
+    /// </summary>
+    public virtual object? CreateWithKey(IServiceProvider services, ProviderKey key) => null;
 
     /// <summary>
     /// What /health says of it, without calling the vendor: an offline provider is <c>healthy</c> or (degraded)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using VoiceAgents.Core.Credentials;
 
 namespace VoiceAgents.VoiceHost.Providers;
 
@@ -20,6 +21,17 @@ public sealed class ProviderDescriptor<TProvider, TOptions> : ProviderDescriptor
             .BindConfiguration(Section ?? throw new InvalidOperationException($"{Key} has settings but no Section."))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+    }
+
+    public override object? CreateWithKey(IServiceProvider services, ProviderKey key)
+    {
+        // A fresh copy of the deployment's settings (every Configure and validation applied), then the tenant's key
+        // bound over it by setting name, as Settings names them: ApiKey, BaseUrl.
+        var options = services.GetRequiredService<IOptionsFactory<TOptions>>().Create(Options.DefaultName);
+        var overrides = new Dictionary<string, string?> { ["ApiKey"] = key.ApiKey };
+        if (key.BaseUrl is not null) overrides["BaseUrl"] = key.BaseUrl;
+        new ConfigurationBuilder().AddInMemoryCollection(overrides).Build().Bind(options);
+        return ActivatorUtilities.CreateInstance(services, ProviderType, Options.Create(options));
     }
 
     public override HealthCheckResult Health(IServiceProvider services)

@@ -108,6 +108,12 @@ public sealed class DocumentRoundTripTests(ApiFixture api)
             DeliveredAt = At.AddSeconds(1), ClaimedUntil = At.AddSeconds(30),
         }, d => d.Id),
         ["call slot"] = db => RoundTripAsync(db, new CallSlot { Id = Ids.New(), TenantId = Ids.New(), Holder = "voice-host-1", ExpiresAt = At }, s => s.Id),
+        ["provider credential"] = db => RoundTripAsync(db, new ProviderCredential
+        {
+            Id = Ids.New(), TenantId = Ids.New(), Provider = "twilio", Last4 = "1234", BaseUrl = "https://llm.example.com/v1", AccountSid = "AC0123",
+            Key = new VoiceAgents.Core.Credentials.SealedSecret { KeyId = "k1", Nonce = [1, 2], Ciphertext = [3, 4, 5], Tag = [6] },
+            Verified = true, CreatedAt = At, UpdatedAt = At.AddMinutes(1),
+        }, c => c.Id),
     };
 
     [Theory]

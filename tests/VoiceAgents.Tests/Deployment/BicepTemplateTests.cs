@@ -68,6 +68,21 @@ public sealed class BicepTemplateTests(CompiledTemplate template) : IClassFixtur
     }
 
     [Fact]
+    public void The_credentials_master_key_is_a_key_vault_secret_both_apps_read_and_never_a_plain_setting()
+    {
+        var vaultKeys = CompiledTemplate.ParameterExpression(template.Module("keyvault"), "vendorKeys");
+        Assert.Contains("credentials-master-key-", vaultKeys, StringComparison.Ordinal);
+        Assert.Contains("parameters('credentialsMasterKey')", vaultKeys, StringComparison.Ordinal);
+        foreach (var module in new[] { "functions", "voice-host" })
+        {
+            var secretUris = CompiledTemplate.ParameterExpression(template.Module(module), "secretUris");
+            Assert.Contains("Credentials__MasterKeys__", secretUris, StringComparison.Ordinal);
+            Assert.Contains("secrets/credentials-master-key-", secretUris, StringComparison.Ordinal);
+            Assert.DoesNotContain("MasterKeys", CompiledTemplate.ParameterExpression(template.Module(module), "settings"), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Secret_parameters_are_secure_and_never_output()
     {
         var parameters = template.Root["parameters"]!.AsObject();

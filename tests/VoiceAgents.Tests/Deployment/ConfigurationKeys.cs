@@ -28,7 +28,15 @@ public static class ConfigurationKeys
     /// <summary>Every key bound to an options class, by environment-variable name.</summary>
     public static IReadOnlySet<string> Bound { get; } = FindBound();
 
-    public static bool IsReal(string key) => ReadByName.Contains(key) || Bound.Contains(key);
+    /// <summary>Dictionaries bound by key (<c>Credentials__MasterKeys</c>): each entry is <c>Credentials__MasterKeys__&lt;key&gt;</c>.</summary>
+    public static IReadOnlySet<string> BoundDictionaries { get; } = OptionsTypes()
+        .SelectMany(o => o.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite && p.PropertyType.IsGenericType && p.PropertyType.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+            .Select(p => EnvName(o.Section, p.Name)))
+        .ToHashSet(StringComparer.Ordinal);
+
+    public static bool IsReal(string key) =>
+        ReadByName.Contains(key) || Bound.Contains(key) || BoundDictionaries.Any(d => key.StartsWith(d + "__", StringComparison.Ordinal) && key.Length > d.Length + 2);
 
     public static IEnumerable<(string Section, Type Type)> OptionsTypes() =>
         new[] { typeof(Core.Data.MongoOptions).Assembly, typeof(VoiceHost.Configuration.VoiceOptions).Assembly, typeof(Functions.Infrastructure.ApiSetup).Assembly }

@@ -30,6 +30,10 @@ public sealed class ApiFixture : IAsyncLifetime
     /// <summary>The runner's operator key (<c>Operator:ApiKey</c>), for the operator's routes.</summary>
     public const string OperatorKey = "test-operator-key-0123456789-abcdefghijklmnop";
 
+    /// <summary>The master key tenants' provider keys are sealed under (<c>Credentials:MasterKeys</c>), and its id.</summary>
+    public const string MasterKeyId = "test-1";
+    public const string MasterKey = "PXiBi+GX4Zb6OwfiEy/9kLEc54zBi3df5Hx7HOr9SiI=";
+
     private WebApplication? _app;
 
     public string RunId { get; } = Guid.NewGuid().ToString("N")[..10];
@@ -109,6 +113,8 @@ public sealed class ApiFixture : IAsyncLifetime
             ["Jwt:Issuer"] = Issuer,
             ["Jwt:Audience"] = Audience,
             ["HostJsonPath"] = Path.Combine(LocalStack.RepoRoot, "host.json"),
+            [$"Credentials:MasterKeys:{MasterKeyId}"] = MasterKey,
+            ["Credentials:ActiveKeyId"] = MasterKeyId,
         };
         if (database is not null) settings["Mongo:Database"] = database;
         if (bucket is not null) settings["S3:Bucket"] = bucket;
