@@ -60,6 +60,8 @@ public static class VoiceHostSetup
         services.AddSingleton<CallFactory>();
         services.AddSingleton<CallProviderKeys>();
         services.AddSingleton<CallVariableSources>();
+        services.AddSingleton<PublishableKeyRateLimiter>();
+        services.AddSingleton<CallerAuthenticator>();
         services.AddSingleton<CallTransfers>();
         services.AddHttpClient(CallTransfers.HttpClientName);
         services.AddSingleton<IToolSource, TransferCallSource>();

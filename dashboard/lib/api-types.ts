@@ -58,6 +58,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agents/{id}/web-calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Get a single-use call token for a browser to call this agent with these variables; it lasts 5 minutes (a member, or an API key with the calls scope) */
+        post: operations["CreateWebCall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agents/preview": {
         parameters: {
             query?: never;
@@ -87,6 +104,41 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organization's API keys, revoked ones included; never their secrets (admins only) */
+        get: operations["ListApiKeys"];
+        put?: never;
+        /** Create an API key with scopes read, write and/or calls; the secret is in this response only (admins only) */
+        post: operations["CreateApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API key: refused everywhere within seconds (admins only) */
+        delete: operations["RevokeApiKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -404,23 +456,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/operator/provider-credentials/rotate": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Re-seal every tenant's provider key under the active master key (operator only) */
-        post: operations["OperatorRotateCredentials"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/operator/tenants/{tenantId}/limits": {
         parameters: {
             query?: never;
@@ -474,41 +509,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/provider-credentials": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The tenant's stored vendor keys: last four characters, times and whether verified (admins only) */
-        get: operations["ListProviderCredentials"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/provider-credentials/{provider}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /** Store or replace the tenant's key for a provider; it is sealed and never returned (admins only) */
-        put: operations["PutProviderCredential"];
-        post?: never;
-        /** Delete the tenant's key for a provider; its calls go back to the platform's key where allowed (admins only) */
-        delete: operations["DeleteProviderCredential"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/providers": {
         parameters: {
             query?: never;
@@ -516,11 +516,46 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The LLM, STT and TTS providers an agent may use, with their options, and whose key the tenant's calls use for each vendor */
+        /** The LLM, STT and TTS providers an agent may use, with their options */
         get: operations["ListProviders"];
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/publishable-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organization's publishable keys (admins only) */
+        get: operations["ListPublishableKeys"];
+        put?: never;
+        /** Create a publishable key for a web page: its agents, the origins it may be used from, and calls per minute (default 10) (admins only) */
+        post: operations["CreatePublishableKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/publishable-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a publishable key; calls with it are refused from then on (admins only) */
+        delete: operations["DeletePublishableKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -588,23 +623,6 @@ export interface paths {
         put?: never;
         /** Twilio's answer webhook: TwiML that streams the call to voice-host (outbound by call_id, inbound by the number called) */
         post: operations["TwilioVoice"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/usage": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** What the tenant's calls used, per UTC day: STT audio seconds, LLM tokens in and out and TTS characters by provider, call minutes by transport. The rules responder's tokens are an estimate (characters / 4). from and to are whole UTC days (to exclusive, at most 366 days apart; by default the 30 days up to today). */
-        get: operations["GetUsage"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -756,8 +774,6 @@ export interface components {
                 time_zone?: string | null;
                 /** @default null */
                 tools?: {
-                    /** @default null */
-                    cancel_on_barge_in?: boolean | null;
                     description?: string | null;
                     headers?: {
                         [key: string]: string;
@@ -858,8 +874,6 @@ export interface components {
             time_zone?: string | null;
             /** @default null */
             tools?: {
-                /** @default null */
-                cancel_on_barge_in?: boolean | null;
                 description?: string | null;
                 headers?: {
                     [key: string]: string;
@@ -947,7 +961,6 @@ export interface components {
             system_prompt: string;
             time_zone?: string | null;
             tools: {
-                cancel_on_barge_in: boolean;
                 description?: string | null;
                 headers?: {
                     [key: string]: string;
@@ -1015,6 +1028,29 @@ export interface components {
                 failed: number;
             };
         };
+        ApiKeyCreated: {
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            name: string;
+            prefix: string;
+            scopes: string[];
+            secret: string;
+        };
+        ApiKeyList: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                id: string;
+                /** Format: date-time */
+                last_used_at?: string | null;
+                name: string;
+                prefix: string;
+                /** Format: date-time */
+                revoked_at?: string | null;
+                scopes: string[];
+            }[];
+        };
         CallLogDetail: {
             agent_id: string;
             attempt: number;
@@ -1044,25 +1080,6 @@ export interface components {
                 turn: number;
                 voice_to_voice_ms?: number | null;
             }[];
-            /** @default null */
-            usage?: {
-                call_minutes?: {
-                    [key: string]: number;
-                };
-                is_empty?: boolean;
-                llm_tokens_in?: {
-                    [key: string]: number;
-                };
-                llm_tokens_out?: {
-                    [key: string]: number;
-                };
-                stt_audio_seconds?: {
-                    [key: string]: number;
-                };
-                tts_characters?: {
-                    [key: string]: number;
-                };
-            } | null;
             variables?: {
                 [key: string]: string;
             } | null;
@@ -1133,16 +1150,21 @@ export interface components {
             current_password?: string | null;
             new_password?: string | null;
         };
+        CreateApiKeyRequest: {
+            name?: string | null;
+            scopes?: string[] | null;
+        };
         CreateMemberRequest: {
             email?: string | null;
             name?: string | null;
             password?: string | null;
             role?: string | null;
         };
-        CredentialRotationResponse: {
-            active_key_id: string;
-            remaining: number;
-            rotated: number;
+        CreatePublishableKeyRequest: {
+            agent_ids?: string[] | null;
+            allowed_origins?: string[] | null;
+            calls_per_minute?: number | null;
+            name?: string | null;
         };
         HealthResponse: {
             checks: {
@@ -1279,7 +1301,6 @@ export interface components {
                 system_prompt: string;
                 time_zone?: string | null;
                 tools: {
-                    cancel_on_barge_in: boolean;
                     description?: string | null;
                     headers?: {
                         [key: string]: string;
@@ -1392,42 +1413,7 @@ export interface components {
             title?: string | null;
             type?: string | null;
         };
-        ProviderCredentialList: {
-            items: {
-                account_sid?: string | null;
-                base_url?: string | null;
-                /** Format: date-time */
-                created_at: string;
-                last4: string;
-                provider: string;
-                /** Format: date-time */
-                updated_at: string;
-                verified: boolean;
-            }[];
-        };
-        ProviderCredentialRequest: {
-            account_sid?: string | null;
-            api_key?: string | null;
-            base_url?: string | null;
-        };
-        ProviderCredentialResponse: {
-            account_sid?: string | null;
-            base_url?: string | null;
-            /** Format: date-time */
-            created_at: string;
-            last4: string;
-            provider: string;
-            /** Format: date-time */
-            updated_at: string;
-            verified: boolean;
-        };
         ProvidersResponse: {
-            keys: {
-                platform_key_allowed: boolean;
-                provider: string;
-                tenant_key: boolean;
-                usable: boolean;
-            }[];
             llm: {
                 label: string;
                 name: string;
@@ -1479,6 +1465,28 @@ export interface components {
                     values?: string[] | null;
                 }[];
             }[];
+        };
+        PublishableKeyList: {
+            items: {
+                agent_ids: string[];
+                allowed_origins: string[];
+                calls_per_minute: number;
+                /** Format: date-time */
+                created_at: string;
+                id: string;
+                key: string;
+                name: string;
+            }[];
+        };
+        PublishableKeyResponse: {
+            agent_ids: string[];
+            allowed_origins: string[];
+            calls_per_minute: number;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            key: string;
+            name: string;
         };
         RefreshRequest: {
             refresh_token?: string | null;
@@ -1543,48 +1551,16 @@ export interface components {
         UpdateMemberRequest: {
             role?: string | null;
         };
-        UsageResponse: {
-            days: {
-                call_minutes?: {
-                    [key: string]: number;
-                };
-                calls?: number;
-                date: string;
-                llm_tokens_in?: {
-                    [key: string]: number;
-                };
-                llm_tokens_out?: {
-                    [key: string]: number;
-                };
-                stt_audio_seconds?: {
-                    [key: string]: number;
-                };
-                tts_characters?: {
-                    [key: string]: number;
-                };
-            }[];
+        WebCallRequest: {
+            variables?: {
+                [key: string]: string;
+            } | null;
+        };
+        WebCallResponse: {
             /** Format: date-time */
-            from: string;
-            /** Format: date-time */
-            to: string;
-            totals: {
-                call_minutes?: {
-                    [key: string]: number;
-                };
-                calls?: number;
-                llm_tokens_in?: {
-                    [key: string]: number;
-                };
-                llm_tokens_out?: {
-                    [key: string]: number;
-                };
-                stt_audio_seconds?: {
-                    [key: string]: number;
-                };
-                tts_characters?: {
-                    [key: string]: number;
-                };
-            };
+            expires_at: string;
+            token: string;
+            ws_url: string;
         };
         WebhookRequest: {
             events?: string[] | null;
@@ -1942,6 +1918,68 @@ export interface operations {
             };
         };
     };
+    CreateWebCall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebCallRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebCallResponse"];
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     PreviewDraftAgent: {
         parameters: {
             query?: never;
@@ -2029,6 +2067,169 @@ export interface operations {
             };
             /** @description Missing, invalid or expired access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreated"];
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RevokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3248,62 +3449,6 @@ export interface operations {
             };
         };
     };
-    OperatorRotateCredentials: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CredentialRotationResponse"];
-                };
-            };
-            /** @description Bad input; the errors name the fields */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Missing or wrong operator key */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No such tenant or number, or no operator key configured */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No master key is set on this deployment */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
     OperatorGetLimits: {
         parameters: {
             query?: never;
@@ -3562,7 +3707,7 @@ export interface operations {
             };
         };
     };
-    ListProviderCredentials: {
+    ListProviders: {
         parameters: {
             query?: never;
             header?: never;
@@ -3577,7 +3722,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProviderCredentialList"];
+                    "application/json": components["schemas"]["ProvidersResponse"];
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListPublishableKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishableKeyList"];
                 };
             };
             /** @description Bad input; the errors name the fields */
@@ -3609,28 +3792,26 @@ export interface operations {
             };
         };
     };
-    PutProviderCredential: {
+    CreatePublishableKey: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                provider: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ProviderCredentialRequest"];
+                "application/json": components["schemas"]["CreatePublishableKeyRequest"];
             };
         };
         responses: {
             /** @description Success */
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProviderCredentialResponse"];
+                    "application/json": components["schemas"]["PublishableKeyResponse"];
                 };
             };
             /** @description Bad input; the errors name the fields */
@@ -3653,15 +3834,6 @@ export interface operations {
             };
             /** @description The caller's role does not allow this */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No such resource in the caller's organization */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3678,23 +3850,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No master key is set on this deployment */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
         };
     };
-    DeleteProviderCredential: {
+    DeletePublishableKey: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                provider: string;
+                id: string;
             };
             cookie?: never;
         };
@@ -3736,44 +3899,6 @@ export interface operations {
             };
             /** @description No such resource in the caller's organization */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    ListProviders: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvidersResponse"];
-                };
-            };
-            /** @description Bad input; the errors name the fields */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3957,51 +4082,6 @@ export interface operations {
             };
             /** @description The form is larger than 64 KiB */
             413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    GetUsage: {
-        parameters: {
-            query?: {
-                agent_id?: string;
-                campaign_id?: string;
-                /** @description inclusive, a UTC midnight */
-                from?: string;
-                /** @description exclusive, a UTC midnight */
-                to?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UsageResponse"];
-                };
-            };
-            /** @description Bad input; the errors name the fields */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
                 headers: {
                     [name: string]: unknown;
                 };

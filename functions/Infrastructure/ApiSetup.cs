@@ -8,6 +8,7 @@ using VoiceAgents.Core.Json;
 using VoiceAgents.Core.Logging;
 using VoiceAgents.Core.Telemetry;
 using VoiceAgents.Functions.Agents;
+using VoiceAgents.Functions.ApiKeys;
 using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.Campaigns;
 using VoiceAgents.Functions.CallLogs;
@@ -20,6 +21,8 @@ using VoiceAgents.Functions.PostCall;
 using VoiceAgents.Functions.ProviderCredentials;
 using VoiceAgents.Functions.Realtime;
 using VoiceAgents.Functions.Usage;
+using VoiceAgents.Functions.PublishableKeys;
+using VoiceAgents.Functions.WebCalls;
 using VoiceAgents.Functions.Webhooks;
 
 namespace VoiceAgents.Functions.Infrastructure;
@@ -56,6 +59,9 @@ public static class ApiSetup
         services.AddHealthFeature();
         services.AddAuthFeature();
         services.AddMembersFeature();
+        services.AddApiKeysFeature();
+        services.AddWebCallsFeature();
+        services.AddPublishableKeysFeature();
         services.AddAgentsFeature();
         services.AddCampaignsFeature();
         services.AddCallLogsFeature();
