@@ -13,6 +13,8 @@ const links = [
   { href: '/call-logs/', label: 'Call logs' },
   { href: '/analytics/', label: 'Analytics' },
   { href: '/talk/', label: 'Talk to agent' },
+  { href: '/api-keys/', label: 'API keys' },
+  { href: '/publishable-keys/', label: 'Publishable keys' },
 ];
 
 /** The signed-in frame: navigation, the user and log out. Restores the session from the refresh token on a reload. */
