@@ -21,5 +21,4 @@ else
 fi
 # The embeddable widget: one classic script (no modules, so one plain tag embeds it), bundled from widget/ and the
 # Talk page's lib/voiceCall.ts, under a versioned path of the export. Next's build empties out/, so this runs always.
-npx --no-install esbuild widget/voiceagents-widget.ts --bundle --minify --sourcemap --format=iife --target=es2020 \
-  --outfile=out/widget/v1/voiceagents-widget.js --log-level=warning
+npm run --silent widget
