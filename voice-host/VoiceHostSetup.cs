@@ -59,6 +59,8 @@ public static class VoiceHostSetup
         services.AddSingleton<CallStartedAnnouncer>();
         services.AddSingleton<CallFactory>();
         services.AddSingleton<CallVariableSources>();
+        services.AddSingleton<PublishableKeyRateLimiter>();
+        services.AddSingleton<CallerAuthenticator>();
         services.AddSingleton<CallTransfers>();
         services.AddHttpClient(CallTransfers.HttpClientName);
         services.AddSingleton<IToolSource, TransferCallSource>();

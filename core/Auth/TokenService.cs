@@ -7,8 +7,18 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace VoiceAgents.Core.Auth;
 
-/// <summary>The identity an access token carries; <paramref name="TokenVersion"/> is the user's version when it was issued.</summary>
-public sealed record TokenIdentity(string UserId, string TenantId, string Role, string? Email, int TokenVersion = 0);
+/// <summary>
+/// The identity an access token carries; <paramref name="TokenVersion"/> is the user's version when it was issued.
+/// For an API key, <paramref name="UserId"/> is the key's id, <paramref name="Role"/> is <see cref="ApiKeyRole"/> and
+/// <paramref name="Scopes"/> its scopes (<see cref="ApiKeyScopes"/>); a member's token has none.
+/// </summary>
+public sealed record TokenIdentity(string UserId, string TenantId, string Role, string? Email, int TokenVersion = 0, IReadOnlyList<string>? Scopes = null)
+{
+    /// <summary>The role an API key acts in: no member role, so no admin-only route takes it unless it says so.</summary>
+    public const string ApiKeyRole = "api_key";
+
+    public bool IsApiKey => Scopes is not null;
+}
 
 /// <summary>
 /// Issues and validates the API's access tokens. voice-host validates the very same tokens. A token is valid only
@@ -107,10 +117,9 @@ public sealed class TokenService
     /// <summary>A new opaque refresh token and the SHA-256 hash that is stored in its place.</summary>
     public static (string Token, string Hash) NewRefreshToken()
     {
-        var token = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+        var token = OpaqueSecret.New();
         return (token, HashRefreshToken(token));
     }
 
-    public static string HashRefreshToken(string token) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    public static string HashRefreshToken(string token) => OpaqueSecret.Hash(token);
 }

@@ -50,6 +50,10 @@ public sealed class MongoContext
     public IMongoCollection<CampaignNumber> CampaignNumbers => Database.GetCollection<CampaignNumber>("campaign_numbers");
     public IMongoCollection<InboundNumber> InboundNumbers => Database.GetCollection<InboundNumber>("inbound_numbers");
     public IMongoCollection<CallSlot> CallSlots => Database.GetCollection<CallSlot>("call_slots");
+    public IMongoCollection<ApiKey> ApiKeys => Database.GetCollection<ApiKey>("api_keys");
+    public IMongoCollection<CallToken> CallTokens => Database.GetCollection<CallToken>("call_tokens");
+    public IMongoCollection<PublishableKey> PublishableKeys => Database.GetCollection<PublishableKey>("publishable_keys");
+    public IMongoCollection<CallRateWindow> CallRateWindows => Database.GetCollection<CallRateWindow>("call_rate_windows");
 
     public Task PingAsync(CancellationToken ct) =>
         Database.RunCommandAsync((Command<BsonDocument>)"{ ping: 1 }", cancellationToken: ct);

@@ -56,6 +56,18 @@ public static class MongoIndexes
         await Create(db.CallSlots, ct,
             Index(Builders<CallSlot>.IndexKeys.Ascending(s => s.Holder), "holder"),
             Index(Builders<CallSlot>.IndexKeys.Ascending(s => s.ExpiresAt), "expires"));
+        await Create(db.ApiKeys, ct,
+            Index(Builders<ApiKey>.IndexKeys.Ascending(k => k.Prefix), "prefix"),
+            Index(Builders<ApiKey>.IndexKeys.Ascending(k => k.TenantId).Descending(k => k.CreatedAt), "tenant_created"));
+        await Create(db.CallTokens, ct,
+            Unique(Builders<CallToken>.IndexKeys.Ascending(t => t.TokenHash), "token_hash_unique"),
+            // Kept a day past expiry, so a late caller hears "expired" rather than "unknown".
+            Index(Builders<CallToken>.IndexKeys.Ascending(t => t.ExpiresAt), "expires", TimeSpan.FromDays(1)));
+        await Create(db.PublishableKeys, ct,
+            Unique(Builders<PublishableKey>.IndexKeys.Ascending(k => k.Key), "key_unique"),
+            Index(Builders<PublishableKey>.IndexKeys.Ascending(k => k.TenantId).Descending(k => k.CreatedAt), "tenant_created"));
+        await Create(db.CallRateWindows, ct,
+            Index(Builders<CallRateWindow>.IndexKeys.Ascending(w => w.ExpiresAt), "expires", TimeSpan.Zero));
     }
 
     private static CreateIndexModel<T> Index<T>(IndexKeysDefinition<T> keys, string name, TimeSpan? expireAfter = null) =>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
+using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Functions.Infrastructure;
 using VoiceAgents.Functions.OpenApi;
@@ -50,7 +51,7 @@ public sealed class AgentsFunctions(AgentsService agents)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agents/preview")] HttpRequest req, CancellationToken ct) =>
         TypedResults.Ok(await agents.PreviewAsync(null, await RequestBody.ReadAsync<AgentPreviewRequest>(req, ct), ct));
 
-    [Function("DeleteAgent"), Authorize(Roles = Roles.Admin)]
+    [Function("DeleteAgent"), Authorize(Roles = Roles.Admin), ApiKeyScope(ApiKeyScopes.Write)]
     [OpenApiOperation("agents", "Delete an agent (admins only); 409 while a running or paused campaign uses it", null, null, 204)]
     public async Task<NoContent> Delete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "agents/{id}")] HttpRequest req, string id, CancellationToken ct)

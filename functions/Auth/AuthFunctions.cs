@@ -31,7 +31,7 @@ public sealed class AuthFunctions(AuthService auth, CurrentUser user, ClientIpRe
         return TypedResults.Ok(await auth.LoginAsync(body, clientIp.Resolve(req.HttpContext), ct));
     }
 
-    [Function("ChangePassword")]
+    [Function("ChangePassword"), MembersOnly]
     [OpenApiOperation("auth", "Change your password; every earlier access and refresh token of yours stops working, and new tokens are returned",
         typeof(ChangePasswordRequest), typeof(TokenResponse), RateLimited = true)]
     public async Task<Ok<TokenResponse>> ChangePassword(
@@ -56,7 +56,7 @@ public sealed class AuthFunctions(AuthService auth, CurrentUser user, ClientIpRe
         return TypedResults.NoContent();
     }
 
-    [Function("Me")]
+    [Function("Me"), MembersOnly]
     [OpenApiOperation("auth", "The signed-in user", null, typeof(MeResponse))]
     public async Task<Ok<MeResponse>> Me(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "auth/me")] HttpRequest req, CancellationToken ct) =>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
+using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Functions.Infrastructure;
 using VoiceAgents.Functions.OpenApi;
@@ -38,7 +39,7 @@ public sealed class CampaignsFunctions(CampaignsService campaigns)
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "campaigns/{id}")] HttpRequest req, string id, CancellationToken ct) =>
         TypedResults.Ok(await campaigns.UpdateAsync(id, await RequestBody.ReadAsync<CampaignRequest>(req, ct), ct));
 
-    [Function("DeleteCampaign"), Authorize(Roles = Roles.Admin)]
+    [Function("DeleteCampaign"), Authorize(Roles = Roles.Admin), ApiKeyScope(ApiKeyScopes.Write)]
     [OpenApiOperation("campaigns", "Delete a campaign that is not running (admins only)", null, null, 204)]
     public async Task<NoContent> Delete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "campaigns/{id}")] HttpRequest req, string id, CancellationToken ct)
@@ -47,7 +48,7 @@ public sealed class CampaignsFunctions(CampaignsService campaigns)
         return TypedResults.NoContent();
     }
 
-    [Function("TransitionCampaign")]
+    [Function("TransitionCampaign"), ApiKeyScope(ApiKeyScopes.Calls)]
     [OpenApiOperation("campaigns", "start, pause, resume or cancel; 409 when the current status does not allow it", null, typeof(CampaignResponse))]
     public async Task<Ok<CampaignResponse>> Transition(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{id}/{transition:regex(^(start|pause|resume|cancel)$)}")] HttpRequest req,

@@ -8,6 +8,7 @@ using VoiceAgents.Core.Json;
 using VoiceAgents.Core.Logging;
 using VoiceAgents.Core.Telemetry;
 using VoiceAgents.Functions.Agents;
+using VoiceAgents.Functions.ApiKeys;
 using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.Campaigns;
 using VoiceAgents.Functions.CallLogs;
@@ -17,7 +18,9 @@ using VoiceAgents.Functions.Health;
 using VoiceAgents.Functions.Members;
 using VoiceAgents.Functions.Operator;
 using VoiceAgents.Functions.PostCall;
+using VoiceAgents.Functions.PublishableKeys;
 using VoiceAgents.Functions.Realtime;
+using VoiceAgents.Functions.WebCalls;
 using VoiceAgents.Functions.Webhooks;
 
 namespace VoiceAgents.Functions.Infrastructure;
@@ -54,6 +57,9 @@ public static class ApiSetup
         services.AddHealthFeature();
         services.AddAuthFeature();
         services.AddMembersFeature();
+        services.AddApiKeysFeature();
+        services.AddWebCallsFeature();
+        services.AddPublishableKeysFeature();
         services.AddAgentsFeature();
         services.AddCampaignsFeature();
         services.AddCallLogsFeature();

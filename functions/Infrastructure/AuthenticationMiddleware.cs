@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Serilog.Context;
 using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Errors;
+using VoiceAgents.Functions.ApiKeys;
 using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.Operator;
 
@@ -12,9 +13,11 @@ namespace VoiceAgents.Functions.Infrastructure;
 /// <summary>
 /// Validates the bearer token of HTTP functions and fills the scoped <see cref="CurrentUser"/>. Every function needs
 /// a valid token unless it carries <c>[AllowAnonymous]</c>; <c>[Authorize(Roles = ...)]</c> limits it to those roles.
-/// <c>[OperatorOnly]</c> functions take the operator's key instead, and never a member's token.
+/// <c>[OperatorOnly]</c> functions take the operator's key instead, and never a member's token. An API key
+/// (<c>va_sk_…</c>) stands in for a member's token where the function admits one (<see cref="HttpFunction.ApiKeyScope"/>)
+/// and the key has that scope.
 /// </summary>
-public sealed class AuthenticationMiddleware(FunctionCatalog catalog, TokenService tokens, OperatorCredential operatorKey) : IFunctionsWorkerMiddleware
+public sealed class AuthenticationMiddleware(FunctionCatalog catalog, TokenService tokens, ApiKeyAuthenticator apiKeys, OperatorCredential operatorKey) : IFunctionsWorkerMiddleware
 {
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
@@ -35,14 +38,21 @@ public sealed class AuthenticationMiddleware(FunctionCatalog catalog, TokenServi
             await next(context);
             return;
         }
-        TokenIdentity? identity = hasToken ? await tokens.ValidateAsync(header[7..].Trim()) : null;
+        var bearer = hasToken ? header[7..].Trim() : null;
+        var isApiKey = bearer is not null && ApiKeyAuthenticator.LooksLikeKey(bearer);
+        var identity = bearer is null ? null : isApiKey ? await apiKeys.ValidateAsync(bearer, http.RequestAborted) : await tokens.ValidateAsync(bearer);
         if (identity is null)
         {
-            if (!function.Anonymous) throw new UnauthorizedException(hasToken ? "The access token is invalid or expired." : "Authentication is required.");
+            if (!function.Anonymous) throw new UnauthorizedException(!hasToken ? "Authentication is required." : isApiKey ? "The API key is invalid or revoked." : "The access token is invalid or expired.");
             await next(context);
             return;
         }
-        if (function.Roles.Count > 0 && !function.Roles.Contains(identity.Role))
+        if (identity.IsApiKey)
+        {
+            if (function.ApiKeyScope is not { } scope) throw new ForbiddenException("API keys cannot be used here; this needs a member's sign-in.");
+            if (!identity.Scopes!.Contains(scope)) throw new ForbiddenException($"This API key lacks the '{scope}' scope.");
+        }
+        else if (function.Roles.Count > 0 && !function.Roles.Contains(identity.Role))
         {
             throw new ForbiddenException();
         }

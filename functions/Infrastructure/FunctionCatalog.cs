@@ -4,8 +4,13 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace VoiceAgents.Functions.Infrastructure;
 
-/// <summary>An HTTP-triggered function as its attributes declare it; <paramref name="Operator"/> when it is <c>[OperatorOnly]</c>.</summary>
-public sealed record HttpFunction(string Name, MethodInfo Method, IReadOnlyList<string> Verbs, string Route, bool Anonymous, IReadOnlyList<string> Roles, bool Operator = false);
+/// <summary>
+/// An HTTP-triggered function as its attributes declare it; <paramref name="Operator"/> when it is <c>[OperatorOnly]</c>;
+/// <paramref name="ApiKeyScope"/> is the scope an API key needs there, or null when no API key may call it.
+/// </summary>
+public sealed record HttpFunction(
+    string Name, MethodInfo Method, IReadOnlyList<string> Verbs, string Route, bool Anonymous, IReadOnlyList<string> Roles, bool Operator = false,
+    string? ApiKeyScope = null);
 
 /// <summary>A queue-triggered function as its attributes declare it.</summary>
 public sealed record QueueFunction(string Name, MethodInfo Method, string Queue, string? Connection, ParameterInfo MessageParameter);
@@ -38,14 +43,17 @@ public sealed class FunctionCatalog
                 {
                     var authorize = method.GetCustomAttributes<AuthorizeAttribute>().Concat(method.DeclaringType!.GetCustomAttributes<AuthorizeAttribute>());
                     var anonymous = method.IsDefined(typeof(AllowAnonymousAttribute)) || method.DeclaringType!.IsDefined(typeof(AllowAnonymousAttribute));
+                    var verbs = (h.Methods ?? ["get", "post"]).Select(m => m.ToUpperInvariant()).ToArray();
+                    var roles = authorize.SelectMany(a => (a.Roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
                     http.Add(new HttpFunction(
                         function.Name,
                         method,
-                        (h.Methods ?? ["get", "post"]).Select(m => m.ToUpperInvariant()).ToArray(),
+                        verbs,
                         h.Route ?? function.Name,
                         anonymous,
-                        authorize.SelectMany(a => (a.Roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
-                        method.IsDefined(typeof(OperatorOnlyAttribute)) || method.DeclaringType!.IsDefined(typeof(OperatorOnlyAttribute))));
+                        roles,
+                        method.IsDefined(typeof(OperatorOnlyAttribute)) || method.DeclaringType!.IsDefined(typeof(OperatorOnlyAttribute)),
+                        ApiKeyScopeOf(method, verbs, roles)));
                 }
                 else if (p.GetCustomAttribute<QueueTriggerAttribute>() is { } q)
                 {
@@ -64,6 +72,18 @@ public sealed class FunctionCatalog
         Queue = queue;
         Timers = timers;
         _byEntryPoint = http.ToDictionary(f => EntryPoint(f.Method), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// An explicit <c>[ApiKeyScope]</c>; else none for members-only and admin-only functions (members, keys,
+    /// credentials stay with people); else read for a GET and write for a change.
+    /// </summary>
+    private static string? ApiKeyScopeOf(MethodInfo method, string[] verbs, string[] roles)
+    {
+        var declared = method.GetCustomAttribute<ApiKeyScopeAttribute>() ?? method.DeclaringType!.GetCustomAttribute<ApiKeyScopeAttribute>();
+        if (declared is not null) return declared.Scope;
+        if (roles.Length > 0 || method.IsDefined(typeof(MembersOnlyAttribute)) || method.DeclaringType!.IsDefined(typeof(MembersOnlyAttribute))) return null;
+        return verbs.All(v => v is "GET" or "HEAD") ? Core.Auth.ApiKeyScopes.Read : Core.Auth.ApiKeyScopes.Write;
     }
 
     private static IEnumerable<Type> LoadableTypes(Assembly assembly)

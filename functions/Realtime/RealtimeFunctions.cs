@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using VoiceAgents.Core.Errors;
 using VoiceAgents.Core.Events;
 using VoiceAgents.Functions.Auth;
+using VoiceAgents.Functions.Infrastructure;
 using VoiceAgents.Functions.OpenApi;
 
 namespace VoiceAgents.Functions.Realtime;
@@ -14,7 +15,7 @@ public sealed record NegotiateResponse(string Url, string Hub, string Group, Dat
 
 public sealed class RealtimeFunctions(IRealtimePublisher realtime, CurrentUser user)
 {
-    [Function("NegotiateRealtime")]
+    [Function("NegotiateRealtime"), MembersOnly]
     [OpenApiOperation("realtime", "A Web PubSub client URL (subprotocol json.webpubsub.azure.v1) that joins the caller's tenant group and no other; 503 when live updates are off", null, typeof(NegotiateResponse))]
     public Ok<NegotiateResponse> Negotiate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "realtime/negotiate")] HttpRequest req)

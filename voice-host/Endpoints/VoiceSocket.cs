@@ -2,11 +2,8 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using MongoDB.Driver;
-using VoiceAgents.Core.Auth;
 using VoiceAgents.Core.Calls;
 using VoiceAgents.Core.Data;
-using VoiceAgents.Core.Domain;
 using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Calls;
 using VoiceAgents.VoiceHost.Configuration;
@@ -19,7 +16,7 @@ namespace VoiceAgents.VoiceHost.Endpoints;
 /// call's events and audio back. The protocol is in docs/voice-protocol.md.
 /// </summary>
 public sealed partial class VoiceSocket(
-    TokenService tokens, MongoContext db, CallFactory calls, CallAdmission admission, Readiness readiness, CallVariableSources variableSources,
+    CallerAuthenticator callers, CallFactory calls, CallAdmission admission, Readiness readiness, CallVariableSources variableSources,
     IOptions<VoiceOptions> options, ILogger<VoiceSocket> log)
 {
     private readonly VoiceOptions _options = options.Value;
@@ -44,7 +41,7 @@ public sealed partial class VoiceSocket(
         using var reader = new WebSocketMessageReader(socket, _options.MaxMessageBytes);
         try
         {
-            var auth = await AuthenticateAsync(socket, reader, http.RequestAborted);
+            var auth = await AuthenticateAsync(socket, reader, http.Request.Headers.Origin.ToString(), http.RequestAborted);
             if (auth is null) return;
             if (readiness.Draining)
             {
@@ -52,25 +49,25 @@ public sealed partial class VoiceSocket(
                 await CloseAsync(socket, CloseCodes.TryAgainLater, "voice-host is shutting down; try again");
                 return;
             }
-            var (request, identity, agent) = auth.Value;
-            // The contact's variables first, so the auth message's own win.
-            var contact = await variableSources.CampaignContactAsync(identity.TenantId, request.CampaignId, request.PhoneNumber, http.RequestAborted);
-            var variables = CallVariables.Merge(contact, request.Variables);
+            var (request, grant) = auth.Value;
+            // The contact's variables first, so the auth message's (or the call token's) own win.
+            var contact = await variableSources.CampaignContactAsync(grant.TenantId, request.CampaignId, request.PhoneNumber, http.RequestAborted);
+            var variables = CallVariables.Merge(contact, grant.Variables);
             if (CallVariables.Problem(variables) is { } tooMany)
             {
                 await CloseAsync(socket, CloseCodes.BadMessage, $"variables: {tooMany}");
                 return;
             }
-            var start = new CallStart(Ids.New(), identity.TenantId, request.SampleRate, request.CampaignId, request.PhoneNumber, Variables: variables);
+            var start = new CallStart(Ids.New(), grant.TenantId, request.SampleRate, request.CampaignId, request.PhoneNumber, Variables: variables);
             // Declared before the call, so the call's places are given back after its hand-off (disposal runs in reverse order).
             await using var admitted = await admission.AdmitAsync(start.TenantId, start.CallId!, takeTenantSlot: true, http.RequestAborted);
             if (admitted.Refusal is { } refusal)
             {
-                LogRefused(identity.TenantId, refusal);
+                LogRefused(grant.TenantId, refusal);
                 await CloseAsync(socket, CloseCodes.TryAgainLater, refusal);
                 return;
             }
-            await using var call = await calls.StartAsync(start, agent, new SocketWriter(socket, _options.SocketQueue), http.RequestAborted);
+            await using var call = await calls.StartAsync(start, grant.Agent, new SocketWriter(socket, _options.SocketQueue), http.RequestAborted);
             admitted.Attach(call);
             await ReceiveAsync(reader, call, request.SampleRate);
         }
@@ -81,10 +78,10 @@ public sealed partial class VoiceSocket(
     }
 
     /// <summary>
-    /// Reads and checks the auth message: a valid token (else 4401), well-formed fields (else 4400), the token's
-    /// tenant's agent and, when one is named, a campaign of that tenant that uses that agent (else 4403).
+    /// Reads the auth message within the time allowed (else 4401) and has <see cref="CallerAuthenticator"/> check its
+    /// credential, closing with the code and reason it gives when it refuses.
     /// </summary>
-    private async Task<(AuthRequest Request, TokenIdentity Identity, Agent Agent)?> AuthenticateAsync(WebSocket socket, WebSocketMessageReader reader, CancellationToken aborted)
+    private async Task<(AuthRequest Request, CallerGrant Grant)?> AuthenticateAsync(WebSocket socket, WebSocketMessageReader reader, string? origin, CancellationToken aborted)
     {
         // Cancelling a pending WebSocket receive aborts the socket, so the deadline races the read instead:
         // then the caller still gets a proper close frame with the code and reason.
@@ -111,39 +108,13 @@ public sealed partial class VoiceSocket(
             await CloseAsync(socket, CloseCodes.Unauthorized, notAuth);
             return null;
         }
-        var identity = await tokens.ValidateAsync(auth.Token);
-        if (identity is null)
+        var check = await callers.CheckAsync(auth, problem, origin, aborted);
+        if (check.Grant is null)
         {
-            await CloseAsync(socket, CloseCodes.Unauthorized, "invalid or expired token");
+            await CloseAsync(socket, check.Code, check.Reason!);
             return null;
         }
-        if (problem is not null)
-        {
-            await CloseAsync(socket, CloseCodes.BadMessage, problem);
-            return null;
-        }
-        Agent? agent = null;
-        if (Ids.IsValid(auth.AgentId))
-        {
-            var agentId = auth.AgentId!.ToLowerInvariant();
-            agent = await db.Agents.Find(a => a.Id == agentId && a.TenantId == identity.TenantId).FirstOrDefaultAsync(aborted);
-        }
-        if (agent is null)
-        {
-            await CloseAsync(socket, CloseCodes.Forbidden, "agent not found for this tenant");
-            return null;
-        }
-        if (auth.CampaignId is { } campaignId)
-        {
-            // Only the agent id: a campaign document carries its whole number list.
-            var campaignAgent = await db.Campaigns.Find(c => c.Id == campaignId && c.TenantId == identity.TenantId).Project(c => c.AgentId).FirstOrDefaultAsync(aborted);
-            if (campaignAgent != agent.Id)
-            {
-                await CloseAsync(socket, CloseCodes.Forbidden, campaignAgent is null ? "campaign not found for this tenant" : "the campaign does not use this agent");
-                return null;
-            }
-        }
-        return (auth, identity, agent);
+        return (auth, check.Grant);
     }
 
     private async Task ReceiveAsync(WebSocketMessageReader reader, Call call, int rate)

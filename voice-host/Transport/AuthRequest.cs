@@ -9,8 +9,10 @@ namespace VoiceAgents.VoiceHost.Transport;
 /// The first message of a <c>/ws</c> call, read field by field so that a field of the wrong type is named in the
 /// close reason (4400) instead of making the whole message unreadable (which would look like no auth at all, 4401).
 /// </summary>
+/// <remarks>The credential is <paramref name="Token"/> (a member's access token or a call token) or <paramref name="PublishableKey"/>.</remarks>
 public sealed record AuthRequest(
-    string? Token, string? AgentId, int SampleRate, string? PhoneNumber, string? CampaignId, IReadOnlyDictionary<string, string>? Variables = null)
+    string? Token, string? AgentId, int SampleRate, string? PhoneNumber, string? CampaignId, IReadOnlyDictionary<string, string>? Variables = null,
+    string? PublishableKey = null)
 {
     public const int DefaultSampleRate = 16000;
 
@@ -45,6 +47,7 @@ public sealed record AuthRequest(
             }
             string? ignored = null;
             var token = String(root, "token", ref ignored);
+            var publishableKey = String(root, "publishable_key", ref ignored);
             var agentId = String(root, "agent_id", ref problem);
             var sampleRate = DefaultSampleRate;
             if (Present(root, "sample_rate", out var rate))
@@ -57,7 +60,7 @@ public sealed record AuthRequest(
             var campaignId = String(root, "campaign_id", ref problem);
             if (campaignId is not null && !Ids.IsValid(campaignId)) problem ??= "campaign_id must be a 24-character hex id";
             var variables = ReadVariables(root, ref problem);
-            return new AuthRequest(token, agentId, sampleRate, phone, campaignId?.ToLowerInvariant(), variables);
+            return new AuthRequest(token, agentId, sampleRate, phone, campaignId?.ToLowerInvariant(), variables, publishableKey);
         }
     }
 

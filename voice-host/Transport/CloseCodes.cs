@@ -17,5 +17,8 @@ public static class CloseCodes
 
     /// <summary>Caller audio ran ahead of real time by more than the burst allowance (<c>Voice:AudioBurst</c>).</summary>
     public const int AudioTooFast = 4429;
+
+    /// <summary>A publishable key's calls per minute are used up; the reason says when to try again.</summary>
+    public const int TooManyCalls = 4429;
     public const int Unavailable = 4503;
 }

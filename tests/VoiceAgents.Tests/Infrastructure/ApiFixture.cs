@@ -149,6 +149,15 @@ public sealed record TenantSession(ApiFixture Api, string Email, string Password
         return await Read(response, 201);
     }
 
+    /// <summary>An offline agent whose first message is <paramref name="firstMessage"/> (a Liquid template); its id.</summary>
+    public async Task<string> CreateAgentSayingAsync(string firstMessage)
+    {
+        var agent = JsonSerializer.SerializeToNode(ValidAgent(), JsonDefaults.Options)!;
+        agent["first_message"] = firstMessage;
+        using var client = Client();
+        return (await Read(await client.PostAsync("agents", ApiFixture.RawJson(agent.ToJsonString())), 201))["id"]!.GetValue<string>();
+    }
+
     public async Task<JsonNode> CreateCampaignAsync(string agentId, params string[] numbers)
     {
         using var client = Client();

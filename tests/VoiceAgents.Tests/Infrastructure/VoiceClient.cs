@@ -90,6 +90,14 @@ public sealed class VoiceClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for voice-host to close the call and checks its close code and a part of its reason.</summary>
+    public async Task AssertClosedAsync(int code, string reasonPart)
+    {
+        await Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Xunit.Assert.Equal(code, (int)CloseStatus!);
+        Xunit.Assert.Contains(reasonPart, CloseReason ?? "", StringComparison.OrdinalIgnoreCase);
+    }
+
     public static string? Type(JsonNode e) => e["type"]?.GetValue<string>();
 
     public short[] ReplyAudio()
