@@ -24,6 +24,18 @@ if (args.Length > 0 && args[0] == "flood")
     var (flood, rest) = FloodOptions.Parse(args[1..]);
     return await new BenchRunner(BenchOptions.Parse(rest)).RunFloodAsync(flood);
 }
+if (args.Length > 0 && args[0] == "call-auth")
+{
+    // Auth cost at /ws, call token vs member JWT: call-auth [attempts of each, default 200] [bench options]
+    var rest = args[1..];
+    var attempts = 200;
+    if (rest.Length > 0 && int.TryParse(rest[0], System.Globalization.CultureInfo.InvariantCulture, out var n))
+    {
+        attempts = n;
+        rest = rest[1..];
+    }
+    return await new BenchRunner(BenchOptions.Parse(rest)).RunCallAuthAsync(attempts);
+}
 if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine(BenchOptions.Usage);

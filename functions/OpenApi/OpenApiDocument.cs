@@ -80,6 +80,8 @@ public static class OpenApiDocument
                     op["security"] = new JsonArray(new JsonObject { ["bearer"] = new JsonArray() });
                     // Who may call it (README "Roles"): every member, or only the roles named.
                     op["x-roles"] = new JsonArray([.. (f.Roles.Count > 0 ? f.Roles : Core.Domain.Roles.All).Select(r => (JsonNode)r)]);
+                    // The scope an API key needs here (README "API keys and web calls"); none: members only.
+                    if (f.ApiKeyScope is not null) op["x-api-key-scope"] = f.ApiKeyScope;
                 }
                 item[verb.ToLowerInvariant()] = op;
             }
@@ -100,7 +102,11 @@ public static class OpenApiDocument
                 ["schemas"] = schemas,
                 ["securitySchemes"] = new JsonObject
                 {
-                    ["bearer"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer", ["bearerFormat"] = "JWT" },
+                    ["bearer"] = new JsonObject
+                    {
+                        ["type"] = "http", ["scheme"] = "bearer", ["bearerFormat"] = "JWT",
+                        ["description"] = "A member's access token, or an API key (va_sk_…) on the operations with an x-api-key-scope that the key has.",
+                    },
                     ["operator"] = new JsonObject
                     {
                         ["type"] = "http", ["scheme"] = "bearer",

@@ -24,6 +24,7 @@ public sealed class BenchRunner(BenchOptions options)
     private TokenService _tokens = default!;
     private TokenIdentity _identity = default!;
     private Dictionary<string, string> _settings = [];
+    private MongoContext _db = default!;
     private short[] _speech = [];
     private int _speechEnd;
 
@@ -176,6 +177,35 @@ public sealed class BenchRunner(BenchOptions options)
         return result.ReturnedToIdle ? 0 : 1;
     }
 
+    /// <summary>
+    /// Auth cost at /ws, call token against member JWT (<see cref="CallAuthBench"/>): its own stack and one voice-host,
+    /// <paramref name="attempts"/> calls of each kind, written to bench/results/call-auth.md.
+    /// </summary>
+    public async Task<int> RunCallAuthAsync(int attempts)
+    {
+        var stackEnv = StackEnv();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+        var ct = cancel.Token;
+        try
+        {
+            PrepareSpeech();
+            var model = Path.Combine(_repo, "infra", "local", ".runtime", "models", "silero_vad_v5.onnx");
+            await Machine.RunScriptAsync(_repo, "infra/local/start.sh", stackEnv, ct);
+            await SeedAsync(model, ct);
+            await using var server = await StartServerAsync("call-auth", ct);
+            var md = await CallAuthBench.RunAsync(server.WebSocket, _agentId, _identity, _db, () => _tokens.CreateAccessToken(_identity), attempts, Log, ct);
+            var path = Path.Combine(options.ResultsDir ?? Path.Combine(_repo, "bench", "results"), "call-auth.md");
+            await File.WriteAllTextAsync(path, md, ct);
+            Log($"results: {path}");
+            Console.WriteLine(md);
+            return 0;
+        }
+        finally
+        {
+            await Machine.RunScriptAsync(_repo, "infra/local/stop.sh", stackEnv, CancellationToken.None);
+        }
+    }
+
     private SetupInfo Setup()
     {
         var speech = FixedLatencyTts.Record();
@@ -212,7 +242,7 @@ public sealed class BenchRunner(BenchOptions options)
     {
         var mongo = $"mongodb://127.0.0.1:{options.MongoPort}";
         const string database = "bench_voice";
-        var db = new MongoContext(Options.Create(new MongoOptions { ConnectionString = mongo, Database = database }));
+        var db = _db = new MongoContext(Options.Create(new MongoOptions { ConnectionString = mongo, Database = database }));
         var now = DateTime.UtcNow;
         // Hundreds of concurrent calls of one tenant: its cap, and the instance's, are lifted out of the way.
         var tenant = new Tenant { Id = ObjectId.GenerateNewId().ToString(), Name = "Bench", CreatedAt = now, MaxConcurrentCalls = 100_000 };

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using VoiceAgents.Core.Data;
+using VoiceAgents.Functions.Infrastructure;
 using VoiceAgents.Tests.Infrastructure;
 
 namespace VoiceAgents.Tests.Auth;
@@ -75,6 +76,20 @@ public sealed class ApiKeyTests(CallAuthFixture f)
             Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"agents/{agent["id"]!.GetValue<string>()}")).StatusCode);
             Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("agents")).StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task Read_key_is_refused_with_403_on_exactly_the_routes_that_need_another_scope_or_a_member()
+    {
+        var admin = await f.Api.SignupAsync("keys");
+        var (_, secret) = await CreateKeyAsync(admin, "read");
+        var scopes = new FunctionCatalog([typeof(ApiSetup).Assembly]).Http.ToDictionary(h => h.Name, h => h.ApiKeyScope);
+
+        var walked = await ApiRoutes.WalkAsync(f.Api, secret);
+        var wrong = walked.Where(r => (scopes[r.Route.Function] == "read") == r.Status is 401 or 403).ToList();
+        Assert.True(wrong.Count == 0, string.Join(", ", wrong.Select(r => $"{r.Route} (scope {scopes[r.Route.Function] ?? "none"}) answered {r.Status}")));
+        Assert.Contains(walked, r => r.Route.ToString() == "GET /agents" && r.Status == 200);
+        Assert.Contains(walked, r => r.Route.ToString() == "POST /agents" && r.Status == 403);
     }
 
     [Theory]
