@@ -48,31 +48,8 @@ export type TransferDestination = Agent['transfer_destinations'][number];
 export type AgentPreview = Schemas['AgentPreviewResponse'];
 export type ToolCall = NonNullable<TranscriptTurn['tool']>;
 
-// Issue 14's keys, as agreed for the API (functions/OpenApi carries them once the API side lands; then these become
-// Schemas[...] like the rest).
 export type ApiKeyScope = 'read' | 'write' | 'calls';
-
-export interface ApiKey {
-  id: string;
-  name: string;
-  scopes: ApiKeyScope[];
-  prefix: string;
-  created_at: string;
-  last_used_at?: string | null;
-  revoked_at?: string | null;
-}
-
+export type ApiKey = Schemas['ApiKeyList']['items'][number];
 /** The answer to creating a key: the only time its secret is seen. */
-export interface NewApiKey extends ApiKey {
-  secret: string;
-}
-
-export interface PublishableKey {
-  id: string;
-  name: string;
-  key: string;
-  agent_ids: string[];
-  allowed_origins: string[];
-  calls_per_minute: number;
-  created_at: string;
-}
+export type NewApiKey = Schemas['ApiKeyCreated'];
+export type PublishableKey = Schemas['PublishableKeyResponse'];

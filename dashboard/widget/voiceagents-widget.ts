@@ -1,6 +1,7 @@
 /**
  * The embeddable voice widget: one script tag on a tenant's own site gives its visitors a call button, live captions,
- * mute and hang-up, talking to one agent through a publishable key (docs/voice-protocol.md, "Publishable keys").
+ * mute and hang-up, talking to one agent through a publishable key (the `publishable_key` auth message of
+ * docs/voice-protocol.md).
  *
  *   <script src="https://dashboard.example/widget/v1/voiceagents-widget.js" data-publishable-key="va_pk_…"
  *           data-agent-id="…" data-ws-url="wss://voice.example/ws" data-variables='{"plan":"gold"}'></script>
