@@ -4,6 +4,7 @@
 #   voice-host ws://127.0.0.1:7860/ws
 #   Web PubSub stand-in http://127.0.0.1:7072 (live updates; ws://127.0.0.1:7072/client/hubs/dashboard)
 #   dashboard  http://127.0.0.1:3000       (the static export of dashboard/, served by dashboard/serve.mjs)
+#   a tenant's site embedding the voice widget http://127.0.0.1:5500 (dashboard/widget/demo-site.mjs)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$ROOT"
@@ -84,6 +85,9 @@ step "starting the dashboard on 127.0.0.1:3000"
 (cd dashboard && DASHBOARD_PORT=3000 DASHBOARD_API_URL=http://127.0.0.1:7071/api DASHBOARD_VOICE_URL=ws://127.0.0.1:7860/ws \
   DASHBOARD_PUBSUB_URL=ws://127.0.0.1:7072 DASHBOARD_MEDIA_URL=http://127.0.0.1:4566 exec node serve.mjs) &
 pids+=($!)
+# A stand-in for a tenant's own site on another origin, embedding the voice widget with a publishable key.
+(cd dashboard && DEMO_SITE_PORT=5500 DASHBOARD_URL=http://127.0.0.1:3000 DASHBOARD_VOICE_URL=ws://127.0.0.1:7860/ws exec node widget/demo-site.mjs) &
+pids+=($!)
 # --- end dashboard ---
 
 wait_http http://127.0.0.1:7072/api/health "The Web PubSub stand-in"
@@ -98,6 +102,7 @@ cat <<MSG
   live        GET /api/realtime/negotiate     (Web PubSub stand-in on 127.0.0.1:7072)
   operator    /api/operator/...              (Authorization: Bearer <Operator__ApiKey in .local/secrets.env>)
   dashboard   http://127.0.0.1:3000          (sign up at http://127.0.0.1:3000/signup/)
+  widget demo http://127.0.0.1:5500/?key=va_pk_…&agent=…  (a publishable key allowing http://127.0.0.1:5500)
 
   Ctrl-C stops everything.
 MSG

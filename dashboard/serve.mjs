@@ -4,6 +4,8 @@
 //   DASHBOARD_PUBSUB_URL (ws://127.0.0.1:7072, Web PubSub's client endpoint)
 //   DASHBOARD_MEDIA_URL (http://127.0.0.1:4566, where recordings play from: S3's endpoint)
 //   DASHBOARD_HEADERS_TIMEOUT (10 s: a client that has not sent its whole request head by then is cut off)
+// The embeddable widget (/widget/) and the capture worklet it loads (/worklets/) are fetched by tenants' own sites, so
+// they alone may be read from any origin (an AudioWorklet module is fetched with CORS).
 // Every response carries a Content-Security-Policy that lets a page run only its own scripts (each page's inline
 // scripts by hash) and reach only those addresses, and may not be framed, plus nosniff and Referrer-Policy.
 import { createHash } from 'node:crypto';
@@ -69,8 +71,12 @@ const types = {
 const isFile = (p) => { try { return statSync(p).isFile(); } catch { return false; } };
 const isDir = (p) => { try { return statSync(p).isDirectory(); } catch { return false; } };
 
-function send(res, status, file, method) {
+const embeddable = (path) => path.startsWith('/widget/') || path.startsWith('/worklets/');
+const crossOrigin = { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' };
+
+function send(res, status, file, method, path = '') {
   res.writeHead(status, headers({
+    ...(status === 200 && embeddable(path) ? crossOrigin : {}),
     'content-type': types[extname(file)] ?? 'application/octet-stream',
     // Hashed build assets never change; pages and config must be fetched fresh.
     'cache-control': file.includes(`${join('_next', 'static')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
@@ -104,7 +110,7 @@ const server = createServer({ headersTimeout: headersTimeoutMs, requestTimeout: 
     res.writeHead(400, headers()).end();
     return;
   }
-  if (isFile(file)) return send(res, 200, file, req.method);
+  if (isFile(file)) return send(res, 200, file, req.method, path);
   if (isDir(file) && isFile(join(file, 'index.html'))) {
     if (!path.endsWith('/')) {
       res.writeHead(308, headers({ location: `${path}/${url.search}` })).end();

@@ -16,6 +16,8 @@ const links = [
   { href: '/usage/', label: 'Usage' },
   { href: '/talk/', label: 'Talk to agent' },
   { href: '/provider-credentials/', label: 'Provider keys' },
+  { href: '/api-keys/', label: 'API keys' },
+  { href: '/publishable-keys/', label: 'Publishable keys' },
 ];
 
 /** The signed-in frame: navigation, the user and log out. Restores the session from the refresh token on a reload. */

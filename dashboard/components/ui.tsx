@@ -1,6 +1,6 @@
 'use client';
 
-import { useId, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import type { ApiError } from '@/lib/api';
 
 /** A labelled form field with its error (from the API's per-field errors) right under it. */
@@ -136,4 +136,68 @@ export function formatSeconds(s?: number | null): string {
   if (s === null || s === undefined) return '—';
   if (s < 60) return `${s.toFixed(1)} s`;
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+/** Copies a text (a secret, an embed snippet) to the clipboard and says whether it worked. */
+export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  return (
+    <span className="inline-flex items-center gap-2">
+      <button
+        type="button"
+        className="btn-secondary py-1"
+        onClick={async () => {
+          try {
+            await navigator.clipboard.writeText(text);
+            setState('copied');
+          } catch {
+            setState('failed');
+          }
+        }}
+      >
+        {label}
+      </button>
+      <span role="status" className="text-xs text-slate-600">
+        {state === 'copied' && 'Copied.'}
+        {state === 'failed' && 'The browser refused the clipboard: select the text and copy it.'}
+      </span>
+    </span>
+  );
+}
+
+/** A group of checkboxes under a legend, with the API's error for the whole group under it. */
+export function Checkboxes<T extends string>({
+  legend,
+  options,
+  chosen,
+  onChange,
+  error,
+}: {
+  legend: string;
+  options: { value: T; label: ReactNode }[];
+  chosen: T[];
+  onChange: (next: T[]) => void;
+  error?: string;
+}) {
+  return (
+    <fieldset className="space-y-2">
+      <legend className="text-sm font-medium text-slate-700">{legend}</legend>
+      {options.map((o) => (
+        <label key={o.value} className="flex items-start gap-2 text-sm">
+          <input
+            type="checkbox"
+            className="mt-1"
+            checked={chosen.includes(o.value)}
+            onChange={(e) => onChange(e.target.checked ? [...chosen, o.value] : chosen.filter((x) => x !== o.value))}
+          />
+          <span>{o.label}</span>
+        </label>
+      ))}
+      {error && (
+        <p className="text-sm text-red-700" data-field-error>
+          {/^[a-z]/.test(error) ? `${legend} ${error}` : error}
+        </p>
+      )}
+    </fieldset>
+  );
 }

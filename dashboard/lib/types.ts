@@ -55,3 +55,9 @@ export type AgentToolType = AgentTool['type'];
 export type TransferDestination = Agent['transfer_destinations'][number];
 export type AgentPreview = Schemas['AgentPreviewResponse'];
 export type ToolCall = NonNullable<TranscriptTurn['tool']>;
+
+export type ApiKeyScope = 'read' | 'write' | 'calls';
+export type ApiKey = Schemas['ApiKeyList']['items'][number];
+/** The answer to creating a key: the only time its secret is seen. */
+export type NewApiKey = Schemas['ApiKeyCreated'];
+export type PublishableKey = Schemas['PublishableKeyResponse'];

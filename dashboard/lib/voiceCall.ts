@@ -1,4 +1,8 @@
-/** One browser call to an agent over voice-host's /ws (docs/voice-protocol.md). */
+/**
+ * One browser call to an agent over voice-host's /ws (docs/voice-protocol.md): microphone capture through the
+ * capture worklet, the socket, and playback. Used by the Talk page and by the embeddable widget (dashboard/widget),
+ * which differ only in how they sign the call in and where the worklet is loaded from.
+ */
 
 export interface TranscriptLine {
   role: 'user' | 'assistant';
@@ -28,7 +32,8 @@ export interface CallListener {
   ended(message: string): void;
 }
 
-const closeReasons: Record<number, string> = {
+/** What each close code means to a person; a caller of VoiceCall may word some differently (`closeMeanings`). */
+export const closeReasons: Record<number, string> = {
   1000: 'The call ended normally.',
   1006: 'The connection to voice-host was lost.',
   1009: 'A message was too large for voice-host.',
@@ -38,8 +43,8 @@ const closeReasons: Record<number, string> = {
 };
 
 /** What the closing of the socket means to a person: the code's meaning and the server's reason. */
-export function describeClose(code: number, reason: string): string {
-  const meaning = closeReasons[code] ?? 'The connection to voice-host closed.';
+export function describeClose(code: number, reason: string, meanings: Record<number, string> = closeReasons): string {
+  const meaning = meanings[code] ?? closeReasons[code] ?? 'The connection to voice-host closed.';
   return `${meaning}${reason ? ` Reason: “${reason}”.` : ''} (close code ${code})`;
 }
 
@@ -58,6 +63,20 @@ export function describeMicError(e: unknown): string {
 }
 
 const maxQueuedFrames = 100; // 2 s of audio captured before voice-host is ready
+
+/** How a call signs in to voice-host: the fields of the first message besides `type` and `sample_rate`. */
+export type CallAuth =
+  | { token: string; agent_id?: string }
+  | { publishable_key: string; agent_id: string; variables?: Record<string, unknown> };
+
+export interface CallOptions {
+  voiceUrl: string;
+  auth: CallAuth;
+  /** Where the capture worklet is served; the widget loads it from its own origin, not the embedding page's. */
+  workletUrl?: string;
+  /** Close codes worded for this caller, over `closeReasons`. */
+  closeMeanings?: Record<number, string>;
+}
 
 export class VoiceCall {
   private ctx: AudioContext | null = null;
@@ -78,7 +97,7 @@ export class VoiceCall {
 
   constructor(private readonly l: CallListener) {}
 
-  async start(opts: { voiceUrl: string; token: string; agentId: string }) {
+  async start(opts: CallOptions) {
     this.l.phase('starting');
     try {
       this.stream = await navigator.mediaDevices.getUserMedia({
@@ -90,7 +109,7 @@ export class VoiceCall {
     }
     try {
       this.ctx = new AudioContext({ latencyHint: 'interactive' });
-      await this.ctx.audioWorklet.addModule('/worklets/capture.js');
+      await this.ctx.audioWorklet.addModule(opts.workletUrl ?? '/worklets/capture.js');
       if (this.ctx.state === 'suspended') await this.ctx.resume();
       const source = this.ctx.createMediaStreamSource(this.stream);
       this.node = new AudioWorkletNode(this.ctx, 'capture-16k', { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1] });
@@ -115,7 +134,7 @@ export class VoiceCall {
     this.socket = socket;
     socket.binaryType = 'arraybuffer';
     socket.onopen = () =>
-      socket.send(JSON.stringify({ type: 'auth', token: opts.token, agent_id: opts.agentId, sample_rate: 16000 }));
+      socket.send(JSON.stringify({ type: 'auth', ...opts.auth, sample_rate: 16000 }));
     socket.onmessage = (m) => (typeof m.data === 'string' ? this.onEvent(m.data) : this.play(m.data as ArrayBuffer));
     socket.onclose = (e) => {
       this.socket = null;
@@ -123,7 +142,7 @@ export class VoiceCall {
       if (this.endReason !== null || (this.hangingUp && e.code === 1000)) {
         this.finish(`Call ended (${(this.endReason ?? 'caller_ended').replace(/_/g, ' ')}).`, false);
       } else {
-        this.finish(describeClose(e.code, e.reason), true);
+        this.finish(describeClose(e.code, e.reason, opts.closeMeanings), true);
       }
     };
   }

@@ -73,7 +73,7 @@ function Talk() {
       ended: setEndMessage,
     });
     call.current = c;
-    await c.start({ voiceUrl: config().voiceUrl, token, agentId });
+    await c.start({ voiceUrl: config().voiceUrl, auth: { token, agent_id: agentId } });
   }
 
   const inCall = phase === 'starting' || phase === 'connecting' || phase === 'live' || phase === 'ending';
