@@ -639,6 +639,13 @@ export interface components {
             agent?: {
                 fallback_line?: string | null;
                 first_message?: string | null;
+                /** @default null */
+                interruption?: {
+                    backchannels?: string[] | null;
+                    min_duration_ms?: number | null;
+                    min_words?: number | null;
+                    resume_after_ms?: number | null;
+                } | null;
                 language?: string | null;
                 llm?: {
                     /** @default null */
@@ -739,6 +746,13 @@ export interface components {
         AgentRequest: {
             fallback_line?: string | null;
             first_message?: string | null;
+            /** @default null */
+            interruption?: {
+                backchannels?: string[] | null;
+                min_duration_ms?: number | null;
+                min_words?: number | null;
+                resume_after_ms?: number | null;
+            } | null;
             language?: string | null;
             llm?: {
                 /** @default null */
@@ -831,6 +845,12 @@ export interface components {
             fallback_line?: string | null;
             first_message?: string | null;
             id: string;
+            interruption?: {
+                backchannels?: string[] | null;
+                min_duration_ms?: number | null;
+                min_words?: number | null;
+                resume_after_ms?: number | null;
+            } | null;
             language: string;
             llm: {
                 /** @default null */
@@ -1138,6 +1158,12 @@ export interface components {
                 fallback_line?: string | null;
                 first_message?: string | null;
                 id: string;
+                interruption?: {
+                    backchannels?: string[] | null;
+                    min_duration_ms?: number | null;
+                    min_words?: number | null;
+                    resume_after_ms?: number | null;
+                } | null;
                 language: string;
                 llm: {
                     /** @default null */
