@@ -726,6 +726,13 @@ export interface components {
             agent?: {
                 fallback_line?: string | null;
                 first_message?: string | null;
+                /** @default null */
+                interruption?: {
+                    backchannels?: string[] | null;
+                    min_duration_ms?: number | null;
+                    min_words?: number | null;
+                    resume_after_ms?: number | null;
+                } | null;
                 language?: string | null;
                 llm?: {
                     /** @default null */
@@ -826,6 +833,13 @@ export interface components {
         AgentRequest: {
             fallback_line?: string | null;
             first_message?: string | null;
+            /** @default null */
+            interruption?: {
+                backchannels?: string[] | null;
+                min_duration_ms?: number | null;
+                min_words?: number | null;
+                resume_after_ms?: number | null;
+            } | null;
             language?: string | null;
             llm?: {
                 /** @default null */
@@ -918,6 +932,12 @@ export interface components {
             fallback_line?: string | null;
             first_message?: string | null;
             id: string;
+            interruption?: {
+                backchannels?: string[] | null;
+                min_duration_ms?: number | null;
+                min_words?: number | null;
+                resume_after_ms?: number | null;
+            } | null;
             language: string;
             llm: {
                 /** @default null */
@@ -1258,6 +1278,12 @@ export interface components {
                 fallback_line?: string | null;
                 first_message?: string | null;
                 id: string;
+                interruption?: {
+                    backchannels?: string[] | null;
+                    min_duration_ms?: number | null;
+                    min_words?: number | null;
+                    resume_after_ms?: number | null;
+                } | null;
                 language: string;
                 llm: {
                     /** @default null */

@@ -12,6 +12,10 @@ public static class AgentSettingsValidator
     public const int MinDurationS = 10;
     /// <summary>The platform's own limit (voice-host's <c>MaxCallDuration</c>) still ends a call first when it is shorter.</summary>
     public const int MaxDurationS = 14_400;
+    public const int MaxMinWords = 10;
+    public const int MaxMinDurationMs = 5_000;
+    public const int MaxResumeAfterMs = 10_000;
+    public const int MaxBackchannels = 50;
 
     public static void Validate(Validation v, AgentRequest r)
     {
@@ -27,6 +31,7 @@ public static class AgentSettingsValidator
             if (v.MaxLength("silence.reprompt_message", s.RepromptMessage, 1_000)) AgentValidator.Template(v, "silence.reprompt_message", s.RepromptMessage);
             if (s.RepromptAfterS is not null && string.IsNullOrWhiteSpace(s.RepromptMessage)) v.Add("silence.reprompt_message", "is required to reprompt.");
         }
+        Interruption(v, r.Interruption);
         v.Range("max_duration_s", r.MaxDurationS, MinDurationS, MaxDurationS);
         if (v.MaxLength("max_duration_message", r.MaxDurationMessage, 1_000)) AgentValidator.Template(v, "max_duration_message", r.MaxDurationMessage);
         if (!string.IsNullOrWhiteSpace(r.TimeZone)
@@ -34,6 +39,17 @@ public static class AgentSettingsValidator
         {
             v.Add("time_zone", "must be an IANA time zone such as Europe/London.");
         }
+    }
+
+    private static void Interruption(Validation v, InterruptionDto? i)
+    {
+        if (i is null) return;
+        v.Range("interruption.min_words", i.MinWords, 0, MaxMinWords);
+        v.Range("interruption.min_duration_ms", i.MinDurationMs, 0, MaxMinDurationMs);
+        v.Range("interruption.resume_after_ms", i.ResumeAfterMs, 0, MaxResumeAfterMs);
+        if (i.Backchannels is not { } phrases) return;
+        if (phrases.Count > MaxBackchannels) v.Add("interruption.backchannels", $"must have at most {MaxBackchannels} phrases.");
+        for (var n = 0; n < phrases.Count && n < MaxBackchannels; n++) v.Required($"interruption.backchannels[{n}]", phrases[n], 50);
     }
 
     private static void Destinations(Validation v, IReadOnlyList<TransferDestinationDto?>? destinations)

@@ -126,6 +126,13 @@ public static partial class AgentValidator
         agent.Silence = r.Silence is { } silence
             ? new SilenceSettings { RepromptAfterS = silence.RepromptAfterS, RepromptMessage = Blank(silence.RepromptMessage), HangupAfterS = silence.HangupAfterS }
             : null;
+        agent.Interruption = r.Interruption is { } interruption
+            ? new InterruptionSettings
+            {
+                MinWords = interruption.MinWords, MinDurationMs = interruption.MinDurationMs, ResumeAfterMs = interruption.ResumeAfterMs,
+                Backchannels = interruption.Backchannels?.Select(p => p!.Trim()).ToList(),
+            }
+            : null;
         agent.MaxDurationS = r.MaxDurationS;
         agent.MaxDurationMessage = Blank(r.MaxDurationMessage);
         agent.TimeZone = Blank(r.TimeZone)?.Trim();

@@ -69,6 +69,13 @@ public sealed record TransferDestinationDto(string? Name, string? PhoneNumber, s
 /// <summary>Caller silence: reprompt after <c>reprompt_after_s</c> without speech, hang up after <c>hangup_after_s</c>.</summary>
 public sealed record SilenceDto(int? RepromptAfterS, string? RepromptMessage, int? HangupAfterS);
 
+/// <summary>
+/// When the caller's speech stops the agent: <c>min_words</c> and <c>min_duration_ms</c> of speech, <c>backchannels</c>
+/// that never interrupt (null: the platform's list; empty: none), and <c>resume_after_ms</c> after a wordless
+/// interruption's turn before the cut sentence resumes (0: never).
+/// </summary>
+public sealed record InterruptionDto(int? MinWords, int? MinDurationMs, IReadOnlyList<string?>? Backchannels, int? ResumeAfterMs);
+
 /// <summary>Renders an agent's templates: the stored agent's (<c>POST /agents/{id}/preview</c>) or a draft's (<c>POST /agents/preview</c>).</summary>
 public sealed record AgentPreviewRequest([property: JsonConverter(typeof(VerbatimKeysConverter))] IReadOnlyDictionary<string, string?>? Variables, string? PhoneNumber = null, AgentRequest? Agent = null);
 
@@ -95,7 +102,8 @@ public sealed record AgentRequest(
     SilenceDto? Silence = null,
     int? MaxDurationS = null,
     string? MaxDurationMessage = null,
-    string? TimeZone = null);
+    string? TimeZone = null,
+    InterruptionDto? Interruption = null);
 
 public sealed record AgentResponse(
     string Id,
@@ -116,7 +124,8 @@ public sealed record AgentResponse(
     SilenceDto? Silence,
     int? MaxDurationS,
     string? MaxDurationMessage,
-    string? TimeZone)
+    string? TimeZone,
+    InterruptionDto? Interruption)
 {
     /// <summary>The agent as the API shows it; the secrets of <paramref name="newSecrets"/> (tool names) are shown, once.</summary>
     public static AgentResponse From(Agent a, IReadOnlySet<string>? newSecrets = null) => new(
@@ -131,5 +140,6 @@ public sealed record AgentResponse(
         a.Tools.Select(t => AgentToolResponse.From(t, newSecrets?.Contains(t.Name) == true)).ToList(),
         a.TransferDestinations.Select(d => new TransferDestinationDto(d.Name, d.PhoneNumber, d.Description, d.Message)).ToList(),
         a.Silence is { } s ? new SilenceDto(s.RepromptAfterS, s.RepromptMessage, s.HangupAfterS) : null,
-        a.MaxDurationS, a.MaxDurationMessage, a.TimeZone);
+        a.MaxDurationS, a.MaxDurationMessage, a.TimeZone,
+        a.Interruption is { } i ? new InterruptionDto(i.MinWords, i.MinDurationMs, i.Backchannels, i.ResumeAfterMs) : null);
 }

@@ -14,7 +14,8 @@ using VoiceAgents.VoiceHost.Vad;
 namespace VoiceAgents.VoiceHost.Calls;
 
 /// <summary>
-/// Builds a call's pipeline: resampler → VAD → turns → call limits (silence, max duration) → STT → keypad → user
+/// Builds a call's pipeline: resampler → VAD → turns → call limits (silence, max duration) → STT → interruptions
+/// (backchannels, minimum words, false-interruption recovery) → keypad → user
 /// context → LLM → sentences → TTS → output transport → assistant context. A new processor goes into this list.
 /// </summary>
 public sealed class CallFactory(
@@ -60,6 +61,7 @@ public sealed class CallFactory(
             new TurnProcessor(context),
             new CallLimitProcessor(context, CallEndReasons.Silence, CallEndReasons.MaxDuration),
             new SttProcessor(context, ct => stt.ConnectAsync(agent.Stt, ct)),
+            new InterruptionProcessor(context),
             new KeypadProcessor(context),
             new UserContextProcessor(context),
             new LlmProcessor(context, providers.Llm(agent, keys, ownKeyed), async ct => await CallTools.CollectAsync(context, toolSources, ct)),

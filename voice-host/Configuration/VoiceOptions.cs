@@ -17,7 +17,7 @@ public sealed class VoiceOptions
     [Range(0.05, 0.99)] public double VadStartThreshold { get; set; } = 0.5;
     [Range(0.01, 0.99)] public double VadStopThreshold { get; set; } = 0.35;
 
-    /// <summary>Speech needed before the VAD reports a start; also the minimum barge-in (default 200 ms).</summary>
+    /// <summary>Speech needed before the VAD reports a start (default 200 ms); no barge-in is shorter, and an agent's <c>interruption.min_duration_ms</c> may ask for longer.</summary>
     [Range(0.032, 2.0)] public double VadStartSeconds { get; set; } = 0.2;
 
     /// <summary>Silence that ends a stretch of speech for the VAD.</summary>

@@ -15,13 +15,14 @@ public sealed class TurnTracker(TimeProvider time)
 
     public List<TurnMetricsReport> Reports { get; } = [];
 
-    public void UserTurnEnded(DateTimeOffset speechEndedAt)
+    /// <summary>A turn to answer ended: its speech at <paramref name="speechEndedAt"/>, the turn (its silence) at <paramref name="turnEndedAt"/>, by default now.</summary>
+    public void UserTurnEnded(DateTimeOffset speechEndedAt, DateTimeOffset? turnEndedAt = null)
     {
         lock (_gate)
         {
             _turn++;
             _speechEnded = speechEndedAt;
-            _turnEnded = time.GetUtcNow();
+            _turnEnded = turnEndedAt ?? time.GetUtcNow();
             _sttDone = _llmStarted = _firstToken = _ttsStarted = _firstByte = null;
             _reported = false;
         }

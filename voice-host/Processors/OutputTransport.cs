@@ -156,11 +156,11 @@ public sealed class OutputTransport(CallContext call, IClientEvents client, int 
         Push(new SpokenTextFrame(text, interrupted));
     }
 
-    /// <summary>A barge-in: keep only the part of the current sentence the caller heard, and say so.</summary>
+    /// <summary>A barge-in: keep only the part of the current sentence the caller heard, and say so; the rest goes upstream, in case the interruption was false.</summary>
     protected override ValueTask OnInterruptedAsync()
     {
         var now = call.Time.GetUtcNow();
-        if (_sentence is { } sentence && _sentSamples > 0)
+        if (_sentence is { } sentence)
         {
             var unplayed = Math.Max(0, (_playhead - now).TotalSeconds) * outputRate;
             // A telephony transport knows from its marks what the far end really played; otherwise the clock tells.
@@ -171,8 +171,10 @@ public sealed class OutputTransport(CallContext call, IClientEvents client, int 
             var queued = Math.Max(_sentSamples, sentence.Progress.Samples);
             var estimated = sentence.Progress.Complete ? queued : Math.Max(queued, sentence.Text.Length / 14.0 * outputRate);
             var words = sentence.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            var keep = (int)Math.Floor(words.Length * Math.Clamp(heard / estimated, 0, 1));
+            var keep = _sentSamples == 0 ? 0 : (int)Math.Floor(words.Length * Math.Clamp(heard / estimated, 0, 1));
             if (keep > 0) Spoken(string.Join(' ', words.Take(keep)) + "…", interrupted: true);
+            // What a false interruption would say after all (InterruptionProcessor).
+            if (keep < words.Length) Push(new UnplayedTextFrame(string.Join(' ', words.Skip(keep))), FrameDirection.Upstream);
         }
         _sentence = null;
         _sentSamples = 0;

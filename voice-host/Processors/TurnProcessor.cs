@@ -1,3 +1,4 @@
+using VoiceAgents.Core.Domain;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Pipeline.Frames;
 
@@ -5,14 +6,21 @@ namespace VoiceAgents.VoiceHost.Processors;
 
 /// <summary>
 /// Turn detection: a turn starts with speech and ends after <see cref="VoiceOptions.TurnEndSeconds"/> of silence.
-/// Speech while the bot is talking is a barge-in: an <see cref="InterruptionFrame"/> goes downstream at once.
+/// Speech while the bot is talking is a barge-in once it has lasted the agent's <c>interruption.min_duration_ms</c>
+/// (the VAD's own start, 200 ms, by default): an <see cref="InterruptionFrame"/> goes downstream at once, or, when
+/// the agent's interruption waits for words (<see cref="InterruptionSettings.NeedsWords"/>), a
+/// <see cref="BargeInFrame"/> that the <see cref="InterruptionProcessor"/> after the STT decides on.
 /// Silence is measured on the audio stream itself, which callers send continuously.
 /// </summary>
 public sealed class TurnProcessor(CallContext call) : FrameProcessor(call.Log)
 {
+    private readonly InterruptionSettings _interruption = call.Agent.Interruption ?? new InterruptionSettings();
     private bool _userSpeaking;
     private bool _botSpeaking;
     private DateTimeOffset? _speechEndedAt;
+    // When the current stretch of speech began (the VAD reports it VadStartSeconds late); null in a pause.
+    private DateTimeOffset? _runStartedAt;
+    private bool _bargedIn;
 
     protected override ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
     {
@@ -20,37 +28,56 @@ public sealed class TurnProcessor(CallContext call) : FrameProcessor(call.Log)
         {
             case VadSpeechStartedFrame started:
                 _speechEndedAt = null;
+                _runStartedAt = started.At - TimeSpan.FromSeconds(call.Options.VadStartSeconds);
                 if (!_userSpeaking)
                 {
                     _userSpeaking = true;
-                    Push(new UserStartedSpeakingFrame(started.At));
+                    // A turn that did not mean to interrupt (a backchannel) leaves the next one free to.
+                    _bargedIn = false;
+                    Push(new UserStartedSpeakingFrame(started.At, _botSpeaking));
                 }
-                if (_botSpeaking)
-                {
-                    _botSpeaking = false;
-                    Push(new InterruptionFrame(started.At));
-                }
+                BargeIn(started.At);
                 return ValueTask.CompletedTask;
             case VadSpeechStoppedFrame stopped:
                 _speechEndedAt = stopped.At;
+                _runStartedAt = null;
                 return ValueTask.CompletedTask;
-            case InputAudioFrame when _userSpeaking && _speechEndedAt is { } ended:
+            case InputAudioFrame when _userSpeaking:
                 var now = call.Time.GetUtcNow();
-                if (now - ended >= TimeSpan.FromSeconds(call.Options.TurnEndSeconds))
+                BargeIn(now);
+                if (_speechEndedAt is { } ended && now - ended >= TimeSpan.FromSeconds(call.Options.TurnEndSeconds))
                 {
                     _userSpeaking = false;
                     _speechEndedAt = null;
-                    call.Turns.UserTurnEnded(ended);
+                    // Over a bot that talks on until the words decide, the turn is timed once it interrupts (InterruptionProcessor):
+                    // the bot's next audio is not its answer, and a backchannel has none.
+                    if (!(_botSpeaking && _interruption.NeedsWords)) call.Turns.UserTurnEnded(ended);
                     Push(new UserStoppedSpeakingFrame(ended, now));
                 }
                 break;
             case BotStartedSpeakingFrame:
                 _botSpeaking = true;
+                _bargedIn = false;
                 break;
             case BotStoppedSpeakingFrame:
                 _botSpeaking = false;
                 break;
         }
         return base.ProcessFrameAsync(frame, direction, ct);
+    }
+
+    /// <summary>Speech over the bot that has lasted long enough is a barge-in, once per turn and stretch of bot speech.</summary>
+    private void BargeIn(DateTimeOffset now)
+    {
+        if (!_botSpeaking || _bargedIn || _runStartedAt is not { } began) return;
+        if (now - began < TimeSpan.FromMilliseconds(_interruption.EffectiveMinDurationMs)) return;
+        _bargedIn = true;
+        if (_interruption.NeedsWords)
+        {
+            Push(new BargeInFrame(now));
+            return;
+        }
+        _botSpeaking = false;
+        Push(new InterruptionFrame(now));
     }
 }

@@ -46,6 +46,11 @@ interface FormState {
   max_duration_message: string;
   time_zone: string;
   voicemail: Agent['voicemail'];
+  min_words: string;
+  min_duration_ms: string;
+  ignore_backchannels: boolean;
+  backchannels: string;
+  resume_after_ms: string;
 }
 
 function fromAgent(a?: Agent): FormState {
@@ -73,6 +78,12 @@ function fromAgent(a?: Agent): FormState {
     max_duration_message: a?.max_duration_message ?? '',
     time_zone: a?.time_zone ?? '',
     voicemail: a?.voicemail ?? null,
+    min_words: a?.interruption?.min_words?.toString() ?? '',
+    min_duration_ms: a?.interruption?.min_duration_ms?.toString() ?? '',
+    // null: the platform's backchannels; an empty list: none.
+    ignore_backchannels: a?.interruption?.backchannels?.length !== 0,
+    backchannels: (a?.interruption?.backchannels ?? []).join(', '),
+    resume_after_ms: a?.interruption?.resume_after_ms?.toString() ?? '',
   };
 }
 
@@ -98,6 +109,15 @@ function toRequest(f: FormState) {
     max_duration_s: num(f.max_duration_s),
     max_duration_message: text(f.max_duration_message),
     time_zone: text(f.time_zone),
+    interruption:
+      [f.min_words, f.min_duration_ms, f.backchannels, f.resume_after_ms].some((x) => x.trim() !== '') || !f.ignore_backchannels
+        ? {
+            min_words: num(f.min_words),
+            min_duration_ms: num(f.min_duration_ms),
+            backchannels: !f.ignore_backchannels ? [] : f.backchannels.trim() === '' ? null : f.backchannels.split(',').map((p) => p.trim()).filter((p) => p !== ''),
+            resume_after_ms: num(f.resume_after_ms),
+          }
+        : null,
   };
 }
 
@@ -184,7 +204,7 @@ export function AgentForm({ agent, providers, onSaved, onCancel }: { agent?: Age
 
   const shownFields = new Set(['name', 'system_prompt', 'first_message', 'language', 'fallback_line', 'llm', 'llm.provider', 'llm.model', 'llm.temperature',
     'stt', 'stt.provider', 'stt.language', 'tts', 'tts.provider', 'tts.voice', 'tts.speed', 'rules', 'tools', 'transfer_destinations', 'silence.reprompt_after_s', 'silence.reprompt_message', 'silence.hangup_after_s',
-    'max_duration_s', 'max_duration_message', 'time_zone']);
+    'max_duration_s', 'max_duration_message', 'time_zone', 'interruption.min_words', 'interruption.min_duration_ms', 'interruption.backchannels', 'interruption.resume_after_ms']);
   const shown = (k: string) => shownFields.has(k) || /^(rules|tools|transfer_destinations)\[\d+\]/.test(k);
   const setRule = (i: number, patch: Partial<RuleForm>) => set('rules', f.rules.map((x, j) => (j === i ? { ...x, ...patch } : x)));
   const setDestination = (i: number, patch: Partial<TransferDestination>) =>
@@ -388,6 +408,28 @@ export function AgentForm({ agent, providers, onSaved, onCancel }: { agent?: Age
         </Field>
         <Field label="Time zone" error={err('time_zone')} hint="IANA, e.g. Europe/Paris, for {{ now }}">
           {(p) => <input {...p} className="input" value={f.time_zone} onChange={(e) => set('time_zone', e.target.value)} />}
+        </Field>
+      </fieldset>
+
+      <fieldset className="grid gap-4 rounded-md border border-slate-200 p-3 md:grid-cols-3">
+        <legend className="px-1 text-sm font-semibold">Interruptions</legend>
+        <Field label="Minimum words" error={err('interruption.min_words')} hint="Words the caller must say to stop the agent (default 0)">
+          {(p) => <input {...p} className="input" inputMode="numeric" value={f.min_words} onChange={(e) => set('min_words', e.target.value)} />}
+        </Field>
+        <Field label="Minimum speech (ms)" error={err('interruption.min_duration_ms')} hint="Default 200">
+          {(p) => <input {...p} className="input" inputMode="numeric" value={f.min_duration_ms} onChange={(e) => set('min_duration_ms', e.target.value)} />}
+        </Field>
+        <Field label="Resume after (ms)" error={err('interruption.resume_after_ms')} hint="After an interruption with no words; 0 never resumes (default 1000)">
+          {(p) => <input {...p} className="input" inputMode="numeric" value={f.resume_after_ms} onChange={(e) => set('resume_after_ms', e.target.value)} />}
+        </Field>
+        <label className="flex items-center gap-2 pb-2 text-sm">
+          <input type="checkbox" checked={f.ignore_backchannels} onChange={(e) => set('ignore_backchannels', e.target.checked)} />
+          Backchannels never interrupt
+        </label>
+        <Field label="Backchannels" error={err('interruption.backchannels')} hint="Comma-separated; blank: uh huh, mm-hmm, mhm, okay, ok, yeah, right">
+          {(p) => (
+            <input {...p} className="input" disabled={!f.ignore_backchannels} value={f.backchannels} onChange={(e) => set('backchannels', e.target.value)} />
+          )}
         </Field>
       </fieldset>
 

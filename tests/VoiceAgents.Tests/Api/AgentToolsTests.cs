@@ -227,7 +227,30 @@ public sealed class AgentToolsTests(ApiFixture api)
         Assert.Equal("Europe/London", read["time_zone"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Interruption_settings_round_trip_and_an_empty_backchannel_list_stays_empty()
+    {
+        var (_, client) = await SessionAsync();
+        using var _ = client;
+        var agent = Agent();
+        agent["interruption"] = JsonNode.Parse("""{"min_words":2,"min_duration_ms":400,"backchannels":[" sure ","uh huh"],"resume_after_ms":1500}""");
+        var created = await TenantSession.Read(await client.PostAsync("agents", ApiFixture.Json(agent)), 201);
+
+        var read = await TenantSession.Read(await client.GetAsync($"agents/{created["id"]}"), 200);
+        Assert.True(JsonNode.DeepEquals(created, read), $"POST returned {created.ToJsonString()} but GET returned {read.ToJsonString()}");
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"min_words":2,"min_duration_ms":400,"backchannels":["sure","uh huh"],"resume_after_ms":1500}"""), read["interruption"]), read["interruption"]?.ToJsonString());
+
+        agent["interruption"] = JsonNode.Parse("""{"backchannels":[]}""");
+        await TenantSession.Read(await client.PutAsync($"agents/{created["id"]}", ApiFixture.Json(agent)), 200);
+        read = await TenantSession.Read(await client.GetAsync($"agents/{created["id"]}"), 200);
+        Assert.Empty(read["interruption"]!["backchannels"]!.AsArray());
+    }
+
     [Theory]
+    [InlineData("""{"interruption":{"min_words":11}}""", "interruption.min_words")]
+    [InlineData("""{"interruption":{"min_duration_ms":-1}}""", "interruption.min_duration_ms")]
+    [InlineData("""{"interruption":{"resume_after_ms":60000}}""", "interruption.resume_after_ms")]
+    [InlineData("""{"interruption":{"backchannels":["okay"," "]}}""", "interruption.backchannels[1]")]
     [InlineData("""{"time_zone":"Mars/Olympus"}""", "time_zone")]
     [InlineData("""{"max_duration_s":5}""", "max_duration_s")]
     [InlineData("""{"silence":{"reprompt_after_s":10,"reprompt_message":"Hello?","hangup_after_s":5}}""", "silence.hangup_after_s")]

@@ -89,6 +89,35 @@ public sealed class DashboardToolsTests(DashboardFixture fx)
     }
 
     [Fact]
+    public async Task The_agent_forms_interruption_fields_are_saved_and_a_bad_one_is_shown_beside_it()
+    {
+        var tenant = await fx.Api.SignupAsync("dash-interrupt");
+        await using var context = await fx.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await Ui.LoginAsync(page, tenant.Email);
+        await page.WaitForURLAsync(Ui.AgentsUrl());
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "New agent" }).ClickAsync();
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Patient listener");
+        await page.GetByLabel("LLM provider").SelectOptionAsync("rules");
+        await page.GetByLabel("Minimum words").FillAsync("11");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create agent" }).ClickAsync();
+        await Expect(Ui.FieldError(page, "Minimum words")).ToBeVisibleAsync();
+
+        await page.GetByLabel("Minimum words").FillAsync("2");
+        await page.GetByLabel("Minimum speech (ms)").FillAsync("400");
+        await page.GetByLabel("Backchannels never interrupt").UncheckAsync();
+        await Ui.ShotAsync(page, "agents-interruption-form");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create agent" }).ClickAsync();
+        await Expect(page.Locator("li[data-agent-id]").Filter(new() { HasText = "Patient listener" })).ToBeVisibleAsync();
+
+        using var client = tenant.Client();
+        var agents = await TenantSession.Read(await client.GetAsync("agents"), 200);
+        var interruption = agents["items"]![0]!["interruption"]!;
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"min_words":2,"min_duration_ms":400,"backchannels":[]}"""), interruption), interruption.ToJsonString());
+    }
+
+    [Fact]
     public async Task The_preview_renders_the_drafts_prompt_and_first_message_over_the_sample_variables()
     {
         var tenant = await fx.Api.SignupAsync("dash-preview");

@@ -45,8 +45,15 @@ public sealed class FrameHarness : IAsyncDisposable
 
     /// <summary>A call's shared state on <paramref name="clock"/>, recording to a temp folder.</summary>
     public static CallContext Call(TestClock clock, Agent? agent = null, VoiceOptions? options = null) =>
-        new("c", "t", agent ?? new Agent { Id = "a", TenantId = "t", UserId = "u", Name = "Test", SystemPrompt = "" }, clock, options ?? new VoiceOptions(),
+        new("c", "t", agent ?? Agent(), clock, options ?? new VoiceOptions(),
             new CallRecorder(Path.Combine(Path.GetTempPath(), "va-frames")), NullLogger.Instance);
+
+    /// <summary>A plain test agent, with <paramref name="interruption"/> settings if given.</summary>
+    public static Agent Agent(InterruptionSettings? interruption = null) =>
+        new() { Id = "a", TenantId = "t", UserId = "u", Name = "Test", SystemPrompt = "", Interruption = interruption };
+
+    /// <summary>An agent whose barge-ins interrupt on speech alone, waiting for no words (no backchannels, no minimum words).</summary>
+    public static Agent SpeechInterrupts() => Agent(new InterruptionSettings { Backchannels = [] });
 
     /// <summary>Starts <paramref name="processors"/> (which share <paramref name="call"/>) between the two logs, with a start frame in.</summary>
     public static FrameHarness Start(CallContext call, params FrameProcessor[] processors) => new((TestClock)call.Time, call.Recorder, processors);

@@ -71,7 +71,7 @@ public sealed class InputProcessorTests
     public async Task Speech_while_the_bot_speaks_is_a_barge_in_and_speech_after_it_stopped_is_not()
     {
         var clock = new TestClock();
-        var call = FrameHarness.Call(clock);
+        var call = FrameHarness.Call(clock, FrameHarness.SpeechInterrupts());
         await using var run = FrameHarness.Start(call, new TurnProcessor(call));
 
         run.SendUp(new BotStartedSpeakingFrame(clock.GetUtcNow()));

@@ -1,12 +1,9 @@
-using System.Runtime.CompilerServices;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Tests.Processors;
-using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Metrics;
 using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Processors;
-using VoiceAgents.VoiceHost.Providers;
 using VoiceAgents.VoiceHost.Transport;
 
 namespace VoiceAgents.Tests.Voice;
@@ -18,35 +15,17 @@ public sealed class BargeInTests
 {
     private const int Rate = 16000;
 
-    /// <summary>Says any text as 3 s of tone, at once.</summary>
-    private sealed class ToneTts : ITtsProvider
-    {
-        public string Name => "tone";
-
-        public async IAsyncEnumerable<AudioChunk> SynthesizeAsync(string text, TtsConfig config, string language, [EnumeratorCancellation] CancellationToken ct)
-        {
-            var samples = new short[Rate * 3];
-            for (var i = 0; i < samples.Length; i++) samples[i] = (short)(8000 * Math.Sin(2 * Math.PI * 440 * i / Rate));
-            for (var i = 0; i < samples.Length; i += 1600)
-            {
-                ct.ThrowIfCancellationRequested();
-                yield return new AudioChunk(samples.AsMemory(i, 1600), Rate);
-                await Task.Yield();
-            }
-        }
-    }
-
     [Fact]
     public async Task User_speech_during_bot_speech_stops_bot_audio_within_100ms_and_keeps_only_the_played_words()
     {
         var clock = new TestClock();
         var client = new RecordingClient(clock);
-        var call = FrameHarness.Call(clock);
+        var call = FrameHarness.Call(clock, FrameHarness.SpeechInterrupts());
         var assistant = new AssistantContextProcessor(call);
         await using var run = FrameHarness.Start(call,
             new TurnProcessor(call),
             new SentenceProcessor(call),
-            new TtsProcessor(call, new ToneTts(), Rate),
+            new TtsProcessor(call, new ToneTts(3), Rate),
             new OutputTransport(call, client, Rate, new VoiceMetrics()),
             assistant);
 
@@ -82,7 +61,7 @@ public sealed class BargeInTests
     {
         var clock = new TestClock();
         var client = new RecordingClient(clock);
-        var call = FrameHarness.Call(clock);
+        var call = FrameHarness.Call(clock, FrameHarness.SpeechInterrupts());
         await using var run = FrameHarness.Start(call, new TurnProcessor(call), new OutputTransport(call, client, Rate, new VoiceMetrics()));
 
         run.Send(new VadSpeechStartedFrame(clock.GetUtcNow()));

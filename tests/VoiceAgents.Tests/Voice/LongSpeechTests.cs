@@ -129,7 +129,7 @@ public sealed class LongSpeechTests
     public async Task A_barge_in_during_a_sentence_of_several_pieces_keeps_the_words_heard_so_far()
     {
         var time = new TestClock();
-        var call = FrameHarness.Call(time);
+        var call = FrameHarness.Call(time, FrameHarness.SpeechInterrupts());
         var events = new RecordingClient(time);
         var assistant = new AssistantContextProcessor(call);
         var run = FrameHarness.Start(call,
