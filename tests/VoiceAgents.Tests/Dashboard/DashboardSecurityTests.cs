@@ -31,7 +31,7 @@ public sealed class DashboardSecurityTests(DashboardFixture fx)
         await Ui.LoginAsync(page, tenant.Email, next: "/call-logs/");
         await Expect(page.Locator($"tr[data-call-id='{call.Id}']")).ToBeVisibleAsync();
         await Expect(page.Locator("[data-live-mode=live]")).ToBeVisibleAsync();
-        foreach (var path in new[] { "agents/", "campaigns/", $"call-logs/view/?id={call.Id}", "analytics/", "api-keys/", "publishable-keys/", "talk/" })
+        foreach (var path in new[] { "agents/", "campaigns/", "inbound-numbers/", $"call-logs/view/?id={call.Id}", "analytics/", "usage/", "api-keys/", "publishable-keys/", "provider-credentials/", "talk/" })
         {
             var response = await page.GotoAsync(path);
             Assert.Contains("frame-ancestors 'none'", (await response!.AllHeadersAsync())["content-security-policy"], StringComparison.Ordinal);
