@@ -456,6 +456,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operator/provider-credentials/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-seal every tenant's provider key under the active master key (operator only) */
+        post: operations["OperatorRotateCredentials"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operator/tenants/{tenantId}/limits": {
         parameters: {
             query?: never;
@@ -509,6 +526,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/provider-credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's stored vendor keys: last four characters, times and whether verified (admins only) */
+        get: operations["ListProviderCredentials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/provider-credentials/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Store or replace the tenant's key for a provider; it is sealed and never returned (admins only) */
+        put: operations["PutProviderCredential"];
+        post?: never;
+        /** Delete the tenant's key for a provider; its calls go back to the platform's key where allowed (admins only) */
+        delete: operations["DeleteProviderCredential"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/providers": {
         parameters: {
             query?: never;
@@ -516,7 +568,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The LLM, STT and TTS providers an agent may use, with their options */
+        /** The LLM, STT and TTS providers an agent may use, with their options, and whose key the tenant's calls use for each vendor */
         get: operations["ListProviders"];
         put?: never;
         post?: never;
@@ -623,6 +675,23 @@ export interface paths {
         put?: never;
         /** Twilio's answer webhook: TwiML that streams the call to voice-host (outbound by call_id, inbound by the number called) */
         post: operations["TwilioVoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the tenant's calls used, per UTC day: STT audio seconds, LLM tokens in and out and TTS characters by provider, call minutes by transport. The rules responder's tokens are an estimate (characters / 4). from and to are whole UTC days (to exclusive, at most 366 days apart; by default the 30 days up to today). */
+        get: operations["GetUsage"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -781,6 +850,8 @@ export interface components {
                 time_zone?: string | null;
                 /** @default null */
                 tools?: {
+                    /** @default null */
+                    cancel_on_barge_in?: boolean | null;
                     description?: string | null;
                     headers?: {
                         [key: string]: string;
@@ -888,6 +959,8 @@ export interface components {
             time_zone?: string | null;
             /** @default null */
             tools?: {
+                /** @default null */
+                cancel_on_barge_in?: boolean | null;
                 description?: string | null;
                 headers?: {
                     [key: string]: string;
@@ -981,6 +1054,7 @@ export interface components {
             system_prompt: string;
             time_zone?: string | null;
             tools: {
+                cancel_on_barge_in: boolean;
                 description?: string | null;
                 headers?: {
                     [key: string]: string;
@@ -1100,6 +1174,25 @@ export interface components {
                 turn: number;
                 voice_to_voice_ms?: number | null;
             }[];
+            /** @default null */
+            usage?: {
+                call_minutes?: {
+                    [key: string]: number;
+                };
+                is_empty?: boolean;
+                llm_tokens_in?: {
+                    [key: string]: number;
+                };
+                llm_tokens_out?: {
+                    [key: string]: number;
+                };
+                stt_audio_seconds?: {
+                    [key: string]: number;
+                };
+                tts_characters?: {
+                    [key: string]: number;
+                };
+            } | null;
             variables?: {
                 [key: string]: string;
             } | null;
@@ -1185,6 +1278,11 @@ export interface components {
             allowed_origins?: string[] | null;
             calls_per_minute?: number | null;
             name?: string | null;
+        };
+        CredentialRotationResponse: {
+            active_key_id: string;
+            remaining: number;
+            rotated: number;
         };
         HealthResponse: {
             checks: {
@@ -1327,6 +1425,7 @@ export interface components {
                 system_prompt: string;
                 time_zone?: string | null;
                 tools: {
+                    cancel_on_barge_in: boolean;
                     description?: string | null;
                     headers?: {
                         [key: string]: string;
@@ -1439,7 +1538,42 @@ export interface components {
             title?: string | null;
             type?: string | null;
         };
+        ProviderCredentialList: {
+            items: {
+                account_sid?: string | null;
+                base_url?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                last4: string;
+                provider: string;
+                /** Format: date-time */
+                updated_at: string;
+                verified: boolean;
+            }[];
+        };
+        ProviderCredentialRequest: {
+            account_sid?: string | null;
+            api_key?: string | null;
+            base_url?: string | null;
+        };
+        ProviderCredentialResponse: {
+            account_sid?: string | null;
+            base_url?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            last4: string;
+            provider: string;
+            /** Format: date-time */
+            updated_at: string;
+            verified: boolean;
+        };
         ProvidersResponse: {
+            keys: {
+                platform_key_allowed: boolean;
+                provider: string;
+                tenant_key: boolean;
+                usable: boolean;
+            }[];
             llm: {
                 label: string;
                 name: string;
@@ -1576,6 +1710,49 @@ export interface components {
         };
         UpdateMemberRequest: {
             role?: string | null;
+        };
+        UsageResponse: {
+            days: {
+                call_minutes?: {
+                    [key: string]: number;
+                };
+                calls?: number;
+                date: string;
+                llm_tokens_in?: {
+                    [key: string]: number;
+                };
+                llm_tokens_out?: {
+                    [key: string]: number;
+                };
+                stt_audio_seconds?: {
+                    [key: string]: number;
+                };
+                tts_characters?: {
+                    [key: string]: number;
+                };
+            }[];
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            totals: {
+                call_minutes?: {
+                    [key: string]: number;
+                };
+                calls?: number;
+                llm_tokens_in?: {
+                    [key: string]: number;
+                };
+                llm_tokens_out?: {
+                    [key: string]: number;
+                };
+                stt_audio_seconds?: {
+                    [key: string]: number;
+                };
+                tts_characters?: {
+                    [key: string]: number;
+                };
+            };
         };
         WebCallRequest: {
             variables?: {
@@ -3475,6 +3652,62 @@ export interface operations {
             };
         };
     };
+    OperatorRotateCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialRotationResponse"];
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or wrong operator key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such tenant or number, or no operator key configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No master key is set on this deployment */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     OperatorGetLimits: {
         parameters: {
             query?: never;
@@ -3723,6 +3956,189 @@ export interface operations {
                 };
             };
             /** @description No such tenant or number, or no operator key configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListProviderCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderCredentialList"];
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PutProviderCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProviderCredentialRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderCredentialResponse"];
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No master key is set on this deployment */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteProviderCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4108,6 +4524,51 @@ export interface operations {
             };
             /** @description The form is larger than 64 KiB */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetUsage: {
+        parameters: {
+            query?: {
+                agent_id?: string;
+                campaign_id?: string;
+                /** @description inclusive, a UTC midnight */
+                from?: string;
+                /** @description exclusive, a UTC midnight */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageResponse"];
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
