@@ -1,4 +1,7 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using MongoDB.Driver;
+using VoiceAgents.Core.Data;
 using Microsoft.Playwright;
 using VoiceAgents.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -51,7 +54,9 @@ public sealed class DashboardAgentSettingsTests(DashboardFixture fx)
         var agent = Assert.Single((await TenantSession.Read(await client.GetAsync("agents"), 200))["items"]!.AsArray())!;
         var tool = Assert.Single(agent["tools"]!.AsArray())!;
         Assert.Equal(("mcp", "crm", "http://127.0.0.1:9/mcp"), (tool["type"]!.GetValue<string>(), tool["name"]!.GetValue<string>(), tool["url"]!.GetValue<string>()));
-        Assert.Equal("""{"Authorization":"Bearer crm-token","X-Tenant":"Acme"}""", tool["headers"]!.ToJsonString());
+        // Header values are write-only: the API shows them masked, and the stored ones are what the form sent.
+        Assert.Equal("""{"Authorization":"********","X-Tenant":"********"}""", tool["headers"]!.ToJsonString());
+        Assert.Equal(new Dictionary<string, string> { ["Authorization"] = "Bearer crm-token", ["X-Tenant"] = "Acme" }, await StoredHeadersAsync(tenant, agent));
         var destination = Assert.Single(agent["transfer_destinations"]!.AsArray())!;
         Assert.Equal(("sales", "+14155550111", "Callers who want to buy.", "Putting you through to sales."),
             (destination["name"]!.GetValue<string>(), destination["phone_number"]!.GetValue<string>(), destination["description"]!.GetValue<string>(), destination["message"]!.GetValue<string>()));
@@ -63,7 +68,7 @@ public sealed class DashboardAgentSettingsTests(DashboardFixture fx)
         await page.GetByRole(AriaRole.Button, new() { Name = "Edit Front desk" }).ClickAsync();
         await Expect(page.GetByLabel("Tool 1 name")).ToHaveValueAsync("crm");
         await Expect(page.GetByLabel("Tool 1 URL")).ToHaveValueAsync("http://127.0.0.1:9/mcp");
-        await Expect(page.GetByLabel("Tool 1 headers")).ToHaveValueAsync("Authorization: Bearer crm-token\nX-Tenant: Acme");
+        await Expect(page.GetByLabel("Tool 1 headers")).ToHaveValueAsync("Authorization: ********\nX-Tenant: ********");
         await Expect(page.GetByLabel("Destination 1 name")).ToHaveValueAsync("sales");
         await Expect(page.GetByLabel("Destination 1 number")).ToHaveValueAsync("+14155550111");
         await Expect(page.GetByLabel("Destination 1 description")).ToHaveValueAsync("Callers who want to buy.");
@@ -82,5 +87,14 @@ public sealed class DashboardAgentSettingsTests(DashboardFixture fx)
         {
             Assert.True(JsonNode.DeepEquals(agent[field], saved[field]), $"{field}: {agent[field]?.ToJsonString()} became {saved[field]?.ToJsonString()}");
         }
+        // The masked values the form sent back kept the stored ones.
+        Assert.Equal(new Dictionary<string, string> { ["Authorization"] = "Bearer crm-token", ["X-Tenant"] = "Acme" }, await StoredHeadersAsync(tenant, agent));
+    }
+
+    private async Task<Dictionary<string, string>> StoredHeadersAsync(TenantSession tenant, JsonNode agent)
+    {
+        var id = agent["id"]!.GetValue<string>();
+        var stored = await fx.Api.Services.GetRequiredService<MongoContext>().Agents.Find(a => a.Id == id && a.TenantId == tenant.TenantId).FirstAsync();
+        return Assert.Single(stored.Tools).Headers;
     }
 }

@@ -14,7 +14,8 @@ public static class MediaStreamSteps
         "Once upon a time there was a small lighthouse on a rocky island. Every night its keeper climbed the long stairs. " +
         "He polished the great lamp until it shone across the dark water. Ships far away saw the light and found their way home.";
 
-    public static async Task<(TenantSession Tenant, string AgentId)> AgentAsync(TelephonyFixture f, string label = "phone")
+    /// <param name="speechInterrupts">The agent stops for any speech over it, not only for words that are no backchannel.</param>
+    public static async Task<(TenantSession Tenant, string AgentId)> AgentAsync(TelephonyFixture f, string label = "phone", bool speechInterrupts = false)
     {
         var tenant = await f.Api.SignupAsync(label);
         return (tenant, await tenant.AddAgentAsync(AgentSetup.Offline("Phone booker", new
@@ -24,6 +25,7 @@ public static class MediaStreamSteps
                 new { match = "table two", reply = "Certainly. For what time would you like the table?", hang_up = false },
                 new { match = "story", reply = StoryReply, hang_up = false },
             },
+            interruption = speechInterrupts ? new { backchannels = Array.Empty<string>() } : null,
         })));
     }
 

@@ -73,7 +73,9 @@ public sealed class MediaStreamTests(TelephonyFixture f)
     [Fact]
     public async Task Speaking_over_the_bot_makes_voice_host_send_clear_and_keep_only_what_was_played()
     {
-        var (tenant, agent) = await AgentAsync(f);
+        // Speech stops the bot, as before word-gated barge-in: a barge-in decided late, after a loaded machine's decode,
+        // can fall between two sentences and cut none.
+        var (tenant, agent) = await AgentAsync(f, speechInterrupts: true);
         var (_, _, parameters) = await DialAsync(f, tenant, agent);
         var ask = await SpeakAt8kAsync("Please tell me a story.");
         var interrupt = await SpeakAt8kAsync("Wait, wait, I have a question about the price.");

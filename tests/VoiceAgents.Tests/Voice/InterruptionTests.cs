@@ -52,11 +52,15 @@ public sealed class InterruptionTests
         {
             var began = Clock.GetUtcNow();
             await Run.AdvanceAsync(TimeSpan.FromMilliseconds(200));
+            // Each frame is let through before the clock moves on, so the speech is timed by the clock it was sent at
+            // (an interruption came 680 ms into 500 ms of speech on a loaded machine when frames queued behind the clock).
             Run.Send(new VadSpeechStartedFrame(Clock.GetUtcNow()));
+            await Run.FlushAsync();
             while (Clock.GetUtcNow() - began < length)
             {
                 await Run.AdvanceAsync(AudioFrame);
                 Run.Send(Audio());
+                await Run.FlushAsync();
             }
             Run.Send(new VadSpeechStoppedFrame(Clock.GetUtcNow()));
             await Run.FlushAsync();
@@ -69,6 +73,7 @@ public sealed class InterruptionTests
             {
                 await Run.AdvanceAsync(AudioFrame);
                 Run.Send(Audio());
+                await Run.FlushAsync();
             }
             return await Run.WaitForAsync<UserStoppedSpeakingFrame>(Run.Down);
         }
