@@ -14,7 +14,6 @@ public sealed class DashboardTests(DashboardFixture fx)
     public async Task A_caller_signs_up_builds_an_agent_talks_to_it_and_finds_the_call_in_logs_recording_and_analytics()
     {
         await using var context = await fx.NewContextAsync();
-        await CueMicrophone.InstallAsync(context, fx.WavPath);
         var page = await context.NewPageAsync();
         var email = $"ada-{Guid.NewGuid():N}@example.com";
 
@@ -50,13 +49,11 @@ public sealed class DashboardTests(DashboardFixture fx)
         var logsNavigations = 0;
         logs.FrameNavigated += (_, f) => { if (f == logs.MainFrame) logsNavigations++; };
 
-        // 3-4. Talk: once the call is live the microphone asks for a table; the transcript shows the question and the
-        // agent's answer.
+        // 3-4. Talk: the fake microphone asks for a table; the transcript shows the question and the agent's answer.
         await card.GetByRole(AriaRole.Link, new() { Name = "Talk" }).ClickAsync();
         await page.WaitForURLAsync(Ui.PathRegex("/talk/"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Start call" }).ClickAsync();
         await Expect(page.Locator("[data-call-phase=live]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
-        await CueMicrophone.SpeakAsync(page);
         var userLine = page.Locator("li[data-role=user][data-final=true]").Filter(new() { HasText = "book" });
         await Expect(userLine).ToBeVisibleAsync(new() { Timeout = (float)CallTimeout.TotalMilliseconds });
         var reply = page.Locator("li[data-role=assistant]").Filter(new() { HasText = "Certainly" });

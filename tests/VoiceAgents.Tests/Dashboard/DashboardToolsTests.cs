@@ -20,7 +20,6 @@ public sealed class DashboardToolsTests(DashboardFixture fx)
         await using var receiver = await LoopbackServer.StartAsync(c => Wire.JsonAsync(c, 200, """{"reference":"blue seven"}"""));
         var tenant = await fx.Api.SignupAsync("dash-tools");
         await using var context = await fx.NewContextAsync();
-        await CueMicrophone.InstallAsync(context, fx.WavPath);
         var page = await context.NewPageAsync();
         await Ui.LoginAsync(page, tenant.Email);
         await page.WaitForURLAsync(Ui.AgentsUrl());
@@ -58,13 +57,10 @@ public sealed class DashboardToolsTests(DashboardFixture fx)
         await page.GetByRole(AriaRole.Button, new() { Name = "I have copied them" }).ClickAsync();
         await Expect(page.Locator("[data-tool-secret]")).ToHaveCountAsync(0);
 
-        // Once the call is live the microphone asks for "a table for two": the rule calls the tool with party=two and
-        // speaks its answer.
+        // The fake microphone asks for "a table for two": the rule calls the tool with party=two and speaks its answer.
         await card.GetByRole(AriaRole.Link, new() { Name = "Talk" }).ClickAsync();
         await page.WaitForURLAsync(Ui.PathRegex("/talk/"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Start call" }).ClickAsync();
-        await Expect(page.Locator("[data-call-phase=live]")).ToBeVisibleAsync(new() { Timeout = (float)CallTimeout.TotalMilliseconds });
-        await CueMicrophone.SpeakAsync(page);
         var reply = page.Locator("li[data-role=assistant]").Filter(new() { HasText = "blue seven" });
         await Expect(reply).ToBeVisibleAsync(new() { Timeout = (float)CallTimeout.TotalMilliseconds });
         var request = receiver.Single();
