@@ -11,6 +11,7 @@ export interface ToolForm {
   timeout_ms: string;
   speak_while_running: string;
   headers: string;
+  cancel_on_barge_in: boolean;
 }
 
 /** A rule as the form edits it: its arguments as `name = template` lines. */
@@ -55,6 +56,7 @@ export const emptyTool = (type: AgentToolType): ToolForm => ({
   timeout_ms: '',
   speak_while_running: '',
   headers: '',
+  cancel_on_barge_in: false,
 });
 
 export function toolFromAgent(t: AgentTool): ToolForm {
@@ -68,6 +70,7 @@ export function toolFromAgent(t: AgentTool): ToolForm {
     timeout_ms: t.timeout_ms?.toString() ?? '',
     speak_while_running: t.speak_while_running ?? '',
     headers: formatPairs(t.headers, ':'),
+    cancel_on_barge_in: t.cancel_on_barge_in ?? false,
   };
 }
 
@@ -83,7 +86,7 @@ export function parseParameters(s: string): { value?: unknown; error?: string } 
 
 /** The tool as the API takes it. A kept http tool sends no secret: the API keeps the one it has by the tool's name. */
 export function toolToRequest(t: ToolForm) {
-  const common = { type: t.type, name: t.name.trim(), description: text(t.description), url: t.url.trim(), timeout_ms: num(t.timeout_ms) };
+  const common = { type: t.type, name: t.name.trim(), description: text(t.description), url: t.url.trim(), timeout_ms: num(t.timeout_ms), cancel_on_barge_in: t.cancel_on_barge_in };
   if (t.type === 'mcp') return { ...common, headers: parsePairs(t.headers, ':') };
   return {
     ...common,

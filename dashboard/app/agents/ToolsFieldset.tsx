@@ -66,6 +66,10 @@ export function ToolsFieldset({ tools, onChange, err }: { tools: ToolForm[]; onC
                 {(p) => <textarea {...p} className="input min-h-16 font-mono text-xs" value={t.headers} onChange={(e) => update(i, { headers: e.target.value })} />}
               </Field>
             )}
+            <label className="flex items-center gap-2 text-sm">
+              <input type="checkbox" checked={t.cancel_on_barge_in} onChange={(e) => update(i, { cancel_on_barge_in: e.target.checked })} />
+              Tool {n}: cancel it when the caller interrupts
+            </label>
             <button type="button" className="btn-secondary" onClick={() => onChange(tools.filter((_, j) => j !== i))}>
               Remove tool {n}
             </button>

@@ -27,6 +27,7 @@ public sealed class DashboardAgentSettingsTests(DashboardFixture fx)
         await page.GetByLabel("Tool 1 name").FillAsync("crm");
         await page.GetByLabel("Tool 1 URL").FillAsync("http://127.0.0.1:9/mcp");
         await page.GetByLabel("Tool 1 headers").FillAsync("Authorization: Bearer crm-token\nX-Tenant: Acme");
+        await page.GetByLabel("Tool 1: cancel it when the caller interrupts").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Add destination" }).ClickAsync();
         await page.GetByLabel("Destination 1 name").FillAsync("sales");
         // Not E.164: the API's 400 is shown beside the number.
@@ -54,6 +55,7 @@ public sealed class DashboardAgentSettingsTests(DashboardFixture fx)
         var agent = Assert.Single((await TenantSession.Read(await client.GetAsync("agents"), 200))["items"]!.AsArray())!;
         var tool = Assert.Single(agent["tools"]!.AsArray())!;
         Assert.Equal(("mcp", "crm", "http://127.0.0.1:9/mcp"), (tool["type"]!.GetValue<string>(), tool["name"]!.GetValue<string>(), tool["url"]!.GetValue<string>()));
+        Assert.True(tool["cancel_on_barge_in"]!.GetValue<bool>());
         // Header values are write-only: the API shows them masked, and the stored ones are what the form sent.
         Assert.Equal("""{"Authorization":"********","X-Tenant":"********"}""", tool["headers"]!.ToJsonString());
         Assert.Equal(new Dictionary<string, string> { ["Authorization"] = "Bearer crm-token", ["X-Tenant"] = "Acme" }, await StoredHeadersAsync(tenant, agent));
@@ -69,6 +71,7 @@ public sealed class DashboardAgentSettingsTests(DashboardFixture fx)
         await Expect(page.GetByLabel("Tool 1 name")).ToHaveValueAsync("crm");
         await Expect(page.GetByLabel("Tool 1 URL")).ToHaveValueAsync("http://127.0.0.1:9/mcp");
         await Expect(page.GetByLabel("Tool 1 headers")).ToHaveValueAsync("Authorization: ********\nX-Tenant: ********");
+        await Expect(page.GetByLabel("Tool 1: cancel it when the caller interrupts")).ToBeCheckedAsync();
         await Expect(page.GetByLabel("Destination 1 name")).ToHaveValueAsync("sales");
         await Expect(page.GetByLabel("Destination 1 number")).ToHaveValueAsync("+14155550111");
         await Expect(page.GetByLabel("Destination 1 description")).ToHaveValueAsync("Callers who want to buy.");

@@ -61,7 +61,11 @@ public sealed class DashboardFixture : IAsyncLifetime
         _site = StandIn.DashboardServer(SiteSettings(Api, Voice, PubSub), port);
         await _site.StartAsync();
 
-        await File.WriteAllBytesAsync(WavPath, WithSilence(await VoiceFixture.SpeakAsync(Question), before: 1.0, after: 4.0));
+        // Chromium's fake microphone plays from the moment the page opens it, and the page keeps the last 2 s it heard
+        // before voice-host is ready: 3 s of silence first lets a call that takes up to about 4 s to be ready on a loaded
+        // machine still hear the whole question. (A microphone started on cue through the page's own AudioContext was
+        // tried instead, and its audio came out garbled under the full suite's load.)
+        await File.WriteAllBytesAsync(WavPath, WithSilence(await VoiceFixture.SpeakAsync(Question), before: 3.0, after: 4.0));
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
