@@ -11,7 +11,7 @@ namespace VoiceAgents.Core.Auth;
 /// </summary>
 public static class OpaqueSecret
 {
-    /// <summary>A new secret: <paramref name="prefix"/> then 43 base64url characters (32 random bytes).</summary>
+    /// <summary>A new secret: <paramref name="prefix"/> then 43 base64url characters (32 random bytes). Webhooks' and tools' signing secrets are made here too.</summary>
     public static string New(string prefix = "") => prefix + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>The lowercase hex SHA-256 stored in the secret's place.</summary>

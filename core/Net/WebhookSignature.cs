@@ -1,7 +1,8 @@
-using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+
+using VoiceAgents.Core.Auth;
 
 namespace VoiceAgents.Core.Net;
 
@@ -21,7 +22,7 @@ public static class WebhookSignature
     public static readonly TimeSpan DefaultTolerance = TimeSpan.FromMinutes(5);
 
     /// <summary>A new secret: <c>whsec_</c> and 32 random bytes in base64url.</summary>
-    public static string NewSecret() => SecretPrefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+    public static string NewSecret() => OpaqueSecret.New(SecretPrefix);
 
     /// <summary>The header value for <paramref name="body"/> signed at <paramref name="at"/>.</summary>
     public static string Sign(string secret, DateTimeOffset at, ReadOnlySpan<byte> body)
