@@ -25,6 +25,7 @@ public sealed class FrameHarness : IAsyncDisposable
     private readonly Pipeline _pipeline;
     private readonly FrameProcessor _last;
     private readonly CallRecorder _recorder;
+    private long _markers;
 
     private FrameHarness(TestClock clock, CallRecorder recorder, FrameProcessor[] processors)
     {
@@ -77,9 +78,9 @@ public sealed class FrameHarness : IAsyncDisposable
     /// </summary>
     public async Task FlushAsync()
     {
-        var marker = new Marker();
+        var marker = new Marker(Interlocked.Increment(ref _markers));
         Send(marker);
-        await WaitForAsync<Marker>(Down, m => m == marker);
+        await WaitForAsync<Marker>(Down, m => m.Id == marker.Id);
     }
 
     /// <summary>Puts frames in at the head, going downstream.</summary>
@@ -178,7 +179,8 @@ public sealed class FrameHarness : IAsyncDisposable
     private Task StartedAsync() => WaitForAsync<StartFrame>(Down);
 
     /// <summary>A system frame that every processor passes on: what <see cref="FlushAsync"/> waits for.</summary>
-    public sealed record Marker : SystemFrame;
+    /// <summary>Numbered: a record compares by value, and markers that all compared equal let a flush return on the first one ever sent.</summary>
+    public sealed record Marker(long Id) : SystemFrame;
 
     private static async Task Settle()
     {
