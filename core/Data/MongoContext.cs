@@ -55,6 +55,9 @@ public sealed class MongoContext
     public IMongoCollection<CallToken> CallTokens => Database.GetCollection<CallToken>("call_tokens");
     public IMongoCollection<PublishableKey> PublishableKeys => Database.GetCollection<PublishableKey>("publishable_keys");
     public IMongoCollection<CallRateWindow> CallRateWindows => Database.GetCollection<CallRateWindow>("call_rate_windows");
+    public IMongoCollection<KnowledgeBase> KnowledgeBases => Database.GetCollection<KnowledgeBase>("knowledge_bases");
+    public IMongoCollection<KnowledgeDocument> KnowledgeDocuments => Database.GetCollection<KnowledgeDocument>("knowledge_documents");
+    public IMongoCollection<KnowledgeChunk> KnowledgeChunks => Database.GetCollection<KnowledgeChunk>("knowledge_chunks");
 
     public Task PingAsync(CancellationToken ct) =>
         Database.RunCommandAsync((Command<BsonDocument>)"{ ping: 1 }", cancellationToken: ct);

@@ -70,6 +70,13 @@ public static class MongoIndexes
             Index(Builders<PublishableKey>.IndexKeys.Ascending(k => k.TenantId).Descending(k => k.CreatedAt), "tenant_created"));
         await Create(db.CallRateWindows, ct,
             Index(Builders<CallRateWindow>.IndexKeys.Ascending(w => w.ExpiresAt), "expires", TimeSpan.Zero));
+        await Create(db.KnowledgeBases, ct,
+            Index(Builders<KnowledgeBase>.IndexKeys.Ascending(k => k.TenantId).Descending(k => k.CreatedAt), "tenant_created"));
+        await Create(db.KnowledgeDocuments, ct,
+            Index(Builders<KnowledgeDocument>.IndexKeys.Ascending(d => d.TenantId).Ascending(d => d.KnowledgeBaseId).Descending(d => d.CreatedAt), "tenant_kb_created"));
+        await Create(db.KnowledgeChunks, ct,
+            // A knowledge base's index loads all its chunks in document order; a removed document drops its own.
+            Index(Builders<KnowledgeChunk>.IndexKeys.Ascending(c => c.TenantId).Ascending(c => c.KnowledgeBaseId).Ascending(c => c.DocumentId).Ascending(c => c.Position), "tenant_kb_document_position"));
     }
 
     private static CreateIndexModel<T> Index<T>(IndexKeysDefinition<T> keys, string name, TimeSpan? expireAfter = null) =>

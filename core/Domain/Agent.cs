@@ -27,6 +27,8 @@ public sealed class Agent : ITenantOwned, IListedNewestFirst
     public SilenceSettings? Silence { get; set; }
     /// <summary>When the caller's speech stops the agent (minimum words and duration, backchannels, false-interruption recovery); null means the platform's defaults.</summary>
     public InterruptionSettings? Interruption { get; set; }
+    /// <summary>Knowledge bases the agent answers from (issue 15).</summary>
+    public List<AgentKnowledgeBase> KnowledgeBases { get; set; } = [];
     /// <summary>The longest a call may last, in seconds; null means the platform's limit.</summary>
     public int? MaxDurationS { get; set; }
     /// <summary>Said before a call ends for <see cref="MaxDurationS"/>.</summary>
