@@ -27,6 +27,8 @@ public sealed class CallLog : ITenantOwned, IListedNewestFirst
     public string? TransferredTo { get; set; }
     /// <summary>What the call used (STT seconds, LLM tokens, TTS characters, minutes); null for a call that never connected.</summary>
     public CallUsage? Usage { get; set; }
+    /// <summary>The post-call analysis, once it has run (issue 15).</summary>
+    public CallAnalysis? Analysis { get; set; }
     public DateTime CreatedAt { get; set; }
 }
 
