@@ -15,6 +15,6 @@ public sealed class TenantProviderKeys(MongoContext db, CredentialCipher cipher)
         if (providers.Count == 0) return new Dictionary<string, ProviderKey>();
         var names = providers.ToList();
         var stored = await db.ProviderCredentials.Find(c => c.TenantId == tenantId && names.Contains(c.Provider)).ToListAsync(ct);
-        return stored.ToDictionary(c => c.Provider, c => new ProviderKey(c.Provider, cipher.Open(tenantId, c.Provider, c.Key), c.BaseUrl, c.AccountSid), StringComparer.Ordinal);
+        return stored.ToDictionary(c => c.Provider, c => new ProviderKey(c.Provider, cipher.Open(tenantId, c.Provider, c.Key), c.BaseUrl, c.AccountSid, c.FromNumber), StringComparer.Ordinal);
     }
 }

@@ -23,6 +23,9 @@ public sealed class ProviderCredential : ITenantOwned
 
     /// <summary>Twilio's (sub)account SID, which the auth token belongs to; not secret.</summary>
     public string? AccountSid { get; set; }
+
+    /// <summary>The caller id of the tenant's outbound calls on its own Twilio account (a number of that account, E.164); not secret.</summary>
+    public string? FromNumber { get; set; }
     public bool Verified { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }

@@ -80,13 +80,14 @@ public sealed class StreamTokens(IOptions<JwtOptions> jwt, IOptions<TwilioOption
 public static class TelephonyServiceCollectionExtensions
 {
     /// <summary>
-    /// The Twilio options and the media-stream tokens, which the Functions app (signing) and voice-host (checking)
-    /// share; placing calls through Twilio's REST API is the Functions app's alone (its Dialer feature).
+    /// The Twilio options, the media-stream tokens and the accounts calls run on, which the Functions app (signing,
+    /// dialing) and voice-host (checking, transferring) share; placing calls through Twilio's REST API is the Functions app's alone (its Dialer feature).
     /// </summary>
     public static IServiceCollection AddTelephony(this IServiceCollection services)
     {
         services.AddOptions<TwilioOptions>().BindConfiguration(TwilioOptions.Section);
         services.TryAddSingleton<StreamTokens>();
+        services.TryAddSingleton<TelephonyAccounts>();
         return services;
     }
 }

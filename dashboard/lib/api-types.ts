@@ -1544,6 +1544,7 @@ export interface components {
                 base_url?: string | null;
                 /** Format: date-time */
                 created_at: string;
+                from_number?: string | null;
                 last4: string;
                 provider: string;
                 /** Format: date-time */
@@ -1555,12 +1556,15 @@ export interface components {
             account_sid?: string | null;
             api_key?: string | null;
             base_url?: string | null;
+            /** @default null */
+            from_number?: string | null;
         };
         ProviderCredentialResponse: {
             account_sid?: string | null;
             base_url?: string | null;
             /** Format: date-time */
             created_at: string;
+            from_number?: string | null;
             last4: string;
             provider: string;
             /** Format: date-time */

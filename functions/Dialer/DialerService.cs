@@ -43,7 +43,7 @@ public static class CallOutcomes
 /// </summary>
 public sealed partial class DialerService(
     MongoContext db, TenantCallSlots slots, ITelephonyProvider telephony, IEventQueue events, IOptions<DialerOptions> options, IOptions<TwilioOptions> twilio,
-    TimeProvider time, ILogger<DialerService> log)
+    TelephonyAccounts accounts, TimeProvider time, ILogger<DialerService> log)
 {
     private static readonly string[] Open = [NumberStatus.Claimed, NumberStatus.InProgress];
     private static readonly string[] Unfinished = [NumberStatus.Pending, NumberStatus.Claimed, NumberStatus.InProgress];
@@ -83,6 +83,15 @@ public sealed partial class DialerService(
     {
         var tenant = await db.Tenants.Find(t => t.Id == tenantId).FirstOrDefaultAsync(ct);
         if (tenant is null) return (0, 0, 0);
+        // The tenant's own Twilio account, else the platform's where the operator allows it; with neither (or no caller
+        // id), its campaigns wait, their numbers untouched, until one is stored.
+        var account = await accounts.ForTenantAsync(tenantId, ct);
+        var from = account?.FromNumber ?? (twilio.Value.FromNumber.Length > 0 ? twilio.Value.FromNumber : null);
+        if (account is null || from is null)
+        {
+            LogNoAccount(tenantId);
+            return (0, 0, 0);
+        }
         var agents = new Dictionary<string, Agent?>();
         var placed = 0;
         var failed = 0;
@@ -110,7 +119,7 @@ public sealed partial class DialerService(
                     active.Clear();
                     break;
                 }
-                var result = await TryPlaceOneAsync(tenant, campaign, agents[campaign.AgentId]!, ct);
+                var result = await TryPlaceOneAsync(tenant, account, from, campaign, agents[campaign.AgentId]!, ct);
                 if (result is Attempt.Placed or Attempt.Failed) changed.Add(campaign.Id);
                 if (result == Attempt.Placed) placed++;
                 else if (result == Attempt.Failed) failed++;
@@ -130,7 +139,7 @@ public sealed partial class DialerService(
         return (placed, failed, completed);
     }
 
-    private async Task<Attempt> TryPlaceOneAsync(Tenant tenant, Campaign campaign, Agent agent, CancellationToken ct)
+    private async Task<Attempt> TryPlaceOneAsync(Tenant tenant, TelephonyAccount account, string from, Campaign campaign, Agent agent, CancellationToken ct)
     {
         var campaignCap = campaign.Dialer?.MaxConcurrentCalls ?? _options.CampaignMaxConcurrentCalls;
         var slot = await db.Campaigns.UpdateOneAsync(
@@ -190,8 +199,8 @@ public sealed partial class DialerService(
         var voicemail = agent.Voicemail;
         try
         {
-            var sid = await telephony.PlaceCallAsync(new OutboundCall(
-                number.PhoneNumber, o.FromNumber,
+            var sid = await telephony.PlaceCallAsync(new OutboundCall(account,
+                number.PhoneNumber, from,
                 o.Callback($"twilio/voice?call_id={callId}"), o.Callback($"twilio/status?call_id={callId}"),
                 voicemail?.MachineDetection == true, voicemail?.Action == VoicemailActions.LeaveMessage), ct);
             await db.CampaignNumbers.UpdateOneAsync(
@@ -385,6 +394,9 @@ public sealed partial class DialerService(
         var now = Now;
         await events.EnqueueAsync(new PlatformEvent($"{EventTypes.CampaignProgress}:{campaignId}:{now.Ticks}", EventTypes.CampaignProgress, now, tenantId, progress.ToJson()), ct);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId} has running campaigns but no Twilio account to call on (none of its own, the platform's not allowed or not configured, or no caller id)")]
+    private partial void LogNoAccount(string tenantId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Placed call {CallId} of campaign {CampaignId} (attempt {Attempt}, provider id {ProviderCallId})")]
     private partial void LogPlaced(string callId, string campaignId, int attempt, string providerCallId);

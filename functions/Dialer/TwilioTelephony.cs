@@ -9,14 +9,16 @@ using VoiceAgents.Core.Telephony;
 
 namespace VoiceAgents.Functions.Dialer;
 
-/// <summary>Twilio through its SDK: <c>POST /2010-04-01/Accounts/{sid}/Calls.json</c> and <c>X-Twilio-Signature</c>.</summary>
+/// <summary>
+/// Twilio through its SDK: <c>POST /2010-04-01/Accounts/{sid}/Calls.json</c> and <c>X-Twilio-Signature</c>, on the
+/// account of the call (the platform's or the tenant's own, <see cref="TelephonyAccounts"/>). A REST client per call is a
+/// pair of strings over the one shared HttpClient.
+/// </summary>
 public sealed class TwilioTelephony : ITelephonyProvider, IDisposable
 {
     private static readonly List<string> StatusEvents = ["initiated", "ringing", "answered", "completed"];
     private readonly TwilioOptions _options;
     private readonly System.Net.Http.HttpClient _http;
-    private readonly TwilioRestClient _client;
-    private readonly RequestValidator _validator;
 
     public TwilioTelephony(IOptions<TwilioOptions> options)
     {
@@ -25,17 +27,14 @@ public sealed class TwilioTelephony : ITelephonyProvider, IDisposable
         {
             Timeout = TimeSpan.FromSeconds(15),
         };
-        _client = new TwilioRestClient(_options.AccountSid, _options.AuthToken, httpClient: new SystemNetHttpClient(_http));
-        _validator = new RequestValidator(_options.AuthToken);
     }
 
     public string Name => "twilio";
 
-    public bool CanPlaceCalls => _options.Configured && _options.PublicBaseUrl.Length > 0 && _options.MediaStreamUrl.Length > 0 && _options.FromNumber.Length > 0;
+    public bool CanPlaceCalls => _options.PublicBaseUrl.Length > 0 && _options.MediaStreamUrl.Length > 0;
 
     public async Task<string> PlaceCallAsync(OutboundCall call, CancellationToken ct)
     {
-        if (!_options.Configured) throw new TelephonyException("Twilio is not configured (Twilio:AccountSid and Twilio:AuthToken).");
         var create = new CreateCallOptions(new PhoneNumber(call.To), new PhoneNumber(call.From))
         {
             Url = call.AnswerUrl,
@@ -48,7 +47,8 @@ public sealed class TwilioTelephony : ITelephonyProvider, IDisposable
         try
         {
             // The SDK takes no token; a call that is placed cannot be un-placed anyway.
-            var created = await CallResource.CreateAsync(create, _client).WaitAsync(ct);
+            var client = new TwilioRestClient(call.Account.AccountSid, call.Account.AuthToken, httpClient: new SystemNetHttpClient(_http));
+            var created = await CallResource.CreateAsync(create, client).WaitAsync(ct);
             return created.Sid ?? throw new TelephonyException("Twilio answered without a call sid.");
         }
         catch (ApiException e)
@@ -61,9 +61,9 @@ public sealed class TwilioTelephony : ITelephonyProvider, IDisposable
         }
     }
 
-    public bool ValidateCallback(string url, IReadOnlyDictionary<string, string> form, string? signature) =>
-        _options.Configured && !string.IsNullOrEmpty(signature)
-        && _validator.Validate(url, form.ToDictionary(kv => kv.Key, kv => kv.Value), signature);
+    public bool ValidateCallback(TelephonyAccount account, string url, IReadOnlyDictionary<string, string> form, string? signature) =>
+        !string.IsNullOrEmpty(signature) && account.AuthToken.Length > 0
+        && new RequestValidator(account.AuthToken).Validate(url, form.ToDictionary(kv => kv.Key, kv => kv.Value), signature);
 
     public void Dispose() => _http.Dispose();
 

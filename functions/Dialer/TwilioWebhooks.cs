@@ -15,11 +15,13 @@ namespace VoiceAgents.Functions.Dialer;
 
 /// <summary>
 /// What Twilio asks of the app: the answer webhook (TwiML that streams the call to voice-host, or handles an
-/// answering machine) and the status callback (the attempt's outcome). Both are signed by Twilio with the account's
-/// auth token; a request without a valid <c>X-Twilio-Signature</c> is refused with 403.
+/// answering machine) and the status callback (the attempt's outcome). Both are signed by Twilio with the auth token
+/// of the account the call is on, the platform's or the tenant's own (<see cref="TelephonyAccounts"/>); a request
+/// without a valid <c>X-Twilio-Signature</c> from one of the two is refused with 403.
 /// </summary>
 public sealed partial class TwilioWebhooks(
-    MongoContext db, ITelephonyProvider telephony, StreamTokens tokens, DialerService dialer, IOptions<TwilioOptions> options, ILogger<TwilioWebhooks> log)
+    MongoContext db, ITelephonyProvider telephony, StreamTokens tokens, DialerService dialer, TelephonyAccounts accounts, IOptions<TwilioOptions> options,
+    ILogger<TwilioWebhooks> log)
 {
     /// <summary>The most of a webhook's body read before its signature is checked; Twilio's forms are a few KiB.</summary>
     public const int MaxFormBytes = 64 * 1024;
@@ -28,19 +30,35 @@ public sealed partial class TwilioWebhooks(
 
     /// <summary>
     /// Reads the form (at most <see cref="MaxFormBytes"/>, else 413 without reading on) and checks its signature over
-    /// the public URL Twilio was given. A body that is not a URL-encoded form is not read at all: Twilio sends no
-    /// other, so its signature fails (403).
+    /// the public URL Twilio was given, with the token of the account it names (<c>AccountSid</c>), which must be the
+    /// platform's or that of the tenant whose call (<c>call_id</c>) or number (<c>To</c>) it is about. A body that is
+    /// not a URL-encoded form is not read at all: Twilio sends no other, so its signature fails (403).
     /// </summary>
     public async Task<Dictionary<string, string>> AuthenticateAsync(HttpRequest req, CancellationToken ct)
     {
         var form = IsUrlEncodedForm(req.ContentType) ? await ReadFormAsync(req, ct) : new Dictionary<string, string>(StringComparer.Ordinal);
         var url = $"{_options.PublicBaseUrl.TrimEnd('/')}{req.Path}{req.QueryString}";
-        if (!telephony.ValidateCallback(url, form, req.Headers["X-Twilio-Signature"].FirstOrDefault()))
+        var accountSid = form.GetValueOrDefault("AccountSid");
+        var account = await TenantOfAsync(req.Query["call_id"].FirstOrDefault(), form, ct) is { } tenantId
+            ? await accounts.ForWebhookAsync(tenantId, accountSid, ct)
+            : accounts.Platform is { } platform && platform.AccountSid == accountSid ? platform : null;
+        if (account is null || !telephony.ValidateCallback(account, url, form, req.Headers["X-Twilio-Signature"].FirstOrDefault()))
         {
             LogForged(req.Path);
             throw new ForbiddenException("The request does not carry a valid X-Twilio-Signature.");
         }
         return form;
+    }
+
+    /// <summary>The tenant a webhook is about, before it is trusted: its call's, else its called number's.</summary>
+    private async Task<string?> TenantOfAsync(string? callId, IReadOnlyDictionary<string, string> form, CancellationToken ct)
+    {
+        if (callId is not null)
+        {
+            return Ids.IsValid(callId) ? await db.CallLogs.Find(c => c.Id == callId).Project(c => c.TenantId).FirstOrDefaultAsync(ct) : null;
+        }
+        var to = form.GetValueOrDefault("To");
+        return to is null ? null : await db.InboundNumbers.Find(n => n.PhoneNumber == to).Project(n => n.TenantId).FirstOrDefaultAsync(ct);
     }
 
     private static bool IsUrlEncodedForm(string? contentType) =>

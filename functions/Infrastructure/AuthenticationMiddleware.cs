@@ -49,6 +49,12 @@ public sealed class AuthenticationMiddleware(FunctionCatalog catalog, TokenServi
         }
         if (identity.IsApiKey)
         {
+            // A route anyone may call (health, the OpenAPI document) serves a key's holder as anyone: no 403 for a valid key.
+            if (function.ApiKeyScope is null && function.Anonymous)
+            {
+                await next(context);
+                return;
+            }
             if (function.ApiKeyScope is not { } scope) throw new ForbiddenException("API keys cannot be used here; this needs a member's sign-in.");
             if (!identity.Scopes!.Contains(scope)) throw new ForbiddenException($"This API key lacks the '{scope}' scope.");
         }

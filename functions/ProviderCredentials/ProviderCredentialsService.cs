@@ -5,6 +5,7 @@ using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
 using VoiceAgents.Core.Net;
+using VoiceAgents.Core.Telephony;
 using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.Webhooks;
 
@@ -43,10 +44,12 @@ public sealed class ProviderCredentialsService(
             {
                 v.Add("account_sid", "must be a Twilio account SID: AC and 32 hexadecimal digits.");
             }
+            if (r.FromNumber is not null && !PhoneNumbers.IsValid(r.FromNumber)) v.Add("from_number", "must be a phone number in E.164 form, like +14155550100.");
         }
-        else if (r.AccountSid is not null)
+        else
         {
-            v.Add("account_sid", $"is only for {CredentialProviders.Twilio}.");
+            if (r.AccountSid is not null) v.Add("account_sid", $"is only for {CredentialProviders.Twilio}.");
+            if (r.FromNumber is not null) v.Add("from_number", $"is only for {CredentialProviders.Twilio}.");
         }
         v.ThrowIfInvalid();
         if (baseUrl is not null && await targets.RefusalAsync(baseUrl, ct) is { } refused) throw new ValidationException("base_url", refused);
@@ -63,6 +66,7 @@ public sealed class ProviderCredentialsService(
             .Set(c => c.Last4, key[^4..])
             .Set(c => c.BaseUrl, baseUrl?.ToString().TrimEnd('/'))
             .Set(c => c.AccountSid, r.AccountSid)
+            .Set(c => c.FromNumber, r.FromNumber)
             .Set(c => c.Verified, verified)
             .Set(c => c.UpdatedAt, now)
             .SetOnInsert(c => c.CreatedAt, now);

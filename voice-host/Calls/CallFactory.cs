@@ -49,6 +49,7 @@ public sealed class CallFactory(
             PhoneNumber = start.PhoneNumber,
             Variables = start.Variables ?? new Dictionary<string, string>(),
             ProviderCallId = start.ProviderCallId,
+            ProviderAccountId = start.ProviderAccountId,
             Transport = start.Transport,
         };
         var stt = providers.Stt(agent, keys, ownKeyed);

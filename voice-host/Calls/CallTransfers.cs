@@ -11,15 +11,13 @@ namespace VoiceAgents.VoiceHost.Calls;
 /// <summary>
 /// Hands a live phone call to a transfer destination through Twilio's REST API, "update a call": <c>POST
 /// /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json</c> with new TwiML, <c>&lt;Dial&gt;</c> to the destination
-/// (a cold transfer; Twilio ends the media stream). A thin client on purpose: voice-host does not carry the Twilio SDK
-/// for one request (docs/architecture.md).
+/// (a cold transfer; Twilio ends the media stream), on the account the call is on: the platform's or the tenant's own
+/// (<see cref="TelephonyAccounts"/>). A thin client on purpose: voice-host does not carry the Twilio SDK for one
+/// request (docs/architecture.md).
 /// </summary>
-public sealed partial class CallTransfers(IHttpClientFactory http, IOptions<TwilioOptions> twilio, ILogger<CallTransfers> log)
+public sealed partial class CallTransfers(IHttpClientFactory http, IOptions<TwilioOptions> twilio, TelephonyAccounts accounts, ILogger<CallTransfers> log)
 {
     public const string HttpClientName = "twilio";
-
-    /// <summary>Whether a phone call can be redirected at all: the Twilio account is configured.</summary>
-    public bool Configured => twilio.Value.Configured;
 
     /// <summary>The TwiML that dials the destination.</summary>
     public static string DialTwiml(TransferDestination destination) =>
@@ -28,18 +26,18 @@ public sealed partial class CallTransfers(IHttpClientFactory http, IOptions<Twil
     /// <summary>Redirects the call; false (and a warning) when Twilio refused it or could not be reached.</summary>
     public async Task<bool> RedirectAsync(CallContext call, string callSid, TransferDestination destination, CancellationToken ct)
     {
-        var o = twilio.Value;
-        if (!o.Configured)
+        var account = await accounts.ForCallAsync(call.TenantId, call.ProviderAccountId, ct);
+        if (account is null)
         {
-            LogFailed(call.CallId, destination.Name, "Twilio is not configured");
+            LogFailed(call.CallId, destination.Name, "no Twilio account for the call (the platform's is not configured or not allowed, and the tenant stored none)");
             return false;
         }
         using var request = new HttpRequestMessage(HttpMethod.Post,
-            $"{o.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(o.AccountSid)}/Calls/{Uri.EscapeDataString(callSid)}.json")
+            $"{twilio.Value.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(account.AccountSid)}/Calls/{Uri.EscapeDataString(callSid)}.json")
         {
             Content = new FormUrlEncodedContent([new("Twiml", DialTwiml(destination))]),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.AccountSid}:{o.AuthToken}")));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{account.AccountSid}:{account.AuthToken}")));
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

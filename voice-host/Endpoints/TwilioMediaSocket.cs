@@ -76,7 +76,7 @@ public sealed partial class TwilioMediaSocket(
             try
             {
                 begun = await calls.StartAsync(
-                    new CallStart(grant.CallId, grant.TenantId, SampleRate, grant.CampaignId, grant.PhoneNumber, grant.Attempt, variables, start.CallSid, CallStart.TwilioTransport),
+                    new CallStart(grant.CallId, grant.TenantId, SampleRate, grant.CampaignId, grant.PhoneNumber, grant.Attempt, variables, start.CallSid, CallStart.TwilioTransport, start.AccountSid),
                     agent, writer, http.RequestAborted);
             }
             catch (CallRefusedException refused)

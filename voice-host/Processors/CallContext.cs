@@ -46,6 +46,9 @@ public sealed class CallContext
     /// <summary>The telephony provider's id of a phone call (Twilio's CallSid); null in the browser.</summary>
     public string? ProviderCallId { get; init; }
 
+    /// <summary>The telephony account the phone call is on (Twilio's AccountSid: the platform's or the tenant's own); null in the browser.</summary>
+    public string? ProviderAccountId { get; init; }
+
     /// <summary>
     /// The destination <c>transfer_call</c> asked for: once the agent's hand-off line is played and the call ends,
     /// the call is redirected there. The first request wins.

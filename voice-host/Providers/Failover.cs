@@ -9,16 +9,16 @@ internal static partial class Failover
 {
     public static async IAsyncEnumerable<T> StreamAsync<T>(
         ProviderResilience resilience, ILogger log, string kind,
-        IEnumerable<(string Name, Func<CancellationToken, IAsyncEnumerable<T>> Open)> chain,
+        IEnumerable<(string Name, object Instance, Func<CancellationToken, IAsyncEnumerable<T>> Open)> chain,
         [EnumeratorCancellation] CancellationToken ct)
     {
         Exception? last = null;
-        foreach (var (name, open) in chain)
+        foreach (var (name, instance, open) in chain)
         {
             StartedStream<T>? stream;
             try
             {
-                stream = await resilience.StartAsync(resilience.For(kind, name), open, ct);
+                stream = await resilience.StartAsync(resilience.For(kind, name, instance), open, ct);
             }
             catch (Exception e) when (e is BrokenCircuitException || ProviderResilience.IsTransient(e))
             {

@@ -31,7 +31,10 @@ public sealed class ProviderDescriptor<TProvider, TOptions> : ProviderDescriptor
         var overrides = new Dictionary<string, string?> { ["ApiKey"] = key.ApiKey };
         if (key.BaseUrl is not null) overrides["BaseUrl"] = key.BaseUrl;
         new ConfigurationBuilder().AddInMemoryCollection(overrides).Build().Bind(options);
-        return ActivatorUtilities.CreateInstance(services, ProviderType, Options.Create(options));
+        // A server the tenant named is connected to through the SSRF guard, every time (VendorHttp.AddClient).
+        return key.BaseUrl is null
+            ? ActivatorUtilities.CreateInstance(services, ProviderType, Options.Create(options))
+            : ActivatorUtilities.CreateInstance(services, ProviderType, Options.Create(options), new TenantTargetClients(services.GetRequiredService<IHttpClientFactory>()));
     }
 
     public override HealthCheckResult Health(IServiceProvider services)

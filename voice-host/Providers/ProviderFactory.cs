@@ -5,8 +5,8 @@ using VoiceAgents.Core.Domain;
 namespace VoiceAgents.VoiceHost.Providers;
 
 /// <summary>
-/// Finds the STT, LLM and TTS providers an agent names (keyed singletons) and wraps each in retries, a circuit
-/// breaker per provider and the agent's fallback provider, if it has one.
+/// Finds the STT, LLM and TTS providers an agent names (keyed singletons, or instances on the tenant's own key) and
+/// wraps each in retries, a circuit breaker per provider (and per tenant key) and the agent's fallback provider, if it has one.
 /// </summary>
 public sealed class ProviderFactory(IServiceProvider services, ProviderResilience resilience, ILoggerFactory logs)
 {
@@ -51,6 +51,7 @@ public sealed class ProviderFactory(IServiceProvider services, ProviderResilienc
         if (keys is not null && keys.TryGetValue(name, out var key)
             && ProviderDescriptors.Of(kind).FirstOrDefault(d => d.Name == name)?.CreateWithKey(services, key) is T own)
         {
+            resilience.ScopeToKey(own, key);
             created?.Add(own);
             return own;
         }

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
@@ -11,13 +14,27 @@ namespace VoiceAgents.VoiceHost.Providers;
 /// <summary>
 /// One Polly pipeline per provider, shared by every call: a circuit breaker around retries with exponential
 /// back-off and jitter, around a timeout per attempt. Only the start of a stream (connecting, the first result)
-/// is retried; once audio or text flows, a retry would repeat it.
+/// is retried; once audio or text flows, a retry would repeat it. A provider made on a tenant's own key
+/// (<see cref="ScopeToKey"/>) has a pipeline of its own per key: one tenant's revoked key or unreachable server opens
+/// no breaker for the platform's key or another tenant's.
 /// </summary>
 public sealed class ProviderResilience(IOptions<ResilienceOptions> options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, ResiliencePipeline> _pipelines = new();
+    private readonly ConditionalWeakTable<object, string> _keyed = new();
 
     public ResiliencePipeline For(string kind, string provider) => _pipelines.GetOrAdd($"{kind}:{provider}", _ => Build());
+
+    /// <summary>The pipeline of this provider instance: its key's, if it was made on a tenant's key, else its name's.</summary>
+    public ResiliencePipeline For(string kind, string name, object instance) =>
+        _keyed.TryGetValue(instance, out var scope) ? For(kind, $"{name}#{scope}") : For(kind, name);
+
+    /// <summary>Marks <paramref name="instance"/> as made on <paramref name="key"/>; the key is known to the pipelines only by a hash.</summary>
+    public void ScopeToKey(object instance, Core.Credentials.ProviderKey key)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{key.Provider}\n{key.BaseUrl}\n{key.AccountSid}\n{key.ApiKey}"));
+        _keyed.AddOrUpdate(instance, Convert.ToHexStringLower(hash, 0, 8));
+    }
 
     public static bool IsTransient(Exception e) =>
         e is ProviderException or TimeoutRejectedException or HttpRequestException or WebSocketException or IOException or TimeoutException;

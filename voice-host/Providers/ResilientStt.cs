@@ -16,7 +16,7 @@ public sealed class ResilientStt(ProviderResilience resilience, ILogger log, par
         {
             try
             {
-                return await resilience.For("stt", provider.Name).ExecuteAsync(t => provider.ConnectAsync(providerConfig, t), ct);
+                return await resilience.For("stt", provider.Name, provider).ExecuteAsync(t => provider.ConnectAsync(providerConfig, t), ct);
             }
             catch (Exception e) when (e is BrokenCircuitException || ProviderResilience.IsTransient(e))
             {

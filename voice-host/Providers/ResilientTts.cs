@@ -10,5 +10,5 @@ public sealed class ResilientTts(ProviderResilience resilience, ILogger log, par
     public string Name => chain[0].Provider.Name;
 
     public IAsyncEnumerable<AudioChunk> SynthesizeAsync(string text, TtsConfig config, string language, CancellationToken ct) =>
-        Failover.StreamAsync(resilience, log, "tts", chain.Select(c => (c.Provider.Name, (Func<CancellationToken, IAsyncEnumerable<AudioChunk>>)(t => c.Provider.SynthesizeAsync(text, c.Config, language, t)))), ct);
+        Failover.StreamAsync(resilience, log, "tts", chain.Select(c => (c.Provider.Name, (object)c.Provider, (Func<CancellationToken, IAsyncEnumerable<AudioChunk>>)(t => c.Provider.SynthesizeAsync(text, c.Config, language, t)))), ct);
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using VoiceAgents.Core.Net;
 
 namespace VoiceAgents.VoiceHost.Providers;
 
@@ -16,17 +17,28 @@ public static class VendorHttp
     /// abandoned mid-stream (a barge-in, a cancel) closes its connection at once instead of draining it, so the
     /// vendor sees the abort and stops generating. No client-wide timeout: each call has its own
     /// <see cref="StreamDeadline"/>, so a timeout is told apart from a cancellation.
+    /// Also registers <c>{name}#tenant</c>, the same client for a server a tenant named (its key's <c>base_url</c>):
+    /// every connection it opens goes through the <see cref="SsrfGuard"/>, so a name that resolved to a public address
+    /// when the key was saved cannot later be pointed at voice-host's own network (DNS rebinding).
     /// </summary>
-    public static IHttpClientBuilder AddClient(IServiceCollection services, string name) =>
-        services.AddHttpClient(name, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                ConnectTimeout = TimeSpan.FromSeconds(10),
-                MaxResponseDrainSize = 0,
-                ResponseDrainTimeout = TimeSpan.Zero,
-            })
+    public static IHttpClientBuilder AddClient(IServiceCollection services, string name)
+    {
+        services.AddHttpClient(TenantTargetClients.NameFor(name), c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => Handler(sp.GetRequiredService<SsrfGuard>().ConnectAsync))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        return services.AddHttpClient(name, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => Handler(null))
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+    }
+
+    private static SocketsHttpHandler Handler(Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? connect) => new()
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        MaxResponseDrainSize = 0,
+        ResponseDrainTimeout = TimeSpan.Zero,
+        ConnectCallback = connect,
+    };
 
     /// <summary>What a <see cref="System.Net.WebSockets.ClientWebSocket"/> connects through: the provider's client's handlers, not a pool of its own.</summary>
     public static HttpMessageInvoker WebSocketInvoker(IHttpMessageHandlerFactory handlers, string name) =>

@@ -24,6 +24,7 @@ function KeyForm({ provider, onSaved, onCancel }: { provider: string; onSaved: (
   const [apiKey, setApiKey] = useState('');
   const [baseUrl, setBaseUrl] = useState('');
   const [accountSid, setAccountSid] = useState('');
+  const [fromNumber, setFromNumber] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const fieldError = (name: string) => (error instanceof ApiError ? error.field(name) : undefined);
@@ -39,6 +40,7 @@ function KeyForm({ provider, onSaved, onCancel }: { provider: string; onSaved: (
           api_key: apiKey,
           base_url: needsBaseUrl(provider) && baseUrl ? baseUrl : undefined,
           account_sid: provider === 'twilio' ? accountSid : undefined,
+          from_number: provider === 'twilio' && fromNumber ? fromNumber : undefined,
         }),
       });
       onSaved();
@@ -62,6 +64,11 @@ function KeyForm({ provider, onSaved, onCancel }: { provider: string; onSaved: (
       {provider === 'twilio' && (
         <Field label="Account SID" error={fieldError('account_sid')} hint="AC followed by 32 hexadecimal digits">
           {(p) => <input {...p} className="input" value={accountSid} onChange={(e) => setAccountSid(e.target.value)} />}
+        </Field>
+      )}
+      {provider === 'twilio' && (
+        <Field label="Caller ID" error={fieldError('from_number')} hint="A number of this account, in E.164 (+14155550100); your campaigns call from it">
+          {(p) => <input {...p} type="tel" className="input" value={fromNumber} onChange={(e) => setFromNumber(e.target.value)} />}
         </Field>
       )}
       {error && !(error instanceof ApiError && Object.keys(error.errors).length > 0) ? <ErrorMessage error={error} /> : null}

@@ -93,6 +93,17 @@ public sealed class ApiKeyTests(CallAuthFixture f)
     }
 
     [Theory]
+    [InlineData("health")]
+    [InlineData("openapi.json")]
+    public async Task Key_on_a_route_anyone_may_call_is_served_like_anyone(string path)
+    {
+        var admin = await f.Api.SignupAsync("keys");
+        var (_, secret) = await CreateKeyAsync(admin, "read");
+        using var client = f.Api.Client(secret);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(path)).StatusCode);
+    }
+
+    [Theory]
     [InlineData("GET", "members")]
     [InlineData("POST", "members")]
     [InlineData("GET", "api-keys")]

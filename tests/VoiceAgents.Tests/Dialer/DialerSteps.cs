@@ -22,7 +22,8 @@ public static class DialerSteps
     /// <summary>A dispatcher as the timer function runs it, but on the given clock.</summary>
     public static DialerService Dispatcher(TelephonyFixture f, TimeProvider time, DialerOptions? options = null) => new(
         Db(f), new TenantCallSlots(Db(f), Options.Create(new CallSlotOptions()), time), f.Api.Services.GetRequiredService<ITelephonyProvider>(), f.Api.Services.GetRequiredService<IEventQueue>(),
-        Options.Create(options ?? new DialerOptions()), f.Api.Services.GetRequiredService<IOptions<TwilioOptions>>(), time,
+        Options.Create(options ?? new DialerOptions()), f.Api.Services.GetRequiredService<IOptions<TwilioOptions>>(),
+        f.Api.Services.GetRequiredService<TelephonyAccounts>(), time,
         NullLogger<DialerService>.Instance);
 
     /// <summary>Distinct E.164 numbers nobody else in the run uses.</summary>

@@ -5,19 +5,21 @@ using VoiceAgents.VoiceHost.Configuration;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Pipeline.Frames;
 using VoiceAgents.VoiceHost.Processors;
+using VoiceAgents.Tests.Telephony;
 
 namespace VoiceAgents.Tests.Processors;
 
 /// <summary>The system prompt and the first message are Liquid templates over the call's variables and built-ins.</summary>
 public sealed class CallTemplateModelTests
 {
-    public static CallContext Call(Agent agent, IReadOnlyDictionary<string, string> variables, string? phoneNumber = null, string? campaignId = null, string? providerCallId = null) =>
+    public static CallContext Call(Agent agent, IReadOnlyDictionary<string, string> variables, string? phoneNumber = null, string? campaignId = null, string? providerCallId = null, string? providerAccountId = null) =>
         new("64b000000000000000000001", "t", agent, new TestClock(), new VoiceOptions(), new CallRecorder(Path.Combine(Path.GetTempPath(), "va-frames")), NullLogger.Instance)
         {
             Variables = variables,
             PhoneNumber = phoneNumber,
             CampaignId = campaignId,
             ProviderCallId = providerCallId,
+            ProviderAccountId = providerAccountId ?? (providerCallId is null ? null : TwilioLoopback.AccountSid),
         };
 
     [Fact]

@@ -57,3 +57,41 @@ public sealed class ProviderFactoryTests
         Assert.Equal("gpt-4o", agent.Llm.Model);
     }
 }
+
+/// <summary>A server a tenant named for its own key is connected to through the SSRF guard, not only checked when the key was saved.</summary>
+public sealed class TenantTargetTests
+{
+    private static ServiceProvider Services(string platformBaseUrl) =>
+        new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Providers:Resilience:Retries"] = "1",
+                ["Providers:Resilience:RetryDelay"] = "00:00:00.005",
+                ["Providers:OpenAiCompatible:BaseUrl"] = platformBaseUrl,
+            }).Build())
+            .AddLogging().AddSingleton(TimeProvider.System)
+            // As in production: private addresses refused (tests' own hosts lift it with Tools:AllowPrivateTargets).
+            .AddSingleton(new VoiceAgents.Core.Net.SsrfGuard(allowPrivateTargets: false))
+            .AddProviders().BuildServiceProvider();
+
+    [Fact]
+    public async Task A_tenant_base_url_that_resolves_to_a_private_address_is_refused_at_connect_while_the_operators_is_used()
+    {
+        await using var server = await VendorServers.LoopbackServer.StartAsync(c => VendorServers.OpenAiWire.ReplyAsync(c, ["Hi"]));
+        var baseUrl = new Uri(server.BaseUri, "v1").ToString();
+        await using var services = Services(baseUrl);
+        var agent = new Agent { Id = "a", UserId = "u", TenantId = "t", Name = "A", SystemPrompt = "", Llm = new LlmConfig { Provider = "openai_compatible" } };
+        var request = new LlmRequest(agent, [new ChatMessage(ChatMessage.User, "Hi")]);
+        var factory = services.GetRequiredService<ProviderFactory>();
+
+        // "localhost" would pass a check of the literal text; the guard looks at where it resolves, as it connects.
+        var tenantKey = new VoiceAgents.Core.Credentials.ProviderKey("openai_compatible", "tenant-key", baseUrl.Replace("127.0.0.1", "localhost"), null);
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => CollectAsync(
+            factory.Llm(agent, new Dictionary<string, VoiceAgents.Core.Credentials.ProviderKey> { ["openai_compatible"] = tenantKey }).StreamAsync(request, default)));
+        var platform = await CollectAsync(factory.Llm(agent).StreamAsync(request, default));
+
+        Assert.Contains("private", refused.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("Hi", Assert.Single(platform).Text);
+        Assert.Single(server.Requests);
+    }
+}

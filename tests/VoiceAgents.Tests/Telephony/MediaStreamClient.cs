@@ -15,11 +15,11 @@ public sealed class MediaStreamClient : IAsyncDisposable
     public const int Rate = TwilioStreamClient.SampleRate;
     private readonly TwilioStreamClient _stream;
 
-    private MediaStreamClient()
+    private MediaStreamClient(string accountSid)
     {
         _stream = new TwilioStreamClient
         {
-            AccountSid = TwilioLoopback.AccountSid,
+            AccountSid = accountSid,
             OnMessage = (_, message, _) =>
             {
                 var node = JsonNode.Parse(message.GetRawText())!;
@@ -43,9 +43,10 @@ public sealed class MediaStreamClient : IAsyncDisposable
     public string? CloseReason => _stream.CloseReason;
     public TaskCompletionSource Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public static async Task<MediaStreamClient> ConnectAsync(Uri uri)
+    /// <summary>Connects as a stream of a call on <paramref name="accountSid"/> (the platform's account by default).</summary>
+    public static async Task<MediaStreamClient> ConnectAsync(Uri uri, string accountSid = TwilioLoopback.AccountSid)
     {
-        var client = new MediaStreamClient();
+        var client = new MediaStreamClient(accountSid);
         await client._stream.ConnectAsync(uri, CancellationToken.None);
         return client;
     }

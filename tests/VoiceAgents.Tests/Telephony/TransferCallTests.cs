@@ -88,6 +88,54 @@ public sealed class TransferCallTests(TelephonyFixture f)
         Assert.Equal("Rao", completed.Data["variables"]!["lastName"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task A_call_on_the_tenants_own_twilio_account_is_answered_and_redirected_on_that_account()
+    {
+        var tenant = await f.Api.SignupAsync("transfer-own");
+        using var client = tenant.Client();
+        var (sid, token) = ("AC" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()), Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()));
+        f.Twilio.AddAccount(sid, token);
+        await TenantSession.Read(await client.PutAsync("provider-credentials/twilio", ApiFixture.Json(new { api_key = token, account_sid = sid })), 200);
+        var agentId = await tenant.AddAgentAsync(AgentSetup.Offline("Own desk", new
+        {
+            first_message = "Hello.",
+            transfer_destinations = new[] { new { name = "sales", phone_number = "+14155550111" } },
+        }));
+        var number = "+1415558" + Random.Shared.Next(1000, 9999);
+        using (var operatorClient = f.Api.OperatorClient())
+        {
+            await TenantSession.Read(await operatorClient.PutAsync($"operator/tenants/{tenant.TenantId}/numbers/{Uri.EscapeDataString(number)}", null), 200);
+        }
+        await TenantSession.Read(await client.PutAsync($"inbound-numbers/{Uri.EscapeDataString(number)}", ApiFixture.Json(new { agent_id = agentId })), 200);
+        using var http = new HttpClient();
+        var publicUrl = TelephonyFixture.PublicBaseUrl + "/api/twilio/voice";
+        var form = new Dictionary<string, string>(TwilioLoopback.InboundCallForm(number)) { ["AccountSid"] = sid };
+
+        // Signed with the platform's token while naming the tenant's account: refused; with the tenant's: answered.
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await TwilioLoopback.PostWebhookAsync(http, f.Webhook("twilio/voice").Target, publicUrl, form)).StatusCode);
+        var twiml = await TwilioLoopback.PostWebhookAsync(http, f.Webhook("twilio/voice").Target, publicUrl, form, TwilioLoopback.Sign(publicUrl, form, token));
+        var parameters = XDocument.Parse(await twiml.Content.ReadAsStringAsync()).Root!.Element("Connect")!.Element("Stream")!
+            .Elements("Parameter").ToDictionary(p => p.Attribute("name")!.Value, p => p.Attribute("value")!.Value);
+        var callId = parameters["call_id"];
+        await using var phone = await MediaStreamClient.ConnectAsync(f.MediaStreamUri, sid);
+        await phone.StartAsync(parameters);
+        await StreamSilenceUntilAsync(phone, () => f.Voice.Services.GetRequiredService<ActiveCalls>().Live.Any(c => c.Context.CallId == callId), TimeSpan.FromSeconds(10), "the call to start");
+        var call = f.Voice.Services.GetRequiredService<ActiveCalls>().Live.Single(c => c.Context.CallId == callId);
+
+        var tools = new List<ICallTool>();
+        foreach (var source in f.Voice.Services.GetServices<IToolSource>()) tools.AddRange(await source.ToolsForAsync(call.Context, CancellationToken.None));
+        var result = await Assert.Single(tools, t => t.Definition.Name == TransferCallTool.Name)
+            .InvokeAsync(new ToolInvocation(call.Context, "call_1", """{"destination":"sales"}"""), CancellationToken.None);
+        Assert.True(result.Ok && result.EndsCall, result.ToJson());
+        call.Finish("agent_hang_up");
+        await phone.Closed.Task.WaitAsync(TimeSpan.FromSeconds(15));
+
+        var update = Assert.Single(f.Twilio.Updates, u => u.Sid == phone.CallSid);
+        Assert.Equal(sid, update.AccountSid);
+        await Eventually.Assert(async () => Assert.Equal(CallEndReasons.Transferred, (await Db(f).CallLogs.Find(c => c.Id == callId).FirstOrDefaultAsync())?.EndReason),
+            TimeSpan.FromSeconds(30));
+    }
+
     /// <summary>The line stays open (silence, 100 ms at a time) until the condition holds.</summary>
     private static async Task StreamSilenceUntilAsync(MediaStreamClient phone, Func<bool> condition, TimeSpan timeout, string what)
     {

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using VoiceAgents.Core.Credentials;
+using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Telephony;
 using VoiceAgents.Tests.Processors;
@@ -14,6 +16,14 @@ public sealed class TransferCallToolTests
 {
     private static readonly IOptions<TwilioOptions> Twilio = Options.Create(new TwilioOptions { AccountSid = TwilioLoopback.AccountSid, AuthToken = TwilioLoopback.AuthToken });
 
+    /// <summary>
+    /// Over the platform's account, which comes from settings: these calls' streams name it, so no tenant's stored
+    /// account is read (the database client is never used). Tenants' own accounts: TenantTwilioAccountTests.
+    /// </summary>
+    private static readonly TransferCallSource Source = new(new TelephonyAccounts(
+        new TenantProviderKeys(new MongoContext(Options.Create(new MongoOptions())), new CredentialCipher(Options.Create(new CredentialOptions()))),
+        Twilio, Options.Create(new CredentialOptions())));
+
     private static Agent Agent(params TransferDestination[] destinations) => new()
     {
         Id = "a1", TenantId = "t", UserId = "u", Name = "A", SystemPrompt = "", TransferDestinations = [.. destinations],
@@ -23,14 +33,14 @@ public sealed class TransferCallToolTests
     private static readonly TransferDestination Billing = new() { Name = "billing", PhoneNumber = "+14155550122" };
 
     private static async Task<ICallTool> ToolAsync(VoiceAgents.VoiceHost.Processors.CallContext call) =>
-        Assert.Single(await new TransferCallSource(Twilio).ToolsForAsync(call, CancellationToken.None));
+        Assert.Single(await Source.ToolsForAsync(call, CancellationToken.None));
 
     [Fact]
     public async Task An_agent_without_destinations_is_not_offered_transfer_call()
     {
         var call = CallTemplateModelTests.Call(Agent(), new Dictionary<string, string>(), providerCallId: "CA1");
 
-        Assert.Empty(await new TransferCallSource(Twilio).ToolsForAsync(call, CancellationToken.None));
+        Assert.Empty(await Source.ToolsForAsync(call, CancellationToken.None));
     }
 
     [Fact]

@@ -14,10 +14,10 @@ using Microsoft.Extensions.Logging;
 namespace VoiceAgents.Tests.Telephony;
 
 /// <summary>An "update a call" request as Twilio's REST API received it (new TwiML for a live call: a transfer).</summary>
-public sealed record UpdatedCall(string Sid, IReadOnlyDictionary<string, string> Form, DateTime At);
+public sealed record UpdatedCall(string Sid, IReadOnlyDictionary<string, string> Form, DateTime At, string AccountSid = TwilioLoopback.AccountSid);
 
 /// <summary>A call as Twilio's REST API received it.</summary>
-public sealed record PlacedCall(string Sid, string To, string From, IReadOnlyDictionary<string, string> Form, DateTime At);
+public sealed record PlacedCall(string Sid, string To, string From, IReadOnlyDictionary<string, string> Form, DateTime At, string AccountSid = TwilioLoopback.AccountSid);
 
 /// <summary>
 /// Twilio's REST API for calls on 127.0.0.1, as documented: <c>POST /2010-04-01/Accounts/{AccountSid}/Calls.json</c>
@@ -35,6 +35,7 @@ public sealed class TwilioLoopback : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<PlacedCall> _calls = new();
     private readonly ConcurrentQueue<UpdatedCall> _updates = new();
+    private readonly ConcurrentDictionary<string, string> _accounts = new() { [AccountSid] = AuthToken };
     private int _requests;
 
     private TwilioLoopback(WebApplication app) => _app = app;
@@ -62,6 +63,9 @@ public sealed class TwilioLoopback : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Another account (a tenant's subaccount) whose sid and token the API accepts.</summary>
+    public void AddAccount(string accountSid, string authToken) => _accounts[accountSid] = authToken;
+
     public void Clear()
     {
         _calls.Clear();
@@ -75,8 +79,8 @@ public sealed class TwilioLoopback : IAsyncDisposable
     private async Task<Dictionary<string, string>?> AuthenticatedFormAsync(HttpContext http, string sid)
     {
         Interlocked.Increment(ref _requests);
-        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}"));
-        if (http.Request.Headers.Authorization != expected || sid != AccountSid)
+        var expected = _accounts.TryGetValue(sid, out var token) ? "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{sid}:{token}")) : null;
+        if (expected is null || http.Request.Headers.Authorization != expected)
         {
             await Error(http, 401, 20003, "Authenticate");
             return null;
@@ -116,13 +120,13 @@ public sealed class TwilioLoopback : IAsyncDisposable
         }
         var callSid = "CA" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var now = DateTime.UtcNow;
-        _calls.Enqueue(new PlacedCall(callSid, to, from, form, now));
+        _calls.Enqueue(new PlacedCall(callSid, to, from, form, now, sid));
         http.Response.StatusCode = 201;
         http.Response.ContentType = "application/json";
         await http.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["sid"] = callSid,
-            ["account_sid"] = AccountSid,
+            ["account_sid"] = sid,
             ["to"] = to,
             ["to_formatted"] = to,
             ["from"] = from,
@@ -137,10 +141,10 @@ public sealed class TwilioLoopback : IAsyncDisposable
             ["duration"] = null,
             ["price"] = null,
             ["answered_by"] = null,
-            ["uri"] = $"/2010-04-01/Accounts/{AccountSid}/Calls/{callSid}.json",
+            ["uri"] = $"/2010-04-01/Accounts/{sid}/Calls/{callSid}.json",
             ["subresource_uris"] = new Dictionary<string, string>
             {
-                ["recordings"] = $"/2010-04-01/Accounts/{AccountSid}/Calls/{callSid}/Recordings.json",
+                ["recordings"] = $"/2010-04-01/Accounts/{sid}/Calls/{callSid}/Recordings.json",
             },
         }));
     }
@@ -157,15 +161,15 @@ public sealed class TwilioLoopback : IAsyncDisposable
             await Error(http, 400, 21205, "Url, Twiml or Status is required");
             return;
         }
-        _updates.Enqueue(new UpdatedCall(callSid, form, DateTime.UtcNow));
+        _updates.Enqueue(new UpdatedCall(callSid, form, DateTime.UtcNow, sid));
         http.Response.ContentType = "application/json";
         await http.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["sid"] = callSid,
-            ["account_sid"] = AccountSid,
+            ["account_sid"] = sid,
             ["status"] = "in-progress",
             ["api_version"] = "2010-04-01",
-            ["uri"] = $"/2010-04-01/Accounts/{AccountSid}/Calls/{callSid}.json",
+            ["uri"] = $"/2010-04-01/Accounts/{sid}/Calls/{callSid}.json",
         }));
     }
 

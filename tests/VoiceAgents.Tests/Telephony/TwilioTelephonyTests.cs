@@ -7,6 +7,7 @@ namespace VoiceAgents.Tests.Telephony;
 /// <summary>The Twilio SDK driven against Twilio's documented REST API on loopback.</summary>
 public sealed class TwilioTelephonyTests : IAsyncLifetime
 {
+    private static readonly TelephonyAccount Platform = new(TwilioLoopback.AccountSid, TwilioLoopback.AuthToken, "+15005550006", null);
     private TwilioLoopback _twilio = default!;
     private TwilioTelephony _telephony = default!;
 
@@ -29,7 +30,7 @@ public sealed class TwilioTelephonyTests : IAsyncLifetime
     [Fact]
     public async Task Places_a_call_with_the_documented_form_fields_and_returns_twilios_call_sid()
     {
-        var sid = await _telephony.PlaceCallAsync(new OutboundCall("+14155550100", "+15005550006",
+        var sid = await _telephony.PlaceCallAsync(new OutboundCall(Platform, "+14155550100", "+15005550006",
             new Uri("https://app.example.test/api/twilio/voice?call_id=abc"), new Uri("https://app.example.test/api/twilio/status?call_id=abc"), true), CancellationToken.None);
 
         var call = Assert.Single(_twilio.Calls);
@@ -47,7 +48,7 @@ public sealed class TwilioTelephonyTests : IAsyncLifetime
     {
         _twilio.Refused["+14155550199"] = true;
 
-        var e = await Assert.ThrowsAsync<TelephonyException>(() => _telephony.PlaceCallAsync(new OutboundCall("+14155550199", "+15005550006",
+        var e = await Assert.ThrowsAsync<TelephonyException>(() => _telephony.PlaceCallAsync(new OutboundCall(Platform, "+14155550199", "+15005550006",
             new Uri("https://app.example.test/a"), new Uri("https://app.example.test/b"), false), CancellationToken.None));
 
         Assert.Contains("21211", e.Message);
@@ -56,16 +57,29 @@ public sealed class TwilioTelephonyTests : IAsyncLifetime
     [Fact]
     public async Task Wrong_credentials_are_refused_by_twilio_and_reported()
     {
-        using var wrong = new TwilioTelephony(Options.Create(new TwilioOptions
-        {
-            AccountSid = TwilioLoopback.AccountSid, AuthToken = "wrong-token", ApiBaseUrl = _twilio.BaseUri.ToString(),
-        }));
+        var wrong = Platform with { AuthToken = "wrong-token" };
 
-        var e = await Assert.ThrowsAsync<TelephonyException>(() => wrong.PlaceCallAsync(new OutboundCall("+14155550100", "+15005550006",
+        var e = await Assert.ThrowsAsync<TelephonyException>(() => _telephony.PlaceCallAsync(new OutboundCall(wrong, "+14155550100", "+15005550006",
             new Uri("https://app.example.test/a"), new Uri("https://app.example.test/b"), false), CancellationToken.None));
 
         Assert.Contains("20003", e.Message);
         Assert.Empty(_twilio.Calls);
+    }
+
+    [Fact]
+    public async Task A_tenants_own_account_places_its_call_under_its_sid_and_token_and_another_accounts_sid_is_refused()
+    {
+        var own = new TelephonyAccount("AC" + new string('7', 32), "tenant-token-0123456789abcdef0123", "+15005550010", "tenant-a");
+        _twilio.AddAccount(own.AccountSid, own.AuthToken);
+
+        await _telephony.PlaceCallAsync(new OutboundCall(own, "+14155550100", "+15005550010",
+            new Uri("https://app.example.test/a"), new Uri("https://app.example.test/b"), false), CancellationToken.None);
+        var e = await Assert.ThrowsAsync<TelephonyException>(() => _telephony.PlaceCallAsync(new OutboundCall(own with { AuthToken = TwilioLoopback.AuthToken }, "+14155550100", "+15005550010",
+            new Uri("https://app.example.test/a"), new Uri("https://app.example.test/b"), false), CancellationToken.None));
+
+        Assert.Equal(own.AccountSid, Assert.Single(_twilio.Calls).AccountSid);
+        Assert.Contains("20003", e.Message);
+        Assert.DoesNotContain(own.AuthToken, own.ToString());
     }
 
     [Fact]
@@ -74,10 +88,10 @@ public sealed class TwilioTelephonyTests : IAsyncLifetime
         const string url = "https://app.example.test/api/twilio/status?call_id=abc";
         var form = new Dictionary<string, string> { ["CallSid"] = "CA1", ["CallStatus"] = "completed", ["AccountSid"] = TwilioLoopback.AccountSid };
 
-        Assert.True(_telephony.ValidateCallback(url, form, TwilioLoopback.Sign(url, form)));
-        Assert.False(_telephony.ValidateCallback(url, form, null));
-        Assert.False(_telephony.ValidateCallback(url, form, TwilioLoopback.Sign(url, form, "another-token")));
-        Assert.False(_telephony.ValidateCallback(url + "x", form, TwilioLoopback.Sign(url, form)));
-        Assert.False(_telephony.ValidateCallback(url, new Dictionary<string, string>(form) { ["CallStatus"] = "busy" }, TwilioLoopback.Sign(url, form)));
+        Assert.True(_telephony.ValidateCallback(Platform, url, form, TwilioLoopback.Sign(url, form)));
+        Assert.False(_telephony.ValidateCallback(Platform, url, form, null));
+        Assert.False(_telephony.ValidateCallback(Platform, url, form, TwilioLoopback.Sign(url, form, "another-token")));
+        Assert.False(_telephony.ValidateCallback(Platform, url + "x", form, TwilioLoopback.Sign(url, form)));
+        Assert.False(_telephony.ValidateCallback(Platform, url, new Dictionary<string, string>(form) { ["CallStatus"] = "busy" }, TwilioLoopback.Sign(url, form)));
     }
 }

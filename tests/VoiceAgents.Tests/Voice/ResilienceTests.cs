@@ -69,6 +69,24 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task A_tenant_keys_failures_open_its_own_breaker_and_leave_the_platform_key_and_other_tenants_keys_closed()
+    {
+        var resilience = Resilience();
+        var tenantA = new ScriptedLlm("openai", failures: int.MaxValue);
+        var tenantB = new ScriptedLlm("openai", failures: 0);
+        var platform = new ScriptedLlm("openai", failures: 0);
+        resilience.ScopeToKey(tenantA, new VoiceAgents.Core.Credentials.ProviderKey("openai", "sk-tenant-a-revoked", null, null));
+        resilience.ScopeToKey(tenantB, new VoiceAgents.Core.Credentials.ProviderKey("openai", "sk-tenant-b", null, null));
+        var a = new ResilientLlm(resilience, NullLogger.Instance, (tenantA, Agent.Llm), (new RulesLlm(), Agent.Llm));
+        for (var i = 0; i < 6; i++) Assert.Equal("Fallback speaking.", await Collect(a));
+        Assert.Equal(5 * 3, tenantA.Calls);
+
+        Assert.Equal("Hello there.", await Collect(new ResilientLlm(resilience, NullLogger.Instance, (platform, Agent.Llm))));
+        Assert.Equal("Hello there.", await Collect(new ResilientLlm(resilience, NullLogger.Instance, (tenantB, Agent.Llm))));
+        Assert.Equal((1, 1), (platform.Calls, tenantB.Calls));
+    }
+
+    [Fact]
     public async Task Without_a_fallback_an_unavailable_provider_is_reported()
     {
         var llm = new ResilientLlm(Resilience(), NullLogger.Instance, (new ScriptedLlm("down", int.MaxValue), Agent.Llm));

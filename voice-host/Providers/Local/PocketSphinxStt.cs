@@ -15,8 +15,9 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
     public const string ModelDir = "/usr/share/pocketsphinx/model/en-us";
     private readonly ConcurrentBag<IntPtr> _idle = new();
     private readonly SemaphoreSlim _slots;
-    private readonly List<IntPtr> _all = new();
-    private readonly Lock _gate = new();
+    private readonly int _poolSize;
+    private int _inFlight;
+    private volatile bool _disposed;
 
     // The C library logs through one process-wide FILE*, which "-logfn" reopens (closing the old one) inside
     // ps_init: a decoder created while another thread logged, or two created at once, could write to a closed
@@ -25,8 +26,14 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
     private static bool _loggingOff;
 
     // Decoders are per instance and created one at a time (CreateGate); at most this many decode at once.
-    public PocketSphinxStt(int poolSize = 0) =>
-        _slots = new SemaphoreSlim(poolSize > 0 ? poolSize : Math.Max(2, Environment.ProcessorCount));
+    public PocketSphinxStt(int poolSize = 0)
+    {
+        _poolSize = poolSize > 0 ? poolSize : Math.Max(2, Environment.ProcessorCount);
+        _slots = new SemaphoreSlim(_poolSize);
+    }
+
+    /// <summary>Decodes running now, for tests.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
 
     public static ProviderDescriptor Descriptor { get; } = new ProviderDescriptor<PocketSphinxStt>
     {
@@ -49,12 +56,19 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
         var decoder = IntPtr.Zero;
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             decoder = _idle.TryTake(out var d) ? d : Create();
+            Interlocked.Increment(ref _inFlight);
+            // Once started, the native decode runs to its end whatever ct says: the decoder goes back only when it is idle.
             return await Task.Run(() => Decode(decoder, samples, length), ct);
         }
         finally
         {
-            if (decoder != IntPtr.Zero) _idle.Add(decoder);
+            if (decoder != IntPtr.Zero)
+            {
+                Interlocked.Decrement(ref _inFlight);
+                _idle.Add(decoder);
+            }
             _slots.Release();
         }
     }
@@ -108,18 +122,28 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
         if (config == IntPtr.Zero) throw new ProviderException("local", "invalid PocketSphinx configuration");
         var decoder = Native.ps_init(config);
         if (decoder == IntPtr.Zero) throw new ProviderException("local", $"cannot load the PocketSphinx model from {ModelDir}");
-        lock (_gate) _all.Add(decoder);
         return decoder;
     }
 
+    /// <summary>
+    /// Frees the decoders once no decode uses them. Freeing one under <c>ps_process_raw</c> (a call still decoding as
+    /// the host stops) crashed the whole process with a general protection fault in libpocketsphinx, so this waits for
+    /// the decodes in flight (taking every slot), refuses new ones, and frees only idle decoders: one still busy after
+    /// the wait is left to the process's exit.
+    /// </summary>
     public void Dispose()
     {
-        lock (_gate)
-        {
-            foreach (var d in _all) Native.ps_free(d);
-            _all.Clear();
-        }
+        if (_disposed) return;
+        _disposed = true;
+        var taken = 0;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (taken < _poolSize && _slots.Wait(Max(deadline - DateTime.UtcNow))) taken++;
+        while (_idle.TryTake(out var decoder)) Native.ps_free(decoder);
+        // Decodes waiting for a slot go on to find the provider disposed.
+        if (taken > 0) _slots.Release(taken);
     }
+
+    private static TimeSpan Max(TimeSpan t) => t > TimeSpan.Zero ? t : TimeSpan.Zero;
 
     private sealed class Session(PocketSphinxStt owner) : ISttSession
     {

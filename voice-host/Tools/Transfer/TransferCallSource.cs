@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using VoiceAgents.Core.Telephony;
 using VoiceAgents.VoiceHost.Processors;
 
@@ -8,10 +7,13 @@ namespace VoiceAgents.VoiceHost.Tools.Transfer;
 /// The built-in <c>transfer_call</c>, offered when the agent has transfer destinations. The redirect itself happens
 /// when the call ends (<c>Calls/CallTransfers</c>), after the agent's hand-off line.
 /// </summary>
-public sealed class TransferCallSource(IOptions<TwilioOptions> twilio) : IToolSource
+public sealed class TransferCallSource(TelephonyAccounts accounts) : IToolSource
 {
-    public Task<CallToolSet> ToolsForAsync(CallContext call, CancellationToken ct) =>
-        Task.FromResult(call.Agent.TransferDestinations.Count == 0
-            ? CallToolSet.Empty
-            : new CallToolSet([new TransferCallTool(call.Agent.TransferDestinations, twilio.Value.Configured)]));
+    public async Task<CallToolSet> ToolsForAsync(CallContext call, CancellationToken ct)
+    {
+        if (call.Agent.TransferDestinations.Count == 0) return CallToolSet.Empty;
+        // Only a phone call has an account to be redirected on; the browser's answer is the tool's own error.
+        var redirectable = call.ProviderCallId is not null && await accounts.ForCallAsync(call.TenantId, call.ProviderAccountId, ct) is not null;
+        return new CallToolSet([new TransferCallTool(call.Agent.TransferDestinations, redirectable)]);
+    }
 }
