@@ -61,7 +61,7 @@ public sealed class CallFactory(
             new VadProcessor(context, vad.NewStream()),
             new TurnProcessor(context),
             new CallLimitProcessor(context, CallEndReasons.Silence, CallEndReasons.MaxDuration),
-            new SttProcessor(context, ct => stt.ConnectAsync(agent.Stt, ct)),
+            new SttProcessor(context, ct => stt.ConnectAsync(agent.Stt, ct), () => (stt as IServingProvider)?.Serving ?? agent.Stt.Provider),
             new InterruptionProcessor(context),
             new KeypadProcessor(context),
             new UserContextProcessor(context),

@@ -11,7 +11,8 @@ namespace VoiceAgents.VoiceHost.Processors;
 /// lasted a while) goes to the STT session; when the turn ends the session is finalized and its transcript goes
 /// downstream. A session that fails is reconnected, so the call goes on.
 /// </summary>
-public sealed class SttProcessor(CallContext call, Func<CancellationToken, ValueTask<ISttSession>> connect) : FrameProcessor(call.Log)
+/// <param name="serving">Which vendor hears the audio now (the agent's STT, or its fallback once that took over), for usage.</param>
+public sealed class SttProcessor(CallContext call, Func<CancellationToken, ValueTask<ISttSession>> connect, Func<string>? serving = null) : FrameProcessor(call.Log)
 {
     private const int PreRollSamples = ResamplerProcessor.PipelineRate / 2;
     private readonly short[] _preRoll = new short[PreRollSamples];
@@ -93,7 +94,7 @@ public sealed class SttProcessor(CallContext call, Func<CancellationToken, Value
         {
             var session = await EnsureSessionAsync(ct);
             await session.SendAudioAsync(samples, ct);
-            call.Usage.SttAudio(call.Agent.Stt.Provider, TimeSpan.FromSeconds((double)samples.Length / ResamplerProcessor.PipelineRate));
+            call.Usage.SttAudio(serving?.Invoke() ?? call.Agent.Stt.Provider, TimeSpan.FromSeconds((double)samples.Length / ResamplerProcessor.PipelineRate));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -124,6 +124,12 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
         Push(new TtsSentenceEndFrame(text.Id, text.Text, total));
     }
 
+    private bool Bill(string piece)
+    {
+        call.Usage.TtsCharacters((tts as IServingProvider)?.Serving ?? tts.Name, piece.Length);
+        return true;
+    }
+
     /// <summary>The sentence's audio, synthesized a piece at a time, each piece once playback is near enough.</summary>
     private async IAsyncEnumerable<AudioChunk> SynthesizeInPiecesAsync(string sentence, string language, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -133,14 +139,17 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
             foreach (var piece in SpeechText.Pieces(sentence))
             {
                 await WaitForPlaybackAsync(ct);
-                // Vendors bill the characters of each request, whether or not all its audio is played.
-                call.Usage.TtsCharacters(tts.Name, piece.Length);
+                // Vendors bill the characters of each request, whether or not all its audio is played: counted once the
+                // request is answered, against the vendor that answered it (the fallback, when the agent's TTS was down).
+                var billed = false;
                 await foreach (var chunk in tts.SynthesizeAsync(piece, call.Agent.Tts, language, ct))
                 {
+                    if (!billed) billed = Bill(piece);
                     _replyAudioStartedAt ??= call.Time.GetUtcNow();
                     _replyAudio += chunk.Duration;
                     yield return chunk;
                 }
+                if (!billed) Bill(piece);
             }
         }
         finally

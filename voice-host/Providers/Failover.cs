@@ -10,7 +10,7 @@ internal static partial class Failover
     public static async IAsyncEnumerable<T> StreamAsync<T>(
         ProviderResilience resilience, ILogger log, string kind,
         IEnumerable<(string Name, object Instance, Func<CancellationToken, IAsyncEnumerable<T>> Open)> chain,
-        [EnumeratorCancellation] CancellationToken ct)
+        Action<string>? serving, [EnumeratorCancellation] CancellationToken ct)
     {
         Exception? last = null;
         foreach (var (name, instance, open) in chain)
@@ -26,6 +26,7 @@ internal static partial class Failover
                 last = e;
                 continue;
             }
+            serving?.Invoke(name);
             if (stream is null) yield break;
             await using (stream)
             {

@@ -12,5 +12,5 @@ public sealed class ResilientLlm(ProviderResilience resilience, ILogger log, par
     public string Name => chain[0].Provider.Name;
 
     public IAsyncEnumerable<LlmDelta> StreamAsync(LlmRequest request, CancellationToken ct) =>
-        Failover.StreamAsync(resilience, log, "llm", chain.Select(c => (c.Provider.Name, (object)c.Provider, (Func<CancellationToken, IAsyncEnumerable<LlmDelta>>)(t => c.Provider.StreamAsync(request with { Llm = c.Config }, t)))), ct);
+        Failover.StreamAsync(resilience, log, "llm", chain.Select(c => (c.Provider.Name, (object)c.Provider, (Func<CancellationToken, IAsyncEnumerable<LlmDelta>>)(t => c.Provider.StreamAsync(request with { Llm = c.Config }, t)))), null, ct);
 }

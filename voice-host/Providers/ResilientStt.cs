@@ -5,9 +5,13 @@ using VoiceAgents.Core.Domain;
 namespace VoiceAgents.VoiceHost.Providers;
 
 /// <summary>The agent's STT: connections are retried behind a breaker, with the fallback STT when it stays down.</summary>
-public sealed class ResilientStt(ProviderResilience resilience, ILogger log, params (ISttProvider Provider, SttConfig Config)[] chain) : ISttProvider
+public sealed class ResilientStt(ProviderResilience resilience, ILogger log, params (ISttProvider Provider, SttConfig Config)[] chain) : ISttProvider, IServingProvider
 {
+    private volatile string? _serving;
+
     public string Name => chain[0].Provider.Name;
+
+    public string Serving => _serving ?? Name;
 
     public async ValueTask<ISttSession> ConnectAsync(SttConfig config, CancellationToken ct)
     {
@@ -16,7 +20,9 @@ public sealed class ResilientStt(ProviderResilience resilience, ILogger log, par
         {
             try
             {
-                return await resilience.For("stt", provider.Name, provider).ExecuteAsync(t => provider.ConnectAsync(providerConfig, t), ct);
+                var session = await resilience.For("stt", provider.Name, provider).ExecuteAsync(t => provider.ConnectAsync(providerConfig, t), ct);
+                _serving = provider.Name;
+                return session;
             }
             catch (Exception e) when (e is BrokenCircuitException || ProviderResilience.IsTransient(e))
             {

@@ -87,6 +87,34 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task The_fallback_that_answered_is_the_one_serving_so_its_usage_is_counted_against_it()
+    {
+        var tts = new ResilientTts(Resilience(), NullLogger.Instance,
+            (new DownTts("cartesia"), Agent.Tts), (new ToneTts(0.1), Agent.Tts));
+        Assert.Equal("cartesia", tts.Serving);
+
+        await foreach (var _ in tts.SynthesizeAsync("Hello.", Agent.Tts, "en-US", CancellationToken.None))
+        {
+        }
+
+        Assert.Equal(("cartesia", new ToneTts(0.1).Name), (tts.Name, tts.Serving));
+    }
+
+    private sealed class DownTts(string name) : ITtsProvider
+    {
+        public string Name => name;
+
+        public async IAsyncEnumerable<VoiceAgents.VoiceHost.Audio.AudioChunk> SynthesizeAsync(string text, TtsConfig config, string language, [EnumeratorCancellation] CancellationToken ct)
+        {
+            await Task.Yield();
+            throw new ProviderException(name, "503 Service Unavailable");
+#pragma warning disable CS0162 // an iterator needs a yield
+            yield break;
+#pragma warning restore CS0162
+        }
+    }
+
+    [Fact]
     public async Task Without_a_fallback_an_unavailable_provider_is_reported()
     {
         var llm = new ResilientLlm(Resilience(), NullLogger.Instance, (new ScriptedLlm("down", int.MaxValue), Agent.Llm));

@@ -1,0 +1,10 @@
+namespace VoiceAgents.VoiceHost.Providers;
+
+/// <summary>
+/// A provider that stands for a chain (the agent's provider, then its fallback): which of them served last, so
+/// usage is counted against the vendor that did the work.
+/// </summary>
+public interface IServingProvider
+{
+    string Serving { get; }
+}
