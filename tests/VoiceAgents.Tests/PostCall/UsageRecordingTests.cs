@@ -1,5 +1,6 @@
 using System.Globalization;
 using VoiceAgents.Tests.Infrastructure;
+using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Providers;
 using static VoiceAgents.Tests.Infrastructure.PostCallSteps;
 
@@ -17,7 +18,18 @@ public sealed class UsageRecordingTests(PostCallFixture fixture)
         var tenant = await fixture.Api.SignupAsync("usage-call");
         var agentId = await CreateAgentAsync(tenant);
 
-        var callId = await MakeSpokenCallAsync(fixture.Voice, tenant, agentId, "I would like to book a table for two.");
+        var (samples, rate) = Wav.Read(await VoiceFixture.SpeakAsync("I would like to book a table for two."));
+        var (caller, callId) = await StartCallAsync(fixture.Voice, tenant, agentId, rate);
+        await using (caller)
+        {
+            await caller.StreamSilenceAsync(TimeSpan.FromMilliseconds(500), rate);
+            await caller.StreamAsync(samples, rate);
+            var streaming = caller.StreamSilenceAsync(TimeSpan.FromSeconds(5), rate);
+            await caller.WaitForAsync("transcript", TimeSpan.FromSeconds(20), e => e["role"]!.GetValue<string>() == "assistant");
+            await caller.WaitForAsync("bot_stopped_speaking", TimeSpan.FromSeconds(20));
+            await streaming;
+            await EndCallAsync(caller);
+        }
 
         var log = await WaitForCallLogAsync(tenant, callId, TimeSpan.FromSeconds(60));
         var usage = log["usage"]!;
