@@ -29,6 +29,7 @@ public static class ServiceCollectionExtensions
                 if (config[QueueNames.CallCompletedSetting] is { Length: > 0 } name) o.CallCompletedQueue = name;
                 if (config[QueueNames.EventsSetting] is { Length: > 0 } events) o.EventsQueue = events;
                 if (config[QueueNames.WebhookDeliveriesSetting] is { Length: > 0 } deliveries) o.WebhookDeliveriesQueue = deliveries;
+                if (config[QueueNames.CallAnalysisSetting] is { Length: > 0 } analysis) o.CallAnalysisQueue = analysis;
             });
         services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CredentialOptions>().BindConfiguration(CredentialOptions.Section).ValidateDataAnnotations()

@@ -266,6 +266,7 @@ module functions 'modules/functionapp.bicep' = {
     settings: union(sharedSettings, {
       WebPubSub__Hub: pubsub.outputs.hub
       WebhookDeliveriesQueue: 'webhook-deliveries'
+      CallAnalysisQueue: 'call-analysis'
       DialerSchedule: dialerSchedule
       TrustedProxy__Header: 'X-Forwarded-For'
       TrustedProxy__Hops: '1'

@@ -29,6 +29,8 @@ public sealed class Agent : ITenantOwned, IListedNewestFirst
     public InterruptionSettings? Interruption { get; set; }
     /// <summary>Knowledge bases the agent answers from (issue 15).</summary>
     public List<AgentKnowledgeBase> KnowledgeBases { get; set; } = [];
+    /// <summary>What the post-call analysis of each call produces; null means no analysis (issue 15).</summary>
+    public Analysis.AnalysisSettings? Analysis { get; set; }
     /// <summary>The longest a call may last, in seconds; null means the platform's limit.</summary>
     public int? MaxDurationS { get; set; }
     /// <summary>Said before a call ends for <see cref="MaxDurationS"/>.</summary>

@@ -29,4 +29,9 @@ public sealed class AnalyticsDay : ITenantOwned
     public CallUsage Usage { get; set; } = new();
     /// <summary>The calls counted here: the guard that counts a redelivered call once. Never read back.</summary>
     public List<string> CallIds { get; set; } = [];
+    /// <summary>Calls whose analysis gave a success verdict, and how many of them succeeded (issue 15).</summary>
+    public long Judged { get; set; }
+    public long Succeeded { get; set; }
+    /// <summary>The calls whose verdict is counted here: the guard that counts a verdict once. Never read back.</summary>
+    public List<string> JudgedCallIds { get; set; } = [];
 }

@@ -30,11 +30,13 @@ public static class EventTypes
     public const string CallStarted = "call.started";
     public const string CallEnded = "call.ended";
     public const string CallCompleted = "call.completed";
+    /// <summary>A call's post-call analysis, with its transcript.</summary>
+    public const string CallAnalyzed = "call.analyzed";
     public const string CampaignProgress = "campaign.progress";
     public const string CampaignCompleted = "campaign.completed";
 
     /// <summary>What a webhook may subscribe to.</summary>
-    public static readonly IReadOnlySet<string> Subscribable = new HashSet<string> { CallCompleted, CallStarted, CampaignCompleted };
+    public static readonly IReadOnlySet<string> Subscribable = new HashSet<string> { CallCompleted, CallStarted, CampaignCompleted, CallAnalyzed };
 }
 
 /// <summary>One consumer of platform events (webhook fan-out, live updates). Handlers are idempotent per event id.</summary>

@@ -18,6 +18,9 @@ public sealed class QueueOptions
 
     /// <summary>The <c>webhook-deliveries</c> queue's name, from the app setting <c>WebhookDeliveriesQueue</c> (as above).</summary>
     public string WebhookDeliveriesQueue { get; set; } = QueueNames.WebhookDeliveries;
+
+    /// <summary>The <c>call-analysis</c> queue's name, from the app setting <c>CallAnalysisQueue</c> (as above).</summary>
+    public string CallAnalysisQueue { get; set; } = QueueNames.CallAnalysis;
 }
 
 /// <summary>The queues that join voice-host to the queue-triggered functions.</summary>
@@ -37,6 +40,11 @@ public static class QueueNames
     public const string WebhookDeliveries = "webhook-deliveries";
 
     public const string WebhookDeliveriesSetting = "WebhookDeliveriesQueue";
+
+    /// <summary>One message per stored call whose agent has an analysis, drained by the <c>AnalyzeCall</c> function.</summary>
+    public const string CallAnalysis = "call-analysis";
+
+    public const string CallAnalysisSetting = "CallAnalysisQueue";
 
     /// <summary>Azure Storage takes at most 64 KiB per message, counted after base64 encoding.</summary>
     public const int MaxMessageBytes = 64 * 1024;

@@ -793,6 +793,19 @@ export interface components {
         AgentPreviewRequest: {
             /** @default null */
             agent?: {
+                /** @default null */
+                analysis?: {
+                    data?: unknown;
+                    extract?: {
+                        [key: string]: string;
+                    } | null;
+                    /** @default null */
+                    model?: string | null;
+                    /** @default null */
+                    provider?: string | null;
+                    success?: string | null;
+                    summary?: unknown;
+                } | null;
                 fallback_line?: string | null;
                 first_message?: string | null;
                 /** @default null */
@@ -902,6 +915,19 @@ export interface components {
             variables: Record<string, never>;
         };
         AgentRequest: {
+            /** @default null */
+            analysis?: {
+                data?: unknown;
+                extract?: {
+                    [key: string]: string;
+                } | null;
+                /** @default null */
+                model?: string | null;
+                /** @default null */
+                provider?: string | null;
+                success?: string | null;
+                summary?: unknown;
+            } | null;
             fallback_line?: string | null;
             first_message?: string | null;
             /** @default null */
@@ -1000,6 +1026,19 @@ export interface components {
             } | null;
         };
         AgentResponse: {
+            /** @default null */
+            analysis?: {
+                data?: unknown;
+                extract?: {
+                    [key: string]: string;
+                } | null;
+                /** @default null */
+                model?: string | null;
+                /** @default null */
+                provider?: string | null;
+                success?: string | null;
+                summary?: unknown;
+            } | null;
             /** Format: date-time */
             created_at: string;
             fallback_line?: string | null;
@@ -1114,6 +1153,12 @@ export interface components {
             };
             /** Format: date-time */
             from?: string | null;
+            /** @default null */
+            success?: {
+                judged: number;
+                rate?: number | null;
+                succeeded: number;
+            } | null;
             /** Format: date-time */
             to?: string | null;
             totals: {
@@ -1147,6 +1192,19 @@ export interface components {
         };
         CallLogDetail: {
             agent_id: string;
+            /** @default null */
+            analysis?: {
+                /** Format: date-time */
+                analyzed_at: string;
+                data?: Record<string, never> | null;
+                error?: string | null;
+                kind: string;
+                success?: {
+                    reason?: string | null;
+                    verdict: boolean;
+                } | null;
+                summary?: string | null;
+            } | null;
             attempt: number;
             avg_voice_to_voice_ms?: number | null;
             campaign_id?: string | null;
@@ -1371,6 +1429,19 @@ export interface components {
         };
         PageOfAgentResponse: {
             items: {
+                /** @default null */
+                analysis?: {
+                    data?: unknown;
+                    extract?: {
+                        [key: string]: string;
+                    } | null;
+                    /** @default null */
+                    model?: string | null;
+                    /** @default null */
+                    provider?: string | null;
+                    success?: string | null;
+                    summary?: unknown;
+                } | null;
                 /** Format: date-time */
                 created_at: string;
                 fallback_line?: string | null;
@@ -1481,6 +1552,8 @@ export interface components {
                 started_at: string;
                 /** @enum {unknown} */
                 status: "in_progress" | "completed" | "failed" | "no_answer" | "busy";
+                /** @default null */
+                success?: boolean | null;
             }[];
             next_cursor?: string | null;
         };
@@ -2743,6 +2816,8 @@ export interface operations {
                 phone_number?: string;
                 /** @description in_progress, completed, failed, no_answer or busy */
                 status?: string;
+                /** @description the analysis's success verdict (calls not judged match neither) */
+                success?: string;
                 /** @description exclusive */
                 to?: string;
             };

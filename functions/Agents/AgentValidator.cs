@@ -5,6 +5,7 @@ using VoiceAgents.Core.Errors;
 using VoiceAgents.Core.Net;
 using VoiceAgents.Core.Providers;
 using VoiceAgents.Core.Templates;
+using VoiceAgents.Functions.Analysis;
 
 namespace VoiceAgents.Functions.Agents;
 
@@ -73,6 +74,7 @@ public static partial class AgentValidator
         }
         var urls = AgentToolsValidator.Validate(v, r.Tools);
         AgentSettingsValidator.Validate(v, r);
+        AgentAnalysisValidator.Validate(v, r.Analysis);
         AgentRulesValidator.Validate(v, r.Rules, AgentRulesValidator.CallableTools(r));
         // Resolving a host costs a DNS lookup: only for an otherwise valid agent.
         if (v.IsValid)
@@ -136,6 +138,7 @@ public static partial class AgentValidator
         agent.MaxDurationS = r.MaxDurationS;
         agent.MaxDurationMessage = Blank(r.MaxDurationMessage);
         agent.TimeZone = Blank(r.TimeZone)?.Trim();
+        agent.Analysis = AgentAnalysisValidator.Map(r.Analysis);
         agent.FallbackLine = string.IsNullOrWhiteSpace(r.FallbackLine) ? null : r.FallbackLine;
         agent.Voicemail = r.Voicemail is { } voicemail
             ? new VoicemailSettings { MachineDetection = voicemail.MachineDetection ?? false, Action = voicemail.Action ?? VoicemailActions.HangUp, Message = voicemail.Message }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using VoiceAgents.Core.Domain;
+using VoiceAgents.Functions.Analysis;
 using VoiceAgents.Functions.Infrastructure;
 
 namespace VoiceAgents.Functions.Agents;
@@ -103,7 +104,8 @@ public sealed record AgentRequest(
     int? MaxDurationS = null,
     string? MaxDurationMessage = null,
     string? TimeZone = null,
-    InterruptionDto? Interruption = null);
+    InterruptionDto? Interruption = null,
+    AgentAnalysisDto? Analysis = null);
 
 public sealed record AgentResponse(
     string Id,
@@ -125,7 +127,8 @@ public sealed record AgentResponse(
     int? MaxDurationS,
     string? MaxDurationMessage,
     string? TimeZone,
-    InterruptionDto? Interruption)
+    InterruptionDto? Interruption,
+    AgentAnalysisDto? Analysis = null)
 {
     /// <summary>The agent as the API shows it; the secrets of <paramref name="newSecrets"/> (tool names) are shown, once.</summary>
     public static AgentResponse From(Agent a, IReadOnlySet<string>? newSecrets = null) => new(
@@ -141,5 +144,6 @@ public sealed record AgentResponse(
         a.TransferDestinations.Select(d => new TransferDestinationDto(d.Name, d.PhoneNumber, d.Description, d.Message)).ToList(),
         a.Silence is { } s ? new SilenceDto(s.RepromptAfterS, s.RepromptMessage, s.HangupAfterS) : null,
         a.MaxDurationS, a.MaxDurationMessage, a.TimeZone,
-        a.Interruption is { } i ? new InterruptionDto(i.MinWords, i.MinDurationMs, i.Backchannels, i.ResumeAfterMs) : null);
+        a.Interruption is { } i ? new InterruptionDto(i.MinWords, i.MinDurationMs, i.Backchannels, i.ResumeAfterMs) : null,
+        AgentAnalysisDto.From(a.Analysis));
 }

@@ -16,9 +16,19 @@ public sealed record DurationStats(double? Average, double? P50, double? P95);
 
 public sealed record DayCount(string Date, long Calls);
 
+/// <summary>
+/// Calls whose post-call analysis judged them on the agent's success criteria, how many succeeded, and the rate
+/// (null when none was judged). Each call counts once, however often its analysis is delivered.
+/// </summary>
+public sealed record SuccessStats(long Judged, long Succeeded, double? Rate)
+{
+    public static SuccessStats Of(long judged, long succeeded) => new(judged, succeeded, judged == 0 ? null : Math.Round((double)succeeded / judged, 4));
+}
+
 public sealed record AnalyticsResponse(
     DateTime? From, DateTime? To, AnalyticsTotals Totals, DurationStats DurationSeconds,
-    IReadOnlyList<DayCount> CallsPerDay, IReadOnlyDictionary<string, long> ByStatus, double? AvgVoiceToVoiceMs);
+    IReadOnlyList<DayCount> CallsPerDay, IReadOnlyDictionary<string, long> ByStatus, double? AvgVoiceToVoiceMs,
+    SuccessStats? Success = null);
 
 /// <summary>
 /// Analytics of a tenant's calls. A question in whole UTC days about the tenant, one agent or one campaign is answered
@@ -49,7 +59,7 @@ public sealed class AnalyticsService(MongoContext db, CurrentUser current)
         if (q.From is { } from) filter &= f.Gte(a => a.Day, from);
         if (q.To is { } to) filter &= f.Lt(a => a.Day, to);
         var days = await db.Analytics.Find(filter)
-            .Project<AnalyticsDay>(Builders<AnalyticsDay>.Projection.Exclude(a => a.CallIds))
+            .Project<AnalyticsDay>(Builders<AnalyticsDay>.Projection.Exclude(a => a.CallIds).Exclude(a => a.JudgedCallIds))
             .SortBy(a => a.Day).ToListAsync(ct);
         days.RemoveAll(d => d.Calls == 0);
 
@@ -64,7 +74,8 @@ public sealed class AnalyticsService(MongoContext db, CurrentUser current)
             new DurationStats(calls == 0 ? null : Round(days.Sum(d => d.DurationSum) / calls), p50, p95),
             days.GroupBy(d => d.Day).Select(g => new DayCount(g.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), g.Sum(d => d.Calls))).ToList(),
             byStatus,
-            latencies == 0 ? null : Round(days.Sum(d => d.VoiceToVoiceSum) / latencies));
+            latencies == 0 ? null : Round(days.Sum(d => d.VoiceToVoiceSum) / latencies),
+            SuccessStats.Of(days.Sum(d => d.Judged), days.Sum(d => d.Succeeded)));
     }
 
     /// <summary>
@@ -128,6 +139,8 @@ public sealed class AnalyticsService(MongoContext db, CurrentUser current)
                         ["failed"] = new BsonDocument("$sum", new BsonDocument("$cond", new BsonArray { new BsonDocument("$eq", new BsonArray { "$status", failed }), 1, 0 })),
                         ["avg_duration"] = new BsonDocument("$avg", "$duration_seconds"),
                         ["avg_v2v"] = new BsonDocument("$avg", "$avg_voice_to_voice_ms"),
+                        ["unsucceeded"] = new BsonDocument("$sum", new BsonDocument("$cond", new BsonArray { new BsonDocument("$eq", new BsonArray { "$analysis.success.verdict", false }), 1, 0 })),
+                        ["succeeded"] = new BsonDocument("$sum", new BsonDocument("$cond", new BsonArray { new BsonDocument("$eq", new BsonArray { "$analysis.success.verdict", true }), 1, 0 })),
                     }),
                 },
                 ["durations"] = new BsonArray
@@ -161,7 +174,8 @@ public sealed class AnalyticsService(MongoContext db, CurrentUser current)
             new DurationStats(Double(totals, "avg_duration"), Double(durations, "p50"), Double(durations, "p95")),
             Array(result, "per_day").Select(d => new DayCount(d["_id"].AsString, Long(d, "calls"))).ToList(),
             Array(result, "by_status").ToDictionary(d => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(d["_id"].ToString()!), d => Long(d, "calls")),
-            Double(totals, "avg_v2v"));
+            Double(totals, "avg_v2v"),
+            SuccessStats.Of(Long(totals, "succeeded") + Long(totals, "unsucceeded"), Long(totals, "succeeded")));
     }
 
     private static IEnumerable<BsonDocument> Array(BsonDocument doc, string name) =>

@@ -3,16 +3,20 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using VoiceAgents.Core.Domain;
+using VoiceAgents.Functions.Analysis;
 using VoiceAgents.Functions.Infrastructure;
 
 namespace VoiceAgents.Functions.CallLogs;
 
 public sealed record CallLogSummary(
     string Id, string AgentId, string? CampaignId, string? PhoneNumber, CallStatus Status, int Attempt,
-    DateTime StartedAt, DateTime? EndedAt, double DurationSeconds, double? AvgVoiceToVoiceMs, DateTime CreatedAt)
+    DateTime StartedAt, DateTime? EndedAt, double DurationSeconds, double? AvgVoiceToVoiceMs, DateTime CreatedAt,
+    bool? Success = null)
 {
+    /// <summary>The list shows the analysis's success verdict only; the call's detail has the whole analysis.</summary>
     public static CallLogSummary From(CallLog c) => new(
-        c.Id, c.AgentId, c.CampaignId, c.PhoneNumber, c.Status, c.Attempt, c.StartedAt, c.EndedAt, c.DurationSeconds, c.AvgVoiceToVoiceMs, c.CreatedAt);
+        c.Id, c.AgentId, c.CampaignId, c.PhoneNumber, c.Status, c.Attempt, c.StartedAt, c.EndedAt, c.DurationSeconds, c.AvgVoiceToVoiceMs, c.CreatedAt,
+        c.Analysis?.Success?.Verdict);
 }
 
 public sealed record TurnMetricsDto(int Turn, double? VoiceToVoiceMs, double? SttMs, double? LlmTtftMs, double? TtsTtfbMs);
@@ -23,7 +27,8 @@ public sealed record CallLogDetail(
     string? RecordingUrl, DateTime? RecordingUrlExpiresAt, DateTime CreatedAt,
     [property: JsonConverter(typeof(VerbatimKeysConverter))] IReadOnlyDictionary<string, string?>? Variables = null,
     string? TransferredTo = null,
-    CallUsage? Usage = null);
+    CallUsage? Usage = null,
+    CallAnalysisResponse? Analysis = null);
 
 /// <summary>A turn of the transcript: <c>user</c>, <c>assistant</c>, or <c>tool</c> with the call the agent made in <c>tool</c>.</summary>
 public sealed record TranscriptTurnDto(string Speaker, string Text, long StartMs, long EndMs, ToolCallDto? Tool = null)

@@ -16,13 +16,15 @@ public sealed class CallLogsFunctions(CallLogsService calls)
     [Function("ListCallLogs")]
     [OpenApiOperation("call-logs", "List call logs, newest first, by cursor", null, typeof(Page<CallLogSummary>), QueryParameters = [
         "limit:integer:1 to 200, default 50", "cursor:string:next_cursor of the previous page", "campaign_id:id:", "agent_id:id:",
-        "status:string:in_progress, completed, failed, no_answer or busy", "phone_number:string:E.164", "from:date-time:inclusive", "to:date-time:exclusive"])]
+        "status:string:in_progress, completed, failed, no_answer or busy", "phone_number:string:E.164", "from:date-time:inclusive", "to:date-time:exclusive",
+        "success:boolean:the analysis's success verdict (calls not judged match neither)"])]
     public async Task<Ok<Page<CallLogSummary>>> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "call-logs")] HttpRequest req, CancellationToken ct)
     {
         var (from, to) = Query.Range(req);
         var filter = new CallLogFilter(
-            Query.Id(req, "campaign_id"), Query.Id(req, "agent_id"), Query.Enum<CallStatus>(req, "status"), Query.String(req, "phone_number", 32), from, to);
+            Query.Id(req, "campaign_id"), Query.Id(req, "agent_id"), Query.Enum<CallStatus>(req, "status"), Query.String(req, "phone_number", 32), from, to,
+            Query.Bool(req, "success"));
         if (filter.PhoneNumber is not null && !PhoneNumbers.IsValid(filter.PhoneNumber))
         {
             throw new ValidationException("phone_number", "must be an E.164 number such as +14155550123.");

@@ -4,12 +4,14 @@ using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
 using VoiceAgents.Core.Storage;
+using VoiceAgents.Functions.Analysis;
 using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.Infrastructure;
 
 namespace VoiceAgents.Functions.CallLogs;
 
-public sealed record CallLogFilter(string? CampaignId, string? AgentId, CallStatus? Status, string? PhoneNumber, DateTime? From, DateTime? To);
+/// <param name="Success">The analysis's success verdict; calls without one match neither value.</param>
+public sealed record CallLogFilter(string? CampaignId, string? AgentId, CallStatus? Status, string? PhoneNumber, DateTime? From, DateTime? To, bool? Success = null);
 
 /// <summary>
 /// The read side of call logs and transcripts. Every query leads with tenant_id and sorts on created_at, _id
@@ -27,6 +29,7 @@ public sealed class CallLogsService(MongoContext db, IObjectStore store, IOption
         if (q.PhoneNumber is not null) filter &= f.Eq(c => c.PhoneNumber, q.PhoneNumber);
         if (q.From is { } from) filter &= f.Gte(c => c.CreatedAt, from);
         if (q.To is { } to) filter &= f.Lt(c => c.CreatedAt, to);
+        if (q.Success is { } success) filter &= f.Eq("analysis.success.verdict", success);
         return await db.CallLogs.PageAsync(filter, page, CallLogSummary.From, ct, Builders<CallLog>.Projection.Exclude(c => c.Turns));
     }
 
@@ -45,7 +48,8 @@ public sealed class CallLogsService(MongoContext db, IObjectStore store, IOption
         return new CallLogDetail(
             c.Id, c.AgentId, c.CampaignId, c.PhoneNumber, c.Status, c.EndReason, c.Attempt, c.StartedAt, c.EndedAt, c.DurationSeconds,
             c.AvgVoiceToVoiceMs, c.Turns.Select(t => new TurnMetricsDto(t.Turn, t.VoiceToVoiceMs, t.SttMs, t.LlmTtftMs, t.TtsTtfbMs)).ToList(),
-            url, expires, c.CreatedAt, c.Variables?.ToDictionary(v => v.Key, v => (string?)v.Value), c.TransferredTo, c.Usage);
+            url, expires, c.CreatedAt, c.Variables?.ToDictionary(v => v.Key, v => (string?)v.Value), c.TransferredTo, c.Usage,
+            CallAnalysisResponse.From(c.Analysis));
     }
 
     public async Task<TranscriptResponse> GetTranscriptAsync(string callId, CancellationToken ct)

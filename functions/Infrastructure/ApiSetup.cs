@@ -8,6 +8,7 @@ using VoiceAgents.Core.Json;
 using VoiceAgents.Core.Logging;
 using VoiceAgents.Core.Telemetry;
 using VoiceAgents.Functions.Agents;
+using VoiceAgents.Functions.Analysis;
 using VoiceAgents.Functions.ApiKeys;
 using VoiceAgents.Functions.Auth;
 using VoiceAgents.Functions.Campaigns;
@@ -41,6 +42,7 @@ public static class ApiSetup
         [Core.Queues.QueueNames.CallCompletedSetting] = Core.Queues.QueueNames.CallCompleted,
         [Core.Queues.QueueNames.EventsSetting] = Core.Queues.QueueNames.Events,
         [Core.Queues.QueueNames.WebhookDeliveriesSetting] = Core.Queues.QueueNames.WebhookDeliveries,
+        [Core.Queues.QueueNames.CallAnalysisSetting] = Core.Queues.QueueNames.CallAnalysis,
         [Dialer.DialerOptions.ScheduleSetting] = Dialer.DialerOptions.DefaultSchedule,
     };
 
@@ -67,6 +69,7 @@ public static class ApiSetup
         services.AddCallLogsFeature();
         services.AddUsageFeature();
         services.AddPostCallFeature();
+        services.AddAnalysisFeature(configuration);
         services.AddEventsFeature();
         services.AddRealtimeFeature();
         services.AddWebhooksFeature();

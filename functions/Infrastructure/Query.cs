@@ -41,6 +41,16 @@ public static class Query
         return (from, to);
     }
 
+    /// <summary>A <c>true</c> or <c>false</c> parameter.</summary>
+    public static bool? Bool(HttpRequest request, string name)
+    {
+        var value = request.Query[name].ToString();
+        if (value.Length == 0) return null;
+        if (string.Equals(value, "true", StringComparison.OrdinalIgnoreCase)) return true;
+        if (string.Equals(value, "false", StringComparison.OrdinalIgnoreCase)) return false;
+        throw new ValidationException(name, "must be true or false.");
+    }
+
     public static TEnum? Enum<TEnum>(HttpRequest request, string name) where TEnum : struct, System.Enum
     {
         var value = request.Query[name].ToString();

@@ -40,12 +40,7 @@ public sealed class CallAnalytics(MongoContext db)
     private async Task CountAsync(Key key, IReadOnlyList<CallLog> logs, CancellationToken ct)
     {
         var ids = logs.Select(l => l.Id).ToList();
-        var guarded = KeyFilter(key) & F.Nin("call_ids", ids);
-        var update = Delta(logs, ids);
-        if ((await db.Analytics.UpdateOneAsync(guarded, update, cancellationToken: ct)).MatchedCount == 1) return;
-
-        await EnsureExistsAsync(key, ct);
-        if ((await db.Analytics.UpdateOneAsync(guarded, update, cancellationToken: ct)).MatchedCount == 1) return;
+        if (await GuardedUpdateAsync(key, F.Nin("call_ids", ids), Delta(logs, ids), ct)) return;
         if (logs.Count == 1) return; // counted before: a redelivery
 
         // Some calls of the batch were counted before (an import retried): count the others one by one.
@@ -53,6 +48,30 @@ public sealed class CallAnalytics(MongoContext db)
         {
             await CountAsync(key, [log], ct);
         }
+    }
+
+    /// <summary>
+    /// Counts a call's success verdict once, when its analysis has one. Analysis comes after the call was counted, so
+    /// its verdict has a guard list of its own (<c>judged_call_ids</c>), on the same pattern as the call's.
+    /// </summary>
+    public async Task CountVerdictAsync(CallLog log, CancellationToken ct)
+    {
+        if (log.Analysis?.Success is not { } success) return;
+        var update = U.Combine(
+            U.Inc(a => a.Judged, 1L), U.Inc(a => a.Succeeded, success.Verdict ? 1L : 0L), U.Push(a => a.JudgedCallIds, log.Id));
+        foreach (var key in Keys(log))
+        {
+            await GuardedUpdateAsync(key, F.Nin("judged_call_ids", new[] { log.Id }), update, ct);
+        }
+    }
+
+    /// <summary>Applies the update to the key's document unless the guard excludes it, creating the document first if need be; whether it applied.</summary>
+    private async Task<bool> GuardedUpdateAsync(Key key, FilterDefinition<AnalyticsDay> guard, UpdateDefinition<AnalyticsDay> update, CancellationToken ct)
+    {
+        var guarded = KeyFilter(key) & guard;
+        if ((await db.Analytics.UpdateOneAsync(guarded, update, cancellationToken: ct)).MatchedCount == 1) return true;
+        await EnsureExistsAsync(key, ct);
+        return (await db.Analytics.UpdateOneAsync(guarded, update, cancellationToken: ct)).MatchedCount == 1;
     }
 
     private async Task EnsureExistsAsync(Key key, CancellationToken ct)

@@ -1,3 +1,4 @@
+using MongoDB.Bson;
 using MongoDB.Driver;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
@@ -17,8 +18,13 @@ public sealed class CallRecords(MongoContext db, CallAnalytics analytics, TimePr
         // Counted first, so a call log that can be seen is also in the analytics; a retry after a failure in between
         // counts nothing twice.
         await analytics.CountAsync(log, ct);
-        await db.CallLogs.ReplaceOneAsync(
-            c => c.Id == log.Id && c.TenantId == log.TenantId, log, new ReplaceOptions { IsUpsert = true }, ct);
+        // Every field; the analysis only when given: the analysis function writes it after this, and a redelivered
+        // message must not erase it (a replace would, and the analysis would run, and count, again).
+        var fields = log.ToBsonDocument();
+        fields.Remove("_id");
+        if (log.Analysis is null) fields.Remove("analysis");
+        await db.CallLogs.UpdateOneAsync(
+            c => c.Id == log.Id && c.TenantId == log.TenantId, new BsonDocument("$set", fields), new UpdateOptions { IsUpsert = true }, ct);
     }
 
     public async Task UpsertTranscriptAsync(Transcript transcript, CancellationToken ct)

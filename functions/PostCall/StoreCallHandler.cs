@@ -9,6 +9,7 @@ using VoiceAgents.Core.Json;
 using VoiceAgents.Core.Queues;
 using VoiceAgents.Core.Storage;
 using VoiceAgents.Core.Telemetry;
+using VoiceAgents.Functions.Analysis;
 
 namespace VoiceAgents.Functions.PostCall;
 
@@ -18,7 +19,8 @@ namespace VoiceAgents.Functions.PostCall;
 /// guarded per call_id (<see cref="CallAnalytics"/>), so a redelivered message, or one retried after failing half-way,
 /// changes nothing twice. Times come from the message, never from the clock, for the same reason.
 /// </summary>
-public sealed partial class StoreCallHandler(CallRecords records, IObjectStore store, IEventQueue events, ILogger<StoreCallHandler> log)
+public sealed partial class StoreCallHandler(
+    CallRecords records, IObjectStore store, IEventQueue events, CallAnalysisQueue analysis, ILogger<StoreCallHandler> log)
 {
     public async Task HandleAsync(CallCompletedMessage message, CancellationToken ct)
     {
@@ -69,6 +71,8 @@ public sealed partial class StoreCallHandler(CallRecords records, IObjectStore s
         // Last, once the call is visible: webhooks and live updates hear of it. A failure here brings the message
         // back; everything above is idempotent and the event's id is the call's, so consumers see it once.
         await events.EnqueueAsync(CompletedEvent(message, callId, campaignId, metrics, turns) with { TraceParent = Tracing.CurrentTraceParent() }, ct);
+        // Then its analysis, when the agent has one (a redelivery enqueues it again; the analysis runs once per call).
+        await analysis.EnqueueAsync(message.TenantId, message.AgentId, callId, ct);
     }
 
     /// <summary>The <c>call.completed</c> event; its <c>tool_calls</c> are the tool turns of <paramref name="transcript"/>, in order.</summary>

@@ -1,4 +1,4 @@
-// The Function App's storage account: its queues (call-completed, events, webhook-deliveries and their -poison
+// The Function App's storage account: its queues (call-completed, events, webhook-deliveries, call-analysis and their -poison
 // queues, created by the apps at start) and the Flex Consumption deployment container. The account's connection
 // string goes to Key Vault; voice-host enqueues with it and the Functions host reads it as AzureWebJobsStorage.
 param location string

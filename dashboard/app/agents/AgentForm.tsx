@@ -20,6 +20,7 @@ import {
 import { api, ApiError } from '@/lib/api';
 import type { Agent, ProviderInfo, Providers, TransferDestination } from '@/lib/types';
 import { AgentPreviewPanel } from './AgentPreviewPanel';
+import { AnalysisFieldset, analysisFromAgent, analysisToRequest, type AnalysisForm } from './AnalysisFieldset';
 import { ToolsFieldset } from './ToolsFieldset';
 
 interface FormState {
@@ -51,6 +52,7 @@ interface FormState {
   ignore_backchannels: boolean;
   backchannels: string;
   resume_after_ms: string;
+  analysis: AnalysisForm;
 }
 
 function fromAgent(a?: Agent): FormState {
@@ -84,6 +86,7 @@ function fromAgent(a?: Agent): FormState {
     ignore_backchannels: a?.interruption?.backchannels?.length !== 0,
     backchannels: (a?.interruption?.backchannels ?? []).join(', '),
     resume_after_ms: a?.interruption?.resume_after_ms?.toString() ?? '',
+    analysis: analysisFromAgent(a),
   };
 }
 
@@ -118,6 +121,7 @@ function toRequest(f: FormState) {
             resume_after_ms: num(f.resume_after_ms),
           }
         : null,
+    analysis: analysisToRequest(f.analysis),
   };
 }
 
@@ -205,7 +209,7 @@ export function AgentForm({ agent, providers, onSaved, onCancel }: { agent?: Age
   const shownFields = new Set(['name', 'system_prompt', 'first_message', 'language', 'fallback_line', 'llm', 'llm.provider', 'llm.model', 'llm.temperature',
     'stt', 'stt.provider', 'stt.language', 'tts', 'tts.provider', 'tts.voice', 'tts.speed', 'rules', 'tools', 'transfer_destinations', 'silence.reprompt_after_s', 'silence.reprompt_message', 'silence.hangup_after_s',
     'max_duration_s', 'max_duration_message', 'time_zone', 'interruption.min_words', 'interruption.min_duration_ms', 'interruption.backchannels', 'interruption.resume_after_ms']);
-  const shown = (k: string) => shownFields.has(k) || /^(rules|tools|transfer_destinations)\[\d+\]/.test(k);
+  const shown = (k: string) => shownFields.has(k) || /^(rules|tools|transfer_destinations)\[\d+\]/.test(k) || k === 'analysis' || k.startsWith('analysis.');
   const setRule = (i: number, patch: Partial<RuleForm>) => set('rules', f.rules.map((x, j) => (j === i ? { ...x, ...patch } : x)));
   const setDestination = (i: number, patch: Partial<TransferDestination>) =>
     set('transfer_destinations', f.transfer_destinations.map((x, j) => (j === i ? { ...x, ...patch } : x)));
@@ -432,6 +436,8 @@ export function AgentForm({ agent, providers, onSaved, onCancel }: { agent?: Age
           )}
         </Field>
       </fieldset>
+
+      <AnalysisFieldset value={f.analysis} onChange={(v) => set('analysis', v)} err={err} />
 
       <AgentPreviewPanel draft={() => toRequest(f)} onInvalid={setError} />
 

@@ -68,12 +68,13 @@ function AnalyticsPage() {
         <Loading label="Loading analytics…" />
       ) : a ? (
         <>
-          <dl className="mb-4 grid grid-cols-2 gap-3 md:grid-cols-4" aria-label="Totals">
+          <dl className="mb-4 grid grid-cols-2 gap-3 md:grid-cols-5" aria-label="Totals">
             {[
               ['Calls', String(a.totals.calls), 'total-calls'],
               ['Completed', String(a.totals.completed), 'completed-calls'],
               ['Median duration', formatSeconds(a.duration_seconds.p50), 'median-duration'],
               ['Avg voice-to-voice', formatMs(a.avg_voice_to_voice_ms), 'avg-latency'],
+              ['Success rate', a.success?.rate == null ? '—' : `${Math.round(a.success.rate * 100)}% of ${a.success.judged}`, 'success-rate'],
             ].map(([label, value, id]) => (
               <div key={id} className="card">
                 <dt className="text-xs uppercase text-slate-500">{label}</dt>

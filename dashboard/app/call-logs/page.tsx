@@ -18,9 +18,10 @@ interface Filters {
   phone_number: string;
   from: string;
   to: string;
+  success: string;
 }
 
-const empty: Filters = { agent_id: '', campaign_id: '', status: '', phone_number: '', from: '', to: '' };
+const empty: Filters = { agent_id: '', campaign_id: '', status: '', phone_number: '', from: '', to: '', success: '' };
 const statuses = ['in_progress', 'completed', 'failed', 'no_answer', 'busy'];
 const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
@@ -39,7 +40,7 @@ function CallLogsPage() {
   const page = useLoad(
     () =>
       api<Page<CallLogSummary>>(
-        `/call-logs${query({ limit: 20, cursor, agent_id: filters.agent_id, campaign_id: filters.campaign_id, status: filters.status, phone_number: filters.phone_number, from: toIso(filters.from), to: toIso(filters.to) })}`,
+        `/call-logs${query({ limit: 20, cursor, agent_id: filters.agent_id, campaign_id: filters.campaign_id, status: filters.status, phone_number: filters.phone_number, from: toIso(filters.from), to: toIso(filters.to), success: filters.success })}`,
       ),
     [filters, cursor],
   );
@@ -80,6 +81,15 @@ function CallLogsPage() {
                   {s.replace('_', ' ')}
                 </option>
               ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Analysis">
+          {(p) => (
+            <select {...p} className="input" value={draft.success} onChange={(e) => setDraft({ ...draft, success: e.target.value })}>
+              <option value="">Any verdict</option>
+              <option value="true">Success</option>
+              <option value="false">Not a success</option>
             </select>
           )}
         </Field>
@@ -126,6 +136,7 @@ function CallLogsPage() {
                 <th scope="col" className="px-3 py-2">Status</th>
                 <th scope="col" className="px-3 py-2">Duration</th>
                 <th scope="col" className="px-3 py-2">Voice-to-voice</th>
+                <th scope="col" className="px-3 py-2">Success</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -143,6 +154,9 @@ function CallLogsPage() {
                   </td>
                   <td className="whitespace-nowrap px-3 py-2">{formatSeconds(c.duration_seconds)}</td>
                   <td className="whitespace-nowrap px-3 py-2">{formatMs(c.avg_voice_to_voice_ms)}</td>
+                  <td className="px-3 py-2" data-call-success={c.success ?? undefined}>
+                    {c.success == null ? '—' : c.success ? 'yes' : 'no'}
+                  </td>
                 </tr>
               ))}
             </tbody>

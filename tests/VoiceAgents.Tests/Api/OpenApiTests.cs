@@ -75,7 +75,8 @@ public sealed partial class OpenApiTests(ApiFixture api)
         Assert.Contains("avg_voice_to_voice_ms", callLog);
         var listCallLogs = doc["paths"]!["/api/call-logs"]!["get"]!;
         var parameters = listCallLogs["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ToList();
-        Assert.Equal(["limit", "cursor", "campaign_id", "agent_id", "status", "phone_number", "from", "to"], parameters);
+        Assert.Equal(["limit", "cursor", "campaign_id", "agent_id", "status", "phone_number", "from", "to", "success"], parameters);
+        Assert.Contains("analysis", callLog);
     }
 
     [Fact]

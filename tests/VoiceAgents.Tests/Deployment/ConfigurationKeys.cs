@@ -13,7 +13,7 @@ public static class ConfigurationKeys
     public static readonly IReadOnlySet<string> ReadByName = new HashSet<string>(StringComparer.Ordinal)
     {
         "AzureWebJobsStorage",                  // core ServiceCollectionExtensions (queues), the Functions host
-        "CallCompletedQueue", "EventsQueue", "WebhookDeliveriesQueue", // core QueueNames.*Setting, the queue triggers' %...%
+        "CallCompletedQueue", "EventsQueue", "WebhookDeliveriesQueue", "CallAnalysisQueue", // core QueueNames.*Setting, the queue triggers' %...%
         "DialerSchedule",                       // functions DialerOptions.ScheduleSetting, the timer trigger's %...%
         "ASPNETCORE_URLS", "DOTNET_ENVIRONMENT", "ASPNETCORE_ENVIRONMENT", // ASP.NET Core host
         "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_SERVICE_NAME", // OpenTelemetry SDK

@@ -48,6 +48,9 @@ public sealed class ApiFixture : IAsyncLifetime
 
     /// <summary>This runner's webhook-deliveries queue.</summary>
     public string WebhookDeliveriesQueue => $"webhook-deliveries-{RunId}";
+
+    /// <summary>This runner's call-analysis queue.</summary>
+    public string CallAnalysisQueue => $"call-analysis-{RunId}";
     public Uri BaseAddress { get; private set; } = default!;
     public IServiceProvider Services => _app!.Services;
 
@@ -72,6 +75,7 @@ public sealed class ApiFixture : IAsyncLifetime
         settings["CallCompletedQueue"] = CallCompletedQueue;
         settings["EventsQueue"] = EventsQueue;
         settings["WebhookDeliveriesQueue"] = WebhookDeliveriesQueue;
+        settings["CallAnalysisQueue"] = CallAnalysisQueue;
         settings["Operator:ApiKey"] = OperatorKey;
         // As behind the Functions front end: tests play many clients from one machine through X-Forwarded-For
         // (AuthRequests.UniqueIp). A runner that must ignore forwarding headers sets this to "".

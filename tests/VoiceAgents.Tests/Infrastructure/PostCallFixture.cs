@@ -83,6 +83,28 @@ public static class PostCallSteps
         await caller.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>
+    /// A spoken call: the caller says <paramref name="text"/> (flite, recognised by the agent's speech-to-text), hears
+    /// the whole reply, and hangs up. Returns the call_id.
+    /// </summary>
+    public static async Task<string> MakeSpokenCallAsync(
+        VoiceHostInstance voice, TenantSession tenant, string agentId, string text, string? phoneNumber = null, string? campaignId = null)
+    {
+        var (samples, rate) = VoiceAgents.VoiceHost.Audio.Wav.Read(await VoiceFixture.SpeakAsync(text));
+        var (caller, callId) = await StartCallAsync(voice, tenant, agentId, rate, phoneNumber, campaignId);
+        await using (caller)
+        {
+            await caller.StreamSilenceAsync(TimeSpan.FromMilliseconds(500), rate);
+            await caller.StreamAsync(samples, rate);
+            var streaming = caller.StreamSilenceAsync(TimeSpan.FromSeconds(5), rate);
+            await caller.WaitForAsync("transcript", TimeSpan.FromSeconds(20), e => e["role"]!.GetValue<string>() == "assistant");
+            await caller.WaitForAsync("bot_stopped_speaking", TimeSpan.FromSeconds(20));
+            await streaming;
+            await EndCallAsync(caller);
+        }
+        return callId;
+    }
+
     /// <summary>A short call: the caller says nothing for a moment and hangs up. Returns the call_id.</summary>
     public static async Task<string> MakeSilentCallAsync(VoiceHostInstance voice, TenantSession tenant, string agentId)
     {

@@ -28,18 +28,7 @@ public sealed class CallStorageTests(PostCallFixture fixture)
         var agentId = await CreateAgentAsync(tenant);
         var campaignId = (await tenant.CreateCampaignAsync(agentId))["id"]!.GetValue<string>();
 
-        var (samples, rate) = Wav.Read(await VoiceFixture.SpeakAsync("I would like to book a table for two."));
-        var (caller, callId) = await StartCallAsync(fixture.Voice, tenant, agentId, rate, "+14155550123", campaignId);
-        await using (caller)
-        {
-            await caller.StreamSilenceAsync(TimeSpan.FromMilliseconds(500), rate);
-            await caller.StreamAsync(samples, rate);
-            var streaming = caller.StreamSilenceAsync(TimeSpan.FromSeconds(5), rate);
-            await caller.WaitForAsync("transcript", TimeSpan.FromSeconds(20), e => e["role"]!.GetValue<string>() == "assistant");
-            await caller.WaitForAsync("bot_stopped_speaking", TimeSpan.FromSeconds(20));
-            await streaming;
-            await EndCallAsync(caller);
-        }
+        var callId = await MakeSpokenCallAsync(fixture.Voice, tenant, agentId, "I would like to book a table for two.", "+14155550123", campaignId);
 
         // The call log: listed for its campaign, with the call's metadata, turn metrics and a recording URL.
         var log = await WaitForCallLogAsync(tenant, callId, Stored);

@@ -8,6 +8,7 @@ import { ErrorMessage, Loading, PageHeader, StatusBadge, formatDate, formatMs, f
 import { api } from '@/lib/api';
 import type { CallLogDetail, ToolCall, Transcript } from '@/lib/types';
 import { useLoad } from '@/lib/useLoad';
+import { AnalysisCard } from './AnalysisCard';
 
 const clock = (ms: number) => {
   const s = Math.floor(ms / 1000);
@@ -111,6 +112,8 @@ function CallDetail({ id }: { id: string }) {
           </div>
         )}
       </dl>
+
+      <AnalysisCard analysis={c.analysis} />
 
       <section className="card mb-4" aria-labelledby="recording-title">
         <h2 id="recording-title" className="mb-2 font-semibold">
