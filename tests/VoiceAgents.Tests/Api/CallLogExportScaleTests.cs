@@ -1,31 +1,32 @@
 using System.Globalization;
 using MongoDB.Bson;
-using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Tests.Infrastructure;
 using static VoiceAgents.Tests.Infrastructure.CallLogSeed;
 
 namespace VoiceAgents.Tests.Api;
 
-/// <summary>
-/// The export at 100,000 call logs, on a runner and database of its own: the local MongoDB stand-in scans a whole
-/// collection on every query, and the other API tests should not scan these.
-/// </summary>
-public sealed class CallLogExportScaleTests(ApiFixture api) : IClassFixture<ApiFixture>
+/// <summary>The export at 100,000 call logs, on a runner and MongoDB stand-in of its own (<see cref="CallLogExportScaleFixture"/>).</summary>
+public sealed class CallLogExportScaleTests(CallLogExportScaleFixture fx) : IClassFixture<CallLogExportScaleFixture>
 {
+    private ApiFixture Api => fx.Api;
+
     private const int Rows = 100_000;
     private const int SmallRows = 1_000;
 
     [Fact]
     public async Task Exporting_100000_call_logs_streams_each_once_newest_first_in_no_more_memory_than_a_1000_row_export()
     {
-        var big = await api.SignupAsync("export-100k");
-        var small = await api.SignupAsync("export-1k");
-        var expectedBig = await SeedAsync(big.TenantId, Rows);
-        var expectedSmall = await SeedAsync(small.TenantId, SmallRows);
+        var big = await Api.SignupAsync("export-100k");
+        var small = await Api.SignupAsync("export-1k");
+        // One agent's calls: its analysis schema gives the columns.
+        var bigAgent = await AgentWithSchemaAsync(big);
+        var smallAgent = await AgentWithSchemaAsync(small);
+        var expectedBig = await SeedAsync(big.TenantId, bigAgent, Rows);
+        var expectedSmall = await SeedAsync(small.TenantId, smallAgent, SmallRows);
 
-        var smallRun = await ExportAsync(small, sampleEvery: SmallRows / 10);
-        var bigRun = await ExportAsync(big, sampleEvery: Rows / 10);
+        var smallRun = await ExportAsync(small, smallAgent, sampleEvery: SmallRows / 10);
+        var bigRun = await ExportAsync(big, bigAgent, sampleEvery: Rows / 10);
 
         Assert.Equal(expectedSmall, smallRun.Ids);
         Assert.Equal(expectedBig, bigRun.Ids);
@@ -42,10 +43,9 @@ public sealed class CallLogExportScaleTests(ApiFixture api) : IClassFixture<ApiF
     /// Seeds <paramref name="count"/> analysed call logs a second apart, in batches of 1,000 as the API bench does (a
     /// larger insert blocks the stand-in), and returns their count and an order-independent checksum of their ids.
     /// </summary>
-    private async Task<IdSet> SeedAsync(string tenantId, int count)
+    private async Task<IdSet> SeedAsync(string tenantId, string agent, int count)
     {
         var ids = new IdSet();
-        var agent = Ids.New();
         for (var start = 0; start < count; start += 1000)
         {
             var batch = new List<CallLog>(1000);
@@ -62,7 +62,7 @@ public sealed class CallLogExportScaleTests(ApiFixture api) : IClassFixture<ApiF
                 ids.Add(log.Id);
                 batch.Add(log);
             }
-            await api.InsertAsync(batch);
+            await Api.InsertAsync(batch);
         }
         return ids;
     }
@@ -71,18 +71,25 @@ public sealed class CallLogExportScaleTests(ApiFixture api) : IClassFixture<ApiF
     /// Reads the export line by line as it arrives, checking the order as it goes, and takes the live heap (after a
     /// full collection) every <paramref name="sampleEvery"/> rows: the runner serves the export in this process.
     /// </summary>
-    private static async Task<ExportRun> ExportAsync(TenantSession tenant, int sampleEvery)
+    private async Task<string> AgentWithSchemaAsync(TenantSession tenant)
+    {
+        var agent = (await tenant.CreateAgentAsync("Booker"))["id"]!.GetValue<string>();
+        await Api.SetAnalysisSchemaAsync(agent, "party", "day", "name");
+        return agent;
+    }
+
+    private static async Task<ExportRun> ExportAsync(TenantSession tenant, string agentId, int sampleEvery)
     {
         using var client = tenant.Client();
         client.Timeout = TimeSpan.FromMinutes(3);
         var baseline = GC.GetTotalMemory(forceFullCollection: true);
         var peak = baseline;
-        using var response = await client.GetAsync("call-logs/export?format=csv", HttpCompletionOption.ResponseHeadersRead);
+        using var response = await client.GetAsync($"call-logs/export?format=csv&agent_id={agentId}", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(200, (int)response.StatusCode);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var header = (await reader.ReadLineAsync())!.Split(',');
         var createdAt = Array.IndexOf(header, "created_at");
-        Assert.Equal("analysis.day", header[^3]);
+        Assert.Equal(["analysis.party", "analysis.day", "analysis.name"], header[^3..]);
         var ids = new IdSet();
         var previous = DateTime.MaxValue;
         while (await reader.ReadLineAsync() is { } line)

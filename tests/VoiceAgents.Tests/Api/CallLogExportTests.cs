@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Bson;
-using MongoDB.Driver;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Tests.Infrastructure;
@@ -107,7 +105,7 @@ public sealed class CallLogExportTests(ApiFixture api)
     {
         var tenant = await api.SignupAsync("export-schema");
         var agentId = (await tenant.CreateAgentAsync("Booker"))["id"]!.GetValue<string>();
-        await SetAnalysisSchemaAsync(agentId, "appointment_booked", "date_of_birth", "reason");
+        await api.SetAnalysisSchemaAsync(agentId, "appointment_booked", "date_of_birth", "reason");
         var booked = Analysed(Log(tenant.TenantId, BaseTime.AddMinutes(2), agentId), true,
             new BsonDocument { ["reason"] = "check-up", ["appointment_booked"] = true, ["date_of_birth"] = "1990-04-02", ["stray"] = "not in the schema" });
         var partial = Analysed(Log(tenant.TenantId, BaseTime.AddMinutes(1), agentId), false, new BsonDocument { ["appointment_booked"] = false });
@@ -207,16 +205,6 @@ public sealed class CallLogExportTests(ApiFixture api)
     {
         using var anon = api.Client();
         await Problems.AssertProblem(await anon.GetAsync("call-logs/export"), 401);
-    }
-
-    private async Task SetAnalysisSchemaAsync(string agentId, params string[] properties)
-    {
-        // The agent's analysis setting is written as the agent API stores it: a JSON Schema under analysis.data.
-        var schema = new BsonDocument { ["type"] = "object", ["properties"] = new BsonDocument(properties.Select(p => new BsonElement(p, new BsonDocument("type", "string")))) };
-        var agents = api.Services.GetRequiredService<MongoContext>().Database.GetCollection<BsonDocument>("agents");
-        var result = await agents.UpdateOneAsync(
-            new BsonDocument("_id", ObjectId.Parse(agentId)), new BsonDocument("$set", new BsonDocument("analysis", new BsonDocument { ["summary"] = true, ["data"] = schema })));
-        Assert.Equal(1, result.MatchedCount);
     }
 
     private static CallLog Analysed(CallLog log, bool success, BsonDocument data)
