@@ -280,6 +280,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/call-logs/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the call logs of the list's filters, newest first, as CSV or JSON Lines, streamed */
+        get: operations["ExportCallLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/campaigns": {
         parameters: {
             query?: never;
@@ -2896,6 +2913,59 @@ export interface operations {
             };
             /** @description No such resource in the caller's organization */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ExportCallLogs: {
+        parameters: {
+            query?: {
+                /** @description with it, one CSV column per property of the agent's analysis schema */
+                agent_id?: string;
+                campaign_id?: string;
+                /** @description csv (default) or jsonl */
+                format?: string;
+                /** @description inclusive */
+                from?: string;
+                /** @description E.164 */
+                phone_number?: string;
+                /** @description in_progress, completed, failed, no_answer or busy */
+                status?: string;
+                /** @description exclusive */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

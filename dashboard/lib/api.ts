@@ -71,8 +71,8 @@ export function redirectToLogin() {
   window.location.assign(`/login/?next=${encodeURIComponent(here)}`);
 }
 
-/** Calls the API as the signed-in user; a 401 refreshes the session once, and a second one ends it. */
-export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+/** Sends a request as the signed-in user; a 401 refreshes the session once, and a second one ends it. */
+async function authorized(path: string, init: RequestInit): Promise<Response> {
   let response = await send(path, init, useSession.getState().accessToken);
   if (response.status === 401 && (await refreshSession())) {
     response = await send(path, init, useSession.getState().accessToken);
@@ -83,8 +83,31 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
     throw new ApiError(401, 'Your session has ended. Please sign in again.');
   }
   if (!response.ok) throw await toError(response);
+  return response;
+}
+
+/** Calls the API as the signed-in user and reads its JSON answer. */
+export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const response = await authorized(path, init);
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
+}
+
+/**
+ * Saves what a GET answers (an export) as a file named `filename`. The API takes a bearer token, not a cookie, so a
+ * plain link cannot download it: the body is fetched, then handed to the browser as a blob.
+ */
+export async function download(path: string, filename: string): Promise<void> {
+  const blob = await (await authorized(path, {})).blob();
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  // The click has handed the blob to the download by now; the next task may let it go.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 export async function login(email: string, password: string): Promise<void> {

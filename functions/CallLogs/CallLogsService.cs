@@ -19,7 +19,11 @@ public sealed record CallLogFilter(string? CampaignId, string? AgentId, CallStat
 /// </summary>
 public sealed class CallLogsService(MongoContext db, IObjectStore store, IOptions<S3Options> s3, CurrentUser current, TimeProvider time)
 {
-    public async Task<Page<CallLogSummary>> ListAsync(CallLogFilter q, PageRequest page, CancellationToken ct)
+    public async Task<Page<CallLogSummary>> ListAsync(CallLogFilter q, PageRequest page, CancellationToken ct) =>
+        await db.CallLogs.PageAsync(Matching(q), page, CallLogSummary.From, ct, Builders<CallLog>.Projection.Exclude(c => c.Turns));
+
+    /// <summary>The caller's call logs that <paramref name="q"/> selects: the one filter of the list and the export.</summary>
+    public FilterDefinition<CallLog> Matching(CallLogFilter q)
     {
         var f = Builders<CallLog>.Filter;
         var filter = f.Eq(c => c.TenantId, current.TenantId);
@@ -30,7 +34,7 @@ public sealed class CallLogsService(MongoContext db, IObjectStore store, IOption
         if (q.From is { } from) filter &= f.Gte(c => c.CreatedAt, from);
         if (q.To is { } to) filter &= f.Lt(c => c.CreatedAt, to);
         if (q.Success is { } success) filter &= f.Eq("analysis.success.verdict", success);
-        return await db.CallLogs.PageAsync(filter, page, CallLogSummary.From, ct, Builders<CallLog>.Projection.Exclude(c => c.Turns));
+        return filter;
     }
 
     public async Task<CallLogDetail> GetAsync(string id, CancellationToken ct)

@@ -64,6 +64,10 @@ public static class OpenApiDocument
                 {
                     ok["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Ref(response, schemas) } };
                 }
+                if (meta?.Produces is { Length: > 0 } produces)
+                {
+                    ok["content"] = new JsonObject(produces.Select(m => KeyValuePair.Create(m, (JsonNode?)new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } })));
+                }
                 responses[(meta?.Status ?? 200).ToString(System.Globalization.CultureInfo.InvariantCulture)] = ok;
                 foreach (var (code, text) in ErrorsFor(f, meta))
                 {

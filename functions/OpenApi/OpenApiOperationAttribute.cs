@@ -16,6 +16,9 @@ public sealed class OpenApiOperationAttribute(string tag, string summary, Type? 
     /// <summary>Error answers particular to this operation, as "status:description" (a 409 on a cap, say).</summary>
     public string[] Errors { get; init; } = [];
 
+    /// <summary>Media types of a success body that is not JSON (an export's CSV, say).</summary>
+    public string[] Produces { get; init; } = [];
+
     /// <summary>The operation answers 429 with <c>Retry-After</c> past its rate limit.</summary>
     public bool RateLimited { get; init; }
 }

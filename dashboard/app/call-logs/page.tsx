@@ -5,7 +5,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { ScopeFields } from '@/components/ScopeFields';
 import { Shell } from '@/components/Shell';
 import { Empty, ErrorMessage, Field, Loading, PageHeader, StatusBadge, formatDate, formatMs, formatSeconds } from '@/components/ui';
-import { api, ApiError, query } from '@/lib/api';
+import { api, ApiError, download, query } from '@/lib/api';
 import { allAgents } from '@/lib/agents';
 import { LiveBadge, useLiveUpdates } from '@/lib/live';
 import type { CallLogSummary, CampaignSummary, Page } from '@/lib/types';
@@ -37,13 +37,22 @@ function CallLogsPage() {
   const campaigns = useLoad(() => api<Page<CampaignSummary>>('/campaigns?limit=200'), []);
   const agentNames = useMemo(() => new Map(agents.data?.map((a) => [a.id, a.name])), [agents.data]);
 
-  const page = useLoad(
-    () =>
-      api<Page<CallLogSummary>>(
-        `/call-logs${query({ limit: 20, cursor, agent_id: filters.agent_id, campaign_id: filters.campaign_id, status: filters.status, phone_number: filters.phone_number, from: toIso(filters.from), to: toIso(filters.to), success: filters.success })}`,
-      ),
-    [filters, cursor],
-  );
+  const filterParams = { agent_id: filters.agent_id, campaign_id: filters.campaign_id, status: filters.status, phone_number: filters.phone_number, from: toIso(filters.from), to: toIso(filters.to), success: filters.success };
+  const page = useLoad(() => api<Page<CallLogSummary>>(`/call-logs${query({ limit: 20, cursor, ...filterParams })}`), [filters, cursor]);
+  // The export takes the filters applied to the list, so it holds the calls the list pages through.
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<unknown>(null);
+  async function exportCsv() {
+    setExporting(true);
+    setExportError(null);
+    try {
+      await download(`/call-logs/export${query({ format: 'csv', ...filterParams })}`, `call-logs-${new Date().toISOString().slice(0, 10)}.csv`);
+    } catch (e) {
+      setExportError(e);
+    } finally {
+      setExporting(false);
+    }
+  }
   const mode = useLiveUpdates(
     (e) => {
       if (e.type === 'call.started' || e.type === 'call.ended' || e.type === 'call.completed') void page.reload();
@@ -61,6 +70,9 @@ function CallLogsPage() {
     <>
       <PageHeader title="Call logs">
         <LiveBadge mode={mode} />
+        <button type="button" className="btn-secondary" onClick={() => void exportCsv()} disabled={exporting} aria-busy={exporting}>
+          {exporting ? 'Exporting…' : 'Export CSV'}
+        </button>
         <button type="button" className="btn-secondary sm:hidden" aria-expanded={filtersOpen} aria-controls="call-filters" onClick={() => setFiltersOpen((o) => !o)}>
           {filtersOpen ? 'Hide filters' : 'Filters'}
         </button>
@@ -120,6 +132,7 @@ function CallLogsPage() {
         </div>
       </form>
       <ErrorMessage error={page.error} onRetry={page.reload} />
+      <ErrorMessage error={exportError} onRetry={() => void exportCsv()} />
       {page.loading && !page.data ? (
         <Loading label="Loading calls…" />
       ) : page.data && page.data.items.length === 0 ? (

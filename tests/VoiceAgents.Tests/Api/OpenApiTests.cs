@@ -77,6 +77,10 @@ public sealed partial class OpenApiTests(ApiFixture api)
         var parameters = listCallLogs["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ToList();
         Assert.Equal(["limit", "cursor", "campaign_id", "agent_id", "status", "phone_number", "from", "to", "success"], parameters);
         Assert.Contains("analysis", callLog);
+
+        var export = doc["paths"]!["/api/call-logs/export"]!["get"]!;
+        Assert.Equal(["text/csv", "application/x-ndjson"], export["responses"]!["200"]!["content"]!.AsObject().Select(c => c.Key));
+        Assert.Equal(["format", "campaign_id", "agent_id", "status", "phone_number", "from", "to", "success"], export["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using MongoDB.Bson;
+using MongoDB.Driver;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Functions.PostCall;
@@ -38,6 +40,19 @@ public static class CallLogSeed
     {
         await api.Records().InsertManyAsync(logs, CancellationToken.None);
         return logs;
+    }
+
+    /// <summary>
+    /// Gives an agent an analysis setting whose data schema has <paramref name="properties"/> (strings), written to the
+    /// stored agent as the agent API keeps it: a JSON Schema under <c>analysis.data</c>.
+    /// </summary>
+    public static async Task SetAnalysisSchemaAsync(this ApiFixture api, string agentId, params string[] properties)
+    {
+        var schema = new BsonDocument { ["type"] = "object", ["properties"] = new BsonDocument(properties.Select(p => new BsonElement(p, new BsonDocument("type", "string")))) };
+        var agents = api.Services.GetRequiredService<MongoContext>().Database.GetCollection<BsonDocument>("agents");
+        var result = await agents.UpdateOneAsync(
+            new BsonDocument("_id", ObjectId.Parse(agentId)), new BsonDocument("$set", new BsonDocument("analysis", new BsonDocument { ["summary"] = true, ["data"] = schema })));
+        Assert.Equal(1, result.MatchedCount);
     }
 
     /// <summary>The order every list answers in: created_at, then id, both descending.</summary>

@@ -36,6 +36,9 @@ public sealed class StandIn : IAsyncDisposable
     public static StandIn CongoDb(string dataFile) =>
         new("congodb", "node", ["congodb-server.mjs"], FreePort(), new() { ["PERSIST_PATH"] = dataFile, ["PERSIST_INTERVAL_MS"] = "1000" });
 
+    /// <summary>CongoDB in memory, for a test whose data set would slow every other test's queries on the shared one.</summary>
+    public static StandIn CongoDbInMemory() => new("congodb", "node", ["congodb-server.mjs"], FreePort(), []);
+
     /// <summary>Azurite's queue service alone, in memory: a restart empties it.</summary>
     public static StandIn AzuriteQueue()
     {
