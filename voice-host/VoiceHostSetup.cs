@@ -16,6 +16,8 @@ using VoiceAgents.VoiceHost.Endpoints;
 using VoiceAgents.VoiceHost.Providers.Local;
 using VoiceAgents.VoiceHost.Tools.Mcp;
 using VoiceAgents.VoiceHost.Vad;
+using VoiceAgents.Core.Knowledge;
+using VoiceAgents.VoiceHost.Knowledge;
 
 namespace VoiceAgents.VoiceHost;
 
@@ -65,6 +67,8 @@ public static class VoiceHostSetup
         services.AddSingleton<CallTransfers>();
         services.AddHttpClient(CallTransfers.HttpClientName);
         services.AddSingleton<IToolSource, TransferCallSource>();
+        services.AddKnowledgeIndex();
+        services.AddSingleton<IToolSource, KnowledgeToolSource>();
         services.AddSingleton<VoiceSocket>();
         services.AddTelephony();
         services.AddSingleton<TwilioMediaSocket>();

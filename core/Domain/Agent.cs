@@ -82,7 +82,10 @@ public sealed class AgentRule
     public string? MatchRegex { get; set; }
     /// <summary>Keypad digits to match exactly (<c>*</c> for any digits); the digits are <c>match.digits</c>.</summary>
     public string? Dtmf { get; set; }
-    public required string Reply { get; set; }
+    /// <summary>A Liquid template; empty when <see cref="ReplyFromKnowledge"/>.</summary>
+    public string Reply { get; set; } = "";
+    /// <summary>Instead of <see cref="Reply"/>, speak the most relevant sentence or two of the agent's knowledge bases' best chunk.</summary>
+    public bool ReplyFromKnowledge { get; set; }
     public bool HangUp { get; set; }
     /// <summary>A tool to call before replying.</summary>
     public RuleToolCall? Call { get; set; }

@@ -420,6 +420,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/knowledge-bases/{id}/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search a knowledge base as a call would: its best chunks for q, best first, with scores */
+        get: operations["SearchKnowledgeBase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/members": {
         parameters: {
             query?: never;
@@ -862,6 +879,8 @@ export interface components {
                     /** @default null */
                     match_regex?: string | null;
                     reply?: string | null;
+                    /** @default null */
+                    reply_from_knowledge?: boolean | null;
                 }[] | null;
                 /** @default null */
                 silence?: {
@@ -984,6 +1003,8 @@ export interface components {
                 /** @default null */
                 match_regex?: string | null;
                 reply?: string | null;
+                /** @default null */
+                reply_from_knowledge?: boolean | null;
             }[] | null;
             /** @default null */
             silence?: {
@@ -1095,6 +1116,8 @@ export interface components {
                 /** @default null */
                 match_regex?: string | null;
                 reply?: string | null;
+                /** @default null */
+                reply_from_knowledge?: boolean | null;
             }[];
             silence?: {
                 hangup_after_s?: number | null;
@@ -1403,6 +1426,17 @@ export interface components {
                 [key: string]: string;
             } | null;
         }[];
+        KnowledgeSearchResults: {
+            results: {
+                chunk_id: string;
+                document_id: string;
+                heading?: string | null;
+                position: number;
+                score: number;
+                source: string;
+                text: string;
+            }[];
+        };
         LoginRequest: {
             email?: string | null;
             password?: string | null;
@@ -1498,6 +1532,8 @@ export interface components {
                     /** @default null */
                     match_regex?: string | null;
                     reply?: string | null;
+                    /** @default null */
+                    reply_from_knowledge?: boolean | null;
                 }[];
                 silence?: {
                     hangup_after_s?: number | null;
@@ -3522,6 +3558,60 @@ export interface operations {
             };
             /** @description The caller's role does not allow this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SearchKnowledgeBase: {
+        parameters: {
+            query?: {
+                /** @description 1 to 20, default 5 */
+                k?: number;
+                /** @description the question (required) */
+                q?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeSearchResults"];
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

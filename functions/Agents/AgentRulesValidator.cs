@@ -50,7 +50,11 @@ public static partial class AgentRulesValidator
             {
                 v.Add($"{f}.dtmf", "must be keypad digits (0-9, *, #; at most 32) or * for any.");
             }
-            if (v.Required($"{f}.reply", rule.Reply, 2_000)) AgentValidator.Template(v, $"{f}.reply", rule.Reply);
+            if (rule.ReplyFromKnowledge == true)
+            {
+                if (!string.IsNullOrEmpty(rule.Reply)) v.Add($"{f}.reply", "exactly one of reply and reply_from_knowledge is allowed.");
+            }
+            else if (v.Required($"{f}.reply", rule.Reply, 2_000)) AgentValidator.Template(v, $"{f}.reply", rule.Reply);
             if (rule.Call is { } call) Call(v, $"{f}.call", call, callable);
         }
     }

@@ -115,7 +115,7 @@ public static partial class AgentValidator
         };
         agent.Rules = (r.Rules ?? []).Select(x => new AgentRule
         {
-            Match = Blank(x!.Match), MatchRegex = Blank(x.MatchRegex), Dtmf = Blank(x.Dtmf)?.Trim(), Reply = x.Reply!, HangUp = x.HangUp ?? false,
+            Match = Blank(x!.Match), MatchRegex = Blank(x.MatchRegex), Dtmf = Blank(x.Dtmf)?.Trim(), Reply = x.Reply ?? "", ReplyFromKnowledge = x.ReplyFromKnowledge ?? false, HangUp = x.HangUp ?? false,
             Call = x.Call is { } call
                 ? new RuleToolCall { Tool = call.Tool!.Trim(), Arguments = (call.Arguments ?? new Dictionary<string, string?>()).ToDictionary(a => a.Key, a => a.Value!) }
                 : null,

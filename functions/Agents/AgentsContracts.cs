@@ -20,7 +20,8 @@ public sealed record TtsConfigDto(string? Provider, string? Voice, double? Speed
 /// (keypad digits, or <c>*</c> for any); then an optional tool <c>call</c>, then the <c>reply</c> (a Liquid template
 /// that may read <c>tool.result</c>).
 /// </summary>
-public sealed record AgentRuleDto(string? Match, string? Reply, bool? HangUp, string? MatchRegex = null, string? Dtmf = null, RuleToolCallDto? Call = null);
+/// <c>reply_from_knowledge: true</c> in place of <c>reply</c> speaks the most relevant sentence or two of the agent's knowledge bases' best chunk.
+public sealed record AgentRuleDto(string? Match, string? Reply, bool? HangUp, string? MatchRegex = null, string? Dtmf = null, RuleToolCallDto? Call = null, bool? ReplyFromKnowledge = null);
 
 /// <summary>A rule's tool call: a tool of the agent or a built-in, with arguments whose values are Liquid templates.</summary>
 public sealed record RuleToolCallDto(string? Tool, [property: JsonConverter(typeof(VerbatimKeysConverter))] IReadOnlyDictionary<string, string?>? Arguments);
@@ -136,8 +137,9 @@ public sealed record AgentResponse(
         new LlmConfigDto(a.Llm.Provider, a.Llm.Model, a.Llm.Temperature, a.Llm.FallbackProvider, a.Llm.FallbackModel),
         new SttConfigDto(a.Stt.Provider, a.Stt.Language, a.Stt.FallbackProvider),
         new TtsConfigDto(a.Tts.Provider, a.Tts.Voice, a.Tts.Speed, a.Tts.FallbackProvider, a.Tts.FallbackVoice),
-        a.Rules.Select(r => new AgentRuleDto(r.Match, r.Reply, r.HangUp, r.MatchRegex, r.Dtmf,
-            r.Call is { } call ? new RuleToolCallDto(call.Tool, call.Arguments.ToDictionary(x => x.Key, x => (string?)x.Value)) : null)).ToList(),
+        a.Rules.Select(r => new AgentRuleDto(r.Match, r.ReplyFromKnowledge ? null : r.Reply, r.HangUp, r.MatchRegex, r.Dtmf,
+            r.Call is { } call ? new RuleToolCallDto(call.Tool, call.Arguments.ToDictionary(x => x.Key, x => (string?)x.Value)) : null,
+            r.ReplyFromKnowledge ? true : null)).ToList(),
         a.FallbackLine, a.CreatedAt, a.UpdatedAt,
         a.Voicemail is { } vm ? new VoicemailDto(vm.MachineDetection, vm.Action, vm.Message) : null,
         a.Tools.Select(t => AgentToolResponse.From(t, newSecrets?.Contains(t.Name) == true)).ToList(),

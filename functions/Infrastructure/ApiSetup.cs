@@ -16,6 +16,7 @@ using VoiceAgents.Functions.CallLogs;
 using VoiceAgents.Functions.Dialer;
 using VoiceAgents.Functions.Events;
 using VoiceAgents.Functions.Health;
+using VoiceAgents.Functions.KnowledgeBases;
 using VoiceAgents.Functions.Members;
 using VoiceAgents.Functions.Operator;
 using VoiceAgents.Functions.PostCall;
@@ -76,6 +77,7 @@ public static class ApiSetup
         services.AddDialerFeature();
         services.AddOperatorFeature();
         services.AddProviderCredentialsFeature();
+        services.AddKnowledgeSearchFeature();
         return services;
     }
 

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
 using VoiceAgents.Core.Domain;
+using VoiceAgents.Core.Knowledge;
 using VoiceAgents.VoiceHost.Audio;
 using VoiceAgents.VoiceHost.Configuration;
+using VoiceAgents.VoiceHost.Knowledge;
 using VoiceAgents.VoiceHost.Metrics;
 using VoiceAgents.VoiceHost.Pipeline;
 using VoiceAgents.VoiceHost.Processors;
@@ -21,7 +23,7 @@ namespace VoiceAgents.VoiceHost.Calls;
 public sealed class CallFactory(
     ProviderFactory providers, SileroVad vad, VoiceMetrics metrics, ICallSink sink, IOptions<VoiceOptions> options,
     TimeProvider time, ILoggerFactory logs, CallStartedAnnouncer announcer, CallTransfers transfers, IEnumerable<IToolSource> toolSources,
-    CallProviderKeys providerKeys)
+    CallProviderKeys providerKeys, KnowledgeIndexCache knowledgeIndexes)
 {
     /// <summary>The fatal error a caller is told when a stage crashes.</summary>
     public const string CrashMessage = "Something went wrong on our side; the call will end.";
@@ -65,7 +67,8 @@ public sealed class CallFactory(
             new InterruptionProcessor(context),
             new KeypadProcessor(context),
             new UserContextProcessor(context),
-            new LlmProcessor(context, providers.Llm(agent, keys, ownKeyed), async ct => await CallTools.CollectAsync(context, toolSources, ct)),
+            new LlmProcessor(context, providers.Llm(agent, keys, ownKeyed), async ct => await CallTools.CollectAsync(context, toolSources, ct),
+                agent.KnowledgeBases.Count > 0 ? new CallKnowledge(knowledgeIndexes, context) : null),
             new SentenceProcessor(context),
             tts,
             new OutputTransport(context, transport, outputRate, metrics),

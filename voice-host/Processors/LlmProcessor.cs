@@ -12,9 +12,11 @@ namespace VoiceAgents.VoiceHost.Processors;
 /// <c>Voice:ToolSpeakAfter</c> has its <c>speak_while_running</c> line said, once a turn, and the reply follows
 /// the result at once. A barge-in cancels the request in flight and the reply; a tool already running finishes
 /// under the call's lifetime and its result still joins the conversation, in its place, unless the tool cancels on
-/// barge-in: then its request is aborted and the model is told the caller cancelled it.
+/// barge-in: then its request is aborted and the model is told the caller cancelled it. With a knowledge base in
+/// <c>context</c> mode, each request of the turn carries the best passages for the caller's last words
+/// (<see cref="ICallKnowledge.ContextAsync"/>), looked up once a turn and never kept in the conversation.
 /// </summary>
-public sealed class LlmProcessor(CallContext call, ILlmProvider llm, Func<CancellationToken, Task<IToolBox>>? gatherTools = null) : FrameProcessor(call.Log)
+public sealed class LlmProcessor(CallContext call, ILlmProvider llm, Func<CancellationToken, Task<IToolBox>>? gatherTools = null, ICallKnowledge? knowledge = null) : FrameProcessor(call.Log)
 {
     /// <summary>The end reason when a tool handed the call on (a transfer).</summary>
     public const string TransferredReason = "transferred";
@@ -60,13 +62,18 @@ public sealed class LlmProcessor(CallContext call, ILlmProvider llm, Func<Cancel
         var handedOn = false;
         var first = true;
         var spokeWhileRunning = false;
+        var passages = knowledge is null ? null : await knowledge.ContextAsync(run.Messages, ct);
         for (var loop = 0; ; loop++)
         {
             var offered = loop < MaxToolLoops && tools is not null ? tools.Definitions : [];
             var calls = new List<ToolCallRequest>();
             try
             {
-                var request = new LlmRequest(call.Agent, messages) { Tools = offered, TemplateModel = CallTemplateModel.For(call), ReportUsage = call.Usage.LlmTokens };
+                var request = new LlmRequest(call.Agent, WithContext(messages, passages))
+                {
+                    Tools = offered, TemplateModel = CallTemplateModel.For(call), ReportUsage = call.Usage.LlmTokens,
+                    SearchKnowledge = knowledge is null ? null : (q, k, c) => knowledge.SearchAsync(q, k, null, c),
+                };
                 await foreach (var delta in llm.StreamAsync(request, ct))
                 {
                     if (delta.EndCall) endCall = true;
@@ -107,6 +114,15 @@ public sealed class LlmProcessor(CallContext call, ILlmProvider llm, Func<Cancel
         Push(new LlmResponseEndFrame());
         if (endCall) Push(new EndFrame("agent_hang_up"));
         else if (handedOn) Push(new EndFrame(TransferredReason));
+    }
+
+    /// <summary><paramref name="messages"/> with the turn's knowledge <paramref name="context"/> after the agent's own system prompt, for one request only.</summary>
+    private static IReadOnlyList<ChatMessage> WithContext(IReadOnlyList<ChatMessage> messages, ChatMessage? context)
+    {
+        if (context is null) return messages;
+        var at = 0;
+        while (at < messages.Count && messages[at].Role == ChatMessage.System) at++;
+        return [.. messages.Take(at), context, .. messages.Skip(at)];
     }
 
     /// <summary>The call's tools, gathered once: the start frame (system lane) and a first request (data lane) may come in either order.</summary>

@@ -1,3 +1,4 @@
+using VoiceAgents.Core.Knowledge;
 using System.Text.Json.Nodes;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.VoiceHost.Pipeline;
@@ -30,4 +31,10 @@ public sealed record LlmRequest(Agent Agent, IReadOnlyList<ChatMessage> Messages
     /// a barge-in may never report: the vendor sends its usage last.
     /// </summary>
     public Action<LlmUsage>? ReportUsage { get; init; }
+
+    /// <summary>
+    /// The best chunks of the agent's knowledge bases for a question (all modes), for a responder that answers from
+    /// them itself (a rule's <c>reply_from_knowledge</c>); null when the agent has none.
+    /// </summary>
+    public Func<string, int, CancellationToken, Task<IReadOnlyList<KnowledgeIndexHit>>>? SearchKnowledge { get; init; }
 }

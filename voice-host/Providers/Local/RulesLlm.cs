@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Templates;
+using VoiceAgents.Core.Knowledge;
 using VoiceAgents.VoiceHost.Pipeline;
 
 namespace VoiceAgents.VoiceHost.Providers.Local;
@@ -16,7 +17,8 @@ namespace VoiceAgents.VoiceHost.Providers.Local;
 /// rule with <c>call</c> first calls that tool, with argument values rendered as Liquid over <c>match</c> and the
 /// call's variables, and answers once the tool's message is in, its reply rendered with <c>tool.result</c> too.
 /// When no rule matches it says the agent's <c>fallback_line</c>, or a default line, so an agent without rules
-/// still replies. Keys the caller pressed (<c>[keypad] 123</c>) answer the first rule whose <c>dtmf</c> is those
+/// still replies. A rule with <c>reply_from_knowledge</c> says the most relevant sentence or two of the agent's
+/// knowledge bases' best chunk for the caller's words instead of a reply. Keys the caller pressed (<c>[keypad] 123</c>) answer the first rule whose <c>dtmf</c> is those
 /// digits, or <c>*</c>, and only those rules; its reply may say them (<c>{{ match.digits }}</c>). The reply streams
 /// word by word like a real model.
 /// </summary>
@@ -57,7 +59,12 @@ public sealed class RulesLlm : ILlmProvider, IDescribedProvider
             }
             model["tool"] = new JsonObject { ["result"] = answer is null ? null : Parse(answer.Content) };
         }
-        var reply = rule is null ? request.Agent.FallbackLine ?? DefaultFallback : LiquidTemplates.Render(rule.Reply, model, timeZone);
+        var reply = rule switch
+        {
+            null => request.Agent.FallbackLine ?? DefaultFallback,
+            { ReplyFromKnowledge: true } => await FromKnowledgeAsync(request, last, ct),
+            _ => LiquidTemplates.Render(rule.Reply, model, timeZone),
+        };
         var words = reply.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Report(request, string.Join(' ', words).Length);
         for (var i = 0; i < words.Length; i++)
@@ -67,6 +74,14 @@ public sealed class RulesLlm : ILlmProvider, IDescribedProvider
             await Task.Yield();
         }
         if (rule?.HangUp == true) yield return new LlmDelta("", EndCall: true);
+    }
+
+    /// <summary>The most relevant sentence or two of the knowledge bases' best chunk; the fallback line when none matches.</summary>
+    private static async Task<string> FromKnowledgeAsync(LlmRequest request, string question, CancellationToken ct)
+    {
+        var hits = request.SearchKnowledge is { } search ? await search(question, 1, ct) : [];
+        var answer = hits.Count == 0 ? "" : KnowledgeAnswer.From(question, hits[0].Chunk.Text);
+        return answer.Length > 0 ? answer : request.Agent.FallbackLine ?? DefaultFallback;
     }
 
     /// <summary>
