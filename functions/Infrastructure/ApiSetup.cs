@@ -15,6 +15,7 @@ using VoiceAgents.Functions.CallLogs;
 using VoiceAgents.Functions.Dialer;
 using VoiceAgents.Functions.Events;
 using VoiceAgents.Functions.Health;
+using VoiceAgents.Functions.KnowledgeBases;
 using VoiceAgents.Functions.Members;
 using VoiceAgents.Functions.Operator;
 using VoiceAgents.Functions.PostCall;
@@ -73,6 +74,7 @@ public static class ApiSetup
         services.AddDialerFeature();
         services.AddOperatorFeature();
         services.AddProviderCredentialsFeature();
+        services.AddKnowledgeBasesFeature();
         return services;
     }
 

@@ -16,6 +16,9 @@ public sealed class OpenApiOperationAttribute(string tag, string summary, Type? 
     /// <summary>Error answers particular to this operation, as "status:description" (a 409 on a cap, say).</summary>
     public string[] Errors { get; init; } = [];
 
+    /// <summary>The body is <c>multipart/form-data</c> with a file in the field of this name (an upload), not JSON.</summary>
+    public string? MultipartFile { get; init; }
+
     /// <summary>The operation answers 429 with <c>Retry-After</c> past its rate limit.</summary>
     public bool RateLimited { get; init; }
 }
