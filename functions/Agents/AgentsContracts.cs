@@ -103,7 +103,8 @@ public sealed record AgentRequest(
     int? MaxDurationS = null,
     string? MaxDurationMessage = null,
     string? TimeZone = null,
-    InterruptionDto? Interruption = null);
+    InterruptionDto? Interruption = null,
+    IReadOnlyList<AgentKnowledgeBaseDto?>? KnowledgeBases = null);
 
 public sealed record AgentResponse(
     string Id,
@@ -125,7 +126,8 @@ public sealed record AgentResponse(
     int? MaxDurationS,
     string? MaxDurationMessage,
     string? TimeZone,
-    InterruptionDto? Interruption)
+    InterruptionDto? Interruption,
+    IReadOnlyList<AgentKnowledgeBaseDto> KnowledgeBases)
 {
     /// <summary>The agent as the API shows it; the secrets of <paramref name="newSecrets"/> (tool names) are shown, once.</summary>
     public static AgentResponse From(Agent a, IReadOnlySet<string>? newSecrets = null) => new(
@@ -141,5 +143,6 @@ public sealed record AgentResponse(
         a.TransferDestinations.Select(d => new TransferDestinationDto(d.Name, d.PhoneNumber, d.Description, d.Message)).ToList(),
         a.Silence is { } s ? new SilenceDto(s.RepromptAfterS, s.RepromptMessage, s.HangupAfterS) : null,
         a.MaxDurationS, a.MaxDurationMessage, a.TimeZone,
-        a.Interruption is { } i ? new InterruptionDto(i.MinWords, i.MinDurationMs, i.Backchannels, i.ResumeAfterMs) : null);
+        a.Interruption is { } i ? new InterruptionDto(i.MinWords, i.MinDurationMs, i.Backchannels, i.ResumeAfterMs) : null,
+        a.KnowledgeBases.Select(k => new AgentKnowledgeBaseDto(k.Id, k.Mode)).ToList());
 }
