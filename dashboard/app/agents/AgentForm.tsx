@@ -18,8 +18,9 @@ import {
   type ToolForm,
 } from '@/lib/agentForm';
 import { api, ApiError } from '@/lib/api';
-import type { Agent, ProviderInfo, Providers, TransferDestination } from '@/lib/types';
+import type { Agent, AgentKnowledgeBase, ProviderInfo, Providers, TransferDestination } from '@/lib/types';
 import { AgentPreviewPanel } from './AgentPreviewPanel';
+import { KnowledgeBasesFieldset } from './KnowledgeBasesFieldset';
 import { ToolsFieldset } from './ToolsFieldset';
 
 interface FormState {
@@ -51,6 +52,7 @@ interface FormState {
   ignore_backchannels: boolean;
   backchannels: string;
   resume_after_ms: string;
+  knowledge_bases: AgentKnowledgeBase[];
 }
 
 function fromAgent(a?: Agent): FormState {
@@ -84,6 +86,7 @@ function fromAgent(a?: Agent): FormState {
     ignore_backchannels: a?.interruption?.backchannels?.length !== 0,
     backchannels: (a?.interruption?.backchannels ?? []).join(', '),
     resume_after_ms: a?.interruption?.resume_after_ms?.toString() ?? '',
+    knowledge_bases: (a?.knowledge_bases ?? []).map((k) => ({ id: k.id, mode: k.mode })),
   };
 }
 
@@ -118,6 +121,7 @@ function toRequest(f: FormState) {
             resume_after_ms: num(f.resume_after_ms),
           }
         : null,
+    knowledge_bases: f.knowledge_bases,
   };
 }
 
@@ -432,6 +436,8 @@ export function AgentForm({ agent, providers, onSaved, onCancel }: { agent?: Age
           )}
         </Field>
       </fieldset>
+
+      <KnowledgeBasesFieldset value={f.knowledge_bases} onChange={(v) => set('knowledge_bases', v)} error={err} />
 
       <AgentPreviewPanel draft={() => toRequest(f)} onInvalid={setError} />
 
