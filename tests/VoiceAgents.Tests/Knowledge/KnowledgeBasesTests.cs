@@ -160,6 +160,32 @@ public sealed class KnowledgeBasesTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task A_file_over_10_MB_sent_without_a_content_length_returns_413_as_the_limit_is_passed()
+    {
+        var tenant = await api.SignupAsync("kb");
+        using var client = tenant.Client();
+        var kb = await CreateKnowledgeBaseAsync(client);
+        // No Content-Length (chunked transfer): only counting the bytes as they stream in can refuse it.
+        using var body = new MultipartFormDataContent { { new UnsizedContent(new byte[11 * 1024 * 1024]), "file", "big.txt" } };
+        Assert.Null(body.Headers.ContentLength);
+
+        await Problems.AssertProblem(await client.PostAsync($"knowledge-bases/{kb}/documents", body), 413);
+        Assert.Equal(0, await Db.KnowledgeDocuments.CountDocumentsAsync(d => d.KnowledgeBaseId == kb));
+    }
+
+    /// <summary>Content whose length is not known in advance, so HttpClient sends it chunked.</summary>
+    private sealed class UnsizedContent(byte[] bytes) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(bytes).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task A_file_of_exactly_10_MB_is_accepted()
     {
         var tenant = await api.SignupAsync("kb");
