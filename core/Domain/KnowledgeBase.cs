@@ -4,7 +4,7 @@ using MongoDB.Bson.Serialization.Attributes;
 namespace VoiceAgents.Core.Domain;
 
 /// <summary>A tenant's set of documents an agent may answer from (<see cref="Agent.KnowledgeBases"/>).</summary>
-public sealed class KnowledgeBase : ITenantOwned
+public sealed class KnowledgeBase : ITenantOwned, IListedNewestFirst
 {
     [BsonRepresentation(BsonType.ObjectId)] public required string Id { get; set; }
     public required string TenantId { get; set; }

@@ -4,7 +4,7 @@ using MongoDB.Bson.Serialization.Attributes;
 namespace VoiceAgents.Core.Domain;
 
 /// <summary>A document uploaded to a knowledge base: the original in S3 (<see cref="ObjectKey"/>), its text in <see cref="KnowledgeChunk"/>s.</summary>
-public sealed class KnowledgeDocument : ITenantOwned
+public sealed class KnowledgeDocument : ITenantOwned, IListedNewestFirst
 {
     [BsonRepresentation(BsonType.ObjectId)] public required string Id { get; set; }
     public required string TenantId { get; set; }

@@ -19,11 +19,11 @@ public sealed class UnauthorizedException(string detail = "Authentication is req
 public sealed class ForbiddenException(string detail = "You do not have permission to do this.")
     : ApiException(403, "Forbidden", detail);
 
-public sealed class PayloadTooLargeException(long limit)
-    : ApiException(413, "Payload Too Large", $"The request body must not exceed {limit} bytes.");
+public sealed class PayloadTooLargeException(long limit, string what = "The request body")
+    : ApiException(413, "Payload Too Large", $"{what} must not exceed {limit} bytes.");
 
-public sealed class UnsupportedMediaTypeException(string? contentType)
-    : ApiException(415, "Unsupported Media Type", $"Expected application/json but got '{contentType}'.");
+public sealed class UnsupportedMediaTypeException(string? contentType, string expected = "application/json")
+    : ApiException(415, "Unsupported Media Type", $"Expected {expected} but got '{contentType}'.");
 
 public sealed class TooManyRequestsException(TimeSpan retryAfter, string detail = "Too many attempts. Try again later.")
     : ApiException(429, "Too Many Requests", detail)

@@ -16,6 +16,13 @@ public static class ObjectKeys
 
     public static string TurnMetrics(string tenantId, string? campaignId, string callId) => $"turn-metrics/{Prefix(tenantId, campaignId)}/{callId}.json";
 
+    /// <summary>A knowledge base document's original: <c>knowledge/{tenant}/{knowledge base}/{document}</c>, all three ids.</summary>
+    public static string KnowledgeDocument(string tenantId, string knowledgeBaseId, string documentId)
+    {
+        if (!Ids.IsValid(tenantId) || !Ids.IsValid(knowledgeBaseId) || !Ids.IsValid(documentId)) throw new ArgumentException("A knowledge document's key is built from ids only.");
+        return $"knowledge/{tenantId.ToLowerInvariant()}/{knowledgeBaseId.ToLowerInvariant()}/{documentId.ToLowerInvariant()}";
+    }
+
     private static string Prefix(string tenantId, string? campaignId)
     {
         // The tenant comes from a verified token; a malformed one here is a bug, not a caller's choice.

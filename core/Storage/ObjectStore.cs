@@ -14,6 +14,9 @@ public interface IObjectStore
     /// <summary>Uploads a file, in parts (multipart upload) once it reaches <see cref="S3Options.MultipartThreshold"/>.</summary>
     Task UploadFileAsync(string key, string path, string contentType, CancellationToken ct);
     Task<Stream?> GetAsync(string key, CancellationToken ct);
+
+    /// <summary>Removes an object; a key that holds none is not an error.</summary>
+    Task DeleteAsync(string key, CancellationToken ct);
     string GetDownloadUrl(string key);
     Task EnsureBucketAsync(CancellationToken ct);
     Task PingAsync(CancellationToken ct);
@@ -94,6 +97,8 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             return null;
         }
     }
+
+    public Task DeleteAsync(string key, CancellationToken ct) => _client.DeleteObjectAsync(_options.Bucket, key, ct);
 
     public string GetDownloadUrl(string key) => _client.GetPreSignedURL(new GetPreSignedUrlRequest
     {

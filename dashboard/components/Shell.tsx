@@ -9,6 +9,7 @@ import { Loading } from './ui';
 
 const links = [
   { href: '/agents/', label: 'Agents' },
+  { href: '/knowledge-bases/', label: 'Knowledge bases' },
   { href: '/campaigns/', label: 'Campaigns' },
   { href: '/inbound-numbers/', label: 'Inbound numbers' },
   { href: '/call-logs/', label: 'Call logs' },

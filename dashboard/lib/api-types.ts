@@ -280,23 +280,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/call-logs/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Export the call logs of the list's filters, newest first, as CSV or JSON Lines, streamed */
-        get: operations["ExportCallLogs"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/campaigns": {
         parameters: {
             query?: never;
@@ -420,18 +403,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/knowledge-bases/{id}/search": {
+    "/api/knowledge-bases": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Search a knowledge base as a call would: its best chunks for q, best first, with scores */
-        get: operations["SearchKnowledgeBase"];
+        /** List knowledge bases, newest first */
+        get: operations["ListKnowledgeBases"];
+        put?: never;
+        /** Create an empty knowledge base */
+        post: operations["CreateKnowledgeBase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge-bases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a knowledge base */
+        get: operations["GetKnowledgeBase"];
         put?: never;
         post?: never;
+        /** Delete a knowledge base with its documents (admins only) */
+        delete: operations["DeleteKnowledgeBase"];
+        options?: never;
+        head?: never;
+        /** Rename a knowledge base or change its description; what is left out is kept */
+        patch: operations["UpdateKnowledgeBase"];
+        trace?: never;
+    };
+    "/api/knowledge-bases/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a knowledge base's documents, newest first */
+        get: operations["ListKnowledgeDocuments"];
+        put?: never;
+        /** Upload a document (multipart/form-data field file: plain text, Markdown, HTML or PDF, up to 10 MB); its text is chunked for retrieval */
+        post: operations["UploadKnowledgeDocument"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge-bases/{id}/documents/{documentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a document and its chunks from a knowledge base */
+        delete: operations["DeleteKnowledgeDocument"];
         options?: never;
         head?: never;
         patch?: never;
@@ -827,19 +865,6 @@ export interface components {
         AgentPreviewRequest: {
             /** @default null */
             agent?: {
-                /** @default null */
-                analysis?: {
-                    data?: unknown;
-                    extract?: {
-                        [key: string]: string;
-                    } | null;
-                    /** @default null */
-                    model?: string | null;
-                    /** @default null */
-                    provider?: string | null;
-                    success?: string | null;
-                    summary?: unknown;
-                } | null;
                 fallback_line?: string | null;
                 first_message?: string | null;
                 /** @default null */
@@ -849,6 +874,11 @@ export interface components {
                     min_words?: number | null;
                     resume_after_ms?: number | null;
                 } | null;
+                /** @default null */
+                knowledge_bases?: {
+                    id?: string | null;
+                    mode?: string | null;
+                }[] | null;
                 language?: string | null;
                 llm?: {
                     /** @default null */
@@ -879,8 +909,6 @@ export interface components {
                     /** @default null */
                     match_regex?: string | null;
                     reply?: string | null;
-                    /** @default null */
-                    reply_from_knowledge?: boolean | null;
                 }[] | null;
                 /** @default null */
                 silence?: {
@@ -951,19 +979,6 @@ export interface components {
             variables: Record<string, never>;
         };
         AgentRequest: {
-            /** @default null */
-            analysis?: {
-                data?: unknown;
-                extract?: {
-                    [key: string]: string;
-                } | null;
-                /** @default null */
-                model?: string | null;
-                /** @default null */
-                provider?: string | null;
-                success?: string | null;
-                summary?: unknown;
-            } | null;
             fallback_line?: string | null;
             first_message?: string | null;
             /** @default null */
@@ -973,6 +988,11 @@ export interface components {
                 min_words?: number | null;
                 resume_after_ms?: number | null;
             } | null;
+            /** @default null */
+            knowledge_bases?: {
+                id?: string | null;
+                mode?: string | null;
+            }[] | null;
             language?: string | null;
             llm?: {
                 /** @default null */
@@ -1003,8 +1023,6 @@ export interface components {
                 /** @default null */
                 match_regex?: string | null;
                 reply?: string | null;
-                /** @default null */
-                reply_from_knowledge?: boolean | null;
             }[] | null;
             /** @default null */
             silence?: {
@@ -1064,19 +1082,6 @@ export interface components {
             } | null;
         };
         AgentResponse: {
-            /** @default null */
-            analysis?: {
-                data?: unknown;
-                extract?: {
-                    [key: string]: string;
-                } | null;
-                /** @default null */
-                model?: string | null;
-                /** @default null */
-                provider?: string | null;
-                success?: string | null;
-                summary?: unknown;
-            } | null;
             /** Format: date-time */
             created_at: string;
             fallback_line?: string | null;
@@ -1088,6 +1093,10 @@ export interface components {
                 min_words?: number | null;
                 resume_after_ms?: number | null;
             } | null;
+            knowledge_bases: {
+                id?: string | null;
+                mode?: string | null;
+            }[];
             language: string;
             llm: {
                 /** @default null */
@@ -1116,8 +1125,6 @@ export interface components {
                 /** @default null */
                 match_regex?: string | null;
                 reply?: string | null;
-                /** @default null */
-                reply_from_knowledge?: boolean | null;
             }[];
             silence?: {
                 hangup_after_s?: number | null;
@@ -1193,12 +1200,6 @@ export interface components {
             };
             /** Format: date-time */
             from?: string | null;
-            /** @default null */
-            success?: {
-                judged: number;
-                rate?: number | null;
-                succeeded: number;
-            } | null;
             /** Format: date-time */
             to?: string | null;
             totals: {
@@ -1232,19 +1233,6 @@ export interface components {
         };
         CallLogDetail: {
             agent_id: string;
-            /** @default null */
-            analysis?: {
-                /** Format: date-time */
-                analyzed_at: string;
-                data?: Record<string, never> | null;
-                error?: string | null;
-                kind: string;
-                success?: {
-                    reason?: string | null;
-                    verdict: boolean;
-                } | null;
-                summary?: string | null;
-            } | null;
             attempt: number;
             avg_voice_to_voice_ms?: number | null;
             campaign_id?: string | null;
@@ -1426,16 +1414,29 @@ export interface components {
                 [key: string]: string;
             } | null;
         }[];
-        KnowledgeSearchResults: {
-            results: {
-                chunk_id: string;
-                document_id: string;
-                heading?: string | null;
-                position: number;
-                score: number;
-                source: string;
-                text: string;
-            }[];
+        KnowledgeBaseRequest: {
+            description?: string | null;
+            name?: string | null;
+        };
+        KnowledgeBaseResponse: {
+            /** Format: date-time */
+            created_at: string;
+            description?: string | null;
+            id: string;
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+        };
+        KnowledgeDocumentResponse: {
+            bytes: number;
+            chunks: number;
+            content_type: string;
+            /** Format: date-time */
+            created_at: string;
+            file_name: string;
+            id: string;
+            knowledge_base_id: string;
         };
         LoginRequest: {
             email?: string | null;
@@ -1480,19 +1481,6 @@ export interface components {
         };
         PageOfAgentResponse: {
             items: {
-                /** @default null */
-                analysis?: {
-                    data?: unknown;
-                    extract?: {
-                        [key: string]: string;
-                    } | null;
-                    /** @default null */
-                    model?: string | null;
-                    /** @default null */
-                    provider?: string | null;
-                    success?: string | null;
-                    summary?: unknown;
-                } | null;
                 /** Format: date-time */
                 created_at: string;
                 fallback_line?: string | null;
@@ -1504,6 +1492,10 @@ export interface components {
                     min_words?: number | null;
                     resume_after_ms?: number | null;
                 } | null;
+                knowledge_bases: {
+                    id?: string | null;
+                    mode?: string | null;
+                }[];
                 language: string;
                 llm: {
                     /** @default null */
@@ -1532,8 +1524,6 @@ export interface components {
                     /** @default null */
                     match_regex?: string | null;
                     reply?: string | null;
-                    /** @default null */
-                    reply_from_knowledge?: boolean | null;
                 }[];
                 silence?: {
                     hangup_after_s?: number | null;
@@ -1605,8 +1595,6 @@ export interface components {
                 started_at: string;
                 /** @enum {unknown} */
                 status: "in_progress" | "completed" | "failed" | "no_answer" | "busy";
-                /** @default null */
-                success?: boolean | null;
             }[];
             next_cursor?: string | null;
         };
@@ -1622,6 +1610,32 @@ export interface components {
                 status: "draft" | "running" | "paused" | "completed" | "cancelled";
                 /** Format: date-time */
                 updated_at: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        PageOfKnowledgeBaseResponse: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                description?: string | null;
+                id: string;
+                name: string;
+                /** Format: date-time */
+                updated_at: string;
+                version: number;
+            }[];
+            next_cursor?: string | null;
+        };
+        PageOfKnowledgeDocumentResponse: {
+            items: {
+                bytes: number;
+                chunks: number;
+                content_type: string;
+                /** Format: date-time */
+                created_at: string;
+                file_name: string;
+                id: string;
+                knowledge_base_id: string;
             }[];
             next_cursor?: string | null;
         };
@@ -1670,7 +1684,6 @@ export interface components {
                 base_url?: string | null;
                 /** Format: date-time */
                 created_at: string;
-                from_number?: string | null;
                 last4: string;
                 provider: string;
                 /** Format: date-time */
@@ -1682,15 +1695,12 @@ export interface components {
             account_sid?: string | null;
             api_key?: string | null;
             base_url?: string | null;
-            /** @default null */
-            from_number?: string | null;
         };
         ProviderCredentialResponse: {
             account_sid?: string | null;
             base_url?: string | null;
             /** Format: date-time */
             created_at: string;
-            from_number?: string | null;
             last4: string;
             provider: string;
             /** Format: date-time */
@@ -2869,8 +2879,6 @@ export interface operations {
                 phone_number?: string;
                 /** @description in_progress, completed, failed, no_answer or busy */
                 status?: string;
-                /** @description the analysis's success verdict (calls not judged match neither) */
-                success?: string;
                 /** @description exclusive */
                 to?: string;
             };
@@ -2949,59 +2957,6 @@ export interface operations {
             };
             /** @description No such resource in the caller's organization */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    ExportCallLogs: {
-        parameters: {
-            query?: {
-                /** @description with it, one CSV column per property of the agent's analysis schema */
-                agent_id?: string;
-                campaign_id?: string;
-                /** @description csv (default) or jsonl */
-                format?: string;
-                /** @description inclusive */
-                from?: string;
-                /** @description E.164 */
-                phone_number?: string;
-                /** @description in_progress, completed, failed, no_answer or busy */
-                status?: string;
-                /** @description exclusive */
-                to?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/x-ndjson": string;
-                    "text/csv": string;
-                };
-            };
-            /** @description Bad input; the errors name the fields */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3576,13 +3531,283 @@ export interface operations {
             };
         };
     };
-    SearchKnowledgeBase: {
+    ListKnowledgeBases: {
         parameters: {
             query?: {
-                /** @description 1 to 20, default 5 */
-                k?: number;
-                /** @description the question (required) */
-                q?: string;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+                /** @description 1 to 200, default 50 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfKnowledgeBaseResponse"];
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateKnowledgeBase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KnowledgeBaseRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeBaseResponse"];
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetKnowledgeBase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeBaseResponse"];
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteKnowledgeBase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An agent answers from the knowledge base */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UpdateKnowledgeBase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KnowledgeBaseRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeBaseResponse"];
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListKnowledgeDocuments: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+                /** @description 1 to 200, default 50 */
+                limit?: number;
             };
             header?: never;
             path: {
@@ -3598,8 +3823,130 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["KnowledgeSearchResults"];
+                    "application/json": components["schemas"]["PageOfKnowledgeDocumentResponse"];
                 };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UploadKnowledgeDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeDocumentResponse"];
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The file is larger than 10 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not multipart/form-data, or a file that is not plain text, Markdown, HTML or PDF */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteKnowledgeDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                documentId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad input; the errors name the fields */
             400: {

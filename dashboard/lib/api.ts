@@ -31,7 +31,8 @@ async function toError(response: Response): Promise<ApiError> {
 
 async function send(path: string, init: RequestInit, token: string | null): Promise<Response> {
   const headers = new Headers(init.headers);
-  if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  // A FormData body (an upload) gets its multipart boundary from the browser.
+  if (init.body !== undefined && !(init.body instanceof FormData) && !headers.has('content-type')) headers.set('content-type', 'application/json');
   if (token) headers.set('authorization', `Bearer ${token}`);
   try {
     return await fetch(`${config().apiUrl}${path}`, { ...init, headers });

@@ -61,3 +61,17 @@ export type ApiKey = Schemas['ApiKeyList']['items'][number];
 /** The answer to creating a key: the only time its secret is seen. */
 export type NewApiKey = Schemas['ApiKeyCreated'];
 export type PublishableKey = Schemas['PublishableKeyResponse'];
+
+export type KnowledgeBase = Schemas['KnowledgeBaseResponse'];
+export type KnowledgeDocument = Schemas['KnowledgeDocumentResponse'];
+export type AgentKnowledgeBase = Agent['knowledge_bases'][number];
+/** A passage the search endpoint (GET /knowledge-bases/{id}/search) found, best first. */
+export interface KnowledgeSearchResult {
+  chunk_id: string;
+  document_id: string;
+  source: string;
+  heading?: string | null;
+  position: number;
+  text: string;
+  score: number;
+}

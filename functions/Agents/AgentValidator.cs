@@ -76,6 +76,7 @@ public static partial class AgentValidator
         AgentSettingsValidator.Validate(v, r);
         AgentAnalysisValidator.Validate(v, r.Analysis);
         AgentRulesValidator.Validate(v, r.Rules, AgentRulesValidator.CallableTools(r));
+        AgentKnowledgeBasesValidator.Validate(v, r.KnowledgeBases);
         // Resolving a host costs a DNS lookup: only for an otherwise valid agent.
         if (v.IsValid)
         {
@@ -143,6 +144,7 @@ public static partial class AgentValidator
         agent.Voicemail = r.Voicemail is { } voicemail
             ? new VoicemailSettings { MachineDetection = voicemail.MachineDetection ?? false, Action = voicemail.Action ?? VoicemailActions.HangUp, Message = voicemail.Message }
             : null;
+        agent.KnowledgeBases = AgentKnowledgeBasesValidator.Map(r.KnowledgeBases);
         return newSecrets;
     }
 

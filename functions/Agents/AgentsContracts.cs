@@ -106,7 +106,8 @@ public sealed record AgentRequest(
     string? MaxDurationMessage = null,
     string? TimeZone = null,
     InterruptionDto? Interruption = null,
-    AgentAnalysisDto? Analysis = null);
+    AgentAnalysisDto? Analysis = null,
+    IReadOnlyList<AgentKnowledgeBaseDto?>? KnowledgeBases = null);
 
 public sealed record AgentResponse(
     string Id,
@@ -129,6 +130,7 @@ public sealed record AgentResponse(
     string? MaxDurationMessage,
     string? TimeZone,
     InterruptionDto? Interruption,
+    IReadOnlyList<AgentKnowledgeBaseDto> KnowledgeBases,
     AgentAnalysisDto? Analysis = null)
 {
     /// <summary>The agent as the API shows it; the secrets of <paramref name="newSecrets"/> (tool names) are shown, once.</summary>
@@ -147,5 +149,6 @@ public sealed record AgentResponse(
         a.Silence is { } s ? new SilenceDto(s.RepromptAfterS, s.RepromptMessage, s.HangupAfterS) : null,
         a.MaxDurationS, a.MaxDurationMessage, a.TimeZone,
         a.Interruption is { } i ? new InterruptionDto(i.MinWords, i.MinDurationMs, i.Backchannels, i.ResumeAfterMs) : null,
+        a.KnowledgeBases.Select(k => new AgentKnowledgeBaseDto(k.Id, k.Mode)).ToList(),
         AgentAnalysisDto.From(a.Analysis));
 }

@@ -27,6 +27,7 @@ public sealed class AgentsService(MongoContext db, CurrentUser current, TimeProv
     {
         var now = time.GetUtcNow().UtcDateTime;
         var (agent, secrets) = await AgentValidator.CreateAsync(request, current.TenantId, current.UserId, now, targets, ct);
+        await AgentKnowledgeBasesValidator.EnsureOwnedAsync(db, current.TenantId, agent.KnowledgeBases, ct);
         await db.Agents.InsertOneAsync(agent, cancellationToken: ct);
         return AgentResponse.From(agent, secrets);
     }
@@ -35,6 +36,7 @@ public sealed class AgentsService(MongoContext db, CurrentUser current, TimeProv
     {
         var agent = await FindAsync(Ids.Parse(id), ct);
         var secrets = await AgentValidator.ApplyAsync(request, agent, targets, ct);
+        await AgentKnowledgeBasesValidator.EnsureOwnedAsync(db, current.TenantId, agent.KnowledgeBases, ct);
         agent.UpdatedAt = time.GetUtcNow().UtcDateTime;
         var result = await db.Agents.ReplaceOneAsync(a => a.Id == agent.Id && a.TenantId == current.TenantId, agent, cancellationToken: ct);
         if (result.MatchedCount == 0) throw new NotFoundException("Agent");

@@ -78,6 +78,7 @@ public static class ApiSetup
         services.AddOperatorFeature();
         services.AddProviderCredentialsFeature();
         services.AddKnowledgeSearchFeature();
+        services.AddKnowledgeBasesFeature();
         return services;
     }
 

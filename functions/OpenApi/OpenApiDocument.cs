@@ -58,6 +58,16 @@ public static class OpenApiDocument
                         ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Ref(request, schemas) } },
                     };
                 }
+                if (meta?.MultipartFile is { } field)
+                {
+                    var form = new JsonObject
+                    {
+                        ["type"] = "object",
+                        ["required"] = new JsonArray(field),
+                        ["properties"] = new JsonObject { [field] = new JsonObject { ["type"] = "string", ["format"] = "binary" } },
+                    };
+                    op["requestBody"] = new JsonObject { ["required"] = true, ["content"] = new JsonObject { ["multipart/form-data"] = new JsonObject { ["schema"] = form } } };
+                }
                 var responses = new JsonObject();
                 var ok = new JsonObject { ["description"] = "Success" };
                 if (meta?.Response is { } response)

@@ -19,6 +19,9 @@ public sealed class OpenApiOperationAttribute(string tag, string summary, Type? 
     /// <summary>Media types of a success body that is not JSON (an export's CSV, say).</summary>
     public string[] Produces { get; init; } = [];
 
+    /// <summary>The body is <c>multipart/form-data</c> with a file in the field of this name (an upload), not JSON.</summary>
+    public string? MultipartFile { get; init; }
+
     /// <summary>The operation answers 429 with <c>Retry-After</c> past its rate limit.</summary>
     public bool RateLimited { get; init; }
 }

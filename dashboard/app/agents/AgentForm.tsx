@@ -18,9 +18,10 @@ import {
   type ToolForm,
 } from '@/lib/agentForm';
 import { api, ApiError } from '@/lib/api';
-import type { Agent, ProviderInfo, Providers, TransferDestination } from '@/lib/types';
+import type { Agent, AgentKnowledgeBase, ProviderInfo, Providers, TransferDestination } from '@/lib/types';
 import { AgentPreviewPanel } from './AgentPreviewPanel';
 import { AnalysisFieldset, analysisFromAgent, analysisToRequest, type AnalysisForm } from './AnalysisFieldset';
+import { KnowledgeBasesFieldset } from './KnowledgeBasesFieldset';
 import { ToolsFieldset } from './ToolsFieldset';
 
 interface FormState {
@@ -53,6 +54,7 @@ interface FormState {
   backchannels: string;
   resume_after_ms: string;
   analysis: AnalysisForm;
+  knowledge_bases: AgentKnowledgeBase[];
 }
 
 function fromAgent(a?: Agent): FormState {
@@ -87,6 +89,7 @@ function fromAgent(a?: Agent): FormState {
     backchannels: (a?.interruption?.backchannels ?? []).join(', '),
     resume_after_ms: a?.interruption?.resume_after_ms?.toString() ?? '',
     analysis: analysisFromAgent(a),
+    knowledge_bases: (a?.knowledge_bases ?? []).map((k) => ({ id: k.id, mode: k.mode })),
   };
 }
 
@@ -122,6 +125,7 @@ function toRequest(f: FormState) {
           }
         : null,
     analysis: analysisToRequest(f.analysis),
+    knowledge_bases: f.knowledge_bases,
   };
 }
 
@@ -438,6 +442,7 @@ export function AgentForm({ agent, providers, onSaved, onCancel }: { agent?: Age
       </fieldset>
 
       <AnalysisFieldset value={f.analysis} onChange={(v) => set('analysis', v)} err={err} />
+      <KnowledgeBasesFieldset value={f.knowledge_bases} onChange={(v) => set('knowledge_bases', v)} error={err} />
 
       <AgentPreviewPanel draft={() => toRequest(f)} onInvalid={setError} />
 
