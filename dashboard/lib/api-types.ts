@@ -280,6 +280,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/call-logs/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the call logs of the list's filters, newest first, as CSV or JSON Lines, streamed */
+        get: operations["ExportCallLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/campaigns": {
         parameters: {
             query?: never;
@@ -470,6 +487,23 @@ export interface paths {
         post?: never;
         /** Remove a document and its chunks from a knowledge base */
         delete: operations["DeleteKnowledgeDocument"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge-bases/{id}/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search a knowledge base as a call would: its best chunks for q, best first, with scores */
+        get: operations["SearchKnowledgeBase"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -865,6 +899,19 @@ export interface components {
         AgentPreviewRequest: {
             /** @default null */
             agent?: {
+                /** @default null */
+                analysis?: {
+                    data?: unknown;
+                    extract?: {
+                        [key: string]: string;
+                    } | null;
+                    /** @default null */
+                    model?: string | null;
+                    /** @default null */
+                    provider?: string | null;
+                    success?: string | null;
+                    summary?: unknown;
+                } | null;
                 fallback_line?: string | null;
                 first_message?: string | null;
                 /** @default null */
@@ -909,6 +956,8 @@ export interface components {
                     /** @default null */
                     match_regex?: string | null;
                     reply?: string | null;
+                    /** @default null */
+                    reply_from_knowledge?: boolean | null;
                 }[] | null;
                 /** @default null */
                 silence?: {
@@ -979,6 +1028,19 @@ export interface components {
             variables: Record<string, never>;
         };
         AgentRequest: {
+            /** @default null */
+            analysis?: {
+                data?: unknown;
+                extract?: {
+                    [key: string]: string;
+                } | null;
+                /** @default null */
+                model?: string | null;
+                /** @default null */
+                provider?: string | null;
+                success?: string | null;
+                summary?: unknown;
+            } | null;
             fallback_line?: string | null;
             first_message?: string | null;
             /** @default null */
@@ -1023,6 +1085,8 @@ export interface components {
                 /** @default null */
                 match_regex?: string | null;
                 reply?: string | null;
+                /** @default null */
+                reply_from_knowledge?: boolean | null;
             }[] | null;
             /** @default null */
             silence?: {
@@ -1082,6 +1146,19 @@ export interface components {
             } | null;
         };
         AgentResponse: {
+            /** @default null */
+            analysis?: {
+                data?: unknown;
+                extract?: {
+                    [key: string]: string;
+                } | null;
+                /** @default null */
+                model?: string | null;
+                /** @default null */
+                provider?: string | null;
+                success?: string | null;
+                summary?: unknown;
+            } | null;
             /** Format: date-time */
             created_at: string;
             fallback_line?: string | null;
@@ -1125,6 +1202,8 @@ export interface components {
                 /** @default null */
                 match_regex?: string | null;
                 reply?: string | null;
+                /** @default null */
+                reply_from_knowledge?: boolean | null;
             }[];
             silence?: {
                 hangup_after_s?: number | null;
@@ -1200,6 +1279,12 @@ export interface components {
             };
             /** Format: date-time */
             from?: string | null;
+            /** @default null */
+            success?: {
+                judged: number;
+                rate?: number | null;
+                succeeded: number;
+            } | null;
             /** Format: date-time */
             to?: string | null;
             totals: {
@@ -1233,6 +1318,19 @@ export interface components {
         };
         CallLogDetail: {
             agent_id: string;
+            /** @default null */
+            analysis?: {
+                /** Format: date-time */
+                analyzed_at: string;
+                data?: Record<string, never> | null;
+                error?: string | null;
+                kind: string;
+                success?: {
+                    reason?: string | null;
+                    verdict: boolean;
+                } | null;
+                summary?: string | null;
+            } | null;
             attempt: number;
             avg_voice_to_voice_ms?: number | null;
             campaign_id?: string | null;
@@ -1438,6 +1536,17 @@ export interface components {
             id: string;
             knowledge_base_id: string;
         };
+        KnowledgeSearchResults: {
+            results: {
+                chunk_id: string;
+                document_id: string;
+                heading?: string | null;
+                position: number;
+                score: number;
+                source: string;
+                text: string;
+            }[];
+        };
         LoginRequest: {
             email?: string | null;
             password?: string | null;
@@ -1481,6 +1590,19 @@ export interface components {
         };
         PageOfAgentResponse: {
             items: {
+                /** @default null */
+                analysis?: {
+                    data?: unknown;
+                    extract?: {
+                        [key: string]: string;
+                    } | null;
+                    /** @default null */
+                    model?: string | null;
+                    /** @default null */
+                    provider?: string | null;
+                    success?: string | null;
+                    summary?: unknown;
+                } | null;
                 /** Format: date-time */
                 created_at: string;
                 fallback_line?: string | null;
@@ -1524,6 +1646,8 @@ export interface components {
                     /** @default null */
                     match_regex?: string | null;
                     reply?: string | null;
+                    /** @default null */
+                    reply_from_knowledge?: boolean | null;
                 }[];
                 silence?: {
                     hangup_after_s?: number | null;
@@ -1595,6 +1719,8 @@ export interface components {
                 started_at: string;
                 /** @enum {unknown} */
                 status: "in_progress" | "completed" | "failed" | "no_answer" | "busy";
+                /** @default null */
+                success?: boolean | null;
             }[];
             next_cursor?: string | null;
         };
@@ -1684,6 +1810,7 @@ export interface components {
                 base_url?: string | null;
                 /** Format: date-time */
                 created_at: string;
+                from_number?: string | null;
                 last4: string;
                 provider: string;
                 /** Format: date-time */
@@ -1695,12 +1822,15 @@ export interface components {
             account_sid?: string | null;
             api_key?: string | null;
             base_url?: string | null;
+            /** @default null */
+            from_number?: string | null;
         };
         ProviderCredentialResponse: {
             account_sid?: string | null;
             base_url?: string | null;
             /** Format: date-time */
             created_at: string;
+            from_number?: string | null;
             last4: string;
             provider: string;
             /** Format: date-time */
@@ -2879,6 +3009,8 @@ export interface operations {
                 phone_number?: string;
                 /** @description in_progress, completed, failed, no_answer or busy */
                 status?: string;
+                /** @description the analysis's success verdict (calls not judged match neither) */
+                success?: string;
                 /** @description exclusive */
                 to?: string;
             };
@@ -2957,6 +3089,61 @@ export interface operations {
             };
             /** @description No such resource in the caller's organization */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ExportCallLogs: {
+        parameters: {
+            query?: {
+                /** @description with it, one CSV column per property of the agent's analysis schema */
+                agent_id?: string;
+                campaign_id?: string;
+                /** @description csv (default) or jsonl */
+                format?: string;
+                /** @description inclusive */
+                from?: string;
+                /** @description E.164 */
+                phone_number?: string;
+                /** @description in_progress, completed, failed, no_answer or busy */
+                status?: string;
+                /** @description the analysis's success verdict (calls not judged match neither) */
+                success?: string;
+                /** @description exclusive */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3947,6 +4134,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad input; the errors name the fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SearchKnowledgeBase: {
+        parameters: {
+            query?: {
+                /** @description 1 to 20, default 5 */
+                k?: number;
+                /** @description the question (required) */
+                q?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeSearchResults"];
+                };
             };
             /** @description Bad input; the errors name the fields */
             400: {
