@@ -7,7 +7,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace VoiceAgents.Tests.Knowledge;
 
-/// <summary>The knowledge bases page (create, upload, list, remove, delete) and the agent form's knowledge base picker.</summary>
+/// <summary>The knowledge bases page (create, upload, list, search, remove, delete) and the agent form's knowledge base picker.</summary>
 [Collection(DashboardCollection.Name)]
 public sealed class DashboardKnowledgeBasesTests(DashboardFixture fx)
 {
@@ -39,6 +39,13 @@ public sealed class DashboardKnowledgeBasesTests(DashboardFixture fx)
         await panel.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
         await Expect(panel.Locator("li[data-document-id]")).ToHaveCountAsync(2);
         await Expect(panel.Locator("[data-knowledge-base-version]")).ToHaveTextAsync("version 2");
+
+        // The search box asks the search endpoint: the parking passage comes first, with its source.
+        await panel.GetByRole(AriaRole.Searchbox, new() { Name = "Question" }).FillAsync("Is parking free?");
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        var best = panel.GetByRole(AriaRole.List, new() { Name = "Search results" }).Locator("li[data-search-result]").First;
+        await Expect(best).ToContainTextAsync("Parking behind the clinic is free.");
+        await Expect(best).ToContainTextAsync("parking.md");
 
         // A file of a kind the API refuses: its 415 problem is shown.
         await panel.GetByLabel("Document", new() { Exact = true }).SetInputFilesAsync(new FilePayload { Name = "photo.png", MimeType = "image/png", Buffer = [137, 80, 78, 71] });
