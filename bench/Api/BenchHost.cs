@@ -1,8 +1,14 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using VoiceAgents.Core.Json;
+
 namespace VoiceAgents.Bench.Api;
 
 /// <summary>
 /// What every bench that serves the Functions app in-process shares (linked into bench/PostCall and bench/Dialer):
-/// Ctrl-C, progress lines, a CongoDB stand-in of its own unless one is given, and the runner's base settings.
+/// Ctrl-C, progress lines, a CongoDB stand-in of its own unless one is given, the runner's base settings, and a
+/// tenant signed up through the API.
 /// </summary>
 public static class BenchHost
 {
@@ -54,5 +60,16 @@ public static class BenchHost
     };
 
     /// <summary>/proc/loadavg, recorded with results because other work may share the cores.</summary>
+    /// <summary>Signs a new tenant up through the API (<c>POST auth/signup</c>, 201); its id and its admin's access token.</summary>
+    public static async Task<(string TenantId, string Token)> SignupAsync(HttpClient http, CancellationToken ct)
+    {
+        var body = JsonSerializer.Serialize(new { email = $"bench-{Guid.NewGuid():N}@example.com", password = "bench-orchid-lantern-73", name = "Bench", organization = "Bench" }, JsonDefaults.Options);
+        using var response = await http.PostAsync("auth/signup", new StringContent(body, Encoding.UTF8, "application/json"), ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        if ((int)response.StatusCode != 201) throw new InvalidOperationException($"signup: {(int)response.StatusCode} {text}");
+        var node = JsonNode.Parse(text)!;
+        return (node["user"]!["tenant_id"]!.GetValue<string>(), node["tokens"]!["access_token"]!.GetValue<string>());
+    }
+
     public static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "";
 }

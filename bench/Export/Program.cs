@@ -14,7 +14,6 @@ using MongoDB.Bson;
 using VoiceAgents.Bench.Api;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
-using VoiceAgents.Core.Json;
 using VoiceAgents.Functions.Infrastructure;
 using VoiceAgents.Functions.LocalRunner;
 using static VoiceAgents.Bench.Api.BenchHost;
@@ -181,12 +180,3 @@ static CallLog Log(int i, string tenantId, string agentId, DateTime start)
     };
 }
 
-static async Task<(string TenantId, string Token)> SignupAsync(HttpClient http, CancellationToken ct)
-{
-    var body = JsonSerializer.Serialize(new { email = $"bench-{Guid.NewGuid():N}@example.com", password = "bench-orchid-lantern-73", name = "Bench", organization = "Bench" }, JsonDefaults.Options);
-    using var response = await http.PostAsync("auth/signup", new StringContent(body, Encoding.UTF8, "application/json"), ct);
-    var text = await response.Content.ReadAsStringAsync(ct);
-    if ((int)response.StatusCode != 201) throw new InvalidOperationException($"signup: {(int)response.StatusCode} {text}");
-    var node = JsonNode.Parse(text)!;
-    return (node["user"]!["tenant_id"]!.GetValue<string>(), node["tokens"]!["access_token"]!.GetValue<string>());
-}

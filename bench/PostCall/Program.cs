@@ -15,7 +15,6 @@ using VoiceAgents.Bench.Api;
 using static VoiceAgents.Bench.Api.BenchHost;
 using VoiceAgents.Core.Data;
 using VoiceAgents.Core.Domain;
-using VoiceAgents.Core.Json;
 using VoiceAgents.Core.Queues;
 using VoiceAgents.Functions.Infrastructure;
 using VoiceAgents.Functions.LocalRunner;
@@ -47,7 +46,7 @@ try
 {
     var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
     using var http = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/api/") };
-    var tenantId = await SignupAsync(http, ct);
+    var (tenantId, _) = await SignupAsync(http, ct);
     var mongo = app.Services.GetRequiredService<MongoContext>();
     var host = HostSettings.Load(Path.Combine(settings.RepoRoot, "host.json"));
     Say($"runner on {http.BaseAddress}; queue {callQueue}, batch size {host.BatchSize}, tenant {tenantId}");
@@ -154,11 +153,3 @@ static CallCompletedMessage Message(int i, string tenantId, string agentId, Date
         started, started.AddSeconds(42), 42, CallStatus.Completed, "caller_hung_up", $"recordings/adhoc/{i}.wav", turns, transcript);
 }
 
-static async Task<string> SignupAsync(HttpClient http, CancellationToken ct)
-{
-    var body = JsonSerializer.Serialize(new { email = $"bench-{Guid.NewGuid():N}@example.com", password = "bench-orchid-lantern-73", name = "Bench", organization = "Bench" }, JsonDefaults.Options);
-    using var response = await http.PostAsync("auth/signup", new StringContent(body, Encoding.UTF8, "application/json"), ct);
-    var text = await response.Content.ReadAsStringAsync(ct);
-    if ((int)response.StatusCode != 201) throw new InvalidOperationException($"signup: {(int)response.StatusCode} {text}");
-    return JsonNode.Parse(text)!["user"]!["tenant_id"]!.GetValue<string>();
-}
