@@ -7,7 +7,9 @@ namespace VoiceAgents.Tests.Infrastructure;
 /// <summary>
 /// A stand-in server of infra/local (fauxqs for S3, CongoDB for MongoDB, Azurite's queue service) that a test runs on
 /// a port of its own, so it can stop and start it without touching the shared test stack. Only the process started
-/// here is ever stopped.
+/// here is ever stopped. While it is stopped (and before its first start) its port stays taken by a
+/// <see cref="PortHold"/> that resets every connection: a server that is down to the clients, whose port no other
+/// test's server can take meanwhile (which would make "down" hang instead, and "up" a lie).
 /// </summary>
 public sealed class StandIn : IAsyncDisposable
 {
@@ -16,6 +18,7 @@ public sealed class StandIn : IAsyncDisposable
     private readonly string[] _arguments;
     private readonly Dictionary<string, string> _environment;
     private Process? _process;
+    private PortHold? _hold;
 
     private StandIn(string name, string node, string[] arguments, int port, Dictionary<string, string> environment)
     {
@@ -24,6 +27,7 @@ public sealed class StandIn : IAsyncDisposable
         _arguments = arguments;
         Port = port;
         _environment = environment;
+        _hold = PortHold.Take(port);
     }
 
     public int Port { get; }
@@ -75,6 +79,8 @@ public sealed class StandIn : IAsyncDisposable
     public async Task StartAsync()
     {
         if (IsRunning) return;
+        _hold?.Dispose();
+        _hold = null;
         var psi = new ProcessStartInfo(_node, _arguments)
         {
             WorkingDirectory = Folder,
@@ -119,7 +125,52 @@ public sealed class StandIn : IAsyncDisposable
             }
         }
         process.Dispose();
+        _hold ??= PortHold.Take(Port);
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _hold?.Dispose();
+        _hold = null;
+    }
+
+    /// <summary>Listens on a port and resets each connection at once, as a stopped server's clients would see it.</summary>
+    private sealed class PortHold : IDisposable
+    {
+        private readonly TcpListener _listener;
+
+        private PortHold(TcpListener listener)
+        {
+            _listener = listener;
+            _ = ResetAllAsync();
+        }
+
+        public static PortHold Take(int port)
+        {
+            var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return new PortHold(listener);
+        }
+
+        private async Task ResetAllAsync()
+        {
+            while (true)
+            {
+                Socket socket;
+                try
+                {
+                    socket = await _listener.AcceptSocketAsync();
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
+                {
+                    return;
+                }
+                socket.LingerState = new LingerOption(true, 0);
+                socket.Dispose();
+            }
+        }
+
+        public void Dispose() => _listener.Stop();
+    }
 }
