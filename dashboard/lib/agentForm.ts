@@ -22,6 +22,8 @@ export interface RuleForm {
   tool: string;
   arguments: string;
   reply: string;
+  /** Speak the most relevant sentence or two of the agent's knowledge bases in place of a fixed reply. */
+  reply_from_knowledge: boolean;
   hang_up: boolean;
 }
 
@@ -104,11 +106,12 @@ export function ruleFromAgent(r: AgentRule): RuleForm {
     tool: r.call?.tool ?? '',
     arguments: formatPairs(r.call?.arguments, '='),
     reply: r.reply ?? '',
+    reply_from_knowledge: r.reply_from_knowledge ?? false,
     hang_up: r.hang_up ?? false,
   };
 }
 
-export const emptyRule = (): RuleForm => ({ match: '', match_regex: '', dtmf: '', tool: '', arguments: '', reply: '', hang_up: false });
+export const emptyRule = (): RuleForm => ({ match: '', match_regex: '', dtmf: '', tool: '', arguments: '', reply: '', reply_from_knowledge: false, hang_up: false });
 
 export function ruleToRequest(r: RuleForm): AgentRule {
   return {
@@ -116,7 +119,9 @@ export function ruleToRequest(r: RuleForm): AgentRule {
     match_regex: text(r.match_regex),
     dtmf: text(r.dtmf),
     call: r.tool.trim() === '' ? null : { tool: r.tool.trim(), arguments: parsePairs(r.arguments, '=') },
-    reply: r.reply,
+    // The API takes exactly one of the two.
+    reply: r.reply_from_knowledge ? null : r.reply,
+    reply_from_knowledge: r.reply_from_knowledge,
     hang_up: r.hang_up,
   };
 }

@@ -348,10 +348,21 @@ export function AgentForm({ agent, providers, onSaved, onCancel }: { agent?: Age
                 {(p) => <textarea {...p} className="input min-h-10 font-mono text-xs" value={r.arguments} onChange={(e) => setRule(i, { arguments: e.target.value })} />}
               </Field>
             </div>
-            <div className="grid gap-3 md:grid-cols-[1fr_auto_auto] md:items-end">
-              <Field label={`Rule ${i + 1} reply`} error={err(`rules[${i}].reply`)}>
-                {(p) => <input {...p} className="input" value={r.reply} onChange={(e) => setRule(i, { reply: e.target.value })} />}
+            <div className="grid gap-3 md:grid-cols-[1fr_auto_auto_auto] md:items-end">
+              <Field label={`Rule ${i + 1} reply`} error={err(`rules[${i}].reply`)} hint={r.reply_from_knowledge ? 'Answered from the knowledge bases' : undefined}>
+                {(p) => (
+                  <input {...p} className="input" value={r.reply} disabled={r.reply_from_knowledge} onChange={(e) => setRule(i, { reply: e.target.value })} />
+                )}
               </Field>
+              <label className="flex items-center gap-2 pb-2 text-sm">
+                <input
+                  type="checkbox"
+                  aria-label={`Rule ${i + 1}: answer from the knowledge bases`}
+                  checked={r.reply_from_knowledge}
+                  onChange={(e) => setRule(i, { reply_from_knowledge: e.target.checked })}
+                />
+                Answer from knowledge
+              </label>
               <label className="flex items-center gap-2 pb-2 text-sm">
                 <input type="checkbox" checked={r.hang_up} onChange={(e) => setRule(i, { hang_up: e.target.checked })} />
                 Hang up after

@@ -40,6 +40,7 @@ public sealed class DashboardAnalysisTests(DashboardFixture fx)
         await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
         await Expect(Ui.FieldError(page, "Extract (offline rules agents)")).ToContainTextAsync("one capture group");
         await page.GetByLabel("Extract (offline rules agents)").FillAsync("party_size = table for (\\w+)");
+        await Ui.ShotAsync(page, "agents-analysis-form");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
         await Expect(page.Locator("[data-analysis-fieldset]")).ToHaveCountAsync(0);
         var saved = await PostCallSteps.GetAsync(tenant, $"agents/{agentId}");
@@ -48,6 +49,7 @@ public sealed class DashboardAnalysisTests(DashboardFixture fx)
         // The call list's success filter and column, then the call view's analysis.
         await page.GotoAsync("call-logs/");
         await Expect(page.Locator($"tr[data-call-id='{call.Id}'] [data-call-success]")).ToHaveTextAsync("yes");
+        await Ui.ShotAsync(page, "call-logs-success");
         await page.GotoAsync($"call-logs/view/?id={call.Id}");
         var analysis = page.Locator("[data-call-analysis]");
         await Expect(analysis.Locator("[data-analysis-kind]")).ToHaveTextAsync("extractive (offline)");

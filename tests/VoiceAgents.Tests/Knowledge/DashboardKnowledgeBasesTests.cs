@@ -74,7 +74,7 @@ public sealed class DashboardKnowledgeBasesTests(DashboardFixture fx)
     }
 
     [Fact]
-    public async Task The_agent_form_picks_a_knowledge_base_and_its_mode()
+    public async Task The_agent_form_picks_a_knowledge_base_its_mode_and_a_rule_that_answers_from_it()
     {
         var tenant = await fx.Api.SignupAsync("dash-kb-agent");
         using var client = tenant.Client();
@@ -89,6 +89,11 @@ public sealed class DashboardKnowledgeBasesTests(DashboardFixture fx)
         var picker = page.GetByRole(AriaRole.Group, new() { Name = "Knowledge bases" });
         await picker.GetByLabel("Price list", new() { Exact = true }).CheckAsync();
         await picker.GetByLabel("How the agent uses Price list").SelectOptionAsync("tool");
+        var rule = await page.Locator("[data-rule-index]").CountAsync() + 1;
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add rule" }).ClickAsync();
+        await page.GetByLabel($"Rule {rule} match").FillAsync("price");
+        await page.GetByLabel($"Rule {rule}: answer from the knowledge bases").CheckAsync();
+        await Expect(page.GetByLabel($"Rule {rule} reply")).ToBeDisabledAsync();
         await Ui.ShotAsync(page, "agents-knowledge-bases");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
 
@@ -97,6 +102,14 @@ public sealed class DashboardKnowledgeBasesTests(DashboardFixture fx)
             var stored = await TenantSession.Read(await client.GetAsync($"agents/{agent}"), 200);
             var picked = Assert.Single(stored["knowledge_bases"]!.AsArray())!;
             Assert.Equal((kb, "tool"), (picked["id"]!.GetValue<string>(), picked["mode"]!.GetValue<string>()));
+            var saved = stored["rules"]!.AsArray()[rule - 1]!;
+            Assert.Equal("price", saved["match"]!.GetValue<string>());
+            Assert.True(saved["reply_from_knowledge"]!.GetValue<bool>());
+            Assert.True(string.IsNullOrEmpty(saved["reply"]?.GetValue<string>()));
         }, TimeSpan.FromSeconds(10));
+
+        await page.ReloadAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Edit Front desk" }).ClickAsync();
+        await Expect(page.GetByLabel($"Rule {rule}: answer from the knowledge bases")).ToBeCheckedAsync();
     }
 }
