@@ -144,6 +144,23 @@ public sealed class KnowledgeBasesTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task A_document_of_more_chunks_than_one_write_batch_stores_each_chunk_once_with_its_position()
+    {
+        var tenant = await api.SignupAsync("kb-batches");
+        using var client = tenant.Client();
+        var kb = await CreateKnowledgeBaseAsync(client);
+        // About 2 MB of paragraphs of distinct words: well over two batches of chunks.
+        var text = string.Join("\n\n", Enumerable.Range(0, 5_000).Select(p => string.Join(' ', Enumerable.Range(0, 60).Select(w => $"p{p}w{w}"))));
+
+        var document = await TenantSession.Read(await client.PostAsync($"knowledge-bases/{kb}/documents", File(text, "long.txt", "text/plain")), 201);
+
+        var count = document["chunks"]!.GetValue<int>();
+        Assert.True(count > 2 * VoiceAgents.Functions.KnowledgeBases.KnowledgeBasesService.ChunkWriteBatch, $"{count} chunks");
+        var positions = await Db.KnowledgeChunks.Find(c => c.DocumentId == document["id"]!.GetValue<string>()).Project(c => c.Position).ToListAsync();
+        Assert.Equal(Enumerable.Range(0, count), positions.Order());
+    }
+
+    [Fact]
     public async Task A_file_over_10_MB_returns_413_problem_and_stores_nothing()
     {
         var tenant = await api.SignupAsync("kb");
