@@ -48,6 +48,19 @@ public sealed class AnalysisSchema
         _schema = JsonSchema.FromText(Json.ToJsonString());
     }
 
+    /// <summary>
+    /// What is wrong with offline extracted <paramref name="data"/> against the agent's <paramref name="dataSchemaJson"/>:
+    /// a value not of its property's type or bounds. A required field that was not found is not a problem here
+    /// (the verdict says so); null when the data matches.
+    /// </summary>
+    public static string? DataProblems(string dataSchemaJson, JsonNode data)
+    {
+        var schema = JsonNode.Parse(dataSchemaJson)!.AsObject();
+        schema.Remove("required");
+        var result = JsonSchema.FromText(schema.ToJsonString()).Evaluate(JsonSerializer.SerializeToElement(data), Options);
+        return result.IsValid ? null : Describe(result);
+    }
+
     /// <summary>The schema as JSON, to send to the vendor.</summary>
     public JsonObject Json { get; }
 
@@ -55,7 +68,11 @@ public sealed class AnalysisSchema
     public string? Problems(JsonNode? answer)
     {
         var result = _schema.Evaluate(JsonSerializer.SerializeToElement(answer), Options);
-        if (result.IsValid) return null;
+        return result.IsValid ? null : Describe(result);
+    }
+
+    private static string Describe(EvaluationResults result)
+    {
         var errors = (result.Details ?? []).Where(d => d.Errors is { Count: > 0 })
             .SelectMany(d => d.Errors!.Select(e => $"{(d.InstanceLocation.ToString() is { Length: > 0 } at ? at : "/")}: {e.Value}"))
             .Distinct().Take(10).ToList();

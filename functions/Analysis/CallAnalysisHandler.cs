@@ -62,7 +62,7 @@ public sealed partial class CallAnalysisHandler(
     private async Task<CallAnalysis> AnalyzeAsync(Agent agent, AnalysisSettings settings, List<TranscriptTurn> turns, long dequeueCount, CancellationToken ct)
     {
         var provider = settings.Provider ?? agent.Llm.Provider;
-        if (provider == "rules") return ExtractiveAnalyzer.Analyze(settings, turns, time.GetUtcNow().UtcDateTime);
+        if (provider == "rules") return Checked(settings, ExtractiveAnalyzer.Analyze(settings, turns, time.GetUtcNow().UtcDateTime));
         if (!LlmAnalyzer.Speaks(provider)) return Failed($"Analysis by {provider} is not supported.");
         // The agent's model belongs to the agent's provider; another provider's analysis takes its own or the platform's.
         var model = settings.Model ?? (settings.Provider is null || settings.Provider == agent.Llm.Provider ? agent.Llm.Model : null);
@@ -74,6 +74,15 @@ public sealed partial class CallAnalysisHandler(
         {
             return Failed(e.Message);
         }
+    }
+
+    /// <summary>An extracted value the schema refuses (text where it wants an integer) stays, and the error says why.</summary>
+    private static CallAnalysis Checked(AnalysisSettings settings, CallAnalysis analysis)
+    {
+        if (settings.DataSchemaJson is not { } schema || analysis.Data is not { } data) return analysis;
+        var problems = AnalysisSchema.DataProblems(schema, JsonNode.Parse(MongoDB.Bson.BsonExtensionMethods.ToJson(data, new MongoDB.Bson.IO.JsonWriterSettings { OutputMode = MongoDB.Bson.IO.JsonOutputMode.RelaxedExtendedJson }))!);
+        if (problems is not null) analysis.Error = $"The extracted data does not match the schema: {problems}";
+        return analysis;
     }
 
     private CallAnalysis Failed(string error) => new() { Kind = CallAnalysisKinds.Llm, Error = error, AnalyzedAt = time.GetUtcNow().UtcDateTime };
