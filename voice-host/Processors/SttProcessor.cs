@@ -9,12 +9,21 @@ namespace VoiceAgents.VoiceHost.Processors;
 /// <summary>
 /// Speech-to-text. Audio of a user turn (plus a short pre-roll, since the VAD reports speech only after it has
 /// lasted a while) goes to the STT session; when the turn ends the session is finalized and its transcript goes
-/// downstream. A session that fails is reconnected, so the call goes on.
+/// downstream. A session that fails is reconnected, so the call goes on. A caller who hangs up mid-turn still has
+/// their last words transcribed: the call's end finalizes the open turn, and the processor stops only once that (and
+/// any finalize still running) is done, or <see cref="LastWordsAllowance"/> has passed.
 /// </summary>
 /// <param name="serving">Which vendor hears the audio now (the agent's STT, or its fallback once that took over), for usage.</param>
 public sealed class SttProcessor(CallContext call, Func<CancellationToken, ValueTask<ISttSession>> connect, Func<string>? serving = null) : FrameProcessor(call.Log)
 {
     private const int PreRollSamples = ResamplerProcessor.PipelineRate / 2;
+
+    /// <summary>How long a call's end waits for the transcript of words still being recognised.</summary>
+    public static readonly TimeSpan LastWordsAllowance = TimeSpan.FromSeconds(3);
+
+    // Finalizing outlives the hang-up (see above): cancelled only once the allowance has passed after the stop.
+    private readonly CancellationTokenSource _finalizing = new();
+    private Task _lastFinalize = Task.CompletedTask;
     private readonly short[] _preRoll = new short[PreRollSamples];
     private int _preRollStart;
     private int _preRollLength;
@@ -55,13 +64,29 @@ public sealed class SttProcessor(CallContext call, Func<CancellationToken, Value
                 break;
             case UserStoppedSpeakingFrame stopped:
                 _inTurn = false;
-                var session = _session;
                 // Finalizing takes a while (a decode, a vendor round trip); the system lane must not wait for it.
-                var turnStartedAt = _turnStartedAt;
-                _ = Task.Run(() => FinalizeAsync(session, turnStartedAt, stopped.SpeechEndedAt, ct), CancellationToken.None);
+                StartFinalize(stopped.SpeechEndedAt);
+                break;
+            case CancelFrame when _inTurn && !_unavailable:
+                // The caller hung up (or the call ended) mid-turn: what they said is still part of the call.
+                _inTurn = false;
+                StartFinalize(call.Time.GetUtcNow());
                 break;
         }
         await base.ProcessFrameAsync(frame, direction, ct);
+    }
+
+    private void StartFinalize(DateTimeOffset endedAt)
+    {
+        var session = _session;
+        var startedAt = _turnStartedAt;
+        var previous = _lastFinalize;
+        // In turn order, so a turn's transcript never lands before the one before it.
+        _lastFinalize = Task.Run(async () =>
+        {
+            await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await FinalizeAsync(session, startedAt, endedAt, _finalizing.Token);
+        }, CancellationToken.None);
     }
 
     private async Task FinalizeAsync(ISttSession? session, DateTimeOffset startedAt, DateTimeOffset endedAt, CancellationToken ct)
@@ -154,6 +179,9 @@ public sealed class SttProcessor(CallContext call, Func<CancellationToken, Value
 
     protected override async ValueTask OnStoppedAsync()
     {
+        _finalizing.CancelAfter(LastWordsAllowance);
+        // A session that does not heed the cancel (a local decode under way) is not waited for much longer.
+        await _lastFinalize.WaitAsync(LastWordsAllowance + TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await ResetSessionAsync();
         await _interims.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }

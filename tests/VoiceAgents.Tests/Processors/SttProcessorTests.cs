@@ -55,6 +55,24 @@ public sealed class SttProcessorTests
     }
 
     [Fact]
+    public async Task A_call_that_ends_mid_turn_has_the_turn_transcribed_before_the_processor_stops()
+    {
+        var clock = new TestClock();
+        var call = FrameHarness.Call(clock);
+        var session = new CountingSession();
+        var run = FrameHarness.Start(call, new SttProcessor(call, _ => ValueTask.FromResult<ISttSession>(session)));
+
+        run.Send(new UserStartedSpeakingFrame(clock.GetUtcNow()), Audio(), Audio());
+        await run.FlushAsync();
+        run.Send(new CancelFrame("caller_ended"));
+        await run.WaitForAsync<CancelFrame>(run.Down);
+        await run.DisposeAsync();
+
+        var turn = Assert.Single(call.Transcript);
+        Assert.Equal(("user", "heard 640 samples"), (turn.Speaker, turn.Text));
+    }
+
+    [Fact]
     public async Task Interim_results_come_out_as_interim_transcription_frames_and_the_final_one_as_a_transcription_frame()
     {
         var clock = new TestClock();
