@@ -18,8 +18,9 @@ using VoiceAgents.VoiceHost.Vad;
 var root = Repo.Root();
 var results = Path.Combine(root, "bench", "results");
 using var stt = new PocketSphinxStt(poolSize: 4);
-// Today's whole-turn decode: one pass over the turn when it ends, with the second (fwdflat) pass.
-using var before = new PocketSphinxStt(poolSize: 1, secondPass: true);
+// Today's whole-turn decode: the turn decoded once it ended (the same decoder settings, with the fwdflat second pass).
+using var before = new PocketSphinxStt(poolSize: 1);
+using var onePass = new PocketSphinxStt(poolSize: 1, secondPass: false);
 var jsonOptions = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
 // --- 1. WER, streaming vs whole-turn ---
@@ -30,7 +31,7 @@ foreach (var sentence in Sentences.Wer)
     var started = Stopwatch.GetTimestamp();
     var whole = await before.DecodeAsync(speech, speech.Length, CancellationToken.None);
     var wholeMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-    var onePass = await stt.DecodeAsync(speech, speech.Length, CancellationToken.None);
+    var onePassText = await onePass.DecodeAsync(speech, speech.Length, CancellationToken.None);
     await using var session = await stt.ConnectAsync(new SttConfig(), CancellationToken.None);
     var interims = 0;
     var reading = Task.Run(async () => { await foreach (var _ in session.InterimResultsAsync(CancellationToken.None)) interims++; });
@@ -42,7 +43,7 @@ foreach (var sentence in Sentences.Wer)
     var finalizeMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     await session.DisposeAsync();
     await reading;
-    sttRows.Add(new SttRow(sentence, whole.Trim(), streamed, Wer.Errors(sentence, whole), Wer.Errors(sentence, onePass), Wer.Errors(sentence, streamed),
+    sttRows.Add(new SttRow(sentence, whole.Trim(), streamed, Wer.Errors(sentence, whole), Wer.Errors(sentence, onePassText), Wer.Errors(sentence, streamed),
         Wer.Words(sentence).Length, interims, wholeMs, finalizeMs));
     Console.WriteLine($"stt {sttRows.Count}/{Sentences.Wer.Length}: finalize {finalizeMs:F0} ms, interims {interims}");
 }

@@ -14,14 +14,12 @@ public static class HoldWords
         // conjunctions and words that open a clause
         "and", "but", "or", "so", "because", "cause", "if", "then", "that", "which", "who", "when", "while", "although",
         "unless", "until", "than", "whether", "plus", "also",
-        // articles, determiners, possessives
-        "the", "a", "an", "my", "your", "our", "their", "his", "her", "its", "this", "these", "those", "some", "any",
+        // articles, determiners, possessives ("her" and "this" end sentences too often: "call her", "I want this")
+        "the", "a", "an", "my", "your", "our", "their", "his", "its", "these", "those", "some",
         // prepositions
-        "to", "of", "in", "on", "at", "for", "with", "from", "by", "about", "into", "onto", "over", "under", "between",
-        "after", "before", "around", "through", "per",
-        // verbs that need what follows
-        "is", "are", "was", "were", "am", "be", "i'm", "it's", "i", "we", "want", "need", "would", "could", "should",
-        "will", "can", "have", "has", "had", "do", "does", "did", "let's", "please",
+        "to", "of", "in", "on", "at", "for", "with", "from", "by", "about", "into", "onto", "between", "per",
+        // openings that need what follows; not the auxiliaries, which end short answers ("yes I do", "it is")
+        "i'm", "it's", "i", "we", "want", "need", "let's",
         // numbers
         "zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty",

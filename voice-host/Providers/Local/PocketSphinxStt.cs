@@ -30,11 +30,11 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
 
     /// <param name="poolSize">Decoders are per instance and created one at a time (CreateGate); at most this many decode at once.</param>
     /// <param name="secondPass">
-    /// The flat-lexicon second pass (<c>-fwdflat</c>) over the whole utterance at its end: it made the transcript
-    /// wait 100 to 400 ms after the turn (bench/Turns) for no better a word error rate on streamed audio, so it is off
-    /// unless asked for (the bench's whole-turn baseline).
+    /// The flat-lexicon second pass (<c>-fwdflat</c>) over the whole utterance at its end. It is what finishing a
+    /// streamed utterance costs after the turn (bench/Turns), but without it the word error rate is worse on some
+    /// sentences ("book a table" heard as "a buffet table"), so it is on unless turned off (the bench's comparison).
     /// </param>
-    public PocketSphinxStt(int poolSize = 0, bool secondPass = false)
+    public PocketSphinxStt(int poolSize = 0, bool secondPass = true)
     {
         _secondPass = secondPass;
         _poolSize = poolSize > 0 ? poolSize : Math.Max(2, Environment.ProcessorCount);
