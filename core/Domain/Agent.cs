@@ -27,6 +27,8 @@ public sealed class Agent : ITenantOwned, IListedNewestFirst
     public SilenceSettings? Silence { get; set; }
     /// <summary>When the caller's speech stops the agent (minimum words and duration, backchannels, false-interruption recovery); null means the platform's defaults.</summary>
     public InterruptionSettings? Interruption { get; set; }
+    /// <summary>When the caller's turn ends (a fixed silence, or adaptive to the interim transcript); null means a fixed silence of the platform's length.</summary>
+    public TurnSettings? Turn { get; set; }
     /// <summary>Knowledge bases the agent answers from (issue 15).</summary>
     public List<AgentKnowledgeBase> KnowledgeBases { get; set; } = [];
     /// <summary>What the post-call analysis of each call produces; null means no analysis (issue 15).</summary>

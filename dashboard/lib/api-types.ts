@@ -1010,6 +1010,14 @@ export interface components {
                     voice?: string | null;
                 } | null;
                 /** @default null */
+                turn?: {
+                    hold_words?: string[] | null;
+                    long_wait_ms?: number | null;
+                    mode?: string | null;
+                    short_wait_ms?: number | null;
+                    wait_ms?: number | null;
+                } | null;
+                /** @default null */
                 voicemail?: {
                     action?: string | null;
                     machine_detection?: boolean | null;
@@ -1139,6 +1147,14 @@ export interface components {
                 voice?: string | null;
             } | null;
             /** @default null */
+            turn?: {
+                hold_words?: string[] | null;
+                long_wait_ms?: number | null;
+                mode?: string | null;
+                short_wait_ms?: number | null;
+                wait_ms?: number | null;
+            } | null;
+            /** @default null */
             voicemail?: {
                 action?: string | null;
                 machine_detection?: boolean | null;
@@ -1248,6 +1264,14 @@ export interface components {
                 speed?: number | null;
                 voice?: string | null;
             };
+            /** @default null */
+            turn?: {
+                hold_words?: string[] | null;
+                long_wait_ms?: number | null;
+                mode?: string | null;
+                short_wait_ms?: number | null;
+                wait_ms?: number | null;
+            } | null;
             /** Format: date-time */
             updated_at: string;
             voicemail?: {
@@ -1692,6 +1716,14 @@ export interface components {
                     speed?: number | null;
                     voice?: string | null;
                 };
+                /** @default null */
+                turn?: {
+                    hold_words?: string[] | null;
+                    long_wait_ms?: number | null;
+                    mode?: string | null;
+                    short_wait_ms?: number | null;
+                    wait_ms?: number | null;
+                } | null;
                 /** Format: date-time */
                 updated_at: string;
                 voicemail?: {

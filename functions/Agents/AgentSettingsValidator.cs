@@ -1,3 +1,4 @@
+using VoiceAgents.Core.Domain;
 using VoiceAgents.Core.Errors;
 using VoiceAgents.Core.Telephony;
 
@@ -16,6 +17,7 @@ public static class AgentSettingsValidator
     public const int MaxMinDurationMs = 5_000;
     public const int MaxResumeAfterMs = 10_000;
     public const int MaxBackchannels = 50;
+    public const int MaxHoldWords = 200;
 
     public static void Validate(Validation v, AgentRequest r)
     {
@@ -32,6 +34,7 @@ public static class AgentSettingsValidator
             if (s.RepromptAfterS is not null && string.IsNullOrWhiteSpace(s.RepromptMessage)) v.Add("silence.reprompt_message", "is required to reprompt.");
         }
         Interruption(v, r.Interruption);
+        Turn(v, r.Turn);
         v.Range("max_duration_s", r.MaxDurationS, MinDurationS, MaxDurationS);
         if (v.MaxLength("max_duration_message", r.MaxDurationMessage, 1_000)) AgentValidator.Template(v, "max_duration_message", r.MaxDurationMessage);
         if (!string.IsNullOrWhiteSpace(r.TimeZone)
@@ -50,6 +53,25 @@ public static class AgentSettingsValidator
         if (i.Backchannels is not { } phrases) return;
         if (phrases.Count > MaxBackchannels) v.Add("interruption.backchannels", $"must have at most {MaxBackchannels} phrases.");
         for (var n = 0; n < phrases.Count && n < MaxBackchannels; n++) v.Required($"interruption.backchannels[{n}]", phrases[n], 50);
+    }
+
+    private static void Turn(Validation v, TurnDto? t)
+    {
+        if (t is null) return;
+        if (t.Mode is { } mode && mode.Trim().ToLowerInvariant() is not (TurnSettings.Fixed or TurnSettings.Adaptive))
+        {
+            v.Add("turn.mode", $"must be '{TurnSettings.Fixed}' or '{TurnSettings.Adaptive}'.");
+        }
+        v.Range("turn.wait_ms", t.WaitMs, TurnSettings.MinWaitMs, TurnSettings.MaxWaitMs);
+        v.Range("turn.short_wait_ms", t.ShortWaitMs, TurnSettings.MinShortWaitMs, TurnSettings.MaxWaitMs);
+        v.Range("turn.long_wait_ms", t.LongWaitMs, TurnSettings.MinShortWaitMs, TurnSettings.MaxWaitMs);
+        if ((t.ShortWaitMs ?? TurnSettings.DefaultShortWaitMs) > (t.LongWaitMs ?? TurnSettings.DefaultLongWaitMs))
+        {
+            v.Add("turn.long_wait_ms", "must not be shorter than short_wait_ms.");
+        }
+        if (t.HoldWords is not { } words) return;
+        if (words.Count > MaxHoldWords) v.Add("turn.hold_words", $"must have at most {MaxHoldWords} words.");
+        for (var n = 0; n < words.Count && n < MaxHoldWords; n++) v.Required($"turn.hold_words[{n}]", words[n], 50);
     }
 
     private static void Destinations(Validation v, IReadOnlyList<TransferDestinationDto?>? destinations)

@@ -136,6 +136,13 @@ public static partial class AgentValidator
                 Backchannels = interruption.Backchannels?.Select(p => p!.Trim()).ToList(),
             }
             : null;
+        agent.Turn = r.Turn is { } turn
+            ? new TurnSettings
+            {
+                Mode = turn.Mode?.Trim().ToLowerInvariant(), WaitMs = turn.WaitMs, ShortWaitMs = turn.ShortWaitMs, LongWaitMs = turn.LongWaitMs,
+                HoldWords = turn.HoldWords?.Select(w => w!.Trim()).ToList(),
+            }
+            : null;
         agent.MaxDurationS = r.MaxDurationS;
         agent.MaxDurationMessage = Blank(r.MaxDurationMessage);
         agent.TimeZone = Blank(r.TimeZone)?.Trim();

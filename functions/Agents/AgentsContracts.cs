@@ -78,6 +78,14 @@ public sealed record SilenceDto(int? RepromptAfterS, string? RepromptMessage, in
 /// </summary>
 public sealed record InterruptionDto(int? MinWords, int? MinDurationMs, IReadOnlyList<string?>? Backchannels, int? ResumeAfterMs);
 
+/// <summary>
+/// When the caller's turn ends: <c>mode</c> <c>fixed</c> (the default) waits <c>wait_ms</c> of silence (500 to 3,000;
+/// null: the platform's 800); <c>adaptive</c> reads the interim transcript and waits <c>short_wait_ms</c> (default 300)
+/// when it reads as complete, <c>long_wait_ms</c> (default 1,500) when it ends on one of <c>hold_words</c> (null: the
+/// agent's language's list of hesitations, conjunctions, articles and numbers), and <c>wait_ms</c> with no interim transcript.
+/// </summary>
+public sealed record TurnDto(string? Mode, int? WaitMs, int? ShortWaitMs, int? LongWaitMs, IReadOnlyList<string?>? HoldWords);
+
 /// <summary>Renders an agent's templates: the stored agent's (<c>POST /agents/{id}/preview</c>) or a draft's (<c>POST /agents/preview</c>).</summary>
 public sealed record AgentPreviewRequest([property: JsonConverter(typeof(VerbatimKeysConverter))] IReadOnlyDictionary<string, string?>? Variables, string? PhoneNumber = null, AgentRequest? Agent = null);
 
@@ -107,7 +115,8 @@ public sealed record AgentRequest(
     string? TimeZone = null,
     InterruptionDto? Interruption = null,
     AgentAnalysisDto? Analysis = null,
-    IReadOnlyList<AgentKnowledgeBaseDto?>? KnowledgeBases = null);
+    IReadOnlyList<AgentKnowledgeBaseDto?>? KnowledgeBases = null,
+    TurnDto? Turn = null);
 
 public sealed record AgentResponse(
     string Id,
@@ -131,7 +140,8 @@ public sealed record AgentResponse(
     string? TimeZone,
     InterruptionDto? Interruption,
     IReadOnlyList<AgentKnowledgeBaseDto> KnowledgeBases,
-    AgentAnalysisDto? Analysis = null)
+    AgentAnalysisDto? Analysis = null,
+    TurnDto? Turn = null)
 {
     /// <summary>The agent as the API shows it; the secrets of <paramref name="newSecrets"/> (tool names) are shown, once.</summary>
     public static AgentResponse From(Agent a, IReadOnlySet<string>? newSecrets = null) => new(
@@ -150,5 +160,6 @@ public sealed record AgentResponse(
         a.MaxDurationS, a.MaxDurationMessage, a.TimeZone,
         a.Interruption is { } i ? new InterruptionDto(i.MinWords, i.MinDurationMs, i.Backchannels, i.ResumeAfterMs) : null,
         a.KnowledgeBases.Select(k => new AgentKnowledgeBaseDto(k.Id, k.Mode)).ToList(),
-        AgentAnalysisDto.From(a.Analysis));
+        AgentAnalysisDto.From(a.Analysis),
+        a.Turn is { } turn ? new TurnDto(turn.Mode, turn.WaitMs, turn.ShortWaitMs, turn.LongWaitMs, turn.HoldWords) : null);
 }

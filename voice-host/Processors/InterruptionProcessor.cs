@@ -68,6 +68,8 @@ public sealed partial class InterruptionProcessor(CallContext call) : FrameProce
                 _interim = interim.Text;
                 if (Backchannels.Words(interim.Text).Length > 0) Heard();
                 if (_overBot && _longEnough && !_interrupted && _botSpeaking && Means(interim.Text, partial: true)) Interrupt(call.Time.GetUtcNow());
+                // Over the bot, until the words interrupt, they may be a backchannel, which the caller is not shown.
+                if (_overBot && !_interrupted && _settings.NeedsWords) return ValueTask.CompletedTask;
                 break;
             case TranscriptionFrame final:
                 Heard();

@@ -143,7 +143,8 @@ public sealed class SttProcessor(CallContext call, Func<CancellationToken, Value
         {
             await foreach (var r in session.InterimResultsAsync(ct))
             {
-                if (!r.IsFinal && r.Text.Length > 0) Push(new InterimTranscriptionFrame(r.Text));
+                // Downstream to the caller and the interruption stage, upstream to the turn's end (TurnProcessor).
+                if (!r.IsFinal && r.Text.Length > 0) PushBoth(new InterimTranscriptionFrame(r.Text));
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -5,16 +5,20 @@ using VoiceAgents.VoiceHost.Pipeline.Frames;
 namespace VoiceAgents.VoiceHost.Processors;
 
 /// <summary>
-/// Turn detection: a turn starts with speech and ends after <see cref="VoiceOptions.TurnEndSeconds"/> of silence.
+/// Turn detection: a turn starts with speech and ends after a silence that the agent's <see cref="TurnEndPolicy"/>
+/// decides on: fixed (<see cref="VoiceOptions.TurnEndSeconds"/> by default), or adaptive to the interim transcript,
+/// which the <see cref="SttProcessor"/> after this stage sends back upstream.
 /// Speech while the bot is talking is a barge-in once it has lasted the agent's <c>interruption.min_duration_ms</c>
 /// (the VAD's own start, 200 ms, by default): an <see cref="InterruptionFrame"/> goes downstream at once, or, when
 /// the agent's interruption waits for words (<see cref="InterruptionSettings.NeedsWords"/>), a
 /// <see cref="BargeInFrame"/> that the <see cref="InterruptionProcessor"/> after the STT decides on.
-/// Silence is measured on the audio stream itself, which callers send continuously.
+/// Silence is measured on the audio stream itself, which callers send continuously. The VAD's frames go on: the
+/// <see cref="CallLimitProcessor"/> after this stage counts the caller's silence from them.
 /// </summary>
 public sealed class TurnProcessor(CallContext call) : FrameProcessor(call.Log)
 {
     private readonly InterruptionSettings _interruption = call.Agent.Interruption ?? new InterruptionSettings();
+    private readonly TurnEndPolicy _policy = new(call.Agent, call.Options);
     private bool _userSpeaking;
     private bool _botSpeaking;
     private DateTimeOffset? _speechEndedAt;
@@ -32,23 +36,29 @@ public sealed class TurnProcessor(CallContext call) : FrameProcessor(call.Log)
                 if (!_userSpeaking)
                 {
                     _userSpeaking = true;
+                    _policy.Reset();
                     // A turn that did not mean to interrupt (a backchannel) leaves the next one free to.
                     _bargedIn = false;
                     Push(new UserStartedSpeakingFrame(started.At, _botSpeaking));
                 }
                 BargeIn(started.At);
-                return ValueTask.CompletedTask;
+                break;
             case VadSpeechStoppedFrame stopped:
                 _speechEndedAt = stopped.At;
                 _runStartedAt = null;
+                break;
+            case InterimTranscriptionFrame interim when direction == FrameDirection.Upstream:
+                // The STT's copy for the turn's end stops here; the downstream copy goes to the caller.
+                _policy.Interim(interim.Text, call.Time.GetUtcNow());
                 return ValueTask.CompletedTask;
             case InputAudioFrame when _userSpeaking:
                 var now = call.Time.GetUtcNow();
                 BargeIn(now);
-                if (_speechEndedAt is { } ended && now - ended >= TimeSpan.FromSeconds(call.Options.TurnEndSeconds))
+                if (_speechEndedAt is { } ended && _policy.Ends(now - ended, now))
                 {
                     _userSpeaking = false;
                     _speechEndedAt = null;
+                    _policy.Reset();
                     // Over a bot that talks on until the words decide, the turn is timed once it interrupts (InterruptionProcessor):
                     // the bot's next audio is not its answer, and a backchannel has none.
                     if (!(_botSpeaking && _interruption.NeedsWords)) call.Turns.UserTurnEnded(ended);

@@ -53,6 +53,11 @@ interface FormState {
   ignore_backchannels: boolean;
   backchannels: string;
   resume_after_ms: string;
+  turn_mode: string;
+  turn_wait_ms: string;
+  turn_short_wait_ms: string;
+  turn_long_wait_ms: string;
+  hold_words: string;
   analysis: AnalysisForm;
   knowledge_bases: AgentKnowledgeBase[];
 }
@@ -88,6 +93,11 @@ function fromAgent(a?: Agent): FormState {
     ignore_backchannels: a?.interruption?.backchannels?.length !== 0,
     backchannels: (a?.interruption?.backchannels ?? []).join(', '),
     resume_after_ms: a?.interruption?.resume_after_ms?.toString() ?? '',
+    turn_mode: a?.turn?.mode ?? '',
+    turn_wait_ms: a?.turn?.wait_ms?.toString() ?? '',
+    turn_short_wait_ms: a?.turn?.short_wait_ms?.toString() ?? '',
+    turn_long_wait_ms: a?.turn?.long_wait_ms?.toString() ?? '',
+    hold_words: (a?.turn?.hold_words ?? []).join(', '),
     analysis: analysisFromAgent(a),
     knowledge_bases: (a?.knowledge_bases ?? []).map((k) => ({ id: k.id, mode: k.mode })),
   };
@@ -122,6 +132,16 @@ function toRequest(f: FormState) {
             min_duration_ms: num(f.min_duration_ms),
             backchannels: !f.ignore_backchannels ? [] : f.backchannels.trim() === '' ? null : f.backchannels.split(',').map((p) => p.trim()).filter((p) => p !== ''),
             resume_after_ms: num(f.resume_after_ms),
+          }
+        : null,
+    turn:
+      [f.turn_mode, f.turn_wait_ms, f.turn_short_wait_ms, f.turn_long_wait_ms, f.hold_words].some((x) => x.trim() !== '')
+        ? {
+            mode: text(f.turn_mode),
+            wait_ms: num(f.turn_wait_ms),
+            short_wait_ms: num(f.turn_short_wait_ms),
+            long_wait_ms: num(f.turn_long_wait_ms),
+            hold_words: f.hold_words.trim() === '' ? null : f.hold_words.split(',').map((w) => w.trim()).filter((w) => w !== ''),
           }
         : null,
     analysis: analysisToRequest(f.analysis),
@@ -212,7 +232,8 @@ export function AgentForm({ agent, providers, onSaved, onCancel }: { agent?: Age
 
   const shownFields = new Set(['name', 'system_prompt', 'first_message', 'language', 'fallback_line', 'llm', 'llm.provider', 'llm.model', 'llm.temperature',
     'stt', 'stt.provider', 'stt.language', 'tts', 'tts.provider', 'tts.voice', 'tts.speed', 'rules', 'tools', 'transfer_destinations', 'silence.reprompt_after_s', 'silence.reprompt_message', 'silence.hangup_after_s',
-    'max_duration_s', 'max_duration_message', 'time_zone', 'interruption.min_words', 'interruption.min_duration_ms', 'interruption.backchannels', 'interruption.resume_after_ms']);
+    'max_duration_s', 'max_duration_message', 'time_zone', 'interruption.min_words', 'interruption.min_duration_ms', 'interruption.backchannels', 'interruption.resume_after_ms',
+    'turn.mode', 'turn.wait_ms', 'turn.short_wait_ms', 'turn.long_wait_ms', 'turn.hold_words']);
   const shown = (k: string) => shownFields.has(k) || /^(rules|tools|transfer_destinations)\[\d+\]/.test(k) || k === 'analysis' || k.startsWith('analysis.');
   const setRule = (i: number, patch: Partial<RuleForm>) => set('rules', f.rules.map((x, j) => (j === i ? { ...x, ...patch } : x)));
   const setDestination = (i: number, patch: Partial<TransferDestination>) =>
@@ -449,6 +470,31 @@ export function AgentForm({ agent, providers, onSaved, onCancel }: { agent?: Age
           {(p) => (
             <input {...p} className="input" disabled={!f.ignore_backchannels} value={f.backchannels} onChange={(e) => set('backchannels', e.target.value)} />
           )}
+        </Field>
+      </fieldset>
+
+      <fieldset className="grid gap-4 rounded-md border border-slate-200 p-3 md:grid-cols-3">
+        <legend className="px-1 text-sm font-semibold">Turn taking</legend>
+        <Field label="Turn end" error={err('turn.mode')} hint="Adaptive ends sooner after a complete sentence, later after 'and', 'um', a number">
+          {(p) => (
+            <select {...p} className="input" value={f.turn_mode} onChange={(e) => set('turn_mode', e.target.value)}>
+              <option value="">Fixed (default)</option>
+              <option value="fixed">Fixed</option>
+              <option value="adaptive">Adaptive</option>
+            </select>
+          )}
+        </Field>
+        <Field label="Silence (ms)" error={err('turn.wait_ms')} hint="Fixed wait, 500 to 3000 (default 800)">
+          {(p) => <input {...p} className="input" inputMode="numeric" value={f.turn_wait_ms} onChange={(e) => set('turn_wait_ms', e.target.value)} />}
+        </Field>
+        <Field label="Short wait (ms)" error={err('turn.short_wait_ms')} hint="Adaptive, after a complete sentence (default 300)">
+          {(p) => <input {...p} className="input" inputMode="numeric" value={f.turn_short_wait_ms} onChange={(e) => set('turn_short_wait_ms', e.target.value)} />}
+        </Field>
+        <Field label="Long wait (ms)" error={err('turn.long_wait_ms')} hint="Adaptive, after a hold word (default 1500)">
+          {(p) => <input {...p} className="input" inputMode="numeric" value={f.turn_long_wait_ms} onChange={(e) => set('turn_long_wait_ms', e.target.value)} />}
+        </Field>
+        <Field label="Hold words" error={err('turn.hold_words')} hint="Comma-separated; blank: the language's list (um, and, so, the, numbers…)">
+          {(p) => <input {...p} className="input" value={f.hold_words} onChange={(e) => set('hold_words', e.target.value)} />}
         </Field>
       </fieldset>
 

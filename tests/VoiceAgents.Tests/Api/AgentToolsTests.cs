@@ -246,11 +246,30 @@ public sealed class AgentToolsTests(ApiFixture api)
         Assert.Empty(read["interruption"]!["backchannels"]!.AsArray());
     }
 
+    [Fact]
+    public async Task Turn_settings_round_trip_with_the_mode_lower_cased_and_hold_words_trimmed()
+    {
+        var (_, client) = await SessionAsync();
+        using var _ = client;
+        var agent = Agent();
+        agent["turn"] = JsonNode.Parse("""{"mode":"Adaptive","wait_ms":1000,"short_wait_ms":250,"long_wait_ms":1400,"hold_words":[" and ","um"]}""");
+        var created = await TenantSession.Read(await client.PostAsync("agents", ApiFixture.Json(agent)), 201);
+
+        var read = await TenantSession.Read(await client.GetAsync($"agents/{created["id"]}"), 200);
+        Assert.True(JsonNode.DeepEquals(created, read), $"POST returned {created.ToJsonString()} but GET returned {read.ToJsonString()}");
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"mode":"adaptive","wait_ms":1000,"short_wait_ms":250,"long_wait_ms":1400,"hold_words":["and","um"]}"""), read["turn"]), read["turn"]?.ToJsonString());
+    }
+
     [Theory]
     [InlineData("""{"interruption":{"min_words":11}}""", "interruption.min_words")]
     [InlineData("""{"interruption":{"min_duration_ms":-1}}""", "interruption.min_duration_ms")]
     [InlineData("""{"interruption":{"resume_after_ms":60000}}""", "interruption.resume_after_ms")]
     [InlineData("""{"interruption":{"backchannels":["okay"," "]}}""", "interruption.backchannels[1]")]
+    [InlineData("""{"turn":{"mode":"psychic"}}""", "turn.mode")]
+    [InlineData("""{"turn":{"mode":"fixed","wait_ms":400}}""", "turn.wait_ms")]
+    [InlineData("""{"turn":{"mode":"fixed","wait_ms":3500}}""", "turn.wait_ms")]
+    [InlineData("""{"turn":{"mode":"adaptive","short_wait_ms":900,"long_wait_ms":600}}""", "turn.long_wait_ms")]
+    [InlineData("""{"turn":{"mode":"adaptive","hold_words":["and",""]}}""", "turn.hold_words[1]")]
     [InlineData("""{"time_zone":"Mars/Olympus"}""", "time_zone")]
     [InlineData("""{"max_duration_s":5}""", "max_duration_s")]
     [InlineData("""{"silence":{"reprompt_after_s":10,"reprompt_message":"Hello?","hangup_after_s":5}}""", "silence.hangup_after_s")]

@@ -92,6 +92,32 @@ public sealed class SttProcessorTests
     }
 
     [Fact]
+    public async Task Interim_results_also_go_back_upstream_where_an_adaptive_turn_detector_ends_the_turn_on_them()
+    {
+        var clock = new TestClock();
+        var agent = FrameHarness.SpeechInterrupts();
+        agent.Turn = new VoiceAgents.Core.Domain.TurnSettings { Mode = VoiceAgents.Core.Domain.TurnSettings.Adaptive };
+        var call = FrameHarness.Call(clock, agent);
+        var session = new CountingSession();
+        await using var run = FrameHarness.Start(call, new TurnProcessor(call), new SttProcessor(call, _ => ValueTask.FromResult<ISttSession>(session)));
+        var ended = clock.GetUtcNow();
+        run.Send(new VadSpeechStartedFrame(ended));
+        await run.WaitForAsync<UserStartedSpeakingFrame>(run.Down);
+
+        // Whatever the vendor (PocketSphinx, Deepgram), its interims reach the turn detector before the caller.
+        session.Interims.Writer.TryWrite(new SttResult("I would like a table tonight", false));
+        await run.WaitForAsync<InterimTranscriptionFrame>(run.Down);
+        run.Send(new VadSpeechStoppedFrame(ended));
+        await run.FlushAsync();
+        clock.Advance(TimeSpan.FromMilliseconds(VoiceAgents.Core.Domain.TurnSettings.DefaultShortWaitMs));
+        run.Send(Audio());
+
+        var stopped = await run.WaitForAsync<UserStoppedSpeakingFrame>(run.Down);
+        Assert.Equal(TimeSpan.FromMilliseconds(VoiceAgents.Core.Domain.TurnSettings.DefaultShortWaitMs), stopped.At - ended);
+        Assert.Empty(run.Up.OfType<InterimTranscriptionFrame>());
+    }
+
+    [Fact]
     public async Task An_stt_that_cannot_connect_tells_the_caller_apologises_and_ends_the_call_for_provider_unavailable()
     {
         var call = FrameHarness.Call(new TestClock());

@@ -1,14 +1,16 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Threading.Channels;
 using VoiceAgents.Core.Domain;
 
 namespace VoiceAgents.VoiceHost.Providers.Local;
 
 /// <summary>
 /// Offline speech-to-text with CMU PocketSphinx and Debian's <c>pocketsphinx-en-us</c> model, through the C
-/// library. Decoders are expensive (the model is loaded per decoder), so a small pool serves all calls: an
-/// utterance's audio is buffered and decoded in one pass when the turn ends.
+/// library. Decoders are expensive (the model is loaded per decoder), so a small pool serves all calls: a session
+/// rents one for each utterance and decodes the audio as it arrives, with interim results
+/// (<see cref="PocketSphinxUtterance"/>); when every decoder is busy the utterance is decoded in one pass when the
+/// turn ends (<see cref="DecodeAsync"/>).
 /// </summary>
 public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, IDisposable
 {
@@ -16,6 +18,7 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
     private readonly ConcurrentBag<IntPtr> _idle = new();
     private readonly SemaphoreSlim _slots;
     private readonly int _poolSize;
+    private readonly bool _secondPass;
     private int _inFlight;
     private volatile bool _disposed;
 
@@ -25,9 +28,15 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
     private static readonly Lock CreateGate = new();
     private static bool _loggingOff;
 
-    // Decoders are per instance and created one at a time (CreateGate); at most this many decode at once.
-    public PocketSphinxStt(int poolSize = 0)
+    /// <param name="poolSize">Decoders are per instance and created one at a time (CreateGate); at most this many decode at once.</param>
+    /// <param name="secondPass">
+    /// The flat-lexicon second pass (<c>-fwdflat</c>) over the whole utterance at its end. It is what finishing a
+    /// streamed utterance costs after the turn (bench/Turns), but without it the word error rate is worse on some
+    /// sentences ("book a table" heard as "a buffet table"), so it is on unless turned off (the bench's comparison).
+    /// </param>
+    public PocketSphinxStt(int poolSize = 0, bool secondPass = true)
     {
+        _secondPass = secondPass;
         _poolSize = poolSize > 0 ? poolSize : Math.Max(2, Environment.ProcessorCount);
         _slots = new SemaphoreSlim(_poolSize);
     }
@@ -73,6 +82,39 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
         }
     }
 
+    /// <summary>Takes a decoder for a streamed utterance if one is free now (the caller gives it back with <see cref="Return"/>).</summary>
+    internal bool TryRent(out IntPtr decoder)
+    {
+        decoder = IntPtr.Zero;
+        if (_disposed || !_slots.Wait(0)) return false;
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            decoder = _idle.TryTake(out var d) ? d : Create();
+            Interlocked.Increment(ref _inFlight);
+            return true;
+        }
+        catch
+        {
+            _slots.Release();
+            throw;
+        }
+    }
+
+    /// <summary>Gives back a decoder from <see cref="TryRent"/>, idle (its utterance ended).</summary>
+    internal void Return(IntPtr decoder)
+    {
+        Interlocked.Decrement(ref _inFlight);
+        _idle.Add(decoder);
+        _slots.Release();
+    }
+
+    internal static string Hypothesis(IntPtr decoder)
+    {
+        var hyp = Native.ps_get_hyp(decoder, out _);
+        return hyp == IntPtr.Zero ? "" : Marshal.PtrToStringUTF8(hyp) ?? "";
+    }
+
     private static string Decode(IntPtr decoder, short[] samples, int length)
     {
         if (Native.ps_start_utt(decoder) < 0) throw new ProviderException("local", "ps_start_utt failed");
@@ -84,8 +126,7 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
             }
         }
         Native.ps_end_utt(decoder);
-        var hyp = Native.ps_get_hyp(decoder, out _);
-        return hyp == IntPtr.Zero ? "" : Marshal.PtrToStringUTF8(hyp) ?? "";
+        return Hypothesis(decoder);
     }
 
     private IntPtr Create()
@@ -96,6 +137,7 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
             "-lm", $"{ModelDir}/en-us.lm.bin",
             "-dict", $"{ModelDir}/cmudict-en-us.dict",
             "-samprate", "16000",
+            "-fwdflat", _secondPass ? "yes" : "no",
         ];
         var argv = args.Select(Marshal.StringToCoTaskMemUTF8).ToArray();
         try
@@ -147,40 +189,33 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
 
     private sealed class Session(PocketSphinxStt owner) : ISttSession
     {
-        private short[] _buffer = new short[16000 * 4];
-        private int _length;
+        private readonly Channel<SttResult> _interims = Channel.CreateUnbounded<SttResult>(new UnboundedChannelOptions { SingleReader = true });
+        private PocketSphinxUtterance? _utterance;
 
         public ValueTask SendAudioAsync(ReadOnlyMemory<short> pcm16k, CancellationToken ct)
         {
-            // Cap an utterance at 60 s; longer speech is cut, not buffered without bound.
-            var room = 16000 * 60 - _length;
-            var take = Math.Min(room, pcm16k.Length);
-            if (take <= 0) return ValueTask.CompletedTask;
-            if (_length + take > _buffer.Length) Array.Resize(ref _buffer, Math.Min(16000 * 60, Math.Max(_buffer.Length * 2, _length + take)));
-            pcm16k.Span[..take].CopyTo(_buffer.AsSpan(_length));
-            _length += take;
+            (_utterance ??= new PocketSphinxUtterance(owner, _interims.Writer)).Add(pcm16k.Span);
             return ValueTask.CompletedTask;
         }
 
         public async ValueTask<SttResult> FinalizeAsync(CancellationToken ct)
         {
-            var length = _length;
-            _length = 0;
-            if (length < 1600) return new SttResult("", true);
-            var text = await owner.DecodeAsync(_buffer, length, ct);
-            return new SttResult(text.Trim(), true);
+            // Taken before any wait: the next turn's audio starts a new utterance meanwhile.
+            var utterance = Interlocked.Exchange(ref _utterance, null);
+            if (utterance is null) return new SttResult("", true);
+            return new SttResult((await utterance.FinishAsync(ct)).Trim(), true);
         }
 
-        public async IAsyncEnumerable<SttResult> InterimResultsAsync([EnumeratorCancellation] CancellationToken ct)
+        public IAsyncEnumerable<SttResult> InterimResultsAsync(CancellationToken ct) => _interims.Reader.ReadAllAsync(ct);
+
+        public async ValueTask DisposeAsync()
         {
-            await Task.CompletedTask;
-            yield break;
+            _interims.Writer.TryComplete();
+            if (Interlocked.Exchange(ref _utterance, null) is { } utterance) await utterance.AbandonAsync();
         }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
-    private static unsafe partial class Native
+    internal static unsafe partial class Native
     {
         private const string Lib = "libpocketsphinx.so.3";
         private const string Base = "libsphinxbase.so.3";

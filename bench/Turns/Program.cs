@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using VoiceAgents.Bench.Turns;
+using VoiceAgents.Core.Domain;
+using VoiceAgents.VoiceHost.Providers;
+using VoiceAgents.VoiceHost.Providers.Local;
+using VoiceAgents.VoiceHost.Vad;
+
+// Streaming PocketSphinx and the turn modes, in one run, on flite's kal16 voice at 16 kHz, paced in real time.
+// 1. WER of the streamed decode (audio fed as it comes, interims on the way) against today's whole-turn decode of
+//    the same audio, and how long the streamed transcript takes after the turn's end.
+// 2. Utterances with pauses inside them and complete sentences through the caller's side of the pipeline (Silero
+//    VAD, turn detection, streaming STT), once per turn mode side by side: end of speech to the final transcript (the
+//    reply starts from it; the LLM and TTS after it are the same in both modes), and the share of turns ended at an
+//    inside pause. Results: bench/results/stt-streaming.{json,md} and bench/results/turn-modes.{json,md}.
+var root = Repo.Root();
+var results = Path.Combine(root, "bench", "results");
+using var stt = new PocketSphinxStt(poolSize: 4);
+// Today's whole-turn decode: the turn decoded once it ended (the same decoder settings, with the fwdflat second pass).
+using var before = new PocketSphinxStt(poolSize: 1);
+using var onePass = new PocketSphinxStt(poolSize: 1, secondPass: false);
+var jsonOptions = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+// --- 1. WER, streaming vs whole-turn ---
+var sttRows = new List<SttRow>();
+foreach (var sentence in Sentences.Wer)
+{
+    var speech = await Speech.SayAsync(sentence);
+    var started = Stopwatch.GetTimestamp();
+    var whole = await before.DecodeAsync(speech, speech.Length, CancellationToken.None);
+    var wholeMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    var onePassText = await onePass.DecodeAsync(speech, speech.Length, CancellationToken.None);
+    await using var session = await stt.ConnectAsync(new SttConfig(), CancellationToken.None);
+    var interims = 0;
+    var reading = Task.Run(async () => { await foreach (var _ in session.InterimResultsAsync(CancellationToken.None)) interims++; });
+    // The turn's audio as the pipeline sends it: the speech, then the turn end's silence (the adaptive short wait).
+    var audio = speech.Concat(new short[16000 * 3 / 10]).ToArray();
+    await Speech.PaceAsync(audio, async chunk => await session.SendAudioAsync(chunk, CancellationToken.None), CancellationToken.None);
+    started = Stopwatch.GetTimestamp();
+    var streamed = (await session.FinalizeAsync(CancellationToken.None)).Text;
+    var finalizeMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    await session.DisposeAsync();
+    await reading;
+    sttRows.Add(new SttRow(sentence, whole.Trim(), streamed, Wer.Errors(sentence, whole), Wer.Errors(sentence, onePassText), Wer.Errors(sentence, streamed),
+        Wer.Words(sentence).Length, interims, wholeMs, finalizeMs));
+    Console.WriteLine($"stt {sttRows.Count}/{Sentences.Wer.Length}: finalize {finalizeMs:F0} ms, interims {interims}");
+}
+var words = sttRows.Sum(r => r.Words);
+var sttSummary = new
+{
+    sentences = sttRows.Count,
+    words,
+    wer_whole_turn = (double)sttRows.Sum(r => r.WholeErrors) / words,
+    wer_whole_turn_one_pass = (double)sttRows.Sum(r => r.OnePassErrors) / words,
+    wer_streaming = (double)sttRows.Sum(r => r.StreamedErrors) / words,
+    whole_turn_ms_p50 = Stats.Percentile(sttRows.Select(r => r.WholeMs), 50),
+    whole_turn_ms_p95 = Stats.Percentile(sttRows.Select(r => r.WholeMs), 95),
+    finalize_ms_p50 = Stats.Percentile(sttRows.Select(r => r.FinalizeMs), 50),
+    finalize_ms_p95 = Stats.Percentile(sttRows.Select(r => r.FinalizeMs), 95),
+    interims_per_sentence = sttRows.Average(r => r.Interims),
+    rows = sttRows,
+};
+await File.WriteAllTextAsync(Path.Combine(results, "stt-streaming.json"), JsonSerializer.Serialize(sttSummary, jsonOptions));
+var md = new StringBuilder();
+md.AppendLine("# Streaming PocketSphinx vs whole-turn decode (`bench/Turns`)").AppendLine();
+md.AppendLine($"{sttRows.Count} sentences ({words} words), flite kal16 at 16 kHz. Whole-turn: today's decode of the turn once it ended (with the fwdflat second pass), and the same without it. Streaming: fed in 20 ms chunks in real time, then 300 ms of silence, then finalized; the time is from the finalize call (the turn's end) to the transcript.").AppendLine();
+md.AppendLine("| | WER | transcript after the turn's end p50 | p95 | interims per sentence |");
+md.AppendLine("|---|---|---|---|---|");
+md.AppendLine(CultureInfo.InvariantCulture, $"| whole-turn (before) | {sttSummary.wer_whole_turn:P1} | {sttSummary.whole_turn_ms_p50:F0} ms | {sttSummary.whole_turn_ms_p95:F0} ms | 0 |");
+md.AppendLine(CultureInfo.InvariantCulture, $"| whole-turn, no second pass | {sttSummary.wer_whole_turn_one_pass:P1} | | | |");
+md.AppendLine(CultureInfo.InvariantCulture, $"| streaming | {sttSummary.wer_streaming:P1} | {sttSummary.finalize_ms_p50:F0} ms | {sttSummary.finalize_ms_p95:F0} ms | {sttSummary.interims_per_sentence:F1} |");
+await File.WriteAllTextAsync(Path.Combine(results, "stt-streaming.md"), md.ToString());
+Console.WriteLine(md);
+
+// --- 2. Turn modes ---
+using var vad = new SileroVad(Path.Combine(root, "infra", "local", ".runtime", "models", "silero_vad_v5.onnx"));
+var modes = new (string Name, TurnSettings Turn)[]
+{
+    ("fixed 800 ms", new TurnSettings { Mode = TurnSettings.Fixed, WaitMs = 800 }),
+    ("adaptive", new TurnSettings { Mode = TurnSettings.Adaptive }),
+};
+var turnRows = new List<TurnRow>();
+foreach (var utterance in Sentences.Turns)
+{
+    var (audio, speechEnd, lastStart) = await Speech.UtteranceAsync(utterance);
+    var runs = modes.Select(m => new CallerSide(m.Name, m.Turn, stt, vad)).ToArray();
+    var fedAt = new long[audio.Length / 320 + 1];
+    var index = 0;
+    await Speech.PaceAsync(audio, async chunk =>
+    {
+        fedAt[index++] = Stopwatch.GetTimestamp();
+        foreach (var run in runs) await run.SendAsync(chunk);
+    }, CancellationToken.None);
+    // The sample where speech ended was fed with its chunk; the reply's clock starts then.
+    var speechEndedAt = fedAt[speechEnd / 320];
+    var lastStartedAt = fedAt[lastStart / 320];
+    foreach (var run in runs)
+    {
+        var transcript = await run.TranscriptAfterAsync(speechEndedAt, TimeSpan.FromSeconds(5));
+        var early = run.TurnEnds.Any(t => t < lastStartedAt);
+        turnRows.Add(new TurnRow(run.Mode, utterance.Text, utterance.Pauses, transcript is { } t ? Stopwatch.GetElapsedTime(speechEndedAt, t.At).TotalMilliseconds : null,
+            transcript?.Text, early));
+        await run.DisposeAsync();
+    }
+    Console.WriteLine($"turns {turnRows.Count / modes.Length}/{Sentences.Turns.Length}: " + string.Join(", ", turnRows.TakeLast(modes.Length).Select(r => $"{r.Mode} {r.ReplyMs:F0} ms{(r.EndedEarly ? " EARLY" : "")}")));
+}
+var byMode = modes.Select(m =>
+{
+    var rows = turnRows.Where(r => r.Mode == m.Name).ToList();
+    return new
+    {
+        mode = m.Name,
+        turns = rows.Count,
+        reply_ms_p50 = Stats.Percentile(rows.Where(r => r.ReplyMs is not null).Select(r => r.ReplyMs!.Value), 50),
+        reply_ms_p50_paused = Stats.Percentile(rows.Where(r => r.ReplyMs is not null && r.Pauses > 0).Select(r => r.ReplyMs!.Value), 50),
+        reply_ms_p50_complete = Stats.Percentile(rows.Where(r => r.ReplyMs is not null && r.Pauses == 0).Select(r => r.ReplyMs!.Value), 50),
+        ended_early = rows.Count(r => r.EndedEarly),
+        ended_early_share = (double)rows.Count(r => r.EndedEarly) / rows.Count,
+        no_transcript = rows.Count(r => r.ReplyMs is null),
+    };
+}).ToList();
+await File.WriteAllTextAsync(Path.Combine(results, "turn-modes.json"), JsonSerializer.Serialize(new { modes = byMode, rows = turnRows }, jsonOptions));
+md.Clear();
+md.AppendLine("# Turn modes: fixed 800 ms vs adaptive (`bench/Turns`)").AppendLine();
+md.AppendLine($"{Sentences.Turns.Length} utterances (flite kal16, 16 kHz, real time): {Sentences.Turns.Count(u => u.Pauses > 0)} with 400 to 900 ms pauses inside (after \"and\", \"the\", \"um\", numbers), {Sentences.Turns.Count(u => u.Pauses == 0)} complete sentences. Each goes through Silero VAD, turn detection and streaming PocketSphinx, both modes side by side. Reply time: end of speech to the final transcript, which the reply starts from (the LLM and the TTS after it cost the same in both modes). Early: the turn ended at a pause inside the utterance.").AppendLine();
+md.AppendLine("| mode | end of speech to transcript p50 | p50, utterances with pauses | p50, complete sentences | ended early |");
+md.AppendLine("|---|---|---|---|---|");
+foreach (var m in byMode)
+{
+    md.AppendLine(CultureInfo.InvariantCulture, $"| {m.mode} | {m.reply_ms_p50:F0} ms | {m.reply_ms_p50_paused:F0} ms | {m.reply_ms_p50_complete:F0} ms | {m.ended_early}/{m.turns} ({m.ended_early_share:P0}) |");
+}
+await File.WriteAllTextAsync(Path.Combine(results, "turn-modes.md"), md.ToString());
+Console.WriteLine(md);
+
+internal sealed record SttRow(string Sentence, string WholeTurn, string Streamed, int WholeErrors, int OnePassErrors, int StreamedErrors, int Words, int Interims, double WholeMs, double FinalizeMs);
+
+internal sealed record TurnRow(string Mode, string Text, int Pauses, double? ReplyMs, string? Transcript, bool EndedEarly);
