@@ -139,15 +139,20 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
             foreach (var piece in SpeechText.Pieces(sentence))
             {
                 await WaitForPlaybackAsync(ct);
+                if (call.Greeting?.TryTake(piece) is { } prepared && await prepared.WaitAsync(ct) is { } greeting)
+                {
+                    // Made while the call was set up (or cached): played as if synthesized now, and billed if it was made for this call.
+                    if (greeting.BilledTo is { } vendor) call.Usage.TtsCharacters(vendor, piece.Length);
+                    foreach (var chunk in greeting.Chunks) yield return Made(chunk);
+                    continue;
+                }
                 // Vendors bill the characters of each request, whether or not all its audio is played: counted once the
                 // request is answered, against the vendor that answered it (the fallback, when the agent's TTS was down).
                 var billed = false;
                 await foreach (var chunk in tts.SynthesizeAsync(piece, call.Agent.Tts, language, ct))
                 {
                     if (!billed) billed = Bill(piece);
-                    _replyAudioStartedAt ??= call.Time.GetUtcNow();
-                    _replyAudio += chunk.Duration;
-                    yield return chunk;
+                    yield return Made(chunk);
                 }
                 if (!billed) Bill(piece);
             }
@@ -156,6 +161,14 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
         {
             metrics?.TtsEnded();
         }
+    }
+
+    /// <summary>Counts <paramref name="chunk"/> into the reply's audio made so far, which paces the next piece.</summary>
+    private AudioChunk Made(AudioChunk chunk)
+    {
+        _replyAudioStartedAt ??= call.Time.GetUtcNow();
+        _replyAudio += chunk.Duration;
+        return chunk;
     }
 
     /// <summary>
