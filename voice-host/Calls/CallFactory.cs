@@ -57,7 +57,7 @@ public sealed class CallFactory(
         var ttsProvider = providers.Tts(agent, keys, ownKeyed);
         // First, so the greeting's first audio is made while the rest of the call is built and "ready" is sent.
         var greetingStop = new CancellationTokenSource();
-        context.Greeting = greetings.Prepare(context, ttsProvider, greetingStop.Token);
+        if (o.PrepareGreeting) context.Greeting = greetings.Prepare(context, ttsProvider, greetingStop.Token);
         var stt = providers.Stt(agent, keys, ownKeyed);
         var tts = new TtsProcessor(context, ttsProvider, outputRate, metrics);
         var crash = new CrashHandling(CrashMessage, CallEndReasons.Error, tts, Apology.Reply(-2, CallEndReasons.Error), ApologyLimit);

@@ -48,12 +48,15 @@ public sealed partial class GreetingAudio : IDisposable
         if (text.Length == 0 || SpeechText.Pieces(text).FirstOrDefault() is not { } piece) return null;
         var config = call.Agent.Tts;
         var key = new Key(call.Agent.Id, config.Provider, config.Voice, config.Speed, call.Agent.Language, piece);
-        if (_cache?.Get<GreetingPiece>(key) is { } cached) return new PreparedGreeting(text, piece, Task.FromResult<GreetingPiece?>(cached), fromCache: true);
+        if (_cache?.Get<GreetingPiece>(key) is { } cached) return PreparedGreeting.Cached(text, piece, cached);
         Interlocked.Increment(ref _syntheses);
-        return new PreparedGreeting(text, piece, SynthesizeAsync(call, tts, key, callEnded), fromCache: false);
+        var greeting = new PreparedGreeting(text, piece);
+        greeting.Audio = SynthesizeAsync(call, tts, key, greeting, callEnded);
+        return greeting;
     }
 
-    private async Task<GreetingPiece?> SynthesizeAsync(CallContext call, ITtsProvider tts, Key key, CancellationToken ct)
+    /// <summary>Passes each chunk on to the call as it is made, and keeps the whole piece for the cache.</summary>
+    private async Task<GreetingPiece?> SynthesizeAsync(CallContext call, ITtsProvider tts, Key key, PreparedGreeting greeting, CancellationToken ct)
     {
         // Off the caller's setup path: the socket handler goes on building the call while the first audio is made.
         await Task.Yield();
@@ -61,30 +64,46 @@ public sealed partial class GreetingAudio : IDisposable
         _metrics.TtsStarted();
         try
         {
-            await foreach (var chunk in tts.SynthesizeAsync(key.Piece, call.Agent.Tts, call.Agent.Language, ct))
+            await foreach (var made in tts.SynthesizeAsync(key.Piece, call.Agent.Tts, call.Agent.Language, ct))
             {
                 // A provider may reuse its buffers: the piece outlives the enumeration.
-                chunks.Add(new AudioChunk(chunk.Samples.ToArray(), chunk.SampleRate));
+                var chunk = new AudioChunk(made.Samples.ToArray(), made.SampleRate);
+                chunks.Add(chunk);
+                greeting.Writer.TryWrite(chunk);
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // The TTS stage synthesizes the piece itself, and reports a failure as it does for any sentence.
+            // The TTS stage synthesizes the piece itself if nothing was played yet, else reports the failure as for any sentence.
             LogNotPrepared(e, call.CallId);
+            if (chunks.Count > 0) Bill(call, tts, key);
+            greeting.Writer.TryComplete(e);
             return null;
         }
         finally
         {
             _metrics.TtsEnded();
         }
-        var served = (tts as IServingProvider)?.Serving ?? tts.Name;
-        var piece = new GreetingPiece(chunks, served);
+        var served = Bill(call, tts, key);
+        greeting.Writer.TryComplete();
+        var piece = new GreetingPiece(chunks);
         // A fallback vendor's voice is not the agent's: not kept for later calls.
         if (_cache is not null && chunks.Count > 0 && served == key.Provider)
         {
-            _cache.Set(key, piece with { BilledTo = null }, new MemoryCacheEntryOptions { Size = Math.Max(1, piece.Bytes), SlidingExpiration = Unused });
+            _cache.Set(key, piece, new MemoryCacheEntryOptions { Size = Math.Max(1, piece.Bytes), SlidingExpiration = Unused });
         }
         return piece;
+    }
+
+    /// <summary>
+    /// Vendors bill each request's characters whether or not its audio is played: this call's usage, against the
+    /// vendor that answered (the agent's, or its fallback). A greeting from the cache costs nothing.
+    /// </summary>
+    private static string Bill(CallContext call, ITtsProvider tts, Key key)
+    {
+        var served = (tts as IServingProvider)?.Serving ?? tts.Name;
+        call.Usage.TtsCharacters(served, key.Piece.Length);
+        return served;
     }
 
     private sealed record Key(string AgentId, string Provider, string? Voice, double? Speed, string Language, string Piece);

@@ -83,6 +83,12 @@ public sealed class VoiceOptions
     /// </summary>
     [Range(0, 4096)] public int GreetingCacheMegabytes { get; set; } = 32;
 
+    /// <summary>
+    /// Whether a greeting's first audio is made while its call is set up (and cached); off, the TTS stage synthesizes
+    /// it after <c>ready</c>, as before (bench/FirstWord's "before").
+    /// </summary>
+    public bool PrepareGreeting { get; set; } = true;
+
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
     public TimeSpan MaxCallDuration { get; set; } = TimeSpan.FromMinutes(30);
     public int MaxMessageBytes { get; set; } = 64 * 1024;

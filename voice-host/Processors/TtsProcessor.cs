@@ -139,12 +139,26 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
             foreach (var piece in SpeechText.Pieces(sentence))
             {
                 await WaitForPlaybackAsync(ct);
-                if (call.Greeting?.TryTake(piece) is { } prepared && await prepared.WaitAsync(ct) is { } greeting)
+                if (call.Greeting?.TryTake(piece) is { } prepared)
                 {
-                    // Made while the call was set up (or cached): played as if synthesized now, and billed if it was made for this call.
-                    if (greeting.BilledTo is { } vendor) call.Usage.TtsCharacters(vendor, piece.Length);
-                    foreach (var chunk in greeting.Chunks) yield return Made(chunk);
-                    continue;
+                    // Made while the call was set up (or cached), streamed as it is made; synthesized here only if it failed before any audio.
+                    var played = 0;
+                    while (true)
+                    {
+                        AudioChunk chunk;
+                        try
+                        {
+                            if (!await prepared.WaitToReadAsync(ct)) break;
+                            if (!prepared.TryRead(out chunk)) continue;
+                        }
+                        catch (Exception e) when (played == 0 && e is not OperationCanceledException)
+                        {
+                            break;
+                        }
+                        played++;
+                        yield return Made(chunk);
+                    }
+                    if (played > 0) continue;
                 }
                 // Vendors bill the characters of each request, whether or not all its audio is played: counted once the
                 // request is answered, against the vendor that answered it (the fallback, when the agent's TTS was down).

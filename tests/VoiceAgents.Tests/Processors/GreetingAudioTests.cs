@@ -20,7 +20,7 @@ namespace VoiceAgents.Tests.Processors;
 public sealed class GreetingAudioTests
 {
     /// <summary>Takes <see cref="Latency"/> of the call's clock before it says any text as a second of tone at 16 kHz, noting each request.</summary>
-    private sealed class SlowTts(TimeProvider time, double seconds = 1) : ITtsProvider
+    private sealed class SlowTts(TimeProvider time, double seconds = 1, Task? restAfterFirst = null) : ITtsProvider
     {
         public static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(200);
         private readonly List<string> _asked = [];
@@ -46,6 +46,7 @@ public sealed class GreetingAudioTests
                 var chunk = new short[Math.Min(1600, samples - i)];
                 Array.Fill(chunk, (short)4000);
                 yield return new AudioChunk(chunk, 16000);
+                if (i == 0 && restAfterFirst is not null) await restAfterFirst.WaitAsync(ct);
             }
         }
     }
@@ -102,6 +103,30 @@ public sealed class GreetingAudioTests
         Assert.Equal("Hello Ada, thanks for calling.", Assert.Single(assistant.Spoken).Text);
         // Made for this call, so its characters are this call's usage, as a synthesis in the TTS stage's would be.
         Assert.Equal("Hello Ada, thanks for calling.".Length, call.Usage.Snapshot("websocket", TimeSpan.FromSeconds(1)).TtsCharacters["local"]);
+    }
+
+    [Fact]
+    public async Task A_greeting_still_being_synthesized_at_ready_plays_its_first_chunk_as_soon_as_it_is_made()
+    {
+        var clock = new TestClock();
+        var rest = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tts = new SlowTts(clock, restAfterFirst: rest.Task);
+        var call = Call(clock, Greeter("Hello {{ name }}, thanks for calling."));
+        call.Greeting = Greetings(clock).Prepare(call, tts, CancellationToken.None);
+        await clock.TimerWaitingAsync().WaitAsync(FrameHarness.Patience);
+        var client = new RecordingClient(clock);
+
+        await using var run = FrameHarness.Start(call, new UserContextProcessor(call), new SentenceProcessor(call),
+            new TtsProcessor(call, tts, FrameHarness.Rate), new OutputTransport(call, client, FrameHarness.Rate, new VoiceMetrics()));
+        await run.RunClockUntilAsync(() => client.Audio.Count > 0, TimeSpan.FromSeconds(10));
+
+        // The first chunk is played when the synthesis makes it, while the rest of the piece is still to come.
+        var ready = client.Events.First(e => e.Event is ReadyEvent).At;
+        Assert.Equal(SlowTts.Latency, client.Audio[0].At - ready);
+        rest.SetResult();
+        await run.RunClockUntilAsync(() => client.Types.Contains("bot_stopped_speaking"), TimeSpan.FromSeconds(10));
+        Assert.Equal(16000, client.Audio.Sum(a => a.Samples));
+        Assert.Single(tts.Asked);
     }
 
     [Fact]
