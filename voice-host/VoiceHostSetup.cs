@@ -64,6 +64,8 @@ public static class VoiceHostSetup
         services.AddSingleton<CallVariableSources>();
         services.AddSingleton<PublishableKeyRateLimiter>();
         services.AddSingleton<CallerAuthenticator>();
+        services.AddSingleton<AgentConfigurations>();
+        services.AddSingleton<GreetingAudio>();
         services.AddSingleton<CallTransfers>();
         services.AddHttpClient(CallTransfers.HttpClientName);
         services.AddSingleton<IToolSource, TransferCallSource>();

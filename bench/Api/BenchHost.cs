@@ -71,5 +71,12 @@ public static class BenchHost
         return (node["user"]!["tenant_id"]!.GetValue<string>(), node["tokens"]!["access_token"]!.GetValue<string>());
     }
 
+    /// <summary>The <paramref name="q"/> quantile of <paramref name="values"/> (nearest rank), to 0.1; null when there are none.</summary>
+    public static double? Percentile(IReadOnlyList<double> values, double q)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? null : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)], 1);
+    }
+
     public static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "";
 }

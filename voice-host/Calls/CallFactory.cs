@@ -23,7 +23,7 @@ namespace VoiceAgents.VoiceHost.Calls;
 public sealed class CallFactory(
     ProviderFactory providers, SileroVad vad, VoiceMetrics metrics, ICallSink sink, IOptions<VoiceOptions> options,
     TimeProvider time, ILoggerFactory logs, CallStartedAnnouncer announcer, CallTransfers transfers, IEnumerable<IToolSource> toolSources,
-    CallProviderKeys providerKeys, KnowledgeIndexCache knowledgeIndexes)
+    CallProviderKeys providerKeys, KnowledgeIndexCache knowledgeIndexes, GreetingAudio greetings)
 {
     /// <summary>The fatal error a caller is told when a stage crashes.</summary>
     public const string CrashMessage = "Something went wrong on our side; the call will end.";
@@ -54,8 +54,12 @@ public sealed class CallFactory(
             ProviderAccountId = start.ProviderAccountId,
             Transport = start.Transport,
         };
+        var ttsProvider = providers.Tts(agent, keys, ownKeyed);
+        // First, so the greeting's first audio is made while the rest of the call is built and "ready" is sent.
+        var greetingStop = new CancellationTokenSource();
+        if (o.PrepareGreeting) context.Greeting = greetings.Prepare(context, ttsProvider, greetingStop.Token);
         var stt = providers.Stt(agent, keys, ownKeyed);
-        var tts = new TtsProcessor(context, providers.Tts(agent, keys, ownKeyed), outputRate, metrics);
+        var tts = new TtsProcessor(context, ttsProvider, outputRate, metrics);
         var crash = new CrashHandling(CrashMessage, CallEndReasons.Error, tts, Apology.Reply(-2, CallEndReasons.Error), ApologyLimit);
         var task = new PipelineTask(
             $"call {callId}", new PipelineBounds(o.PipelineAudioQueue, o.PipelineDataQueue), crash, time, log,
@@ -74,6 +78,8 @@ public sealed class CallFactory(
             new OutputTransport(context, transport, outputRate, metrics),
             new AssistantContextProcessor(context));
         var call = new Call(context, task, transport, sink, metrics, start, transfers);
+        // A call that ends before its greeting is played stops the greeting's synthesis.
+        _ = call.Ended.ContinueWith(static (_, stop) => ((CancellationTokenSource)stop!).Cancel(), greetingStop, TaskScheduler.Default);
         call.Start(outputRate, aborted);
         announcer.Announce(context, start);
         if (ownKeyed.Count > 0)

@@ -12,7 +12,7 @@ namespace VoiceAgents.VoiceHost.Calls;
 /// too), a single-use call token from <c>POST /api/agents/{id}/web-calls</c> (its agent and variables), or a
 /// publishable key (its agents, from its allowed origins, within its calls per minute).
 /// </summary>
-public sealed class CallerAuthenticator(TokenService tokens, MongoContext db, PublishableKeyRateLimiter rates, TimeProvider time)
+public sealed class CallerAuthenticator(TokenService tokens, MongoContext db, AgentConfigurations agents, PublishableKeyRateLimiter rates, TimeProvider time)
 {
     /// <param name="problem">The auth message's first malformed field, if any (a 4400).</param>
     /// <param name="origin">The WebSocket request's <c>Origin</c> header.</param>
@@ -104,6 +104,5 @@ public sealed class CallerAuthenticator(TokenService tokens, MongoContext db, Pu
         return null;
     }
 
-    private Task<Agent?> AgentAsync(string tenantId, string agentId, CancellationToken ct) =>
-        db.Agents.Find(a => a.Id == agentId && a.TenantId == tenantId).FirstOrDefaultAsync(ct)!;
+    private Task<Agent?> AgentAsync(string tenantId, string agentId, CancellationToken ct) => agents.GetAsync(tenantId, agentId, ct);
 }

@@ -68,6 +68,27 @@ public sealed class VoiceOptions
     /// <summary>How long a tool may run before the agent says the tool's <c>speak_while_running</c> line (once per turn).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")] public TimeSpan ToolSpeakAfter { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long voice-host keeps an agent's configuration between calls (<c>AgentConfigurations</c>): a change made
+    /// through the API reaches the next call within this time. Zero reads the agent for every call.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")] public TimeSpan AgentCacheTtl { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Agents kept at once by <see cref="AgentCacheTtl"/>'s cache.</summary>
+    [Range(1, 1_000_000)] public int AgentCacheEntries { get; set; } = 10_000;
+
+    /// <summary>
+    /// Memory for the synthesized first words of greetings (<c>GreetingAudio</c>), kept per agent, voice and
+    /// rendered text; zero synthesizes every greeting during its call's setup instead.
+    /// </summary>
+    [Range(0, 4096)] public int GreetingCacheMegabytes { get; set; } = 32;
+
+    /// <summary>
+    /// Whether a greeting's first audio is made while its call is set up (and cached); off, the TTS stage synthesizes
+    /// it after <c>ready</c>, as before (bench/FirstWord's "before").
+    /// </summary>
+    public bool PrepareGreeting { get; set; } = true;
+
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
     public TimeSpan MaxCallDuration { get; set; } = TimeSpan.FromMinutes(30);
     public int MaxMessageBytes { get; set; } = 64 * 1024;

@@ -26,7 +26,7 @@ namespace VoiceAgents.VoiceHost.Endpoints;
 /// barge-in sends <c>clear</c>.
 /// </summary>
 public sealed partial class TwilioMediaSocket(
-    StreamTokens tokens, MongoContext db, CallFactory calls, CallAdmission admission, Readiness readiness, CallVariableSources variableSources,
+    StreamTokens tokens, AgentConfigurations agents, CallFactory calls, CallAdmission admission, Readiness readiness, CallVariableSources variableSources,
     IOptions<VoiceOptions> options, ILogger<TwilioMediaSocket> log)
 {
     public const int SampleRate = 8000;
@@ -139,7 +139,7 @@ public sealed partial class TwilioMediaSocket(
                         await WebSocketClose.SendAsync(socket, (int)WebSocketCloseStatus.PolicyViolation, "invalid or expired stream token");
                         return null;
                     }
-                    var agent = await db.Agents.Find(a => a.Id == grant.AgentId && a.TenantId == grant.TenantId).FirstOrDefaultAsync(aborted);
+                    var agent = await agents.GetAsync(grant.TenantId, grant.AgentId, aborted);
                     if (agent is null)
                     {
                         await WebSocketClose.SendAsync(socket, (int)WebSocketCloseStatus.PolicyViolation, "agent not found for this tenant");

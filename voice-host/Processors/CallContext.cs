@@ -62,6 +62,12 @@ public sealed class CallContext
     /// <summary>The destination's name once the call was redirected there.</summary>
     public string? TransferredTo { get; set; }
 
+    /// <summary>
+    /// The first message, rendered and its first audio under way while the call was set up; set before the pipeline
+    /// starts. Null when the agent has none, or the call was made without one (the first message is then rendered as it starts).
+    /// </summary>
+    public PreparedGreeting? Greeting { get; set; }
+
     public TimeProvider Time { get; }
     public VoiceOptions Options { get; }
     public CallRecorder Recorder { get; }

@@ -139,15 +139,34 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
             foreach (var piece in SpeechText.Pieces(sentence))
             {
                 await WaitForPlaybackAsync(ct);
+                if (call.Greeting?.TryTake(piece) is { } prepared)
+                {
+                    // Made while the call was set up (or cached), streamed as it is made; synthesized here only if it failed before any audio.
+                    var played = 0;
+                    while (true)
+                    {
+                        AudioChunk chunk;
+                        try
+                        {
+                            if (!await prepared.WaitToReadAsync(ct)) break;
+                            if (!prepared.TryRead(out chunk)) continue;
+                        }
+                        catch (Exception e) when (played == 0 && e is not OperationCanceledException)
+                        {
+                            break;
+                        }
+                        played++;
+                        yield return Made(chunk);
+                    }
+                    if (played > 0) continue;
+                }
                 // Vendors bill the characters of each request, whether or not all its audio is played: counted once the
                 // request is answered, against the vendor that answered it (the fallback, when the agent's TTS was down).
                 var billed = false;
                 await foreach (var chunk in tts.SynthesizeAsync(piece, call.Agent.Tts, language, ct))
                 {
                     if (!billed) billed = Bill(piece);
-                    _replyAudioStartedAt ??= call.Time.GetUtcNow();
-                    _replyAudio += chunk.Duration;
-                    yield return chunk;
+                    yield return Made(chunk);
                 }
                 if (!billed) Bill(piece);
             }
@@ -156,6 +175,14 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
         {
             metrics?.TtsEnded();
         }
+    }
+
+    /// <summary>Counts <paramref name="chunk"/> into the reply's audio made so far, which paces the next piece.</summary>
+    private AudioChunk Made(AudioChunk chunk)
+    {
+        _replyAudioStartedAt ??= call.Time.GetUtcNow();
+        _replyAudio += chunk.Duration;
+        return chunk;
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ public sealed class UserContextProcessor(CallContext call) : FrameProcessor(call
         {
             case StartFrame start:
                 Push(start);
-                if (CallTemplateModel.Render(call, call.Agent.FirstMessage) is { Length: > 0 } first)
+                if ((call.Greeting?.Text ?? CallTemplateModel.Render(call, call.Agent.FirstMessage)) is { Length: > 0 } first)
                 {
                     Push(new LlmResponseStartFrame());
                     Push(new TextFrame(first, Interlocked.Increment(ref _sentenceIds)));
