@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using VoiceAgents.Bench.Api;
+using VoiceAgents.Client;
+using VoiceAgents.VoiceHost.Audio;
+using VoiceAgents.VoiceHost.Providers.Local;
+using static VoiceAgents.Bench.Api.BenchHost;
+
+namespace VoiceAgents.Bench.Offline;
+
+/// <summary>
+/// Word error rate through the pipeline against the raw engine on the same audio. The sentences (flite kal16, 16 kHz)
+/// are made into what each kind of caller sends: 8 kHz μ-law on <c>/twilio</c> (sox to 8 kHz, then μ-law), 16 kHz
+/// and 48 kHz PCM16 on <c>/ws</c> (48 kHz by sox from the 16 kHz speech). Each set is said in one call, in real time,
+/// every reply heard out before the next sentence; the call's user turns are read back from its record. The raw
+/// engine is PocketSphinx (voice-host's <see cref="PocketSphinxStt"/> decode of one utterance, no VAD, no turns) fed
+/// the very audio sent, brought to 16 kHz by sox (<c>rate -v</c>; sox decodes the μ-law too). WER is over the whole set
+/// (all words of all sentences): edits / reference words.
+/// </summary>
+public static class PipelineWer
+{
+    public static async Task RunAsync(BenchSettings settings, CancellationToken ct)
+    {
+        var spoken = await Sentences.SpeakAllAsync(ct);
+        var reference = Sentences.Texts.SelectMany(Stats.Words).ToArray();
+        using var engine = new PocketSphinxStt(1);
+
+        // What each caller sends, and what the raw engine is given for it.
+        var at8k = new byte[spoken.Length][];
+        var at48k = new short[spoken.Length][];
+        var raw8k = new short[spoken.Length][];
+        var raw48k = new short[spoken.Length][];
+        for (var i = 0; i < spoken.Length; i++)
+        {
+            var pcm8k = await SoxCli.ResampleAsync(spoken[i], 16000, 8000, ct);
+            at8k[i] = new byte[pcm8k.Length];
+            MuLaw.Encode(pcm8k, at8k[i]);
+            raw8k[i] = await SoxCli.DecodeMuLawAsync(at8k[i], 8000, 16000, ct);
+            at48k[i] = await SoxCli.ResampleAsync(spoken[i], 16000, 48000, ct);
+            raw48k[i] = await SoxCli.ResampleAsync(at48k[i], 48000, 16000, ct);
+        }
+
+        async Task<string[]> RawAsync(short[][] audio)
+        {
+            var words = new List<string>();
+            foreach (var a in audio) words.AddRange(Stats.Words(await engine.DecodeAsync(a, a.Length, ct)));
+            return [.. words];
+        }
+
+        await using var host = await OfflineHost.StartAsync(settings, ct);
+        Say($"voice-host on {host.Ws} and {host.Twilio}; {spoken.Length} sentences, {reference.Length} words");
+        var rows = new List<(string Name, string[] Pipeline, string[] Raw)>();
+        rows.Add(("16 kHz PCM16 on /ws", await WsCallAsync(host, spoken, 16000, ct), await RawAsync(spoken)));
+        Say(Line(rows[^1], reference));
+        rows.Add(("48 kHz PCM16 on /ws", await WsCallAsync(host, at48k, 48000, ct), await RawAsync(raw48k)));
+        Say(Line(rows[^1], reference));
+        rows.Add(("8 kHz μ-law on /twilio", await TwilioCallAsync(host, at8k, ct), await RawAsync(raw8k)));
+        Say(Line(rows[^1], reference));
+
+        var report = new JsonObject
+        {
+            ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
+            ["cores"] = Environment.ProcessorCount,
+            ["load_average_at_end"] = Stats.LoadAverage(),
+            ["sentences"] = spoken.Length,
+            ["reference_words"] = reference.Length,
+            ["rows"] = new JsonArray([.. rows.Select(r => (JsonNode)new JsonObject
+            {
+                ["input"] = r.Name,
+                ["pipeline_wer"] = Wer(reference, r.Pipeline),
+                ["raw_engine_wer"] = Wer(reference, r.Raw),
+                ["pipeline_words"] = string.Join(' ', r.Pipeline),
+                ["raw_engine_words"] = string.Join(' ', r.Raw),
+            })]),
+        };
+        Directory.CreateDirectory(settings.ResultsDir);
+        await File.WriteAllTextAsync(Path.Combine(settings.ResultsDir, "wer-pipeline.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct);
+        await File.WriteAllTextAsync(Path.Combine(settings.ResultsDir, "wer-pipeline.md"), $"""
+            # WER through the pipeline vs the raw engine
+
+            Run {report["date"]} on {Environment.ProcessorCount} cores, load average at the end {report["load_average_at_end"]}.
+            `dotnet run -c Release --project bench/Offline -- wer`: {spoken.Length} flite kal16 sentences ({reference.Length} words), each
+            kind of caller's audio said in one call to voice-host in-process (Silero VAD, PocketSphinx, rules, flite), the
+            call's user turns read back; the raw engine is PocketSphinx on each sentence's same audio brought to 16 kHz by
+            sox (`rate -v`). WER = word edits / reference words over the whole set. The pipeline must not be worse.
+
+            | input | pipeline WER | raw engine WER | pipeline − raw |
+            |---|---:|---:|---:|
+            {string.Join("\n", rows.Select(r => $"| {r.Name} | {Percent(reference, r.Pipeline)} | {Percent(reference, r.Raw)} | {Math.Round((Wer(reference, r.Pipeline) - Wer(reference, r.Raw)) * 100, 1).ToString("0.0", CultureInfo.InvariantCulture)} pt |"))}
+
+            """, ct);
+        Say($"wrote {Path.Combine(settings.ResultsDir, "wer-pipeline.json")} and .md");
+    }
+
+    private static double Wer(string[] reference, string[] hypothesis) => Math.Round((double)Stats.Edits(reference, hypothesis) / reference.Length, 4);
+
+    private static string Percent(string[] reference, string[] hypothesis) => (Wer(reference, hypothesis) * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+
+    private static string Line((string Name, string[] Pipeline, string[] Raw) row, string[] reference) =>
+        $"{row.Name}: pipeline WER {Percent(reference, row.Pipeline)}, raw engine {Percent(reference, row.Raw)}";
+
+    private static async Task<string[]> WsCallAsync(OfflineHost host, short[][] sentences, int rate, CancellationToken ct)
+    {
+        string callId;
+        {
+            await using var caller = await host.CallAsync(rate);
+            lock (caller.Events) callId = caller.Events.Select(e => e.Event).First(e => VoiceAgents.Tests.Infrastructure.VoiceClient.Type(e) == "ready")["call_id"]!.GetValue<string>();
+            await CallerTimeline.HearGreetingAsync(caller, rate, ct);
+            foreach (var sentence in sentences) await CallerTimeline.ListenAsync(caller, rate, await CallerTimeline.SayAsync(caller, sentence, rate, ct), ct);
+        }
+        return UserWords(await host.CompletedCallAsync(callId, ct));
+    }
+
+    private static async Task<string[]> TwilioCallAsync(OfflineHost host, byte[][] sentences, CancellationToken ct)
+    {
+        var callId = MongoDB.Bson.ObjectId.GenerateNewId().ToString();
+        long lastMedia = 0;
+        {
+            await using var stream = new TwilioStreamClient { OnMedia = (_, _) => Volatile.Write(ref lastMedia, Environment.TickCount64) };
+            await stream.ConnectAsync(host.Twilio, ct);
+            await stream.StartAsync(host.StreamParameters(callId), ct: ct);
+            // Twilio's stream has no bot_stopped_speaking: a reply is over when no media came for a second.
+            async Task ListenAsync(long after)
+            {
+                using var listening = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                var silence = Silence(stream, listening.Token);
+                var unanswered = Environment.TickCount64 + (long)CallerTimeline.ReplyWithin.TotalMilliseconds;
+                while (Volatile.Read(ref lastMedia) <= after ? Environment.TickCount64 < unanswered : Environment.TickCount64 - Volatile.Read(ref lastMedia) < 1000)
+                {
+                    await Task.Delay(20, ct);
+                }
+                await listening.CancelAsync();
+                await silence;
+            }
+            await ListenAsync(0);
+            var quiet = new byte[TwilioStreamClient.SampleRate * 3 / 10];
+            Array.Fill(quiet, (byte)0xFF); // μ-law silence
+            foreach (var sentence in sentences)
+            {
+                await stream.StreamAsync(quiet, ct: ct);
+                await stream.StreamAsync(sentence, ct: ct);
+                await ListenAsync(Environment.TickCount64);
+            }
+            await stream.StopAsync(ct);
+        }
+        return UserWords(await host.CompletedCallAsync(callId, ct));
+    }
+
+    private static async Task Silence(TwilioStreamClient stream, CancellationToken ct)
+    {
+        var quiet = new byte[TwilioStreamClient.SampleRate * 60];
+        Array.Fill(quiet, (byte)0xFF);
+        try
+        {
+            await stream.StreamAsync(quiet, ct: ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static string[] UserWords(CallRecord call) =>
+        [.. call.Transcript.Where(t => t.Speaker == "user").SelectMany(t => Stats.Words(t.Text))];
+}
