@@ -106,6 +106,8 @@ public sealed class OfflineHost : IAsyncDisposable
                 ["Jwt:Audience"] = jwt.Audience,
                 ["Voice:CallSink"] = "local",
                 ["Voice:CallsFolder"] = callsFolder,
+                // The operator's port is a fixed one (7861): another voice-host on the machine may hold it.
+                ["Voice:OperatorUrl"] = "",
                 ["Serilog:MinimumLevel:Default"] = "Warning",
                 // No S3 here (recordings go to the local folder): its retries at start would fill the output.
                 ["Serilog:MinimumLevel:Override:VoiceAgents.Core.StorageInitializer"] = "Error",

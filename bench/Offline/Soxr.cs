@@ -34,6 +34,7 @@ public sealed unsafe partial class Soxr : IDisposable
         {
             var error = soxr_process(_handle, input.IsEmpty ? null : i, (nuint)input.Length, &done, o, (nuint)output.Length, &written);
             if (error != IntPtr.Zero) throw new InvalidOperationException($"soxr_process: {Marshal.PtrToStringUTF8(error)}");
+            if (done != (nuint)input.Length) throw new InvalidOperationException($"soxr_process took {done} of {input.Length} samples");
         }
         return (int)written;
     }
