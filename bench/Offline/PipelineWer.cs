@@ -41,6 +41,22 @@ public static class PipelineWer
             raw48k[i] = await SoxCli.ResampleAsync(at48k[i], 48000, 16000, ct);
         }
 
+        // The same audio brought to 16 kHz by voice-host's own decoder and resampler instead of sox: where the
+        // pipeline is worse than the raw engine, this says whether the resampling or what follows it (VAD, turns) is why.
+        static short[] Ours(short[] pcm, int rate)
+        {
+            var resampler = new Resampler(rate, 16000);
+            var output = new short[resampler.MaxOutputLength(pcm.Length)];
+            return output[..resampler.Process(pcm, output)];
+        }
+        var ours8k = at8k.Select(m =>
+        {
+            var pcm = new short[m.Length];
+            MuLaw.Decode(m, pcm);
+            return Ours(pcm, 8000);
+        }).ToArray();
+        var ours48k = at48k.Select(a => Ours(a, 48000)).ToArray();
+
         async Task<string[]> RawAsync(short[][] audio)
         {
             var words = new List<string>();
@@ -50,12 +66,12 @@ public static class PipelineWer
 
         await using var host = await OfflineHost.StartAsync(settings, ct);
         Say($"voice-host on {host.Ws} and {host.Twilio}; {spoken.Length} sentences, {reference.Length} words");
-        var rows = new List<(string Name, string[] Pipeline, string[] Raw)>();
-        rows.Add(("16 kHz PCM16 on /ws", await WsCallAsync(host, spoken, 16000, ct), await RawAsync(spoken)));
+        var rows = new List<(string Name, string[] Pipeline, string[] Raw, string[] Ours)>();
+        rows.Add(("16 kHz PCM16 on /ws", await WsCallAsync(host, spoken, 16000, ct), await RawAsync(spoken), await RawAsync(spoken)));
         Say(Line(rows[^1], reference));
-        rows.Add(("48 kHz PCM16 on /ws", await WsCallAsync(host, at48k, 48000, ct), await RawAsync(raw48k)));
+        rows.Add(("48 kHz PCM16 on /ws", await WsCallAsync(host, at48k, 48000, ct), await RawAsync(raw48k), await RawAsync(ours48k)));
         Say(Line(rows[^1], reference));
-        rows.Add(("8 kHz μ-law on /twilio", await TwilioCallAsync(host, at8k, ct), await RawAsync(raw8k)));
+        rows.Add(("8 kHz μ-law on /twilio", await TwilioCallAsync(host, at8k, ct), await RawAsync(raw8k), await RawAsync(ours8k)));
         Say(Line(rows[^1], reference));
 
         var report = new JsonObject
@@ -70,8 +86,10 @@ public static class PipelineWer
                 ["input"] = r.Name,
                 ["pipeline_wer"] = Wer(reference, r.Pipeline),
                 ["raw_engine_wer"] = Wer(reference, r.Raw),
+                ["raw_engine_on_voice_host_resampler_wer"] = Wer(reference, r.Ours),
                 ["pipeline_words"] = string.Join(' ', r.Pipeline),
                 ["raw_engine_words"] = string.Join(' ', r.Raw),
+                ["raw_engine_on_voice_host_resampler_words"] = string.Join(' ', r.Ours),
             })]),
         };
         Directory.CreateDirectory(settings.ResultsDir);
@@ -83,11 +101,13 @@ public static class PipelineWer
             `dotnet run -c Release --project bench/Offline -- wer`: {spoken.Length} flite kal16 sentences ({reference.Length} words), each
             kind of caller's audio said in one call to voice-host in-process (Silero VAD, PocketSphinx, rules, flite), the
             call's user turns read back; the raw engine is PocketSphinx on each sentence's same audio brought to 16 kHz by
-            sox (`rate -v`). WER = word edits / reference words over the whole set. The pipeline must not be worse.
+            sox (`rate -v`). WER = word edits / reference words over the whole set. The pipeline must not be worse. The
+            last column, for diagnosis, is the raw engine on the same audio brought to 16 kHz by voice-host's own μ-law
+            decoder and `Resampler` instead of sox.
 
-            | input | pipeline WER | raw engine WER | pipeline − raw |
-            |---|---:|---:|---:|
-            {string.Join("\n", rows.Select(r => $"| {r.Name} | {Percent(reference, r.Pipeline)} | {Percent(reference, r.Raw)} | {Math.Round((Wer(reference, r.Pipeline) - Wer(reference, r.Raw)) * 100, 1).ToString("0.0", CultureInfo.InvariantCulture)} pt |"))}
+            | input | pipeline WER | raw engine WER (sox) | pipeline − raw | raw engine on voice-host's resampler |
+            |---|---:|---:|---:|---:|
+            {string.Join("\n", rows.Select(r => $"| {r.Name} | {Percent(reference, r.Pipeline)} | {Percent(reference, r.Raw)} | {Math.Round((Wer(reference, r.Pipeline) - Wer(reference, r.Raw)) * 100, 1).ToString("0.0", CultureInfo.InvariantCulture)} pt | {Percent(reference, r.Ours)} |"))}
 
             """, ct);
         Say($"wrote {Path.Combine(settings.ResultsDir, "wer-pipeline.json")} and .md");
@@ -97,8 +117,8 @@ public static class PipelineWer
 
     private static string Percent(string[] reference, string[] hypothesis) => (Wer(reference, hypothesis) * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
 
-    private static string Line((string Name, string[] Pipeline, string[] Raw) row, string[] reference) =>
-        $"{row.Name}: pipeline WER {Percent(reference, row.Pipeline)}, raw engine {Percent(reference, row.Raw)}";
+    private static string Line((string Name, string[] Pipeline, string[] Raw, string[] Ours) row, string[] reference) =>
+        $"{row.Name}: pipeline WER {Percent(reference, row.Pipeline)}, raw engine {Percent(reference, row.Raw)} (on voice-host's resampler {Percent(reference, row.Ours)})";
 
     private static async Task<string[]> WsCallAsync(OfflineHost host, short[][] sentences, int rate, CancellationToken ct)
     {
@@ -107,7 +127,12 @@ public static class PipelineWer
             await using var caller = await host.CallAsync(rate);
             lock (caller.Events) callId = caller.Events.Select(e => e.Event).First(e => VoiceAgents.Tests.Infrastructure.VoiceClient.Type(e) == "ready")["call_id"]!.GetValue<string>();
             await CallerTimeline.HearGreetingAsync(caller, rate, ct);
-            foreach (var sentence in sentences) await CallerTimeline.ListenAsync(caller, rate, await CallerTimeline.SayAsync(caller, sentence, rate, ct), ct);
+            var answered = 0;
+            foreach (var sentence in sentences)
+            {
+                if (await CallerTimeline.ListenAsync(caller, rate, await CallerTimeline.SayAsync(caller, sentence, rate, ct), ct)) answered++;
+            }
+            Say($"{rate} Hz on /ws: {answered} of {sentences.Length} sentences answered; socket {caller.State}{(caller.CloseStatus is { } status ? $", closed {(int)status} {caller.CloseReason}" : "")}");
         }
         return UserWords(await host.CompletedCallAsync(callId, ct));
     }
@@ -160,6 +185,10 @@ public static class PipelineWer
         }
     }
 
-    private static string[] UserWords(CallRecord call) =>
-        [.. call.Transcript.Where(t => t.Speaker == "user").SelectMany(t => Stats.Words(t.Text))];
+    private static string[] UserWords(CallRecord call)
+    {
+        var turns = call.Transcript.Where(t => t.Speaker == "user").ToList();
+        Say($"call {call.CallId}: {turns.Count} user turns, ended by {call.EndReason}");
+        return [.. turns.SelectMany(t => Stats.Words(t.Text))];
+    }
 }
