@@ -42,16 +42,15 @@ public static class CallerTimeline
         }
     }
 
-    /// <summary>Streams silence in real time until <paramref name="ct"/> is cancelled, as an open microphone does.</summary>
-    public static async Task SilenceUntilAsync(VoiceClient caller, int rate, CancellationToken ct)
+    /// <summary>
+    /// Streams silence in real time, 20 ms at a time, until <paramref name="stop"/> is cancelled. The token is only
+    /// looked at between frames: a WebSocket send that is cancelled aborts the socket, which voice-host sees as the
+    /// caller gone (<c>caller_disconnected</c>), so a send is never cancelled.
+    /// </summary>
+    public static async Task SilenceUntilAsync(VoiceClient caller, int rate, CancellationToken stop)
     {
-        try
-        {
-            await caller.StreamSilenceAsync(TimeSpan.FromMinutes(1), rate, ct);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
+        while (!stop.IsCancellationRequested && caller.State == System.Net.WebSockets.WebSocketState.Open)
+            await caller.StreamSilenceAsync(TimeSpan.FromMilliseconds(20), rate, CancellationToken.None);
     }
 
     /// <summary>Keeps the microphone open (silence) until the greeting has been spoken to its end.</summary>

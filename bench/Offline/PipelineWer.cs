@@ -140,19 +140,36 @@ public static class PipelineWer
     private static async Task<string[]> TwilioCallAsync(OfflineHost host, byte[][] sentences, CancellationToken ct)
     {
         var callId = MongoDB.Bson.ObjectId.GenerateNewId().ToString();
-        long lastMedia = 0;
+        // Where the caller's phone is in playing the bot's audio: voice-host sends a reply as fast as it is made and
+        // Twilio plays it in real time, so the reply is over when the playhead has passed the last audio received.
+        long lastMedia = 0, playhead = 0;
+        var gate = new Lock();
+        void Received(int samples)
         {
-            await using var stream = new TwilioStreamClient { OnMedia = (_, _) => Volatile.Write(ref lastMedia, Environment.TickCount64) };
+            lock (gate)
+            {
+                var now = Environment.TickCount64;
+                lastMedia = now;
+                playhead = Math.Max(playhead, now) + samples * 1000L / TwilioStreamClient.SampleRate;
+            }
+        }
+        {
+            await using var stream = new TwilioStreamClient { OnMedia = (mulaw, _) => Received(mulaw.Length) };
             await stream.ConnectAsync(host.Twilio, ct);
             await stream.StartAsync(host.StreamParameters(callId), ct: ct);
-            // Twilio's stream has no bot_stopped_speaking: a reply is over when no media came for a second.
+            // Twilio's stream has no bot_stopped_speaking: a reply is over once it has been played and nothing came for
+            // a second; a sentence with no reply within CallerTimeline.ReplyWithin is left unanswered.
             async Task ListenAsync(long after)
             {
                 using var listening = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 var silence = Silence(stream, listening.Token);
                 var unanswered = Environment.TickCount64 + (long)CallerTimeline.ReplyWithin.TotalMilliseconds;
-                while (Volatile.Read(ref lastMedia) <= after ? Environment.TickCount64 < unanswered : Environment.TickCount64 - Volatile.Read(ref lastMedia) < 1000)
+                while (true)
                 {
+                    long last, played;
+                    lock (gate) (last, played) = (lastMedia, playhead);
+                    var now = Environment.TickCount64;
+                    if (last <= after ? now >= unanswered : now >= played + 300 && now - last >= 1000) break;
                     await Task.Delay(20, ct);
                 }
                 await listening.CancelAsync();
@@ -172,17 +189,14 @@ public static class PipelineWer
         return UserWords(await host.CompletedCallAsync(callId, ct));
     }
 
-    private static async Task Silence(TwilioStreamClient stream, CancellationToken ct)
+    // Silence 20 ms at a time on one clock until stop is cancelled, never cancelling a send (see CallerTimeline.SilenceUntilAsync).
+    private static async Task Silence(TwilioStreamClient stream, CancellationToken stop)
     {
-        var quiet = new byte[TwilioStreamClient.SampleRate * 60];
-        Array.Fill(quiet, (byte)0xFF);
-        try
-        {
-            await stream.StreamAsync(quiet, ct: ct);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
+        var frame = new byte[TwilioStreamClient.ChunkBytes];
+        Array.Fill(frame, (byte)0xFF);
+        var pacer = new AudioPacer(TwilioStreamClient.SampleRate);
+        while (!stop.IsCancellationRequested && stream.State == System.Net.WebSockets.WebSocketState.Open)
+            await stream.StreamAsync(frame, pacer, CancellationToken.None);
     }
 
     private static string[] UserWords(CallRecord call)
