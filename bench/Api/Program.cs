@@ -46,6 +46,17 @@ try
     Say($"runner on {http.BaseAddress}");
 
     const string password = "bench-orchid-lantern-73";
+    if (args.Contains("overhead"))
+    {
+        // The API's overhead over the driver on the list's query (bench/README.md); --sizes=10000,100000 --duration-seconds=60.
+        var sizes = args.FirstOrDefault(a => a.StartsWith("--sizes=", StringComparison.Ordinal)) is { } list
+            ? list["--sizes=".Length..].Split(',').Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)).ToArray()
+            : [10_000, 100_000];
+        await ApiOverhead.RunAsync(http, app.Services.GetRequiredService<VoiceAgents.Core.Data.MongoContext>(), app.Services.GetRequiredService<CallRecords>(), settings,
+            sizes, args.Any(a => a.StartsWith("--duration-seconds=", StringComparison.Ordinal)) ? settings.Duration : TimeSpan.FromSeconds(60),
+            (label, c) => SignupAsync(http, label, password, c), (email, c) => LoginAsync(http, email, password, $"198.51.100.{Random.Shared.Next(2, 255)}", c), ct);
+        return;
+    }
     var main = await SignupAsync(http, "main", password, ct);
     var others = new List<(string Email, string TenantId)>();
     for (var i = 0; i < settings.OtherTenants; i++) others.Add(await SignupAsync(http, $"other{i}", password, ct));

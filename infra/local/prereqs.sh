@@ -1,7 +1,7 @@
 # Sourced by ./run.sh and ./test.sh: checks and installs what the machine needs (apt as root, npm, NuGet).
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-APT_PACKAGES=(curl ca-certificates patch unzip pocketsphinx pocketsphinx-en-us libpocketsphinx3 flite libflite1 espeak-ng)
+APT_PACKAGES=(curl ca-certificates patch unzip pocketsphinx pocketsphinx-en-us libpocketsphinx3 flite libflite1 espeak-ng sox libsoxr0)
 
 need_apt=()
 for p in "${APT_PACKAGES[@]}"; do
