@@ -53,7 +53,8 @@ public sealed class OfflineHost : IAsyncDisposable
     public Uri Twilio { get; }
     public string CallsFolder { get; }
 
-    public static async Task<OfflineHost> StartAsync(BenchSettings settings, CancellationToken ct)
+    /// <param name="configure">Changes the agent (and may add to the database) before voice-host starts.</param>
+    public static async Task<OfflineHost> StartAsync(BenchSettings settings, CancellationToken ct, Func<MongoContext, Agent, Task>? configure = null)
     {
         var (mongo, mongoUrl) = await StartMongoAsync(settings, ct, maxHeapMb: 1024);
         var runId = Guid.NewGuid().ToString("N")[..8];
@@ -79,6 +80,7 @@ public sealed class OfflineHost : IAsyncDisposable
             CreatedAt = now,
             UpdatedAt = now,
         };
+        if (configure is not null) await configure(db, agent);
         await db.Agents.InsertOneAsync(agent, cancellationToken: ct);
         // voice-host accepts a member's token only while the member exists in the tenant (at the token's version, 0 here).
         await db.Users.InsertOneAsync(new User

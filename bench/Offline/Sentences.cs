@@ -37,10 +37,13 @@ public static class Sentences
     private const short Quiet = 64;
 
     /// <summary>Each sentence as 16 kHz PCM16, trimmed to its speech.</summary>
-    public static async Task<short[][]> SpeakAllAsync(CancellationToken ct)
+    public static Task<short[][]> SpeakAllAsync(CancellationToken ct) => SpeakAllAsync(Texts, ct);
+
+    /// <summary>Each of <paramref name="texts"/> as 16 kHz PCM16, trimmed to its speech.</summary>
+    public static async Task<short[][]> SpeakAllAsync(IReadOnlyList<string> texts, CancellationToken ct)
     {
-        var spoken = new short[Texts.Length][];
-        for (var i = 0; i < Texts.Length; i++) spoken[i] = Trim(await SpeakAsync(Texts[i], ct));
+        var spoken = new short[texts.Count][];
+        for (var i = 0; i < texts.Count; i++) spoken[i] = Trim(await SpeakAsync(texts[i], ct));
         return spoken;
     }
 

@@ -55,7 +55,7 @@ public static class VoiceToVoice
     }
 
     // One call: the greeting heard out, then each sentence after 300 ms of silence, its reply heard out before the next.
-    private static async Task<List<JsonObject>> CallAsync(OfflineHost host, short[][] sentences, CancellationToken ct)
+    public static async Task<List<JsonObject>> CallAsync(OfflineHost host, short[][] sentences, CancellationToken ct)
     {
         var turns = new List<JsonObject>();
         await using var caller = await host.CallAsync(Rate);
@@ -81,10 +81,10 @@ public static class VoiceToVoice
         return turns;
     }
 
-    private static double[] Values(List<JsonObject> turns, string name) =>
+    public static double[] Values(List<JsonObject> turns, string name) =>
         [.. turns.Select(t => t[name]).OfType<JsonNode>().Select(v => v.GetValue<double>())];
 
-    private static JsonObject Summary(double[] values) => new()
+    public static JsonObject Summary(double[] values) => new()
     {
         ["p50"] = Stats.P(values, 0.5),
         ["p95"] = Stats.P(values, 0.95),

@@ -17,7 +17,9 @@ using VoiceAgents.VoiceHost.Vad;
 //    inside pause. Results: bench/results/stt-streaming.{json,md} and bench/results/turn-modes.{json,md}.
 var root = Repo.Root();
 var results = Path.Combine(root, "bench", "results");
-using var stt = new PocketSphinxStt(poolSize: 4);
+using var stt = new PocketSphinxStt(poolSize: 4, streamedFinal: true);
+// The turn modes on voice-host's default: interims streamed, the transcript from the whole turn's pass.
+using var served = new PocketSphinxStt(poolSize: 4);
 // Today's whole-turn decode: the turn decoded once it ended (the same decoder settings, with the fwdflat second pass).
 using var before = new PocketSphinxStt(poolSize: 1);
 using var onePass = new PocketSphinxStt(poolSize: 1, secondPass: false);
@@ -85,7 +87,7 @@ var turnRows = new List<TurnRow>();
 foreach (var utterance in Sentences.Turns)
 {
     var (audio, speechEnd, lastStart) = await Speech.UtteranceAsync(utterance);
-    var runs = modes.Select(m => new CallerSide(m.Name, m.Turn, stt, vad)).ToArray();
+    var runs = modes.Select(m => new CallerSide(m.Name, m.Turn, served, vad)).ToArray();
     var fedAt = new long[audio.Length / 320 + 1];
     var index = 0;
     await Speech.PaceAsync(audio, async chunk =>

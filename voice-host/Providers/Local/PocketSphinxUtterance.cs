@@ -47,6 +47,24 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
         short[] buffer;
         int length;
         lock (_gate) (buffer, length) = (_buffer, _length);
+        if (_decoder != IntPtr.Zero && !owner.StreamedFinal && !owner.Closing)
+        {
+            // The streamed decode gave the interims; the transcript is the whole turn's pass. Ending the streamed
+            // utterance (its own second pass) is off the turn's path, and its decoder goes back once that is done.
+            var streamed = _decoder;
+            _decoder = IntPtr.Zero;
+            _ = Task.Run(() =>
+            {
+                try
+                {
+                    PocketSphinxStt.Native.ps_end_utt(streamed);
+                }
+                finally
+                {
+                    owner.Return(streamed);
+                }
+            }, CancellationToken.None);
+        }
         if (_decoder == IntPtr.Zero) return length < 1_600 ? "" : await owner.DecodeAsync(buffer, length, ct);
         // Once started, the native work runs to its end whatever ct says: the decoder goes back only when it is idle.
         return await Task.Run(() =>
