@@ -148,6 +148,7 @@ public abstract class FrameProcessor
                 if (IsCountedAudio(frame, direction)) _audio.Removed();
                 if ((_cancelled.IsCancellationRequested || _systemBroken) && !Reports(frame))
                 {
+                    if (!_systemBroken) OnDropped(frame, direction);
                     continue;
                 }
                 if (_systemBroken)
@@ -201,6 +202,14 @@ public abstract class FrameProcessor
     protected virtual ValueTask OnInterruptedAsync() => ValueTask.CompletedTask;
 
     protected virtual ValueTask OnStoppedAsync() => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// A system frame that a cancel made this processor drop unhandled (caller audio queued behind the hang-up): what
+    /// must not be lost with it is kept here (the first stage records that audio).
+    /// </summary>
+    protected virtual void OnDropped(Frame frame, FrameDirection direction)
+    {
+    }
 
     /// <summary>Sends a frame to the next processor (downstream) or the previous one (upstream) at once.</summary>
     protected void Push(Frame frame, FrameDirection direction = FrameDirection.Downstream)

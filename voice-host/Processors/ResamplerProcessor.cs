@@ -15,18 +15,29 @@ public sealed class ResamplerProcessor(CallContext call) : FrameProcessor(call.L
     {
         if (frame is InputAudioFrame { Audio: var audio } && direction == FrameDirection.Downstream)
         {
-            if (audio.SampleRate != PipelineRate)
-            {
-                if (_resampler is null || _resampler.InputRate != audio.SampleRate) _resampler = new Resampler(audio.SampleRate, PipelineRate);
-                var max = _resampler.MaxOutputLength(audio.Length);
-                if (_output.Length < max) _output = new short[Math.Max(max, _output.Length * 2)];
-                var n = _resampler.Process(audio.Samples.Span, _output);
-                audio = new AudioChunk(_output.AsSpan(0, n).ToArray(), PipelineRate);
-            }
-            call.Recorder.WriteUser(audio.Samples.Span);
-            Push(new InputAudioFrame(audio));
+            Push(new InputAudioFrame(Record(audio)));
             return ValueTask.CompletedTask;
         }
         return base.ProcessFrameAsync(frame, direction, ct);
+    }
+
+    /// <summary>Caller audio that arrived before the hang-up but was still queued is part of the recording too.</summary>
+    protected override void OnDropped(Frame frame, FrameDirection direction)
+    {
+        if (frame is InputAudioFrame { Audio: var audio } && direction == FrameDirection.Downstream) Record(audio);
+    }
+
+    private AudioChunk Record(AudioChunk audio)
+    {
+        if (audio.SampleRate != PipelineRate)
+        {
+            if (_resampler is null || _resampler.InputRate != audio.SampleRate) _resampler = new Resampler(audio.SampleRate, PipelineRate);
+            var max = _resampler.MaxOutputLength(audio.Length);
+            if (_output.Length < max) _output = new short[Math.Max(max, _output.Length * 2)];
+            var n = _resampler.Process(audio.Samples.Span, _output);
+            audio = new AudioChunk(_output.AsSpan(0, n).ToArray(), PipelineRate);
+        }
+        call.Recorder.WriteUser(audio.Samples.Span);
+        return audio;
     }
 }

@@ -24,4 +24,7 @@ public sealed class LogRecords(IReadOnlyCollection<string> sources) : ILogEventS
     /// <summary>How many records so far have the level and a message containing every one of <paramref name="parts"/>.</summary>
     public int Count(LogEventLevel level, params string[] parts) =>
         _records.Count(r => r.Level == level && parts.All(p => r.Message.Contains(p, StringComparison.Ordinal)));
+
+    /// <summary>The last <paramref name="count"/> records, for a failure message.</summary>
+    public string Recent(int count = 15) => string.Join("\n", _records.TakeLast(count).Select(r => $"{r.Level}: {r.Message}"));
 }

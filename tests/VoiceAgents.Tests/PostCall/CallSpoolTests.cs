@@ -54,7 +54,7 @@ public sealed class CallSpoolTests(CallSpoolFixture fixture) : IClassFixture<Cal
     private Task FailedDeliveriesAsync(string callId, int attempts) => Eventually.Assert(() =>
     {
         var failed = fixture.Voice.Logs!.Count(LogEventLevel.Warning, callId, "delivery attempt");
-        Assert.True(failed >= attempts, $"{failed} failed delivery attempts logged, waiting for {attempts}");
+        Assert.True(failed >= attempts, $"{failed} failed delivery attempts logged, waiting for {attempts}; the spool's last records:\n{fixture.Voice.Logs.Recent()}");
     }, TimeSpan.FromSeconds(60));
 
     [Fact]

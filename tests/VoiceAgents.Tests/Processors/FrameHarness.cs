@@ -23,6 +23,7 @@ public sealed class FrameHarness : IAsyncDisposable
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     private readonly Pipeline _pipeline;
+    private readonly FrameProcessor _first;
     private readonly FrameProcessor _last;
     private readonly CallRecorder _recorder;
     private long _markers;
@@ -31,6 +32,7 @@ public sealed class FrameHarness : IAsyncDisposable
     {
         Clock = clock;
         _recorder = recorder;
+        _first = processors[0];
         _last = processors[^1];
         _pipeline = new Pipeline([Up, .. processors, Down]);
         _pipeline.Start(new StartFrame(Rate, Rate));
@@ -96,6 +98,12 @@ public sealed class FrameHarness : IAsyncDisposable
     public void Send(params Frame[] frames)
     {
         foreach (var frame in frames) _pipeline.Enqueue(frame);
+    }
+
+    /// <summary>Puts frames straight into the first processor, as a call's transport does (no head stage before it).</summary>
+    public void SendToFirst(params Frame[] frames)
+    {
+        foreach (var frame in frames) _first.Enqueue(frame, FrameDirection.Downstream);
     }
 
     /// <summary>Puts a frame in at the tail, going upstream.</summary>
