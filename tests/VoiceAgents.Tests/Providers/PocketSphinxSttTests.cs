@@ -66,6 +66,8 @@ public sealed class PocketSphinxSttTests
         while (stt.InFlight == 0) await Task.Delay(5);
 
         var disposing = Task.Run(stt.Dispose);
+        // Once the provider is closing, a finished utterance keeps its streamed decoder rather than asking for another.
+        while (!stt.Closing) await Task.Delay(5);
         // The utterance holds the only decoder: the provider cannot be disposed under it.
         Assert.False(disposing.IsCompleted, "Dispose returned while a streamed utterance held its decoder");
         var final = await session.FinalizeAsync(CancellationToken.None);

@@ -53,7 +53,7 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
     public bool StreamedFinal { get; }
 
     /// <summary>Disposing: no new decode starts, so an utterance under way finishes on its streamed decoder.</summary>
-    internal bool Closing => _disposed;
+    public bool Closing => _disposed;
 
     /// <summary>Decodes running now, for tests.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
