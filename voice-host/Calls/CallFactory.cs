@@ -67,7 +67,7 @@ public sealed class CallFactory(
             new VadProcessor(context, vad.NewStream()),
             new TurnProcessor(context),
             new CallLimitProcessor(context, CallEndReasons.Silence, CallEndReasons.MaxDuration),
-            new SttProcessor(context, ct => stt.ConnectAsync(agent.Stt, ct), () => (stt as IServingProvider)?.Serving ?? agent.Stt.Provider),
+            new SttProcessor(context, ct => stt.ConnectAsync(agent.Stt, ct), () => IServingProvider.Of(stt, agent.Stt.Provider)),
             new InterruptionProcessor(context),
             new KeypadProcessor(context),
             new UserContextProcessor(context),

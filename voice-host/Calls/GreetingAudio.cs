@@ -101,7 +101,7 @@ public sealed partial class GreetingAudio : IDisposable
     /// </summary>
     private static string Bill(CallContext call, ITtsProvider tts, Key key)
     {
-        var served = (tts as IServingProvider)?.Serving ?? tts.Name;
+        var served = IServingProvider.Of(tts, tts.Name);
         call.Usage.TtsCharacters(served, key.Piece.Length);
         return served;
     }

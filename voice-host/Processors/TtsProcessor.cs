@@ -126,7 +126,7 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
 
     private bool Bill(string piece)
     {
-        call.Usage.TtsCharacters((tts as IServingProvider)?.Serving ?? tts.Name, piece.Length);
+        call.Usage.TtsCharacters(IServingProvider.Of(tts, tts.Name), piece.Length);
         return true;
     }
 

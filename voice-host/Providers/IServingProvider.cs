@@ -7,4 +7,7 @@ namespace VoiceAgents.VoiceHost.Providers;
 public interface IServingProvider
 {
     string Serving { get; }
+
+    /// <summary>Who served for <paramref name="provider"/>: its chain's last vendor, else <paramref name="name"/>.</summary>
+    static string Of(object provider, string name) => (provider as IServingProvider)?.Serving ?? name;
 }
