@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useEffect, useState, type ReactNode } from 'react';
-import { api, logout, redirectToLogin, refreshSession } from '@/lib/api';
+import { api, logout, redirectToLogin, restoreSession } from '@/lib/api';
 import { useSession, type User } from '@/lib/session';
 import { Loading } from './ui';
 
@@ -21,7 +21,7 @@ const links = [
   { href: '/publishable-keys/', label: 'Publishable keys' },
 ];
 
-/** The signed-in frame: navigation, the user and log out. Restores the session from the refresh token on a reload. */
+/** The signed-in frame: navigation, the user and log out. Restores the tab's session on a reload. */
 export function Shell({ children }: { children: ReactNode }) {
   const { accessToken, user, restored, signedOut } = useSession();
   const pathname = usePathname();
@@ -35,7 +35,7 @@ export function Shell({ children }: { children: ReactNode }) {
     }
     if (signedOut) return;
     let cancelled = false;
-    refreshSession().then((ok) => {
+    restoreSession().then((ok) => {
       if (cancelled) return;
       useSession.getState().markRestored();
       if (!ok) redirectToLogin();
@@ -96,8 +96,9 @@ export function Shell({ children }: { children: ReactNode }) {
             <button
               type="button"
               className="btn-secondary"
-              onClick={async () => {
-                await logout();
+              onClick={() => {
+                // The tab forgets its tokens at once; the server's revocation need not hold up the way out.
+                void logout();
                 router.replace('/login/');
               }}
             >

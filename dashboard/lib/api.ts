@@ -1,5 +1,5 @@
 import { config } from './config';
-import { storedRefreshToken, useSession } from './session';
+import { storedAccessToken, storedRefreshToken, useSession } from './session';
 import type { SignupRequest, SignupResponse, Tokens, User } from './types';
 
 /** An RFC 9457 problem from the API, or a network failure (status 0). */
@@ -63,6 +63,20 @@ export function refreshSession(): Promise<boolean> {
     refreshing = null;
   });
   return refreshing;
+}
+
+/**
+ * Restores the tab's session after a page load: the access token it stored, while that has more than a minute left,
+ * or else a refresh. The server still checks the token on every request (a removed member gets 401, and then the
+ * refresh fails too).
+ */
+export function restoreSession(): Promise<boolean> {
+  const token = storedAccessToken();
+  if (token && storedRefreshToken() && secondsLeft(token) > 60) {
+    useSession.getState().resumeAccessToken(token);
+    return Promise.resolve(true);
+  }
+  return refreshSession();
 }
 
 /** Sends the browser to the login page, remembering where it was so login can bring it back. */

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Microsoft.Playwright;
 using VoiceAgents.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -330,6 +329,39 @@ public sealed class DashboardTests(DashboardFixture fx)
     }
 
     [Fact]
+    public async Task Moving_between_pages_keeps_the_session_even_when_a_refresh_answer_is_lost()
+    {
+        var tenant = await fx.Api.SignupAsync("pages");
+        await using var context = await fx.NewContextAsync();
+        // Every refresh reaches the API, which rotates the token, and its answer never reaches the page: as when the
+        // user follows a link while the refresh is under way. A page load that rotated would leave the tab with a used
+        // token and end the session.
+        var refreshes = 0;
+        await context.RouteAsync("**/api/auth/refresh", async route =>
+        {
+            Interlocked.Increment(ref refreshes);
+            await route.FetchAsync();
+            await route.AbortAsync("aborted");
+        });
+        var page = await context.NewPageAsync();
+        await Ui.LoginAsync(page, tenant.Email, next: "/agents/");
+        await page.WaitForURLAsync(Ui.PathRegex("/agents/"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Agents", Exact = true })).ToBeVisibleAsync();
+        var refreshToken = await page.EvaluateAsync<string>("() => sessionStorage.getItem('voiceagents.refresh_token')");
+
+        foreach (var (path, heading) in new[] { ("call-logs/", "Call logs"), ("campaigns/", "Campaigns"), ("usage/", "Usage"), ("agents/", "Agents") })
+        {
+            await page.GotoAsync(path);
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Exact = true })).ToBeVisibleAsync();
+        }
+
+        Assert.EndsWith("/agents/", page.Url);
+        Assert.Equal(0, Volatile.Read(ref refreshes));
+        Assert.Equal(refreshToken, await page.EvaluateAsync<string>("() => sessionStorage.getItem('voiceagents.refresh_token')"));
+        await TenantSession.Read(await fx.Api.RefreshAsync(refreshToken), 200);
+    }
+
+    [Fact]
     public async Task An_ended_session_sends_the_user_to_login_and_back_to_the_page_they_were_on()
     {
         var tenant = await fx.Api.SignupAsync("expiry");
@@ -339,20 +371,22 @@ public sealed class DashboardTests(DashboardFixture fx)
         await page.WaitForURLAsync(Ui.PathRegex("/call-logs/"));
         await Expect(page.GetByText("No calls found")).ToBeVisibleAsync();
 
-        // The session ends elsewhere: its refresh token (and so its family) is revoked.
-        var refresh = await page.EvaluateAsync<string>("() => sessionStorage.getItem('voiceagents.refresh_token')");
-        using (var anon = fx.Api.Client())
+        // The session ends elsewhere: the password is changed, which ends every earlier access and refresh token.
+        const string newPassword = "tidal-quartz-meadow-58";
+        var pageToken = await page.EvaluateAsync<string>("() => sessionStorage.getItem('voiceagents.access_token')");
+        using (var self = tenant.Client())
         {
-            var response = await anon.PostAsJsonAsync("auth/logout", new { refresh_token = refresh });
-            Assert.Equal(204, (int)response.StatusCode);
+            var response = await self.PostAsync("auth/password", ApiFixture.Json(new { current_password = tenant.Password, new_password = newPassword }));
+            Assert.Equal(200, (int)response.StatusCode);
         }
+        await Problems.AssertProblem(await fx.Api.MeAsync(pageToken), 401);
         await page.ReloadAsync();
 
         await page.WaitForURLAsync(Ui.PathRegex("/login/"));
         Assert.Contains("next=%2Fcall-logs%2F%3Ffrom%3Dx", page.Url);
         await Expect(page.GetByText("Your session has ended")).ToBeVisibleAsync();
         await page.GetByLabel("Email").FillAsync(tenant.Email);
-        await page.GetByLabel("Password").FillAsync(tenant.Password);
+        await page.GetByLabel("Password").FillAsync(newPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(Ui.PathRegex("/call-logs/"));
         Assert.EndsWith("/call-logs/?from=x", page.Url);
