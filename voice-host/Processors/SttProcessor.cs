@@ -9,9 +9,11 @@ namespace VoiceAgents.VoiceHost.Processors;
 /// <summary>
 /// Speech-to-text. Audio of a user turn (plus a short pre-roll, since the VAD reports speech only after it has
 /// lasted a while) goes to the STT session; when the turn ends the session is finalized and its transcript goes
-/// downstream. A session that fails is reconnected, so the call goes on. A caller who hangs up mid-turn still has
-/// their last words transcribed: the call's end finalizes the open turn, and the processor stops only once that (and
-/// any finalize still running) is done, or <see cref="LastWordsAllowance"/> has passed.
+/// downstream. Each pause in the turn is told to the session first (<see cref="ISttSession.SpeechPaused"/>), so it
+/// can begin on the transcript while the turn's end is still being waited for. A session that fails is reconnected,
+/// so the call goes on. A caller who hangs up mid-turn still has their last words transcribed: the call's end
+/// finalizes the open turn, and the processor stops only once that (and any finalize still running) is done, or
+/// <see cref="LastWordsAllowance"/> has passed.
 /// </summary>
 /// <param name="serving">Which vendor hears the audio now (the agent's STT, or its fallback once that took over), for usage.</param>
 public sealed class SttProcessor(CallContext call, Func<CancellationToken, ValueTask<ISttSession>> connect, Func<string>? serving = null) : FrameProcessor(call.Log)
@@ -33,6 +35,15 @@ public sealed class SttProcessor(CallContext call, Func<CancellationToken, Value
     private bool _unavailable;
     private DateTimeOffset _turnStartedAt;
     private CancellationToken _callToken;
+    // Samples sent to the current session, the end of the turn's latest speech among them (null while the caller
+    // speaks), and the latest interim: the interim reader (another task) compares them to say what an interim heard.
+    private long _sent;
+    private volatile SpeechEnd? _speechEnd;
+    private volatile SttResult? _lastInterim;
+    private int _turns;
+
+    /// <summary>Where the caller's latest speech ended, in the session's samples, and the VAD's time for it.</summary>
+    private sealed record SpeechEnd(long Sample, DateTimeOffset At);
 
     protected override async ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
     {
@@ -57,13 +68,29 @@ public sealed class SttProcessor(CallContext call, Func<CancellationToken, Value
                 if (_inTurn) await SendAsync(audio.Samples, ct);
                 else Remember(audio.Samples.Span);
                 return; // audio stops here: nothing downstream needs it
+            case VadSpeechStoppedFrame stopped when _inTurn:
+                // The VAD reports a stop after VadStopSeconds of silence: the speech ended that much audio ago.
+                var end = new SpeechEnd(Interlocked.Read(ref _sent) - (long)(call.Options.VadStopSeconds * ResamplerProcessor.PipelineRate), stopped.At);
+                _speechEnd = end;
+                // A pause may end the turn: the STT can begin on its transcript while the turn's end waits to be sure.
+                _session?.SpeechPaused();
+                if (_lastInterim is { HeardUntil: { } heard } last && Covers(heard, end)) Push(new InterimTranscriptionFrame(last.Text, true, end.At), FrameDirection.Upstream);
+                break;
+            case VadSpeechStartedFrame when _inTurn:
+                _speechEnd = null;
+                _session?.SpeechResumed();
+                break;
             case UserStartedSpeakingFrame started:
                 _inTurn = true;
+                _speechEnd = null;
+                _lastInterim = null;
+                Interlocked.Increment(ref _turns);
                 _turnStartedAt = started.At - TimeSpan.FromSeconds(call.Options.VadStartSeconds);
                 await SendAsync(TakePreRoll(), ct);
                 break;
             case UserStoppedSpeakingFrame stopped:
                 _inTurn = false;
+                _speechEnd = null;
                 // Finalizing takes a while (a decode, a vendor round trip); the system lane must not wait for it.
                 StartFinalize(stopped.SpeechEndedAt);
                 break;
@@ -119,6 +146,7 @@ public sealed class SttProcessor(CallContext call, Func<CancellationToken, Value
         {
             var session = await EnsureSessionAsync(ct);
             await session.SendAudioAsync(samples, ct);
+            Interlocked.Add(ref _sent, samples.Length);
             call.Usage.SttAudio(serving?.Invoke() ?? call.Agent.Stt.Provider, TimeSpan.FromSeconds((double)samples.Length / ResamplerProcessor.PipelineRate));
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -133,6 +161,7 @@ public sealed class SttProcessor(CallContext call, Func<CancellationToken, Value
         if (_session is { } s) return s;
         s = await connect(ct);
         _session = s;
+        Interlocked.Exchange(ref _sent, 0);
         _interims = Task.Run(() => ReadInterimsAsync(s, _callToken), CancellationToken.None);
         return s;
     }
@@ -141,10 +170,20 @@ public sealed class SttProcessor(CallContext call, Func<CancellationToken, Value
     {
         try
         {
+            var shown = (Text: "", Turn: -1);
             await foreach (var r in session.InterimResultsAsync(ct))
             {
-                // Downstream to the caller and the interruption stage, upstream to the turn's end (TurnProcessor).
-                if (!r.IsFinal && r.Text.Length > 0) PushBoth(new InterimTranscriptionFrame(r.Text));
+                if (r.IsFinal || r.Text.Length == 0) continue;
+                _lastInterim = r;
+                var end = _speechEnd;
+                bool? heard = r.HeardUntil is not { } until ? null : end is not null && Covers(until, end);
+                // Upstream to the turn's end (TurnProcessor), every time: how much the STT has heard matters there.
+                Push(new InterimTranscriptionFrame(r.Text, heard, end?.At), FrameDirection.Upstream);
+                // Downstream to the caller and the interruption stage, only when it says something new.
+                var turn = Volatile.Read(ref _turns);
+                if (shown == (r.Text, turn)) continue;
+                shown = (r.Text, turn);
+                Push(new InterimTranscriptionFrame(r.Text, heard, end?.At));
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -152,6 +191,8 @@ public sealed class SttProcessor(CallContext call, Func<CancellationToken, Value
             call.Log.LogDebug(e, "STT interim stream ended");
         }
     }
+
+    private static bool Covers(TimeSpan heard, SpeechEnd end) => (long)Math.Round(heard.TotalSeconds * ResamplerProcessor.PipelineRate) >= end.Sample;
 
     private async Task ResetSessionAsync()
     {

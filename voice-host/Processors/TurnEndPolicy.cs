@@ -5,9 +5,10 @@ namespace VoiceAgents.VoiceHost.Processors;
 
 /// <summary>
 /// Decides when a caller's pause ends their turn (the agent's <see cref="TurnSettings"/>). Fixed: after the same
-/// silence every time. Adaptive: the interim transcript of the turn so far decides; once it has not changed for
-/// <see cref="StableFor"/> and its last word does not hold (<see cref="HoldWords"/>), the short wait ends the turn;
-/// a last word that holds waits the long one; a turn with no interim transcript at all waits the fixed silence.
+/// silence every time. Adaptive: the interim transcript of the turn so far decides; once it has heard the end of the
+/// caller's speech (when the STT says how much it has heard), has not changed for <see cref="StableFor"/> and its
+/// last word does not hold (<see cref="HoldWords"/>), the short wait ends the turn; a last word that holds, or an STT
+/// still behind the speech, waits the long one; a turn with no interim transcript at all waits the fixed silence.
 /// Not thread-safe: <see cref="TurnProcessor"/> calls it from its system lane only.
 /// </summary>
 public sealed class TurnEndPolicy
@@ -22,6 +23,8 @@ public sealed class TurnEndPolicy
     private readonly HashSet<string> _holds;
     private string? _interim;
     private DateTimeOffset _interimChangedAt;
+    // Whether the interim has heard the end of the latest speech: null when the STT does not say.
+    private bool? _heard;
 
     public TurnEndPolicy(Agent agent, VoiceOptions options)
     {
@@ -39,19 +42,30 @@ public sealed class TurnEndPolicy
         if (!_adaptive || _interim is not { } text || Backchannels.Words(text) is not { Length: > 0 } words) return silence >= _fixed;
         if (silence >= _long) return true;
         // A transcript still changing may yet end on a word that holds (an STT lags the audio).
-        return silence >= _short && !Holds(words[^1]) && now - _interimChangedAt >= StableFor;
+        return silence >= _short && _heard != false && !Holds(words[^1]) && now - _interimChangedAt >= StableFor;
     }
 
-    /// <summary>What the caller seems to have said so far in this turn.</summary>
-    public void Interim(string text, DateTimeOffset at)
+    /// <summary>What the caller seems to have said so far in this turn, and whether that has heard the end of their latest speech (null: the STT does not say).</summary>
+    public void Interim(string text, DateTimeOffset at, bool? heardSpeechEnd = null)
     {
+        _heard = heardSpeechEnd;
         if (text == _interim) return;
         _interim = text;
         _interimChangedAt = at;
     }
 
+    /// <summary>The caller started or stopped speaking again: a transcript that had heard the speech's end has not heard this one's.</summary>
+    public void SpeechMoved()
+    {
+        if (_heard == true) _heard = false;
+    }
+
     /// <summary>The turn ended: the next starts with no transcript.</summary>
-    public void Reset() => _interim = null;
+    public void Reset()
+    {
+        _interim = null;
+        _heard = null;
+    }
 
     private bool Holds(string word) => _holds.Contains(word) || word.Any(char.IsDigit);
 }

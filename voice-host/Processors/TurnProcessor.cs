@@ -32,6 +32,7 @@ public sealed class TurnProcessor(CallContext call) : FrameProcessor(call.Log)
         {
             case VadSpeechStartedFrame started:
                 _speechEndedAt = null;
+                _policy.SpeechMoved();
                 _runStartedAt = started.At - TimeSpan.FromSeconds(call.Options.VadStartSeconds);
                 if (!_userSpeaking)
                 {
@@ -45,11 +46,13 @@ public sealed class TurnProcessor(CallContext call) : FrameProcessor(call.Log)
                 break;
             case VadSpeechStoppedFrame stopped:
                 _speechEndedAt = stopped.At;
+                _policy.SpeechMoved();
                 _runStartedAt = null;
                 break;
             case InterimTranscriptionFrame interim when direction == FrameDirection.Upstream:
-                // The STT's copy for the turn's end stops here; the downstream copy goes to the caller.
-                _policy.Interim(interim.Text, call.Time.GetUtcNow());
+                // The STT's copy for the turn's end stops here; the downstream copy goes to the caller. What it heard
+                // counts only against the speech end this stage knows (an older one means the caller spoke since).
+                _policy.Interim(interim.Text, call.Time.GetUtcNow(), interim.HeardSpeechEnd is { } heard ? heard && interim.SpeechEndedAt == _speechEndedAt : null);
                 return ValueTask.CompletedTask;
             case InputAudioFrame when _userSpeaking:
                 var now = call.Time.GetUtcNow();

@@ -8,6 +8,19 @@ public interface ISttSession : IAsyncDisposable
     /// <summary>Ends the current utterance and returns its final transcript (empty when nothing was heard).</summary>
     ValueTask<SttResult> FinalizeAsync(CancellationToken ct);
 
+    /// <summary>
+    /// The caller paused: the VAD heard silence in the utterance. A provider may begin the utterance's final
+    /// transcript now, so that it is ready, or nearly, when the pause turns out to end the turn. None has to.
+    /// </summary>
+    void SpeechPaused()
+    {
+    }
+
+    /// <summary>The caller spoke again in the same utterance: whatever <see cref="SpeechPaused"/> began is out of date.</summary>
+    void SpeechResumed()
+    {
+    }
+
     /// <summary>Interim results, if the vendor sends any; completes when the session closes.</summary>
     IAsyncEnumerable<SttResult> InterimResultsAsync(CancellationToken ct);
 }

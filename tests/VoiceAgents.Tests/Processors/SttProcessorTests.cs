@@ -30,6 +30,19 @@ public sealed class SttProcessorTests
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        /// <summary>What the session was told of the caller's pauses, in order, with the samples it had by then.</summary>
+        public List<string> Told { get; } = [];
+
+        public void SpeechPaused()
+        {
+            lock (Told) Told.Add($"paused at {Volatile.Read(ref Samples)}");
+        }
+
+        public void SpeechResumed()
+        {
+            lock (Told) Told.Add($"resumed at {Volatile.Read(ref Samples)}");
+        }
     }
 
     private static InputAudioFrame Audio() => new(new AudioChunk(new short[320], 16000));
@@ -52,6 +65,27 @@ public sealed class SttProcessorTests
         Assert.Equal(("user", "heard 1600 samples"), (call.Transcript[0].Speaker, call.Transcript[0].Text));
         Assert.Empty(run.Down.OfType<InputAudioFrame>());
         Assert.Equal(2, run.Down.Frames.Count(f => f is UserStartedSpeakingFrame or UserStoppedSpeakingFrame));
+    }
+
+    [Fact]
+    public async Task Each_pause_in_a_turn_is_told_to_the_session_after_the_audio_before_it_and_pauses_outside_a_turn_are_not()
+    {
+        var clock = new TestClock();
+        var call = FrameHarness.Call(clock);
+        var session = new CountingSession();
+        await using var run = FrameHarness.Start(call, new SttProcessor(call, _ => ValueTask.FromResult<ISttSession>(session)));
+        var at = clock.GetUtcNow();
+
+        // The VAD's frames come in the audio's order; the turn detector sends its own after the VAD's first start.
+        run.Send(Audio(), new VadSpeechStoppedFrame(at), new UserStartedSpeakingFrame(at), new VadSpeechStartedFrame(at), Audio(),
+            new VadSpeechStoppedFrame(at), Audio(), new VadSpeechStartedFrame(at), Audio(), new VadSpeechStoppedFrame(at),
+            new UserStoppedSpeakingFrame(at, at), new VadSpeechStartedFrame(at), Audio());
+        await run.WaitForAsync<TranscriptionFrame>(run.Down);
+        await run.FlushAsync();
+
+        // One frame of pre-roll, then the turn: a start with nothing begun, two pauses, one resumption between them.
+        lock (session.Told) Assert.Equal(["resumed at 320", "paused at 640", "resumed at 960", "paused at 1280"], session.Told);
+        Assert.Equal(3, run.Down.OfType<VadSpeechStoppedFrame>().Count());
     }
 
     [Fact]
@@ -89,6 +123,57 @@ public sealed class SttProcessorTests
 
         Assert.Equal(["I would", "I would like"], run.Down.OfType<InterimTranscriptionFrame>().Select(f => f.Text));
         Assert.Equal("heard 320 samples", final.Text);
+    }
+
+    [Fact]
+    public async Task Interims_say_upstream_whether_they_have_heard_the_end_of_the_speech_and_reach_the_caller_only_when_their_words_change()
+    {
+        var clock = new TestClock();
+        var call = FrameHarness.Call(clock);
+        var session = new CountingSession();
+        await using var run = FrameHarness.Start(call, new SttProcessor(call, _ => ValueTask.FromResult<ISttSession>(session)));
+        var ended = clock.GetUtcNow();
+        static SttResult Heard(string text, int samples) => new(text, false, HeardUntil: TimeSpan.FromSeconds(samples / 16000.0));
+
+        // 100 ms of speech sent; the STT has heard 50 ms of it.
+        run.Send(new UserStartedSpeakingFrame(ended), Audio(), Audio(), Audio(), Audio(), Audio());
+        await run.FlushAsync();
+        session.Interims.Writer.TryWrite(Heard("a table", 800));
+        Assert.Equal((false, (DateTimeOffset?)null), Said(await run.WaitForAsync<InterimTranscriptionFrame>(run.Up)));
+        // The VAD's 200 ms of silence, then its stop: the speech ended at sample 1,600, which the STT has not heard.
+        for (var i = 0; i < 10; i++) run.Send(Audio());
+        run.Send(new VadSpeechStoppedFrame(ended));
+        await run.FlushAsync();
+        Assert.Single(run.Up.OfType<InterimTranscriptionFrame>());
+        session.Interims.Writer.TryWrite(Heard("a table", 1_400));
+        session.Interims.Writer.TryWrite(Heard("a table", 2_000));
+        await run.WaitForAsync<InterimTranscriptionFrame>(run.Up, f => f.HeardSpeechEnd == true);
+
+        Assert.Equal([(false, null), (false, ended), (true, ended)], run.Up.OfType<InterimTranscriptionFrame>().Select(Said));
+        Assert.Equal(["a table"], run.Down.OfType<InterimTranscriptionFrame>().Select(f => f.Text));
+    }
+
+    private static (bool?, DateTimeOffset?) Said(InterimTranscriptionFrame f) => (f.HeardSpeechEnd, f.SpeechEndedAt);
+
+    [Fact]
+    public async Task An_interim_that_had_heard_past_the_speech_end_before_the_vads_stop_tells_the_turn_detector_at_the_stop()
+    {
+        var clock = new TestClock();
+        var call = FrameHarness.Call(clock);
+        var session = new CountingSession();
+        await using var run = FrameHarness.Start(call, new SttProcessor(call, _ => ValueTask.FromResult<ISttSession>(session)));
+        var ended = clock.GetUtcNow();
+
+        run.Send(new UserStartedSpeakingFrame(ended));
+        for (var i = 0; i < 15; i++) run.Send(Audio());
+        await run.FlushAsync();
+        // 300 ms sent, the speech ended at 100 ms (the VAD's stop comes 200 ms later), and the STT has heard 250 ms.
+        session.Interims.Writer.TryWrite(new SttResult("a table", false, HeardUntil: TimeSpan.FromMilliseconds(250)));
+        await run.WaitForAsync<InterimTranscriptionFrame>(run.Up);
+        run.Send(new VadSpeechStoppedFrame(ended));
+
+        var told = await run.WaitForAsync<InterimTranscriptionFrame>(run.Up, f => f.HeardSpeechEnd == true);
+        Assert.Equal(("a table", ended), (told.Text, told.SpeechEndedAt));
     }
 
     [Fact]

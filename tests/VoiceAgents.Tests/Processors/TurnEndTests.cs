@@ -140,6 +140,53 @@ public sealed class TurnEndTests
     }
 
     [Fact]
+    public async Task Adaptive_mode_waits_for_a_transcript_that_has_heard_the_end_of_the_speech_and_ends_the_turn_once_it_has()
+    {
+        var clock = new TestClock();
+        var call = FrameHarness.Call(clock, Agent(new TurnSettings { Mode = TurnSettings.Adaptive }));
+        await using var run = FrameHarness.Start(call, new TurnProcessor(call));
+        var ended = clock.GetUtcNow();
+        run.Send(new VadSpeechStartedFrame(ended));
+        await run.WaitForAsync<UserStartedSpeakingFrame>(run.Down);
+        // The STT says what it has heard: a complete sentence, but not yet up to the end of the speech (a loaded machine).
+        run.SendUp(new InterimTranscriptionFrame("I would like a table", false));
+        run.Send(new VadSpeechStoppedFrame(ended));
+        await run.FlushAsync();
+        clock.Advance(TimeSpan.FromMilliseconds(500));
+        run.Send(Audio());
+        await run.FlushAsync();
+        Assert.Empty(run.Down.OfType<UserStoppedSpeakingFrame>());
+
+        // 500 ms into the silence it has caught up, with no word more.
+        run.SendUp(new InterimTranscriptionFrame("I would like a table", true, ended));
+        await run.FlushAsync();
+
+        Assert.Equal(TimeSpan.FromMilliseconds(520), await SilenceUntilTheTurnEndsAsync(run, clock, ended, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Adaptive_mode_takes_a_transcript_that_heard_an_earlier_speech_end_as_behind_and_waits_the_long_wait()
+    {
+        var clock = new TestClock();
+        var call = FrameHarness.Call(clock, Agent(new TurnSettings { Mode = TurnSettings.Adaptive, LongWaitMs = 1_200 }));
+        await using var run = FrameHarness.Start(call, new TurnProcessor(call));
+        var firstEnd = clock.GetUtcNow();
+        run.Send(new VadSpeechStartedFrame(firstEnd), new VadSpeechStoppedFrame(firstEnd));
+        await run.FlushAsync();
+        run.SendUp(new InterimTranscriptionFrame("I would like a table", true, firstEnd));
+        await run.FlushAsync();
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        // The caller went on before the short wait was over; the STT has not heard the new speech's end.
+        var ended = clock.GetUtcNow();
+        run.Send(new VadSpeechStartedFrame(ended), new VadSpeechStoppedFrame(ended));
+        await run.FlushAsync();
+        run.SendUp(new InterimTranscriptionFrame("I would like a table", true, firstEnd));
+        await run.FlushAsync();
+
+        Assert.Equal(TimeSpan.FromMilliseconds(1_200), await SilenceUntilTheTurnEndsAsync(run, clock, ended, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public async Task Adaptive_mode_with_no_interim_transcript_waits_the_fixed_silence()
     {
         var clock = new TestClock();

@@ -57,6 +57,89 @@ public sealed class PocketSphinxSttTests
     }
 
     [Fact]
+    public async Task A_pause_begins_the_whole_turns_pass_and_a_turn_that_ends_there_is_not_decoded_again()
+    {
+        using var stt = new PocketSphinxStt(poolSize: 2);
+        var (speech, _) = Wav.Read(await VoiceFixture.SpeakAsync("I want to change my delivery address"));
+        await using var session = await stt.ConnectAsync(new SttConfig(), CancellationToken.None);
+
+        // The sentence and the VAD's 200 ms of silence: the pause.
+        foreach (var chunk in speech.Concat(new short[3200]).Chunk(320)) await session.SendAudioAsync(chunk, CancellationToken.None);
+        session.SpeechPaused();
+        Assert.Equal(1, stt.WholeTurnDecodes);
+        // The turn's end waits on in silence, then ends the turn.
+        foreach (var chunk in new short[4800].Chunk(320)) await session.SendAudioAsync(chunk, CancellationToken.None);
+        var final = await session.FinalizeAsync(CancellationToken.None);
+
+        Assert.Equal("i want to change my delivery address", final.Text);
+        Assert.Equal(1, stt.WholeTurnDecodes);
+        Assert.Equal(final.Text, await stt.DecodeAsync(speech.Concat(new short[8000]).ToArray(), speech.Length + 8000, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Interims_say_how_much_of_the_sessions_audio_they_have_heard_counting_from_its_first_turn()
+    {
+        using var stt = new PocketSphinxStt(poolSize: 2);
+        var (speech, _) = Wav.Read(await VoiceFixture.SpeakAsync("I want to change my delivery address"));
+        await using var session = await stt.ConnectAsync(new SttConfig(), CancellationToken.None);
+        await using var interims = session.InterimResultsAsync(CancellationToken.None).GetAsyncEnumerator();
+        var sent = 0;
+        async Task SendAsync(short[] audio)
+        {
+            foreach (var chunk in audio.Chunk(320)) await session.SendAudioAsync(chunk, CancellationToken.None);
+            sent += audio.Length;
+        }
+        async Task<List<TimeSpan>> HeardUntilAsync(int samples)
+        {
+            var heard = new List<TimeSpan>();
+            while (heard.Count == 0 || heard[^1] < TimeSpan.FromSeconds(samples / 16000.0))
+            {
+                Assert.True(await interims.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+                heard.Add(interims.Current.HeardUntil!.Value);
+            }
+            return heard;
+        }
+
+        // A first turn, its pause (an interim comes at once, having heard all of it), then its end.
+        await SendAsync([.. speech, .. new short[3200]]);
+        session.SpeechPaused();
+        var first = await HeardUntilAsync(sent);
+        await session.FinalizeAsync(CancellationToken.None);
+        var firstTurn = sent;
+        // A second turn in the same session: its interims count on from the first's audio.
+        await SendAsync([.. speech, .. new short[3200]]);
+        session.SpeechPaused();
+        var second = await HeardUntilAsync(sent);
+
+        Assert.Equal(first.Order(), first);
+        Assert.Equal(TimeSpan.FromSeconds(firstTurn / 16000.0), first[^1]);
+        Assert.All(second, h => Assert.InRange(h, TimeSpan.FromSeconds(firstTurn / 16000.0), TimeSpan.FromSeconds(sent / 16000.0)));
+        Assert.Equal(TimeSpan.FromSeconds(sent / 16000.0), second[^1]);
+    }
+
+    [Fact]
+    public async Task Speech_after_a_pause_voids_the_pass_begun_there_and_the_transcript_is_the_whole_turns()
+    {
+        using var stt = new PocketSphinxStt(poolSize: 2);
+        var (first, _) = Wav.Read(await VoiceFixture.SpeakAsync("I want to change"));
+        var (second, _) = Wav.Read(await VoiceFixture.SpeakAsync("my delivery address"));
+        await using var session = await stt.ConnectAsync(new SttConfig(), CancellationToken.None);
+
+        foreach (var chunk in first.Concat(new short[3200]).Chunk(320)) await session.SendAudioAsync(chunk, CancellationToken.None);
+        session.SpeechPaused();
+        // The caller goes on after 400 ms: the turn had not ended.
+        foreach (var chunk in new short[3200].Chunk(320)) await session.SendAudioAsync(chunk, CancellationToken.None);
+        session.SpeechResumed();
+        foreach (var chunk in second.Concat(new short[3200]).Chunk(320)) await session.SendAudioAsync(chunk, CancellationToken.None);
+        session.SpeechPaused();
+        var final = await session.FinalizeAsync(CancellationToken.None);
+
+        Assert.Contains("change", final.Text);
+        Assert.EndsWith("delivery address", final.Text);
+        Assert.Equal(2, stt.WholeTurnDecodes);
+    }
+
+    [Fact]
     public async Task Dispose_waits_for_a_streamed_utterance_to_give_its_decoder_back_and_later_audio_is_refused()
     {
         var stt = new PocketSphinxStt(poolSize: 1);

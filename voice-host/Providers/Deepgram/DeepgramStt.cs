@@ -322,6 +322,11 @@ public sealed partial class DeepgramStt(IOptions<DeepgramSttOptions> options, IH
             var fromFinalize = root.TryGetProperty("from_finalize", out var ff) && ff.ValueKind == JsonValueKind.True;
             var text = "";
             double? confidence = null;
+            // start + duration: how far into the stream's audio this result has heard.
+            TimeSpan? heard = root.TryGetProperty("start", out var start) && start.ValueKind == JsonValueKind.Number
+                && root.TryGetProperty("duration", out var duration) && duration.ValueKind == JsonValueKind.Number
+                ? TimeSpan.FromSeconds(start.GetDouble() + duration.GetDouble())
+                : null;
             if (root.TryGetProperty("channel", out var channel) && channel.ValueKind == JsonValueKind.Object
                 && channel.TryGetProperty("alternatives", out var alternatives) && alternatives.ValueKind == JsonValueKind.Array
                 && alternatives.GetArrayLength() > 0)
@@ -359,7 +364,7 @@ public sealed partial class DeepgramStt(IOptions<DeepgramSttOptions> options, IH
                     utterance = TakeUtterance();
                 }
             }
-            if (interim is not null) _interims.Writer.TryWrite(new SttResult(interim, false, confidence));
+            if (interim is not null) _interims.Writer.TryWrite(new SttResult(interim, false, confidence, heard));
             if (waiter is not null) waiter.TrySetResult(utterance!);
         }
 

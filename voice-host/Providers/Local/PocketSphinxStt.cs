@@ -10,7 +10,8 @@ namespace VoiceAgents.VoiceHost.Providers.Local;
 /// library. Decoders are expensive (the model is loaded per decoder), so a small pool serves all calls: a session
 /// rents one for each utterance and decodes the audio as it arrives, with interim results
 /// (<see cref="PocketSphinxUtterance"/>); when every decoder is busy the utterance is decoded in one pass when the
-/// turn ends (<see cref="DecodeAsync"/>).
+/// turn ends (<see cref="DecodeAsync"/>). The turn's transcript is one pass over the whole turn, begun when the
+/// caller pauses (<see cref="ISttSession.SpeechPaused"/>) rather than when the pause has ended the turn.
 /// </summary>
 public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, IDisposable
 {
@@ -58,6 +59,11 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
     /// <summary>Decodes running now, for tests.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>Whole-turn decodes begun since the provider was made (a turn's own, or one begun at a pause), for tests and benches.</summary>
+    public int WholeTurnDecodes => Volatile.Read(ref _wholeTurnDecodes);
+
+    private int _wholeTurnDecodes;
+
     public static ProviderDescriptor Descriptor { get; } = new ProviderDescriptor<PocketSphinxStt>
     {
         Info = new("local", "PocketSphinx (offline)", Offline: true, [
@@ -75,6 +81,7 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
     /// <summary>Decodes one utterance of 16 kHz PCM16.</summary>
     public async Task<string> DecodeAsync(short[] samples, int length, CancellationToken ct)
     {
+        Interlocked.Increment(ref _wholeTurnDecodes);
         await _slots.WaitAsync(ct);
         var decoder = IntPtr.Zero;
         try
@@ -205,10 +212,13 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
     {
         private readonly Channel<SttResult> _interims = Channel.CreateUnbounded<SttResult>(new UnboundedChannelOptions { SingleReader = true });
         private PocketSphinxUtterance? _utterance;
+        // Samples sent in the session before now: where the next utterance begins, for its interims' HeardUntil.
+        private long _sent;
 
         public ValueTask SendAudioAsync(ReadOnlyMemory<short> pcm16k, CancellationToken ct)
         {
-            (_utterance ??= new PocketSphinxUtterance(owner, _interims.Writer)).Add(pcm16k.Span);
+            (_utterance ??= new PocketSphinxUtterance(owner, _interims.Writer, _sent)).Add(pcm16k.Span);
+            _sent += pcm16k.Length;
             return ValueTask.CompletedTask;
         }
 
@@ -219,6 +229,10 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
             if (utterance is null) return new SttResult("", true);
             return new SttResult((await utterance.FinishAsync(ct)).Trim(), true);
         }
+
+        public void SpeechPaused() => Volatile.Read(ref _utterance)?.Paused();
+
+        public void SpeechResumed() => Volatile.Read(ref _utterance)?.Resumed();
 
         public IAsyncEnumerable<SttResult> InterimResultsAsync(CancellationToken ct) => _interims.Reader.ReadAllAsync(ct);
 

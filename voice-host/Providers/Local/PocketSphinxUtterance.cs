@@ -5,11 +5,17 @@ namespace VoiceAgents.VoiceHost.Providers.Local;
 /// <summary>
 /// One utterance decoded as its audio arrives: a pump feeds each new stretch to a decoder rented from the
 /// provider's pool (<c>ps_process_raw</c>) and, every <see cref="InterimEverySamples"/> of audio, reads the best
-/// hypothesis so far, written out as an interim result when it changed. Finishing decodes only what is left and
+/// hypothesis so far and writes it out as an interim result with how much audio it has heard, changed or not: a
+/// turn detector waits for an interim that has heard the end of the caller's speech. Finishing decodes only what is left and
 /// ends the utterance, so the transcript is ready soon after the turn ends. With every decoder busy the audio is
 /// buffered and the pump tries again with the next audio; one that never got a decoder is decoded whole at the end.
+/// Unless the provider's final is the streamed one, the transcript is a pass over the whole turn, begun as soon as the
+/// caller pauses (<see cref="Paused"/>): the turn's end waits a while longer in silence to be sure (300 to 1,500 ms),
+/// and the pass runs meanwhile, so the transcript is ready when the turn ends, or soon after. Speech after the pause
+/// voids it (<see cref="Resumed"/>), and the next pause begins another.
 /// </summary>
-internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter<SttResult> interims)
+/// <param name="offset">Samples the session had before this utterance, so its interims' HeardUntil counts from the session's start.</param>
+internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter<SttResult> interims, long offset)
 {
     /// <summary>An interim at most every 200 ms of audio: reading the hypothesis walks the search's back-pointers.</summary>
     public const int InterimEverySamples = 3_200;
@@ -19,10 +25,46 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
     private int _length;
     private int _processed;
     private int _sinceInterim;
-    private string _lastInterim = "";
+    // Set at a pause: the next stretch gives an interim at once, having heard all the audio until then.
+    private bool _interimNow;
+    // Set once the utterance is being finished: no pump starts after that, so the finish has the decoder to itself.
+    private bool _finishing;
     private IntPtr _decoder;
     private bool _pumping;
     private Task _pump = Task.CompletedTask;
+    private EarlyPass? _early;
+
+    /// <summary>The whole-turn pass begun at a pause: over the audio until then, which is the whole turn if no speech follows.</summary>
+    private sealed record EarlyPass(Task<string> Text, CancellationTokenSource Void);
+
+    /// <summary>The caller paused: the whole-turn pass over the audio so far begins now (see the class).</summary>
+    public void Paused()
+    {
+        lock (_gate)
+        {
+            if (_finishing) return;
+            _interimNow = true;
+            StartPump();
+            if (owner.StreamedFinal || owner.Closing || _length < 1_600) return;
+            _early?.Void.Cancel();
+            var cancel = new CancellationTokenSource();
+            // Appends never touch what is already in the buffer, and a grown buffer is a copy: the pass reads a fixed stretch.
+            var text = owner.DecodeAsync(_buffer, _length, cancel.Token);
+            // A pass voided before it finished is not awaited by anyone: its failure (or cancellation) is observed here.
+            _ = text.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion, TaskScheduler.Default);
+            _early = new EarlyPass(text, cancel);
+        }
+    }
+
+    /// <summary>The caller spoke again: the pass begun at the pause is out of date (one still waiting for a decoder is dropped).</summary>
+    public void Resumed()
+    {
+        lock (_gate)
+        {
+            _early?.Void.Cancel();
+            _early = null;
+        }
+    }
 
     public void Add(ReadOnlySpan<short> pcm)
     {
@@ -34,19 +76,29 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
             if (_length + take > _buffer.Length) Array.Resize(ref _buffer, Math.Min(MaxSamples, Math.Max(_buffer.Length * 2, _length + take)));
             pcm[..take].CopyTo(_buffer.AsSpan(_length));
             _length += take;
-            if (_pumping) return;
-            _pumping = true;
-            _pump = Task.Run(Pump);
+            StartPump();
         }
     }
 
     /// <summary>Decodes what is left and ends the utterance; its text, or "" when it was too short to hold speech.</summary>
     public async Task<string> FinishAsync(CancellationToken ct)
     {
+        lock (_gate) _finishing = true;
         await PumpedAsync();
         short[] buffer;
         int length;
-        lock (_gate) (buffer, length) = (_buffer, _length);
+        EarlyPass? early;
+        lock (_gate)
+        {
+            (buffer, length, early) = (_buffer, _length, _early);
+            _early = null;
+        }
+        if (owner.Closing && early is not null)
+        {
+            // A closing provider starts no decode: the streamed decoder (if any) finishes the turn.
+            early.Void.Cancel();
+            early = null;
+        }
         if (_decoder != IntPtr.Zero && !owner.StreamedFinal && !owner.Closing)
         {
             // The streamed decode gave the interims; the transcript is the whole turn's pass. Ending the streamed
@@ -64,6 +116,18 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
                     owner.Return(streamed);
                 }
             }, CancellationToken.None);
+        }
+        if (early is not null)
+        {
+            try
+            {
+                return await early.Text.WaitAsync(ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // The pass failed (or the provider began closing before it had a decoder): the turn's own pass below.
+                if (owner.Closing && _decoder == IntPtr.Zero) throw;
+            }
         }
         if (_decoder == IntPtr.Zero) return length < 1_600 ? "" : await owner.DecodeAsync(buffer, length, ct);
         // Once started, the native work runs to its end whatever ct says: the decoder goes back only when it is idle.
@@ -86,6 +150,8 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
     /// <summary>Gives the decoder back without a transcript (the session closed mid-turn).</summary>
     public async Task AbandonAsync()
     {
+        Resumed();
+        lock (_gate) _finishing = true;
         await PumpedAsync();
         if (_decoder == IntPtr.Zero) return;
         PocketSphinxStt.Native.ps_end_utt(_decoder);
@@ -107,33 +173,44 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
         }
     }
 
+    /// <summary>Starts the pump unless it runs or the utterance is being finished; under <see cref="_gate"/>.</summary>
+    private void StartPump()
+    {
+        if (_pumping || _finishing) return;
+        _pumping = true;
+        _pump = Task.Run(Pump);
+    }
+
     private void Pump()
     {
         while (true)
         {
             short[] buffer;
             int from, to;
+            bool now;
             lock (_gate)
             {
-                if (_processed == _length || (_decoder == IntPtr.Zero && !owner.TryRent(out _decoder)))
+                var waiting = _processed < _length;
+                if ((!waiting && !_interimNow) || (_decoder == IntPtr.Zero && (!waiting || !owner.TryRent(out _decoder))))
                 {
                     _pumping = false;
                     return;
                 }
                 // Appends never touch what is already in the buffer, and a grown buffer is a copy: this stretch stays as it is.
                 (buffer, from, to) = (_buffer, _processed, _length);
+                // This stretch reaches all the audio so far: its interim has heard everything until the pause.
+                (now, _interimNow) = (_interimNow, false);
             }
             try
             {
-                if (from == 0 && PocketSphinxStt.Native.ps_start_utt(_decoder) < 0) throw new ProviderException("local", "ps_start_utt failed");
+                if (from == 0 && to > 0 && PocketSphinxStt.Native.ps_start_utt(_decoder) < 0) throw new ProviderException("local", "ps_start_utt failed");
                 Process(buffer, from, to);
                 _sinceInterim += to - from;
-                if (_sinceInterim < InterimEverySamples) continue;
+                if (_sinceInterim < InterimEverySamples && !now) continue;
                 _sinceInterim = 0;
                 var text = PocketSphinxStt.Hypothesis(_decoder).Trim();
-                if (text.Length == 0 || text == _lastInterim) continue;
-                _lastInterim = text;
-                interims.TryWrite(new SttResult(text, false));
+                if (text.Length == 0) continue;
+                interims.TryWrite(new SttResult(text, false, HeardUntil: TimeSpan.FromSeconds((double)(offset + to) / 16_000)));
             }
             catch
             {
