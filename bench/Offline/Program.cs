@@ -4,7 +4,7 @@ using VoiceAgents.Bench.Offline;
 using static VoiceAgents.Bench.Api.BenchHost;
 
 // The offline path measured against references, each side by side in one run (see bench/README.md):
-//   voice-to-voice [--label=before] [--rounds=2] [--turns-per-call=5]
+//   voice-to-voice [--label=before] [--rounds=2] [--turns-per-call=5] [--turn=fixed|adaptive]
 //   wer                       the pipeline (/twilio at 8 kHz μ-law, /ws at 16 and 48 kHz) vs PocketSphinx fed sox's audio
 //   knowledge [--rounds=2]     first reply audio from an agent answering from a knowledge base vs a fixed reply
 //   resampler [--seconds=600]  voice-host's Resampler vs libsoxr: throughput and quality
@@ -17,7 +17,7 @@ if (!SoxCli.IsInstalled) throw new InvalidOperationException("sox is needed: ./t
 switch (args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)))
 {
     case "voice-to-voice":
-        await VoiceToVoice.RunAsync(settings, Text("label") ?? "latest", Arg("rounds", 2), Arg("turns-per-call", 5), ct);
+        await VoiceToVoice.RunAsync(settings, Text("label") ?? "latest", Arg("rounds", 2), Arg("turns-per-call", 5), Text("turn"), ct);
         break;
     case "wer":
         await PipelineWer.RunAsync(settings, ct);

@@ -17,11 +17,16 @@ public static class VoiceToVoice
 {
     private const int Rate = 16000;
 
-    public static async Task RunAsync(BenchSettings settings, string label, int rounds, int turnsPerCall, CancellationToken ct)
+    /// <param name="turn">The agent's turn mode (<c>fixed</c>, the platform's default 800 ms, or <c>adaptive</c>); null leaves it unset.</param>
+    public static async Task RunAsync(BenchSettings settings, string label, int rounds, int turnsPerCall, string? turn, CancellationToken ct)
     {
         var spoken = await Sentences.SpeakAllAsync(ct);
-        await using var host = await OfflineHost.StartAsync(settings, ct);
-        Say($"voice-host on {host.Ws}; {spoken.Length} sentences × {rounds} rounds, {turnsPerCall} turns per call; label '{label}'");
+        await using var host = await OfflineHost.StartAsync(settings, ct, (_, agent) =>
+        {
+            if (turn is not null) agent.Turn = new Core.Domain.TurnSettings { Mode = turn };
+            return Task.CompletedTask;
+        });
+        Say($"voice-host on {host.Ws}; {spoken.Length} sentences × {rounds} rounds, {turnsPerCall} turns per call; turn mode {turn ?? "unset"}; label '{label}'");
         await CallAsync(host, [spoken[0]], ct); // warm-up: JIT, decoders, the VAD's session
         var turns = new List<JsonObject>();
         var order = Enumerable.Range(0, rounds).SelectMany(_ => Enumerable.Range(0, spoken.Length)).ToArray();
@@ -36,6 +41,7 @@ public static class VoiceToVoice
             ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
             ["commit"] = Git(settings.RepoRoot),
             ["cores"] = Environment.ProcessorCount,
+            ["turn_mode"] = turn ?? "fixed (unset)",
             ["load_average_at_end"] = Stats.LoadAverage(),
             ["turns"] = turns.Count,
             ["unanswered"] = turns.Count(t => t["unanswered"] is not null),
@@ -129,7 +135,8 @@ public static class VoiceToVoice
             |---|{string.Concat(labels.Select(_ => "---:|"))}
             {string.Join("\n", rows)}
             | turns (unanswered within {CallerTimeline.ReplyWithin.TotalSeconds:0} s) | {string.Join(" | ", labels.Select(l => $"{all[l]!["turns"]} ({all[l]!["unanswered"] ?? 0})"))} |
-            | run | {string.Join(" | ", labels.Select(l => $"{all[l]!["date"]}, load {all[l]!["load_average_at_end"]}"))} |
+            | turn mode | {string.Join(" | ", labels.Select(l => $"{all[l]!["turn_mode"] ?? "fixed (unset)"}"))} |
+            | run | {string.Join(" | ", labels.Select(l => $"{all[l]!["date"]}, load {all[l]!["load_average_at_end"]}, {all[l]!["commit"]}"))} |
 
             """;
     }

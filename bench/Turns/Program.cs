@@ -45,9 +45,21 @@ foreach (var sentence in Sentences.Wer)
     var finalizeMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     await session.DisposeAsync();
     await reading;
-    sttRows.Add(new SttRow(sentence, whole.Trim(), streamed, Wer.Errors(sentence, whole), Wer.Errors(sentence, onePassText), Wer.Errors(sentence, streamed),
-        Wer.Words(sentence).Length, interims, wholeMs, finalizeMs));
-    Console.WriteLine($"stt {sttRows.Count}/{Sentences.Wer.Length}: finalize {finalizeMs:F0} ms, interims {interims}");
+    // voice-host's default: interims streamed, and the whole turn's pass begun at the pause (the VAD's stop, 200 ms
+    // into the silence), the turn ending 100 ms later (the adaptive short wait).
+    await using var paused = await served.ConnectAsync(new SttConfig(), CancellationToken.None);
+    var drained = Task.Run(async () => { await foreach (var _ in paused.InterimResultsAsync(CancellationToken.None)) { } });
+    await Speech.PaceAsync(speech.Concat(new short[16000 * 2 / 10]).ToArray(), async chunk => await paused.SendAudioAsync(chunk, CancellationToken.None), CancellationToken.None);
+    paused.SpeechPaused();
+    await Speech.PaceAsync(new short[16000 / 10], async chunk => await paused.SendAudioAsync(chunk, CancellationToken.None), CancellationToken.None);
+    started = Stopwatch.GetTimestamp();
+    var atPause = (await paused.FinalizeAsync(CancellationToken.None)).Text;
+    var atPauseMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    await paused.DisposeAsync();
+    await drained;
+    sttRows.Add(new SttRow(sentence, whole.Trim(), streamed, atPause, Wer.Errors(sentence, whole), Wer.Errors(sentence, onePassText), Wer.Errors(sentence, streamed),
+        Wer.Errors(sentence, atPause), Wer.Words(sentence).Length, interims, wholeMs, finalizeMs, atPauseMs));
+    Console.WriteLine($"stt {sttRows.Count}/{Sentences.Wer.Length}: finalize {finalizeMs:F0} ms streamed, {atPauseMs:F0} ms begun at the pause, interims {interims}");
 }
 var words = sttRows.Sum(r => r.Words);
 var sttSummary = new
@@ -57,22 +69,27 @@ var sttSummary = new
     wer_whole_turn = (double)sttRows.Sum(r => r.WholeErrors) / words,
     wer_whole_turn_one_pass = (double)sttRows.Sum(r => r.OnePassErrors) / words,
     wer_streaming = (double)sttRows.Sum(r => r.StreamedErrors) / words,
+    wer_begun_at_pause = (double)sttRows.Sum(r => r.AtPauseErrors) / words,
     whole_turn_ms_p50 = Stats.Percentile(sttRows.Select(r => r.WholeMs), 50),
     whole_turn_ms_p95 = Stats.Percentile(sttRows.Select(r => r.WholeMs), 95),
     finalize_ms_p50 = Stats.Percentile(sttRows.Select(r => r.FinalizeMs), 50),
     finalize_ms_p95 = Stats.Percentile(sttRows.Select(r => r.FinalizeMs), 95),
+    begun_at_pause_ms_p50 = Stats.Percentile(sttRows.Select(r => r.AtPauseMs), 50),
+    begun_at_pause_ms_p95 = Stats.Percentile(sttRows.Select(r => r.AtPauseMs), 95),
+    load_average = File.ReadAllText("/proc/loadavg").Trim(),
     interims_per_sentence = sttRows.Average(r => r.Interims),
     rows = sttRows,
 };
 await File.WriteAllTextAsync(Path.Combine(results, "stt-streaming.json"), JsonSerializer.Serialize(sttSummary, jsonOptions));
 var md = new StringBuilder();
 md.AppendLine("# Streaming PocketSphinx vs whole-turn decode (`bench/Turns`)").AppendLine();
-md.AppendLine($"{sttRows.Count} sentences ({words} words), flite kal16 at 16 kHz. Whole-turn: today's decode of the turn once it ended (with the fwdflat second pass), and the same without it. Streaming: fed in 20 ms chunks in real time, then 300 ms of silence, then finalized; the time is from the finalize call (the turn's end) to the transcript.").AppendLine();
+md.AppendLine($"{sttRows.Count} sentences ({words} words), flite kal16 at 16 kHz. Whole-turn: the decode of the turn once it ended (with the fwdflat second pass), and the same without it. Streaming: fed in 20 ms chunks in real time, then 300 ms of silence, then finalized; the time is from the finalize call (the turn's end) to the transcript. Begun at the pause (voice-host's default): fed the same way, the whole turn's pass begun 200 ms into the silence (the VAD's stop), the turn ended 100 ms later. Load average at the end: {sttSummary.load_average}.").AppendLine();
 md.AppendLine("| | WER | transcript after the turn's end p50 | p95 | interims per sentence |");
 md.AppendLine("|---|---|---|---|---|");
 md.AppendLine(CultureInfo.InvariantCulture, $"| whole-turn (before) | {sttSummary.wer_whole_turn:P1} | {sttSummary.whole_turn_ms_p50:F0} ms | {sttSummary.whole_turn_ms_p95:F0} ms | 0 |");
 md.AppendLine(CultureInfo.InvariantCulture, $"| whole-turn, no second pass | {sttSummary.wer_whole_turn_one_pass:P1} | | | |");
 md.AppendLine(CultureInfo.InvariantCulture, $"| streaming | {sttSummary.wer_streaming:P1} | {sttSummary.finalize_ms_p50:F0} ms | {sttSummary.finalize_ms_p95:F0} ms | {sttSummary.interims_per_sentence:F1} |");
+md.AppendLine(CultureInfo.InvariantCulture, $"| whole-turn begun at the pause (default) | {sttSummary.wer_begun_at_pause:P1} | {sttSummary.begun_at_pause_ms_p50:F0} ms | {sttSummary.begun_at_pause_ms_p95:F0} ms | (streamed) |");
 await File.WriteAllTextAsync(Path.Combine(results, "stt-streaming.md"), md.ToString());
 Console.WriteLine(md);
 
@@ -126,6 +143,7 @@ var byMode = modes.Select(m =>
 await File.WriteAllTextAsync(Path.Combine(results, "turn-modes.json"), JsonSerializer.Serialize(new { modes = byMode, rows = turnRows }, jsonOptions));
 md.Clear();
 md.AppendLine("# Turn modes: fixed 800 ms vs adaptive (`bench/Turns`)").AppendLine();
+md.AppendLine($"Load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}.").AppendLine();
 md.AppendLine($"{Sentences.Turns.Length} utterances (flite kal16, 16 kHz, real time): {Sentences.Turns.Count(u => u.Pauses > 0)} with 400 to 900 ms pauses inside (after \"and\", \"the\", \"um\", numbers), {Sentences.Turns.Count(u => u.Pauses == 0)} complete sentences. Each goes through Silero VAD, turn detection and streaming PocketSphinx, both modes side by side. Reply time: end of speech to the final transcript, which the reply starts from (the LLM and the TTS after it cost the same in both modes). Early: the turn ended at a pause inside the utterance.").AppendLine();
 md.AppendLine("| mode | end of speech to transcript p50 | p50, utterances with pauses | p50, complete sentences | ended early |");
 md.AppendLine("|---|---|---|---|---|");
@@ -136,6 +154,7 @@ foreach (var m in byMode)
 await File.WriteAllTextAsync(Path.Combine(results, "turn-modes.md"), md.ToString());
 Console.WriteLine(md);
 
-internal sealed record SttRow(string Sentence, string WholeTurn, string Streamed, int WholeErrors, int OnePassErrors, int StreamedErrors, int Words, int Interims, double WholeMs, double FinalizeMs);
+internal sealed record SttRow(string Sentence, string WholeTurn, string Streamed, string AtPause, int WholeErrors, int OnePassErrors, int StreamedErrors, int AtPauseErrors,
+    int Words, int Interims, double WholeMs, double FinalizeMs, double AtPauseMs);
 
 internal sealed record TurnRow(string Mode, string Text, int Pauses, double? ReplyMs, string? Transcript, bool EndedEarly);
