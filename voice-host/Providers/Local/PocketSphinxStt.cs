@@ -16,7 +16,12 @@ namespace VoiceAgents.VoiceHost.Providers.Local;
 public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, IDisposable
 {
     public const string ModelDir = "/usr/share/pocketsphinx/model/en-us";
+    // Idle decoders of the two kinds: whole-turn passes (with the fwdflat second pass unless it is off) and streamed
+    // utterances, whose own second pass runs only when their transcript is the one used (StreamedFinal). Otherwise the
+    // streamed decode gives only interims, and a second pass at its end would cost a whole pass over the turn, on the
+    // same cores as the whole turn's pass that gives the transcript, for nothing. The slots bound both kinds together.
     private readonly ConcurrentBag<IntPtr> _idle = new();
+    private readonly ConcurrentBag<IntPtr> _streamIdle = new();
     private readonly SemaphoreSlim _slots;
     private readonly int _poolSize;
     private readonly bool _secondPass;
@@ -87,7 +92,7 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            decoder = _idle.TryTake(out var d) ? d : Create();
+            decoder = _idle.TryTake(out var d) ? d : Create(_secondPass);
             Interlocked.Increment(ref _inFlight);
             // Once started, the native decode runs to its end whatever ct says: the decoder goes back only when it is idle.
             return await Task.Run(() => Decode(decoder, samples, length), ct);
@@ -111,7 +116,7 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            decoder = _idle.TryTake(out var d) ? d : Create();
+            decoder = _streamIdle.TryTake(out var d) ? d : Create(_secondPass && StreamedFinal);
             Interlocked.Increment(ref _inFlight);
             return true;
         }
@@ -126,7 +131,7 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
     internal void Return(IntPtr decoder)
     {
         Interlocked.Decrement(ref _inFlight);
-        _idle.Add(decoder);
+        _streamIdle.Add(decoder);
         _slots.Release();
     }
 
@@ -150,7 +155,7 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
         return Hypothesis(decoder);
     }
 
-    private IntPtr Create()
+    private IntPtr Create(bool secondPass)
     {
         string[] args =
         [
@@ -158,7 +163,7 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
             "-lm", $"{ModelDir}/en-us.lm.bin",
             "-dict", $"{ModelDir}/cmudict-en-us.dict",
             "-samprate", "16000",
-            "-fwdflat", _secondPass ? "yes" : "no",
+            "-fwdflat", secondPass ? "yes" : "no",
         ];
         var argv = args.Select(Marshal.StringToCoTaskMemUTF8).ToArray();
         try
@@ -202,6 +207,7 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (taken < _poolSize && _slots.Wait(Max(deadline - DateTime.UtcNow))) taken++;
         while (_idle.TryTake(out var decoder)) Native.ps_free(decoder);
+        while (_streamIdle.TryTake(out var decoder)) Native.ps_free(decoder);
         // Decodes waiting for a slot go on to find the provider disposed.
         if (taken > 0) _slots.Release(taken);
     }
