@@ -9,16 +9,20 @@ using VoiceAgents.VoiceHost.Providers.Local;
 using VoiceAgents.VoiceHost.Vad;
 
 // Streaming PocketSphinx and the turn modes, in one run, on flite's kal16 voice at 16 kHz, paced in real time.
-// 1. WER of the streamed decode (audio fed as it comes, interims on the way) against today's whole-turn decode of
-//    the same audio, and how long the streamed transcript takes after the turn's end.
+// 1. WER of the streamed decode (audio fed as it comes, interims on the way, with and without a second pass at the
+//    end) against the whole-turn decode of the same audio (once the turn ended, or begun at the pause), and how long
+//    each transcript takes after the turn's end.
 // 2. Utterances with pauses inside them and complete sentences through the caller's side of the pipeline (Silero
 //    VAD, turn detection, streaming STT), once per turn mode side by side: end of speech to the final transcript (the
 //    reply starts from it; the LLM and TTS after it are the same in both modes), and the share of turns ended at an
 //    inside pause. Results: bench/results/stt-streaming.{json,md} and bench/results/turn-modes.{json,md}.
 var root = Repo.Root();
 var results = Path.Combine(root, "bench", "results");
-using var stt = new PocketSphinxStt(poolSize: 4, streamedFinal: true);
-// The turn modes on voice-host's default: interims streamed, the transcript from the whole turn's pass.
+using var stt = new PocketSphinxStt(poolSize: 4, streamedFinal: true, streamedSecondPass: true);
+// The same with no second pass at the utterance's end: only the audio still unprocessed is left at the turn's end.
+using var streamedOnePass = new PocketSphinxStt(poolSize: 2, streamedFinal: true);
+// voice-host's default: the whole turn's pass begun at the pause, the streamed decode giving only the interims. The
+// turn modes run on it too.
 using var served = new PocketSphinxStt(poolSize: 4);
 // Today's whole-turn decode: the turn decoded once it ended (the same decoder settings, with the fwdflat second pass).
 using var before = new PocketSphinxStt(poolSize: 1);
@@ -45,8 +49,16 @@ foreach (var sentence in Sentences.Wer)
     var finalizeMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     await session.DisposeAsync();
     await reading;
-    // voice-host's default: interims streamed, and the whole turn's pass begun at the pause (the VAD's stop, 200 ms
-    // into the silence), the turn ending 100 ms later (the adaptive short wait).
+    await using var onePassSession = await streamedOnePass.ConnectAsync(new SttConfig(), CancellationToken.None);
+    var drainedOnePass = Task.Run(async () => { await foreach (var _ in onePassSession.InterimResultsAsync(CancellationToken.None)) { } });
+    await Speech.PaceAsync(audio, async chunk => await onePassSession.SendAudioAsync(chunk, CancellationToken.None), CancellationToken.None);
+    started = Stopwatch.GetTimestamp();
+    var streamedOnePassText = (await onePassSession.FinalizeAsync(CancellationToken.None)).Text;
+    var streamedOnePassMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    await onePassSession.DisposeAsync();
+    await drainedOnePass;
+    // Interims streamed, and the whole turn's pass begun at the pause (the VAD's stop, 200 ms into the silence), the
+    // turn ending 100 ms later (the adaptive short wait).
     await using var paused = await served.ConnectAsync(new SttConfig(), CancellationToken.None);
     var drained = Task.Run(async () => { await foreach (var _ in paused.InterimResultsAsync(CancellationToken.None)) { } });
     await Speech.PaceAsync(speech.Concat(new short[16000 * 2 / 10]).ToArray(), async chunk => await paused.SendAudioAsync(chunk, CancellationToken.None), CancellationToken.None);
@@ -58,7 +70,7 @@ foreach (var sentence in Sentences.Wer)
     await paused.DisposeAsync();
     await drained;
     sttRows.Add(new SttRow(sentence, whole.Trim(), streamed, atPause, Wer.Errors(sentence, whole), Wer.Errors(sentence, onePassText), Wer.Errors(sentence, streamed),
-        Wer.Errors(sentence, atPause), Wer.Words(sentence).Length, interims, wholeMs, finalizeMs, atPauseMs));
+        Wer.Errors(sentence, atPause), Wer.Errors(sentence, streamedOnePassText), Wer.Words(sentence).Length, interims, wholeMs, finalizeMs, atPauseMs, streamedOnePassMs));
     Console.WriteLine($"stt {sttRows.Count}/{Sentences.Wer.Length}: finalize {finalizeMs:F0} ms streamed, {atPauseMs:F0} ms begun at the pause, interims {interims}");
 }
 var words = sttRows.Sum(r => r.Words);
@@ -70,6 +82,9 @@ var sttSummary = new
     wer_whole_turn_one_pass = (double)sttRows.Sum(r => r.OnePassErrors) / words,
     wer_streaming = (double)sttRows.Sum(r => r.StreamedErrors) / words,
     wer_begun_at_pause = (double)sttRows.Sum(r => r.AtPauseErrors) / words,
+    wer_streaming_one_pass = (double)sttRows.Sum(r => r.StreamedOnePassErrors) / words,
+    streaming_one_pass_ms_p50 = Stats.Percentile(sttRows.Select(r => r.StreamedOnePassMs), 50),
+    streaming_one_pass_ms_p95 = Stats.Percentile(sttRows.Select(r => r.StreamedOnePassMs), 95),
     whole_turn_ms_p50 = Stats.Percentile(sttRows.Select(r => r.WholeMs), 50),
     whole_turn_ms_p95 = Stats.Percentile(sttRows.Select(r => r.WholeMs), 95),
     finalize_ms_p50 = Stats.Percentile(sttRows.Select(r => r.FinalizeMs), 50),
@@ -88,7 +103,8 @@ md.AppendLine("| | WER | transcript after the turn's end p50 | p95 | interims pe
 md.AppendLine("|---|---|---|---|---|");
 md.AppendLine(CultureInfo.InvariantCulture, $"| whole-turn (before) | {sttSummary.wer_whole_turn:P1} | {sttSummary.whole_turn_ms_p50:F0} ms | {sttSummary.whole_turn_ms_p95:F0} ms | 0 |");
 md.AppendLine(CultureInfo.InvariantCulture, $"| whole-turn, no second pass | {sttSummary.wer_whole_turn_one_pass:P1} | | | |");
-md.AppendLine(CultureInfo.InvariantCulture, $"| streaming | {sttSummary.wer_streaming:P1} | {sttSummary.finalize_ms_p50:F0} ms | {sttSummary.finalize_ms_p95:F0} ms | {sttSummary.interims_per_sentence:F1} |");
+md.AppendLine(CultureInfo.InvariantCulture, $"| streaming, with a second pass | {sttSummary.wer_streaming:P1} | {sttSummary.finalize_ms_p50:F0} ms | {sttSummary.finalize_ms_p95:F0} ms | {sttSummary.interims_per_sentence:F1} |");
+md.AppendLine(CultureInfo.InvariantCulture, $"| streaming, no second pass | {sttSummary.wer_streaming_one_pass:P1} | {sttSummary.streaming_one_pass_ms_p50:F0} ms | {sttSummary.streaming_one_pass_ms_p95:F0} ms | |");
 md.AppendLine(CultureInfo.InvariantCulture, $"| whole-turn begun at the pause (default) | {sttSummary.wer_begun_at_pause:P1} | {sttSummary.begun_at_pause_ms_p50:F0} ms | {sttSummary.begun_at_pause_ms_p95:F0} ms | (streamed) |");
 await File.WriteAllTextAsync(Path.Combine(results, "stt-streaming.md"), md.ToString());
 Console.WriteLine(md);
@@ -144,7 +160,7 @@ await File.WriteAllTextAsync(Path.Combine(results, "turn-modes.json"), JsonSeria
 md.Clear();
 md.AppendLine("# Turn modes: fixed 800 ms vs adaptive (`bench/Turns`)").AppendLine();
 md.AppendLine($"Load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}.").AppendLine();
-md.AppendLine($"{Sentences.Turns.Length} utterances (flite kal16, 16 kHz, real time): {Sentences.Turns.Count(u => u.Pauses > 0)} with 400 to 900 ms pauses inside (after \"and\", \"the\", \"um\", numbers), {Sentences.Turns.Count(u => u.Pauses == 0)} complete sentences. Each goes through Silero VAD, turn detection and streaming PocketSphinx, both modes side by side. Reply time: end of speech to the final transcript, which the reply starts from (the LLM and the TTS after it cost the same in both modes). Early: the turn ended at a pause inside the utterance.").AppendLine();
+md.AppendLine($"{Sentences.Turns.Length} utterances (flite kal16, 16 kHz, real time): {Sentences.Turns.Count(u => u.Pauses > 0)} with 400 to 900 ms pauses inside (after \"and\", \"the\", \"um\", numbers), {Sentences.Turns.Count(u => u.Pauses == 0)} complete sentences. Each goes through Silero VAD, turn detection and streaming PocketSphinx (voice-host's default: the transcript from the whole turn's pass begun at the pause), both modes side by side. Reply time: end of speech to the final transcript, which the reply starts from (the LLM and the TTS after it cost the same in both modes). Early: the turn ended at a pause inside the utterance.").AppendLine();
 md.AppendLine("| mode | end of speech to transcript p50 | p50, utterances with pauses | p50, complete sentences | ended early |");
 md.AppendLine("|---|---|---|---|---|");
 foreach (var m in byMode)
@@ -155,6 +171,6 @@ await File.WriteAllTextAsync(Path.Combine(results, "turn-modes.md"), md.ToString
 Console.WriteLine(md);
 
 internal sealed record SttRow(string Sentence, string WholeTurn, string Streamed, string AtPause, int WholeErrors, int OnePassErrors, int StreamedErrors, int AtPauseErrors,
-    int Words, int Interims, double WholeMs, double FinalizeMs, double AtPauseMs);
+    int StreamedOnePassErrors, int Words, int Interims, double WholeMs, double FinalizeMs, double AtPauseMs, double StreamedOnePassMs);
 
 internal sealed record TurnRow(string Mode, string Text, int Pauses, double? ReplyMs, string? Transcript, bool EndedEarly);

@@ -77,6 +77,51 @@ public sealed class PocketSphinxSttTests
     }
 
     [Fact]
+    public async Task A_provider_whose_transcript_is_the_streamed_decodes_has_it_at_the_turns_end_without_a_whole_turn_pass()
+    {
+        using var stt = new PocketSphinxStt(poolSize: 2, streamedFinal: true);
+        var (speech, _) = Wav.Read(await VoiceFixture.SpeakAsync("I want to change my delivery address"));
+        await using var session = await stt.ConnectAsync(new SttConfig(), CancellationToken.None);
+
+        foreach (var chunk in speech.Concat(new short[3200]).Chunk(320)) await session.SendAudioAsync(chunk, CancellationToken.None);
+        session.SpeechPaused();
+        foreach (var chunk in new short[1600].Chunk(320)) await session.SendAudioAsync(chunk, CancellationToken.None);
+        var final = await session.FinalizeAsync(CancellationToken.None);
+
+        Assert.Equal("i want to change my delivery address", final.Text);
+        Assert.Equal(0, stt.WholeTurnDecodes);
+    }
+
+    [Fact]
+    public async Task An_utterance_that_found_every_decoder_busy_has_its_whole_turn_pass_begun_at_the_pause_even_when_the_streamed_decode_would_give_the_transcript()
+    {
+        using var stt = new PocketSphinxStt(poolSize: 2, streamedFinal: true);
+        var (speech, _) = Wav.Read(await VoiceFixture.SpeakAsync("I want to change my delivery address"));
+        // Another call's turn holds one decoder, and this call's own pass at the pause will need the other.
+        await using var other = await stt.ConnectAsync(new SttConfig(), CancellationToken.None);
+        await other.SendAudioAsync(speech.AsMemory(0, 3200), CancellationToken.None);
+        while (stt.InFlight == 0) await Task.Delay(5);
+        await using var session = await stt.ConnectAsync(new SttConfig(), CancellationToken.None);
+
+        // Sent while a third utterance holds the second decoder: this one gets none and streams nothing.
+        await using (var third = await stt.ConnectAsync(new SttConfig(), CancellationToken.None))
+        {
+            await third.SendAudioAsync(speech.AsMemory(0, 3200), CancellationToken.None);
+            while (stt.InFlight < 2) await Task.Delay(5);
+            foreach (var chunk in speech.Concat(new short[3200]).Chunk(320)) await session.SendAudioAsync(chunk, CancellationToken.None);
+            Assert.Equal(2, stt.InFlight);
+        }
+        // The third call hung up, its decoder is free: the pause begins the whole turn's pass on it.
+        session.SpeechPaused();
+        Assert.Equal(1, stt.WholeTurnDecodes);
+        var final = await session.FinalizeAsync(CancellationToken.None);
+
+        Assert.Equal("i want to change my delivery address", final.Text);
+        Assert.Equal(1, stt.WholeTurnDecodes);
+        await other.FinalizeAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Interims_say_how_much_of_the_sessions_audio_they_have_heard_counting_from_its_first_turn()
     {
         using var stt = new PocketSphinxStt(poolSize: 2);

@@ -9,10 +9,11 @@ namespace VoiceAgents.VoiceHost.Providers.Local;
 /// turn detector waits for an interim that has heard the end of the caller's speech. Finishing decodes only what is left and
 /// ends the utterance, so the transcript is ready soon after the turn ends. With every decoder busy the audio is
 /// buffered and the pump tries again with the next audio; one that never got a decoder is decoded whole at the end.
-/// Unless the provider's final is the streamed one, the transcript is a pass over the whole turn, begun as soon as the
-/// caller pauses (<see cref="Paused"/>): the turn's end waits a while longer in silence to be sure (300 to 1,500 ms),
-/// and the pass runs meanwhile, so the transcript is ready when the turn ends, or soon after. Speech after the pause
-/// voids it (<see cref="Resumed"/>), and the next pause begins another.
+/// When the provider's final is not the streamed one, or this utterance has no streamed decode (every decoder was
+/// busy), the transcript is a pass over the whole turn, begun as soon as the caller pauses (<see cref="Paused"/>): the
+/// turn's end waits a while longer in silence to be sure (300 to 1,500 ms), and the pass runs meanwhile, so the
+/// transcript is ready when the turn ends, or sooner than if it began then. Speech after the pause voids it
+/// (<see cref="Resumed"/>), and the next pause begins another.
 /// </summary>
 /// <param name="offset">Samples the session had before this utterance, so its interims' HeardUntil counts from the session's start.</param>
 internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter<SttResult> interims, long offset)
@@ -37,7 +38,10 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
     /// <summary>The whole-turn pass begun at a pause: over the audio until then, which is the whole turn if no speech follows.</summary>
     private sealed record EarlyPass(Task<string> Text, CancellationTokenSource Void);
 
-    /// <summary>The caller paused: the whole-turn pass over the audio so far begins now (see the class).</summary>
+    /// <summary>
+    /// The caller paused: an interim comes at once, and, unless the transcript will be the streamed decode's, the
+    /// whole-turn pass over the audio so far begins now (see the class).
+    /// </summary>
     public void Paused()
     {
         lock (_gate)
@@ -45,7 +49,7 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
             if (_finishing) return;
             _interimNow = true;
             StartPump();
-            if (owner.StreamedFinal || owner.Closing || _length < 1_600) return;
+            if ((owner.StreamedFinal && _decoder != IntPtr.Zero) || owner.Closing || _length < 1_600) return;
             _early?.Void.Cancel();
             var cancel = new CancellationTokenSource();
             // Appends never touch what is already in the buffer, and a grown buffer is a copy: the pass reads a fixed stretch.
@@ -99,10 +103,13 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
             early.Void.Cancel();
             early = null;
         }
-        if (_decoder != IntPtr.Zero && !owner.StreamedFinal && !owner.Closing)
+        // The streamed decode gives the transcript when the provider says so and no whole-turn pass was begun (one is
+        // begun at a pause only when there was no streamed decode then), and when the provider is closing.
+        var streamedFinal = owner.Closing || (owner.StreamedFinal && early is null);
+        if (_decoder != IntPtr.Zero && !streamedFinal)
         {
             // The streamed decode gave the interims; the transcript is the whole turn's pass. Ending the streamed
-            // utterance (its own second pass) is off the turn's path, and its decoder goes back once that is done.
+            // utterance is off the turn's path, and its decoder goes back once that is done.
             var streamed = _decoder;
             _decoder = IntPtr.Zero;
             _ = Task.Run(() =>
