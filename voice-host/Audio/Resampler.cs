@@ -11,7 +11,7 @@ namespace VoiceAgents.VoiceHost.Audio;
 /// a stream. After its first block it allocates nothing per call. Dispose it: it owns a native resampler.
 /// </para>
 /// </summary>
-public sealed unsafe class Resampler : IDisposable
+public sealed class Resampler : IDisposable
 {
     // soxr HQ's default passband ends at 0.913 of the lower Nyquist frequency; ending it at 0.8 (3.2 kHz of a phone
     // call's 4, still above what ASR and the PSTN use) halves the filter and, with it, what soxr holds back: 58 ms
@@ -55,7 +55,7 @@ public sealed unsafe class Resampler : IDisposable
     /// Resamples the next block of the stream into <paramref name="output"/> (sized by <see cref="MaxOutputLength"/>);
     /// returns how many samples it wrote, which soxr's blocks make uneven and sometimes 0. An empty block writes nothing.
     /// </summary>
-    public int Process(ReadOnlySpan<short> input, Span<short> output)
+    public unsafe int Process(ReadOnlySpan<short> input, Span<short> output)
     {
         if (IsPassThrough)
         {
@@ -84,7 +84,7 @@ public sealed unsafe class Resampler : IDisposable
     /// Ends the stream: writes what soxr still holds into <paramref name="output"/> (at least
     /// <see cref="MaxOutputLength"/>(0) long) and returns how many samples; call it until it returns 0.
     /// </summary>
-    public int Flush(Span<short> output)
+    public unsafe int Flush(Span<short> output)
     {
         if (IsPassThrough) return 0;
         ObjectDisposedException.ThrowIf(_soxr!.IsClosed, this);

@@ -7,7 +7,7 @@ namespace VoiceAgents.VoiceHost.Audio;
 /// and out, a quality recipe, no dither. The one binding of the library in the repository; the benches use it through
 /// <see cref="Resampler"/> too.
 /// </summary>
-internal static unsafe partial class Soxr
+internal static partial class Soxr
 {
     public const string Library = "libsoxr.so.0";
 
@@ -23,7 +23,7 @@ internal static unsafe partial class Soxr
     public static bool IsAvailable => NativeLibrary.TryLoad(Library, out _);
 
     /// <summary>A resampler of one channel of PCM16; throws with soxr's own message if it refuses.</summary>
-    public static SoxrHandle Create(double inputRate, double outputRate, nuint recipe, double passbandEnd)
+    public static unsafe SoxrHandle Create(double inputRate, double outputRate, nuint recipe, double passbandEnd)
     {
         var io = new IoSpec { InputType = Int16Interleaved, OutputType = Int16Interleaved, Scale = 1, Flags = NoDither };
         var quality = soxr_quality_spec(recipe, 0);
@@ -42,7 +42,7 @@ internal static unsafe partial class Soxr
     /// One <c>soxr_process</c> call: takes what it can of <paramref name="input"/> (null with length 0 flushes the end
     /// of the stream) and writes what it has ready; returns (samples taken, samples written).
     /// </summary>
-    public static (int Taken, int Written) Process(SoxrHandle handle, short* input, int inputLength, Span<short> output)
+    public static unsafe (int Taken, int Written) Process(SoxrHandle handle, short* input, int inputLength, Span<short> output)
     {
         nuint taken, written;
         IntPtr error;
@@ -79,8 +79,8 @@ internal static unsafe partial class Soxr
     }
 
     [LibraryImport(Library)] private static partial QualitySpec soxr_quality_spec(nuint recipe, nuint flags);
-    [LibraryImport(Library)] private static partial SoxrHandle soxr_create(double inputRate, double outputRate, uint channels, IntPtr* error, IoSpec* io, QualitySpec* quality, void* runtime);
-    [LibraryImport(Library)] private static partial IntPtr soxr_process(SoxrHandle resampler, void* input, nuint inputLength, nuint* inputDone, void* output, nuint outputLength, nuint* outputDone);
+    [LibraryImport(Library)] private static unsafe partial SoxrHandle soxr_create(double inputRate, double outputRate, uint channels, IntPtr* error, IoSpec* io, QualitySpec* quality, void* runtime);
+    [LibraryImport(Library)] private static unsafe partial IntPtr soxr_process(SoxrHandle resampler, void* input, nuint inputLength, nuint* inputDone, void* output, nuint outputLength, nuint* outputDone);
     [LibraryImport(Library)] private static partial double soxr_delay(SoxrHandle resampler);
     [LibraryImport(Library)] internal static partial void soxr_delete(IntPtr resampler);
 }
