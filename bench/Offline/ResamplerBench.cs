@@ -87,8 +87,8 @@ public static class ResamplerBench
             N is the lower Nyquist frequency. Ripple: max − min gain of tones over 100 Hz–0.8 N. Stopband: the weakest
             suppression of an alias (downsampling) or image (upsampling) lying at ≥ N, and at ≥ 1.2 N. SNR: a log sweep
             50 Hz–0.8 N at −6 dBFS against the exact sweep, delay fitted. The goal: soxr's quality at half its speed or better.
-            voice-host's resampler is libsoxr itself (`SOXR_HQ`, linear phase, passband to 0.8 N so soxr holds back half as
-            much), so the rows compare the product's setup with soxr's own recipes through the one binding; the sox command
+            voice-host's resampler is libsoxr itself (`SOXR_16_BITQ`, the precision of PCM16; linear phase; passband to 0.8 N
+            and 256-point DFT blocks, so soxr holds back a quarter as much at 8↔16 kHz: ~28 ms), so the rows compare the product's setup with soxr's own recipes through the one binding; the sox command
             line reaches libsoxr through sox's own code (`rate -h`, quality only: its time would be its process and pipes;
             sox dithers its 16-bit output by default, which costs it a few dB of sweep SNR).
 

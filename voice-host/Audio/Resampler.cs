@@ -1,41 +1,45 @@
 namespace VoiceAgents.VoiceHost.Audio;
 
 /// <summary>
-/// A streaming resampler of mono PCM16 for any pair of rates (8 to 48 kHz and back): libsoxr at its high quality
-/// (<c>SOXR_HQ</c>, 20-bit, linear phase, no dither), through <see cref="Soxr"/>. Downsampling does not alias (an
-/// alias at or above the lower Nyquist frequency is ~100 dB down) and the passband is flat to 0.8 of it.
+/// A streaming resampler of mono PCM16 for any pair of rates (8 to 48 kHz and back): libsoxr at 16-bit precision
+/// (<c>SOXR_16_BITQ</c>, the precision of the PCM16 it reads and writes; linear phase, no dither), through
+/// <see cref="Soxr"/>. Downsampling does not alias (an alias at or above the lower Nyquist frequency is ~96 dB down)
+/// and the passband is flat to 0.8 of it.
 /// <para>
-/// soxr filters in blocks, so it holds samples back and writes them in bursts: a sample comes out at most ~58 ms
-/// after it went in at 8↔16 kHz, ~19 ms at 48→16 kHz and 16↔24 kHz (measured with 20 ms input blocks; the output is
+/// soxr filters in blocks, so it holds samples back and writes them in bursts: a sample comes out at most ~28 ms
+/// after it went in at 8↔16 kHz, ~19 ms at 48→16 kHz and 16↔48 kHz (measured with 20 ms input blocks; the output is
 /// otherwise time-aligned, soxr trims its filter's own delay). <see cref="Flush"/> writes what it holds at the end of
 /// a stream. After its first block it allocates nothing per call. Dispose it: it owns a native resampler.
 /// </para>
 /// </summary>
 public sealed class Resampler : IDisposable
 {
-    // soxr HQ's default passband ends at 0.913 of the lower Nyquist frequency; ending it at 0.8 (3.2 kHz of a phone
-    // call's 4, still above what ASR and the PSTN use) halves the filter and, with it, what soxr holds back: 58 ms
-    // instead of 114 ms at 8↔16 kHz, 19 instead of 37 at 48→16. Linear phase, because soxr's intermediate phase held
-    // twice as long in the same measurement and minimum phase only ~10% less, while bending a sweep's phase.
+    // What soxr holds back is latency on every call that is not at 16 kHz, both ways. soxr's default passband ends at
+    // 0.913 of the lower Nyquist frequency; ending it at 0.8 (3.2 kHz of a phone call's 4, still above what ASR and
+    // the PSTN use) halves the filter: 58 ms held instead of 114 at 8↔16 kHz (SOXR_HQ), 19 instead of 37 at 48→16.
+    // 16-bit precision with soxr's smallest DFT blocks (256) halves it again at 8↔16 kHz (28 ms; SOXR_HQ kept 58 with
+    // them), and 16 bits is all PCM16 holds. Linear phase, because soxr's intermediate phase held twice as long in the
+    // same measurement and minimum phase only ~10% less, while bending a sweep's phase.
     private const double PassbandEnd = 0.8;
+    private const uint Log2MinDftSize = 8;
 
     private readonly SoxrHandle? _soxr;
     private readonly int _heldBack;
     private bool _flushed;
 
-    public Resampler(int inputRate, int outputRate) : this(inputRate, outputRate, Soxr.HighQuality | Soxr.LinearPhase, PassbandEnd)
+    public Resampler(int inputRate, int outputRate) : this(inputRate, outputRate, Soxr.SixteenBit | Soxr.LinearPhase, PassbandEnd, Log2MinDftSize)
     {
     }
 
-    /// <summary>soxr at another recipe (<c>SOXR_HQ</c> = 4, <c>SOXR_VHQ</c> = 6) and its own passband (0), for the bench's references.</summary>
-    internal Resampler(int inputRate, int outputRate, nuint recipe, double passbandEnd)
+    /// <summary>soxr at another recipe (<c>SOXR_HQ</c> = 4, <c>SOXR_VHQ</c> = 6) and its own passband and blocks (0), for the bench's references.</summary>
+    internal Resampler(int inputRate, int outputRate, nuint recipe, double passbandEnd, uint log2MinDftSize = 0)
     {
         if (inputRate <= 0) throw new ArgumentOutOfRangeException(nameof(inputRate));
         if (outputRate <= 0) throw new ArgumentOutOfRangeException(nameof(outputRate));
         InputRate = inputRate;
         OutputRate = outputRate;
         if (IsPassThrough) return;
-        _soxr = Soxr.Create(inputRate, outputRate, recipe, passbandEnd);
+        _soxr = Soxr.Create(inputRate, outputRate, recipe, passbandEnd, log2MinDftSize);
         // Room for a burst of what soxr held back (at most ~60 ms, measured) on top of the block's own output.
         _heldBack = outputRate / 4;
     }

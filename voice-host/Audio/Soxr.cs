@@ -11,6 +11,9 @@ internal static partial class Soxr
 {
     public const string Library = "libsoxr.so.0";
 
+    /// <summary><c>SOXR_16_BITQ</c>: 16-bit precision, the precision of the PCM16 it reads and writes.</summary>
+    public const nuint SixteenBit = 3;
+
     /// <summary><c>SOXR_HQ</c>: 20-bit precision, sox's <c>rate -h</c>.</summary>
     public const nuint HighQuality = 4;
 
@@ -23,13 +26,16 @@ internal static partial class Soxr
     public static bool IsAvailable => NativeLibrary.TryLoad(Library, out _);
 
     /// <summary>A resampler of one channel of PCM16; throws with soxr's own message if it refuses.</summary>
-    public static unsafe SoxrHandle Create(double inputRate, double outputRate, nuint recipe, double passbandEnd)
+    /// <param name="log2MinDftSize">soxr's smallest DFT block (<c>log2_min_dft_size</c>, 8 to 15; 0 leaves its 10), which bounds what it holds back.</param>
+    public static unsafe SoxrHandle Create(double inputRate, double outputRate, nuint recipe, double passbandEnd, uint log2MinDftSize = 0)
     {
         var io = new IoSpec { InputType = Int16Interleaved, OutputType = Int16Interleaved, Scale = 1, Flags = NoDither };
         var quality = soxr_quality_spec(recipe, 0);
         if (passbandEnd > 0) quality.PassbandEnd = passbandEnd;
+        var runtime = soxr_runtime_spec(1);
+        if (log2MinDftSize > 0) runtime.Log2MinDftSize = log2MinDftSize;
         IntPtr error;
-        var handle = soxr_create(inputRate, outputRate, 1, &error, &io, &quality, null);
+        var handle = soxr_create(inputRate, outputRate, 1, &error, &io, &quality, &runtime);
         if (handle.IsInvalid || error != IntPtr.Zero)
         {
             handle.Dispose();
@@ -78,8 +84,20 @@ internal static partial class Soxr
         public nuint Flags;
     }
 
+    [StructLayout(LayoutKind.Sequential)]
+    private struct RuntimeSpec
+    {
+        public uint Log2MinDftSize;
+        public uint Log2LargeDftSize;
+        public uint CoefSizeKbytes;
+        public uint NumThreads;
+        public IntPtr E;
+        public nuint Flags;
+    }
+
     [LibraryImport(Library)] private static partial QualitySpec soxr_quality_spec(nuint recipe, nuint flags);
-    [LibraryImport(Library)] private static unsafe partial SoxrHandle soxr_create(double inputRate, double outputRate, uint channels, IntPtr* error, IoSpec* io, QualitySpec* quality, void* runtime);
+    [LibraryImport(Library)] private static partial RuntimeSpec soxr_runtime_spec(uint numThreads);
+    [LibraryImport(Library)] private static unsafe partial SoxrHandle soxr_create(double inputRate, double outputRate, uint channels, IntPtr* error, IoSpec* io, QualitySpec* quality, RuntimeSpec* runtime);
     [LibraryImport(Library)] private static unsafe partial IntPtr soxr_process(SoxrHandle resampler, void* input, nuint inputLength, nuint* inputDone, void* output, nuint outputLength, nuint* outputDone);
     [LibraryImport(Library)] private static partial double soxr_delay(SoxrHandle resampler);
     [LibraryImport(Library)] internal static partial void soxr_delete(IntPtr resampler);
