@@ -197,5 +197,11 @@ public sealed class OutputTransport(CallContext call, IClientEvents client, int 
         }
     }
 
+    protected override ValueTask OnStoppedAsync()
+    {
+        _recordResampler?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

@@ -47,9 +47,6 @@ public static class MediaStreamSteps
     public static async Task<short[]> SpeakAt8kAsync(string text)
     {
         var (samples, rate) = Wav.Read(await VoiceFixture.SpeakAsync(text));
-        var resampler = new Resampler(rate, MediaStreamClient.Rate);
-        var output = new short[resampler.MaxOutputLength(samples.Length)];
-        var n = resampler.Process(samples, output);
-        return output[..n];
+        return Resampler.Resample(samples, rate, MediaStreamClient.Rate);
     }
 }
