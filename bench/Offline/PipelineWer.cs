@@ -43,7 +43,12 @@ public static class PipelineWer
 
         // The same audio brought to 16 kHz by voice-host's own decoder and resampler instead of sox: where the
         // pipeline is worse than the raw engine, this says whether the resampling or what follows it (VAD, turns) is why.
-        static short[] Ours(short[] pcm, int rate) => Resampler.Resample(pcm, rate, 16000);
+        static short[] Ours(short[] pcm, int rate)
+        {
+            var resampler = new Resampler(rate, 16000);
+            var output = new short[resampler.MaxOutputLength(pcm.Length)];
+            return output[..resampler.Process(pcm, output)];
+        }
         var ours8k = at8k.Select(m =>
         {
             var pcm = new short[m.Length];

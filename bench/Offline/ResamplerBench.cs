@@ -8,12 +8,9 @@ using static VoiceAgents.Bench.Api.BenchHost;
 namespace VoiceAgents.Bench.Offline;
 
 /// <summary>
-/// voice-host's <see cref="Resampler"/> (itself libsoxr, at the product's setup) against libsoxr at sox's own recipes
-/// (high and very high quality) through the same binding, all streaming mono PCM16 in 20 ms blocks as a call does,
-/// rounding to PCM16 without dither; and, for quality only, the sox command line (<c>rate -h</c>), which reaches
-/// libsoxr through sox's own binding, so a fault in ours would show as a difference. Throughput: seconds of audio
-/// resampled per CPU second of the thread, best of five passes over noise (not for the command line, whose figure
-/// would be its process and pipes). Quality, from tones at −6 dBFS
+/// voice-host's <see cref="Resampler"/> against libsoxr (sox's resampler, at its high and very high quality), both
+/// streaming mono PCM16 in 20 ms blocks as a call does, both rounding to PCM16 without dither. Throughput: seconds
+/// of audio resampled per CPU second of the thread, best of five passes over noise. Quality, from tones at −6 dBFS
 /// measured at their own frequency through a Blackman–Harris window (so 16-bit rounding noise spread over the band
 /// does not hide a small alias), with N the lower of the two Nyquist frequencies: passband ripple over 100 Hz–0.8 N;
 /// stopband attenuation, the worst over the tones whose unwanted product (the alias a downsampler folds back, the
@@ -24,38 +21,28 @@ public static class ResamplerBench
 {
     private const double Amplitude = 16384; // −6 dBFS
     private static readonly (int From, int To)[] Ratios = [(8000, 16000), (48000, 16000), (16000, 8000)];
-
-    /// <summary>A resampler under test: one in process (<paramref name="Make"/>), or the sox command line at <paramref name="SoxRate"/>.</summary>
-    private sealed record Candidate(string Name, Func<int, int, Resampler>? Make, string? SoxRate = null);
-
-    private static readonly Candidate[] Candidates =
-    [
-        new("voice-host Resampler", (from, to) => new Resampler(from, to)),
-        new("soxr HQ (sox rate -h)", (from, to) => new Resampler(from, to, recipe: 4, passbandEnd: 0)),  // SOXR_HQ at soxr's own spec
-        new("soxr VHQ (sox rate -v)", (from, to) => new Resampler(from, to, recipe: 6, passbandEnd: 0)), // SOXR_VHQ
-        new("sox CLI rate -h", null, "-h"),
-    ];
+    private static readonly (string Name, int Recipe)[] Candidates = [("voice-host Resampler", 0), ("soxr HQ (sox rate -h)", Soxr.High), ("soxr VHQ (sox rate -v)", Soxr.VeryHigh)];
 
     public static async Task RunAsync(BenchSettings settings, int seconds, CancellationToken ct)
     {
-        if (!Resampler.IsAvailable) throw new InvalidOperationException("libsoxr.so.0 is needed: ./test.sh or ./run.sh installs it (infra/local/prereqs.sh), or apt-get install libsoxr0");
+        if (!Soxr.IsAvailable) throw new InvalidOperationException("libsoxr.so.0 is needed: ./test.sh or ./run.sh installs it (infra/local/prereqs.sh), or apt-get install libsoxr0");
         var rows = new JsonArray();
         var md = new List<string>();
         foreach (var (from, to) in Ratios)
         {
             var results = new List<JsonObject>();
-            foreach (var candidate in Candidates)
+            foreach (var (name, recipe) in Candidates)
             {
                 ct.ThrowIfCancellationRequested();
                 var row = new JsonObject
                 {
                     ["ratio"] = $"{from / 1000}→{to / 1000} kHz",
-                    ["resampler"] = candidate.Name,
-                    ["realtime_x"] = candidate.Make is null ? null : Math.Round(Throughput(candidate.Make, from, to, seconds), 0),
-                    ["passband_ripple_db"] = Math.Round(await RippleAsync(candidate, from, to, ct), 3),
-                    ["stopband_attenuation_db"] = Math.Round(await StopbandAsync(candidate, from, to, 1.0, ct), 1),
-                    ["stopband_attenuation_from_1_2n_db"] = Math.Round(await StopbandAsync(candidate, from, to, 1.2, ct), 1),
-                    ["sweep_snr_db"] = Math.Round(await SweepSnrAsync(candidate, from, to, ct), 1),
+                    ["resampler"] = name,
+                    ["realtime_x"] = Math.Round(Throughput(recipe, from, to, seconds), 0),
+                    ["passband_ripple_db"] = Math.Round(Ripple(recipe, from, to), 3),
+                    ["stopband_attenuation_db"] = Math.Round(Stopband(recipe, from, to, 1.0), 1),
+                    ["stopband_attenuation_from_1_2n_db"] = Math.Round(Stopband(recipe, from, to, 1.2), 1),
+                    ["sweep_snr_db"] = Math.Round(SweepSnr(recipe, from, to), 1),
                 };
                 Say(row.ToJsonString());
                 results.Add(row);
@@ -64,7 +51,7 @@ public static class ResamplerBench
             var ours = results[0];
             var hq = results[1];
             foreach (var r in results)
-                md.Add($"| {r["ratio"]} | {r["resampler"]} | {r["realtime_x"]?.ToString() ?? "–"} | {r["passband_ripple_db"]} | {r["stopband_attenuation_db"]} | {r["stopband_attenuation_from_1_2n_db"]} | {r["sweep_snr_db"]} |");
+                md.Add($"| {r["ratio"]} | {r["resampler"]} | {r["realtime_x"]} | {r["passband_ripple_db"]} | {r["stopband_attenuation_db"]} | {r["stopband_attenuation_from_1_2n_db"]} | {r["sweep_snr_db"]} |");
             var speed = ours["realtime_x"]!.GetValue<double>() / hq["realtime_x"]!.GetValue<double>();
             md.Add($"| | **ours / soxr HQ** | **{speed.ToString("0.00", CultureInfo.InvariantCulture)}×** | | | | |");
         }
@@ -87,10 +74,6 @@ public static class ResamplerBench
             N is the lower Nyquist frequency. Ripple: max − min gain of tones over 100 Hz–0.8 N. Stopband: the weakest
             suppression of an alias (downsampling) or image (upsampling) lying at ≥ N, and at ≥ 1.2 N. SNR: a log sweep
             50 Hz–0.8 N at −6 dBFS against the exact sweep, delay fitted. The goal: soxr's quality at half its speed or better.
-            voice-host's resampler is libsoxr itself (`SOXR_16_BITQ`, the precision of PCM16; linear phase; passband to 0.8 N
-            and 256-point DFT blocks, so soxr holds back a quarter as much at 8↔16 kHz: ~28 ms), so the rows compare the product's setup with soxr's own recipes through the one binding; the sox command
-            line reaches libsoxr through sox's own code (`rate -h`, quality only: its time would be its process and pipes;
-            sox dithers its 16-bit output by default, which costs it a few dB of sweep SNR).
 
             | ratio | resampler | × real time | passband ripple dB | stopband dB (≥ N) | stopband dB (≥ 1.2 N) | sweep SNR dB |
             |---|---|---:|---:|---:|---:|---:|
@@ -100,34 +83,40 @@ public static class ResamplerBench
         Say($"wrote {Path.Combine(settings.ResultsDir, "resampler.json")} and .md");
     }
 
-    /// <summary>The whole signal through a fresh resampler in 20 ms blocks, flushed at the end.</summary>
-    private static short[] Run(Func<int, int, Resampler> make, int from, int to, short[] input)
+    /// <summary>The whole signal through a fresh resampler in 20 ms blocks (soxr flushed at the end).</summary>
+    private static short[] Run(int recipe, int from, int to, short[] input)
     {
         var block = from / 50;
         var output = new short[(long)input.Length * to / from + 4096];
         var written = 0;
-        using var r = make(from, to);
-        for (var i = 0; i < input.Length; i += block)
-            written += r.Process(input.AsSpan(i, Math.Min(block, input.Length - i)), output.AsSpan(written));
-        int n;
-        while ((n = r.Flush(output.AsSpan(written))) > 0) written += n;
+        if (recipe == 0)
+        {
+            var r = new Resampler(from, to);
+            for (var i = 0; i < input.Length; i += block)
+                written += r.Process(input.AsSpan(i, Math.Min(block, input.Length - i)), output.AsSpan(written));
+        }
+        else
+        {
+            using var r = new Soxr(from, to, recipe);
+            for (var i = 0; i < input.Length; i += block)
+                written += r.Process(input.AsSpan(i, Math.Min(block, input.Length - i)), output.AsSpan(written));
+            int n;
+            while ((n = r.Process([], output.AsSpan(written))) > 0) written += n;
+        }
         return output[..written];
     }
 
-    private static async Task<short[]> RunAsync(Candidate candidate, int from, int to, short[] input, CancellationToken ct) =>
-        candidate.Make is { } make ? Run(make, from, to, input) : await SoxCli.ResampleAsync(input, from, to, ct, candidate.SoxRate!);
-
-    private static double Throughput(Func<int, int, Resampler> make, int from, int to, int seconds)
+    private static double Throughput(int recipe, int from, int to, int seconds)
     {
         var random = new Random(16);
         var noise = new short[from * seconds];
         for (var i = 0; i < noise.Length; i++) noise[i] = (short)random.Next(-8000, 8000);
-        Run(make, from, to, noise[..Math.Min(noise.Length, from * 2)]); // warm-up
+        Run(recipe, from, to, noise[..Math.Min(noise.Length, from * 2)]); // warm-up
         var best = double.MaxValue;
         for (var pass = 0; pass < 5; pass++)
         {
             var started = ThreadCpu.Now();
-            Run(make, from, to, noise);
+            Run(recipe, from, to, noise);
             best = Math.Min(best, (ThreadCpu.Now() - started).TotalSeconds);
         }
         return seconds / best;
@@ -158,16 +147,16 @@ public static class ResamplerBench
         return 2 * Math.Sqrt(re * re + im * im) / gain;
     }
 
-    private static async Task<double> RippleAsync(Candidate candidate, int from, int to, CancellationToken ct)
+    private static double Ripple(int recipe, int from, int to)
     {
         var nyquist = Math.Min(from, to) / 2.0;
         var gains = new List<double>();
         for (var f = 100.0; f <= 0.8 * nyquist; f += 100)
-            gains.Add(20 * Math.Log10(AmplitudeAt(await RunAsync(candidate, from, to, Tone(from, f, 1), ct), to, f) / Amplitude));
+            gains.Add(20 * Math.Log10(AmplitudeAt(Run(recipe, from, to, Tone(from, f, 1)), to, f) / Amplitude));
         return gains.Max() - gains.Min();
     }
 
-    private static async Task<double> StopbandAsync(Candidate candidate, int from, int to, double startAt, CancellationToken ct)
+    private static double Stopband(int recipe, int from, int to, double startAt)
     {
         var nyquist = Math.Min(from, to) / 2.0;
         var worst = double.MaxValue;
@@ -177,19 +166,19 @@ public static class ResamplerBench
             for (var f = startAt * nyquist; f < from / 2.0 - 100; f += 100)
             {
                 var alias = Math.Abs(f - Math.Round(f / to) * to);
-                worst = Math.Min(worst, -20 * Math.Log10(AmplitudeAt(await RunAsync(candidate, from, to, Tone(from, f, 1), ct), to, alias) / Amplitude + 1e-12));
+                worst = Math.Min(worst, -20 * Math.Log10(AmplitudeAt(Run(recipe, from, to, Tone(from, f, 1)), to, alias) / Amplitude + 1e-12));
             }
         }
         else
         {
             // A tone f leaves an image at from − f, which must not be heard at the higher rate.
             for (var f = 100.0; from - f >= startAt * nyquist; f += 100)
-                worst = Math.Min(worst, -20 * Math.Log10(AmplitudeAt(await RunAsync(candidate, from, to, Tone(from, f, 1), ct), to, from - f) / Amplitude + 1e-12));
+                worst = Math.Min(worst, -20 * Math.Log10(AmplitudeAt(Run(recipe, from, to, Tone(from, f, 1)), to, from - f) / Amplitude + 1e-12));
         }
         return worst;
     }
 
-    private static async Task<double> SweepSnrAsync(Candidate candidate, int from, int to, CancellationToken ct)
+    private static double SweepSnr(int recipe, int from, int to)
     {
         const double seconds = 2, f1 = 50;
         var f2 = 0.8 * Math.Min(from, to) / 2.0;
@@ -199,7 +188,7 @@ public static class ResamplerBench
         double Phase(double t) => t <= top ? 2 * Math.PI * f1 / k * (Math.Exp(k * t) - 1) : 2 * Math.PI * (f1 / k * (Math.Exp(k * top) - 1) + f2 * (t - top));
         var input = new short[(int)(from * seconds)];
         for (var i = 0; i < input.Length; i++) input[i] = (short)Math.Round(Amplitude * Math.Sin(Phase((double)i / from)));
-        var output = await RunAsync(candidate, from, to, input, ct);
+        var output = Run(recipe, from, to, input);
         var start = to / 10;
         var end = Math.Min(output.Length, (int)(to * (seconds - 0.1)));
         double Error(double delay)

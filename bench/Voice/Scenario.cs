@@ -58,7 +58,16 @@ public static class Scenario
         }
     }
 
-    public static short[] Resample(short[] samples, int from, int to) => Resampler.Resample(samples, from, to);
+    public static short[] Resample(short[] samples, int from, int to)
+    {
+        if (from == to) return samples;
+        var resampler = new Resampler(from, to);
+        var output = new short[resampler.MaxOutputLength(samples.Length) + to / 10];
+        var n = resampler.Process(samples, output);
+        // Flush the filter's delay with a little silence so the last word is not cut.
+        n += resampler.Process(new short[from / 20], output.AsSpan(n));
+        return output[..n];
+    }
 
     /// <summary>The index just past the last sample of speech: the end of the last 10 ms block louder than -40 dBFS.</summary>
     public static int SpeechEnd(short[] samples, int rate)

@@ -1,115 +1,111 @@
 namespace VoiceAgents.VoiceHost.Audio;
 
 /// <summary>
-/// A streaming resampler of mono PCM16 for any pair of rates (8 to 48 kHz and back): libsoxr at 16-bit precision
-/// (<c>SOXR_16_BITQ</c>, the precision of the PCM16 it reads and writes; linear phase, no dither), through
-/// <see cref="Soxr"/>. Downsampling does not alias (an alias at or above the lower Nyquist frequency is ~96 dB down)
-/// and the passband is flat to 0.8 of it.
-/// <para>
-/// soxr filters in blocks, so it holds samples back and writes them in bursts: a sample comes out at most ~28 ms
-/// after it went in at 8↔16 kHz, ~19 ms at 48→16 kHz and 16↔48 kHz (measured with 20 ms input blocks; the output is
-/// otherwise time-aligned, soxr trims its filter's own delay). <see cref="Flush"/> writes what it holds at the end of
-/// a stream. After its first block it allocates nothing per call. Dispose it: it owns a native resampler.
-/// </para>
+/// A streaming, band-limited polyphase resampler for any rational ratio (8 to 48 kHz and back). The prototype
+/// low-pass filter is a Kaiser-windowed sinc with its cut-off at the lower Nyquist frequency, so downsampling
+/// does not alias. After its buffers have grown to the largest block seen, it allocates nothing per call.
 /// </summary>
-public sealed class Resampler : IDisposable
+public sealed class Resampler
 {
-    // What soxr holds back is latency on every call that is not at 16 kHz, both ways. soxr's default passband ends at
-    // 0.913 of the lower Nyquist frequency; ending it at 0.8 (3.2 kHz of a phone call's 4, still above what ASR and
-    // the PSTN use) halves the filter: 58 ms held instead of 114 at 8↔16 kHz (SOXR_HQ), 19 instead of 37 at 48→16.
-    // 16-bit precision with soxr's smallest DFT blocks (256) halves it again at 8↔16 kHz (28 ms; SOXR_HQ kept 58 with
-    // them), and 16 bits is all PCM16 holds. Linear phase, because soxr's intermediate phase held twice as long in the
-    // same measurement and minimum phase only ~10% less, while bending a sweep's phase.
-    private const double PassbandEnd = 0.8;
-    private const uint Log2MinDftSize = 8;
+    private const int BaseTaps = 24;
+    // Taps per output sample grow with the decimation factor, so the transition band stays narrow when downsampling.
+    private readonly int _taps;
+    private readonly int _up;
+    private readonly int _down;
+    private readonly float[] _coefficients; // [phase * taps + k]
+    private float[] _buffer;                // history (taps - 1 samples) followed by the new block
+    private long _position;                  // next output position, in upsampled units, relative to the buffer start
 
-    private readonly SoxrHandle? _soxr;
-    private readonly int _heldBack;
-    private bool _flushed;
-
-    public Resampler(int inputRate, int outputRate) : this(inputRate, outputRate, Soxr.SixteenBit | Soxr.LinearPhase, PassbandEnd, Log2MinDftSize)
+    public Resampler(int inputRate, int outputRate)
     {
-    }
-
-    /// <summary>soxr at another recipe (<c>SOXR_HQ</c> = 4, <c>SOXR_VHQ</c> = 6) and its own passband and blocks (0), for the bench's references.</summary>
-    internal Resampler(int inputRate, int outputRate, nuint recipe, double passbandEnd, uint log2MinDftSize = 0)
-    {
-        if (inputRate <= 0) throw new ArgumentOutOfRangeException(nameof(inputRate));
-        if (outputRate <= 0) throw new ArgumentOutOfRangeException(nameof(outputRate));
+        if (inputRate <= 0 || outputRate <= 0) throw new ArgumentOutOfRangeException(nameof(inputRate));
         InputRate = inputRate;
         OutputRate = outputRate;
-        if (IsPassThrough) return;
-        _soxr = Soxr.Create(inputRate, outputRate, recipe, passbandEnd, log2MinDftSize);
-        // Room for a burst of what soxr held back (at most ~60 ms, measured) on top of the block's own output.
-        _heldBack = outputRate / 4;
+        var g = Gcd(inputRate, outputRate);
+        _up = outputRate / g;
+        _down = inputRate / g;
+        _taps = (int)Math.Ceiling(BaseTaps * Math.Max(1.0, (double)_down / _up));
+        _coefficients = Design(_up, _down, _taps);
+        _buffer = new float[_taps - 1 + 4096];
+        _position = (long)(_taps - 1) * _up;
     }
-
-    /// <summary>Whether libsoxr can be loaded (Debian's libsoxr0); without it only equal rates can be "resampled".</summary>
-    public static bool IsAvailable => Soxr.IsAvailable;
 
     public int InputRate { get; }
     public int OutputRate { get; }
-    public bool IsPassThrough => InputRate == OutputRate;
+    public bool IsPassThrough => _up == _down;
 
-    /// <summary>The most samples <see cref="Process"/> can write for an input of this length (and <see cref="Flush"/> for 0).</summary>
-    public int MaxOutputLength(int inputLength) =>
-        IsPassThrough ? inputLength : (int)(((long)inputLength * OutputRate + InputRate - 1) / InputRate) + _heldBack;
+    /// <summary>The most samples <see cref="Process"/> can write for an input of this length.</summary>
+    public int MaxOutputLength(int inputLength) => (int)((long)(inputLength + 1) * _up / _down) + 2;
 
-    /// <summary>
-    /// Resamples the next block of the stream into <paramref name="output"/> (sized by <see cref="MaxOutputLength"/>);
-    /// returns how many samples it wrote, which soxr's blocks make uneven and sometimes 0. An empty block writes nothing.
-    /// </summary>
-    public unsafe int Process(ReadOnlySpan<short> input, Span<short> output)
+    /// <summary>Resamples the next block of the stream into <paramref name="output"/>; returns how many samples it wrote.</summary>
+    public int Process(ReadOnlySpan<short> input, Span<short> output)
     {
         if (IsPassThrough)
         {
             input.CopyTo(output);
             return input.Length;
         }
-        ObjectDisposedException.ThrowIf(_soxr!.IsClosed, this);
-        if (_flushed) throw new InvalidOperationException("The stream was flushed; a new stream needs a new resampler.");
-        if (input.IsEmpty) return 0;
+        var history = _taps - 1;
+        var needed = history + input.Length;
+        if (_buffer.Length < needed) Array.Resize(ref _buffer, needed);
+        for (var i = 0; i < input.Length; i++) _buffer[history + i] = input[i];
+
         var written = 0;
-        fixed (short* start = input)
+        var available = (long)needed * _up;
+        while (_position < available && written < output.Length)
         {
-            var taken = 0;
-            while (taken < input.Length)
-            {
-                if (written == output.Length) throw new ArgumentException("The output is too small: size it with MaxOutputLength.", nameof(output));
-                var (t, w) = Soxr.Process(_soxr, start + taken, input.Length - taken, output[written..]);
-                taken += t;
-                written += w;
-            }
+            var n = (int)(_position / _up);       // newest input sample used
+            var phase = (int)(_position % _up);
+            var taps = _coefficients.AsSpan(phase * _taps, _taps);
+            float acc = 0;
+            for (var k = 0; k < _taps; k++) acc += taps[k] * _buffer[n - k];
+            output[written++] = (short)Math.Clamp(MathF.Round(acc), short.MinValue, short.MaxValue);
+            _position += _down;
         }
+        // Keep the last (taps - 1) samples as history for the next block.
+        Array.Copy(_buffer, needed - history, _buffer, 0, history);
+        _position -= (long)input.Length * _up;
         return written;
     }
 
-    /// <summary>
-    /// Ends the stream: writes what soxr still holds into <paramref name="output"/> (at least
-    /// <see cref="MaxOutputLength"/>(0) long) and returns how many samples; call it until it returns 0.
-    /// </summary>
-    public unsafe int Flush(Span<short> output)
+    private static float[] Design(int up, int down, int tapsPerPhase)
     {
-        if (IsPassThrough) return 0;
-        ObjectDisposedException.ThrowIf(_soxr!.IsClosed, this);
-        _flushed = true;
-        return Soxr.Process(_soxr, null, 0, output).Written;
+        // Cut-off at the lower of the two Nyquist frequencies, a little below to leave a transition band.
+        var cutoff = 0.5 / Math.Max(up, down) * 0.92;
+        var length = up * tapsPerPhase;
+        var center = (length - 1) / 2.0;
+        const double beta = 8.0;
+        var prototype = new double[length];
+        for (var i = 0; i < length; i++)
+        {
+            var x = i - center;
+            var sinc = x == 0 ? 2 * cutoff : Math.Sin(2 * Math.PI * cutoff * x) / (Math.PI * x);
+            var r = 2.0 * i / (length - 1) - 1.0;
+            prototype[i] = sinc * BesselI0(beta * Math.Sqrt(1 - r * r)) / BesselI0(beta);
+        }
+        // Gain of `up` restores the level lost by zero-stuffing; then split into phases.
+        var coefficients = new float[length];
+        for (var phase = 0; phase < up; phase++)
+        {
+            for (var k = 0; k < tapsPerPhase; k++)
+            {
+                coefficients[phase * tapsPerPhase + k] = (float)(prototype[phase + k * up] * up);
+            }
+        }
+        return coefficients;
     }
 
-    /// <summary>A whole signal at another rate: one stream, flushed, so its end is not held back.</summary>
-    public static short[] Resample(ReadOnlySpan<short> samples, int inputRate, int outputRate)
+    private static double BesselI0(double x)
     {
-        if (inputRate == outputRate) return samples.ToArray();
-        using var resampler = new Resampler(inputRate, outputRate);
-        var output = new short[resampler.MaxOutputLength(samples.Length)];
-        var written = resampler.Process(samples, output);
-        int n;
-        while ((n = resampler.Flush(output.AsSpan(written))) > 0) written += n;
-        return output[..written];
+        double sum = 1, term = 1, y = x * x / 4;
+        for (var k = 1; k < 50; k++)
+        {
+            term *= y / (k * k);
+            sum += term;
+            if (term < 1e-12 * sum) break;
+        }
+        return sum;
     }
 
-    /// <summary>Output samples taken in but not yet written: what <see cref="Flush"/> would still give.</summary>
-    public double HeldBack => _soxr is null || _soxr.IsClosed ? 0 : Soxr.Delay(_soxr);
-
-    public void Dispose() => _soxr?.Dispose();
+    private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
 }

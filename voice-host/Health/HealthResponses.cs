@@ -12,7 +12,7 @@ public static class HealthResponses
 
     /// <summary>
     /// <c>status</c> (healthy, draining or unhealthy), <c>timestamp</c>, <c>active_connections</c>, <c>checks</c>
-    /// (mongo, vad, resampler, accepting_calls, spooled_calls), <c>providers</c> (<c>stt.local</c>: healthy, unavailable,
+    /// (mongo, vad, accepting_calls, spooled_calls), <c>providers</c> (<c>stt.local</c>: healthy, unavailable,
     /// configured or not_configured) and <c>memory</c>.
     /// </summary>
     public static Task WriteReadinessAsync(HttpContext http, HealthReport report)
@@ -29,7 +29,6 @@ public static class HealthResponses
             {
                 mongo = report.Entries["mongo"].Status == HealthStatus.Healthy ? "healthy" : "unhealthy",
                 vad = calls.GetValueOrDefault(CallsHealthCheck.Vad, "unknown"),
-                resampler = report.Entries[ResamplerHealthCheck.Name].Status == HealthStatus.Healthy ? "healthy" : "unhealthy",
                 accepting_calls = calls.GetValueOrDefault(CallsHealthCheck.AcceptingCalls, false),
                 spooled_calls = calls.GetValueOrDefault(CallsHealthCheck.SpooledCalls, 0),
             },

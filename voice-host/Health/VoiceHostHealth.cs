@@ -6,9 +6,9 @@ namespace VoiceAgents.VoiceHost.Health;
 
 /// <summary>
 /// voice-host's health checks and the two endpoints that serve them. Liveness (tag <see cref="Live"/>) is public,
-/// <c>/health/live</c>, and says only "alive". Readiness (tag <see cref="Ready"/>: MongoDB, taking calls, libsoxr, and
-/// each provider as its descriptor says) is the detailed <c>/health</c> on the operator port (<see cref="OperatorEndpoints"/>),
-/// 503 while MongoDB is down, the VAD is not loaded, libsoxr cannot be loaded or it drains. Providers never make it unready: one that is
+/// <c>/health/live</c>, and says only "alive". Readiness (tag <see cref="Ready"/>: MongoDB, taking calls, and each
+/// provider as its descriptor says) is the detailed <c>/health</c> on the operator port (<see cref="OperatorEndpoints"/>),
+/// 503 while MongoDB is down, the VAD is not loaded or it drains. Providers never make it unready: one that is
 /// unavailable is degraded, and the agent's fallback stands in for it.
 /// </summary>
 public static class VoiceHostHealth
@@ -22,8 +22,7 @@ public static class VoiceHostHealth
         var checks = services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [Live])
             .AddCheck<MongoHealthCheck>("mongo", HealthStatus.Unhealthy, [Ready], TimeSpan.FromSeconds(2))
-            .AddCheck<CallsHealthCheck>("calls", HealthStatus.Unhealthy, [Ready])
-            .AddCheck<ResamplerHealthCheck>(ResamplerHealthCheck.Name, HealthStatus.Unhealthy, [Ready]);
+            .AddCheck<CallsHealthCheck>("calls", HealthStatus.Unhealthy, [Ready]);
         foreach (var provider in ProviderDescriptors.All)
         {
             checks.Add(new HealthCheckRegistration(provider.Key, sp => new ProviderHealthCheck(provider, sp), HealthStatus.Degraded, [Ready, Provider]));

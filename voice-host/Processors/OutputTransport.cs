@@ -197,11 +197,5 @@ public sealed class OutputTransport(CallContext call, IClientEvents client, int 
         }
     }
 
-    protected override ValueTask OnStoppedAsync()
-    {
-        _recordResampler?.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

@@ -67,62 +67,36 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
         var progress = new SentenceAudio();
         Push(new TtsSentenceStartFrame(text.Id, text.Text, progress));
         await using var chunks = SynthesizeInPiecesAsync(text.Text, language, ct).GetAsyncEnumerator(ct);
-        try
+        while (true)
         {
-            while (true)
+            try
             {
-                try
-                {
-                    if (!await chunks.MoveNextAsync()) break;
-                }
-                catch (Exception e) when (e is ProviderUnavailableException or ProviderException)
-                {
-                    // Without a voice there is no apology to speak: say so in an error and end the call.
-                    call.Log.LogWarning(e, "TTS failed in call {CallId}", call.CallId);
-                    Push(new ErrorFrame("The voice service is unavailable.", Fatal: true));
-                    progress.Finish();
-                    Push(new EndFrame("provider_unavailable"));
-                    return;
-                }
-                var chunk = chunks.Current;
-                if (first)
-                {
-                    call.Turns.TtsFirstByte();
-                    first = false;
-                }
-                var samples = chunk.Samples;
-                if (chunk.SampleRate != outputRate)
-                {
-                    resampler ??= new Resampler(chunk.SampleRate, outputRate);
-                    var max = resampler.MaxOutputLength(samples.Length);
-                    if (scratch.Length < max) scratch = new short[max];
-                    var n = resampler.Process(samples.Span, scratch);
-                    samples = scratch.AsMemory(0, n);
-                }
-                await QueueAsync(samples);
+                if (!await chunks.MoveNextAsync()) break;
             }
-            if (resampler is not null)
+            catch (Exception e) when (e is ProviderUnavailableException or ProviderException)
             {
-                // The end of the sentence's stream: what soxr still holds is its last tens of milliseconds.
-                int n;
-                while ((n = resampler.Flush(scratch)) > 0) await QueueAsync(scratch.AsMemory(0, n));
+                // Without a voice there is no apology to speak: say so in an error and end the call.
+                call.Log.LogWarning(e, "TTS failed in call {CallId}", call.CallId);
+                Push(new ErrorFrame("The voice service is unavailable.", Fatal: true));
+                progress.Finish();
+                Push(new EndFrame("provider_unavailable"));
+                return;
             }
-        }
-        finally
-        {
-            resampler?.Dispose();
-        }
-        if (filled > 0)
-        {
-            await PushAsync(new TtsAudioFrame(new AudioChunk(pending.AsMemory(0, filled), outputRate), text.Id), FrameDirection.Downstream, ct);
-            progress.Add(filled);
-            total += filled;
-        }
-        progress.Finish();
-        Push(new TtsSentenceEndFrame(text.Id, text.Text, total));
-
-        async Task QueueAsync(ReadOnlyMemory<short> samples)
-        {
+            var chunk = chunks.Current;
+            if (first)
+            {
+                call.Turns.TtsFirstByte();
+                first = false;
+            }
+            var samples = chunk.Samples;
+            if (chunk.SampleRate != outputRate)
+            {
+                resampler ??= new Resampler(chunk.SampleRate, outputRate);
+                var max = resampler.MaxOutputLength(samples.Length);
+                if (scratch.Length < max) scratch = new short[max];
+                var n = resampler.Process(samples.Span, scratch);
+                samples = scratch.AsMemory(0, n);
+            }
             while (samples.Length > 0)
             {
                 var take = Math.Min(samples.Length, chunkSamples - filled);
@@ -140,6 +114,14 @@ public sealed class TtsProcessor(CallContext call, ITtsProvider tts, int outputR
                 }
             }
         }
+        if (filled > 0)
+        {
+            await PushAsync(new TtsAudioFrame(new AudioChunk(pending.AsMemory(0, filled), outputRate), text.Id), FrameDirection.Downstream, ct);
+            progress.Add(filled);
+            total += filled;
+        }
+        progress.Finish();
+        Push(new TtsSentenceEndFrame(text.Id, text.Text, total));
     }
 
     private bool Bill(string piece)

@@ -16,15 +16,12 @@ public sealed class InputProcessorTests
     public async Task The_resampler_brings_8_kHz_caller_audio_to_16_kHz_records_it_and_passes_16_kHz_audio_through_as_it_is()
     {
         var call = FrameHarness.Call(new TestClock());
-        Frame[] input = [.. Enumerable.Range(0, 10).Select(_ => Audio(160, 8000)), Audio(320, 16000, value: 2000)];
-        var (down, _) = await FrameHarness.RunAsync(call, [new ResamplerProcessor(call)], input);
+        var (down, _) = await FrameHarness.RunAsync(call, [new ResamplerProcessor(call)], Audio(160, 8000), Audio(320, 16000));
 
         var frames = down.OfType<InputAudioFrame>().Select(f => f.Audio).ToList();
-        Assert.All(frames, a => Assert.Equal(ResamplerProcessor.PipelineRate, a.SampleRate));
-        // 200 ms at 8 kHz is 3200 samples at 16 kHz: what soxr held back comes out when the rate changes, before
-        // the 16 kHz frame, which passes unchanged.
-        Assert.InRange(frames.Sum(a => a.Length), 3200 - 1 + 320, 3200 + 1 + 320);
-        Assert.Equal(Enumerable.Repeat((short)2000, 320), frames[^1].Samples.Span[^320..].ToArray());
+        Assert.Equal([ResamplerProcessor.PipelineRate, ResamplerProcessor.PipelineRate], frames.Select(a => a.SampleRate));
+        Assert.InRange(frames[0].Length, 300, 340);
+        Assert.Equal(320, frames[1].Length);
         // The recording holds the caller's side as the pipeline has it.
         Assert.Equal(frames.Sum(a => a.Length) / (double)CallRecorder.SampleRate, call.Recorder.Duration.TotalSeconds, 6);
     }

@@ -47,6 +47,9 @@ public static class MediaStreamSteps
     public static async Task<short[]> SpeakAt8kAsync(string text)
     {
         var (samples, rate) = Wav.Read(await VoiceFixture.SpeakAsync(text));
-        return Resampler.Resample(samples, rate, MediaStreamClient.Rate);
+        var resampler = new Resampler(rate, MediaStreamClient.Rate);
+        var output = new short[resampler.MaxOutputLength(samples.Length)];
+        var n = resampler.Process(samples, output);
+        return output[..n];
     }
 }

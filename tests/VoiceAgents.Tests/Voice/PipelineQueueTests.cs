@@ -69,8 +69,7 @@ public sealed class PipelineQueueTests
         var second = new TurnProcessor(call);
         var pipeline = new Pipeline(new PipelineBounds(Audio: 5, Data: 8), null, first, second, held);
         pipeline.Start(new StartFrame(Rate, Rate));
-        // At the pipeline's rate, so each frame stays one frame through the first stage (soxr gives 8 kHz audio back in bursts).
-        var frame = new AudioChunk(new short[320], Rate);
+        var frame = new AudioChunk(new short[320], 8000);
 
         // The held stage takes one frame and sits on it; then 5 wait on it and 5 on each stage before it.
         const int Room = 1 + 3 * 5;

@@ -11,7 +11,7 @@ namespace VoiceAgents.Tests.Voice;
 public sealed class VoiceHostTests(VoiceFixture voice)
 {
     [Fact]
-    public async Task Health_reports_status_connections_memory_the_resampler_and_providers()
+    public async Task Health_reports_status_connections_memory_and_providers()
     {
         using var http = new HttpClient();
         var response = await http.GetAsync(voice.HealthUri);
@@ -21,7 +21,6 @@ public sealed class VoiceHostTests(VoiceFixture voice)
         Assert.True(body["active_connections"]!.GetValue<int>() >= 0);
         Assert.True(body["memory"]!["working_set_bytes"]!.GetValue<long>() > 0);
         Assert.Equal("healthy", body["checks"]!["vad"]!.GetValue<string>());
-        Assert.Equal("healthy", body["checks"]!["resampler"]!.GetValue<string>());
         Assert.Equal("healthy", body["providers"]!["stt.local"]!.GetValue<string>());
         Assert.Equal("healthy", body["providers"]!["tts.local"]!.GetValue<string>());
     }
