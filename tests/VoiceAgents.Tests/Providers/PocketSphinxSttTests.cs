@@ -128,7 +128,11 @@ public sealed class PocketSphinxSttTests
     [Fact]
     public async Task Interims_say_how_much_of_the_sessions_audio_they_have_heard_counting_from_its_first_turn()
     {
-        using var stt = new PocketSphinxStt(poolSize: 2);
+        // A decoder for each thing that can hold one at the second pause: the first turn's streamed decoder (given back
+        // once its utterance is ended, off the turn's path), the second turn's whole-turn pass begun at the pause, and
+        // the second turn's streamed decode. With two, a loaded machine could start the pump after the pause had taken
+        // the last free decoder: that utterance then streams nothing until more audio comes, which this test never sends.
+        using var stt = new PocketSphinxStt(poolSize: 3);
         var (speech, _) = Wav.Read(await VoiceFixture.SpeakAsync("I want to change my delivery address"));
         await using var session = await stt.ConnectAsync(new SttConfig(), CancellationToken.None);
         await using var interims = session.InterimResultsAsync(CancellationToken.None).GetAsyncEnumerator();
