@@ -228,13 +228,6 @@ public abstract class FrameProcessor
         return target is null ? ValueTask.CompletedTask : target.EnqueueAsync(frame, direction, ct);
     }
 
-    /// <summary>Sends a frame both ways, as Pipecat does for speaking-state changes.</summary>
-    protected void PushBoth(Frame frame)
-    {
-        Push(frame, FrameDirection.Downstream);
-        Push(frame, FrameDirection.Upstream);
-    }
-
     private static bool IsCountedAudio(Frame frame, FrameDirection direction) => frame is InputAudioFrame && direction == FrameDirection.Downstream;
 
     /// <summary>The frames a cancelled or broken processor still lets through: the call's errors and its end.</summary>
