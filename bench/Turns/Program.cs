@@ -29,6 +29,26 @@ using var before = new PocketSphinxStt(poolSize: 1);
 using var onePass = new PocketSphinxStt(poolSize: 1, secondPass: false);
 var jsonOptions = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
+// One turn through a session of the provider as the pipeline sends it, paced in real time: the speech and 300 ms of
+// silence (the adaptive short wait), the pause told to the session 200 ms into it (the VAD's stop) when asked; the
+// transcript, the time from the turn's end to it, and the interims on the way.
+static async Task<(string Text, double Ms, int Interims)> TurnAsync(PocketSphinxStt provider, short[] speech, bool tellPause)
+{
+    await using var session = await provider.ConnectAsync(new SttConfig(), CancellationToken.None);
+    var interims = 0;
+    var reading = Task.Run(async () => { await foreach (var _ in session.InterimResultsAsync(CancellationToken.None)) interims++; });
+    Task SendAsync(short[] audio) => Speech.PaceAsync(audio, async chunk => await session.SendAudioAsync(chunk, CancellationToken.None), CancellationToken.None);
+    await SendAsync([.. speech, .. new short[16000 * 2 / 10]]);
+    if (tellPause) session.SpeechPaused();
+    await SendAsync(new short[16000 / 10]);
+    var started = Stopwatch.GetTimestamp();
+    var text = (await session.FinalizeAsync(CancellationToken.None)).Text;
+    var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    await session.DisposeAsync();
+    await reading;
+    return (text, ms, interims);
+}
+
 // --- 1. WER, streaming vs whole-turn ---
 var sttRows = new List<SttRow>();
 foreach (var sentence in Sentences.Wer)
@@ -38,37 +58,12 @@ foreach (var sentence in Sentences.Wer)
     var whole = await before.DecodeAsync(speech, speech.Length, CancellationToken.None);
     var wholeMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     var onePassText = await onePass.DecodeAsync(speech, speech.Length, CancellationToken.None);
-    await using var session = await stt.ConnectAsync(new SttConfig(), CancellationToken.None);
-    var interims = 0;
-    var reading = Task.Run(async () => { await foreach (var _ in session.InterimResultsAsync(CancellationToken.None)) interims++; });
-    // The turn's audio as the pipeline sends it: the speech, then the turn end's silence (the adaptive short wait).
-    var audio = speech.Concat(new short[16000 * 3 / 10]).ToArray();
-    await Speech.PaceAsync(audio, async chunk => await session.SendAudioAsync(chunk, CancellationToken.None), CancellationToken.None);
-    started = Stopwatch.GetTimestamp();
-    var streamed = (await session.FinalizeAsync(CancellationToken.None)).Text;
-    var finalizeMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-    await session.DisposeAsync();
-    await reading;
-    await using var onePassSession = await streamedOnePass.ConnectAsync(new SttConfig(), CancellationToken.None);
-    var drainedOnePass = Task.Run(async () => { await foreach (var _ in onePassSession.InterimResultsAsync(CancellationToken.None)) { } });
-    await Speech.PaceAsync(audio, async chunk => await onePassSession.SendAudioAsync(chunk, CancellationToken.None), CancellationToken.None);
-    started = Stopwatch.GetTimestamp();
-    var streamedOnePassText = (await onePassSession.FinalizeAsync(CancellationToken.None)).Text;
-    var streamedOnePassMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-    await onePassSession.DisposeAsync();
-    await drainedOnePass;
-    // Interims streamed, and the whole turn's pass begun at the pause (the VAD's stop, 200 ms into the silence), the
-    // turn ending 100 ms later (the adaptive short wait).
-    await using var paused = await served.ConnectAsync(new SttConfig(), CancellationToken.None);
-    var drained = Task.Run(async () => { await foreach (var _ in paused.InterimResultsAsync(CancellationToken.None)) { } });
-    await Speech.PaceAsync(speech.Concat(new short[16000 * 2 / 10]).ToArray(), async chunk => await paused.SendAudioAsync(chunk, CancellationToken.None), CancellationToken.None);
-    paused.SpeechPaused();
-    await Speech.PaceAsync(new short[16000 / 10], async chunk => await paused.SendAudioAsync(chunk, CancellationToken.None), CancellationToken.None);
-    started = Stopwatch.GetTimestamp();
-    var atPause = (await paused.FinalizeAsync(CancellationToken.None)).Text;
-    var atPauseMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-    await paused.DisposeAsync();
-    await drained;
+    // The streamed decode's transcript, with and without its second pass; then interims streamed and the whole turn's
+    // pass begun at the pause (the VAD's stop, 200 ms into the silence), the turn ending 100 ms later (the adaptive
+    // short wait).
+    var (streamed, finalizeMs, interims) = await TurnAsync(stt, speech, tellPause: false);
+    var (streamedOnePassText, streamedOnePassMs, _) = await TurnAsync(streamedOnePass, speech, tellPause: false);
+    var (atPause, atPauseMs, _) = await TurnAsync(served, speech, tellPause: true);
     sttRows.Add(new SttRow(sentence, whole.Trim(), streamed, atPause, Wer.Errors(sentence, whole), Wer.Errors(sentence, onePassText), Wer.Errors(sentence, streamed),
         Wer.Errors(sentence, atPause), Wer.Errors(sentence, streamedOnePassText), Wer.Words(sentence).Length, interims, wholeMs, finalizeMs, atPauseMs, streamedOnePassMs));
     Console.WriteLine($"stt {sttRows.Count}/{Sentences.Wer.Length}: finalize {finalizeMs:F0} ms streamed, {atPauseMs:F0} ms begun at the pause, interims {interims}");
