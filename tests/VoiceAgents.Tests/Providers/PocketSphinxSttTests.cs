@@ -97,6 +97,31 @@ public sealed class PocketSphinxSttTests
     }
 
     [Fact]
+    public async Task An_utterances_first_audio_holds_its_decoder_slot_before_the_pump_runs_so_a_pause_right_after_knows_it_streams()
+    {
+        // On a loaded machine the pump's first run came after the pause: the utterance had no decoder yet, so the pause
+        // began a whole-turn pass that a streamed final did not need, and that pass took the slot the stream then lacked.
+        using var stt = new PocketSphinxStt(poolSize: 2, streamedFinal: true);
+        var (speech, _) = Wav.Read(await VoiceFixture.SpeakAsync("I want to change my delivery address"));
+        await using var session = await stt.ConnectAsync(new SttConfig(), CancellationToken.None);
+
+        // SendAudioAsync completes synchronously, so nothing here waits for the pump: 200 ms of speech, then the pause.
+        for (var at = 0; at < 3200; at += 320)
+        {
+            Assert.True(session.SendAudioAsync(speech.AsMemory(at, 320), CancellationToken.None).IsCompletedSuccessfully);
+            Assert.Equal(1, stt.SlotsInUse);
+        }
+        session.SpeechPaused();
+        Assert.Equal(0, stt.WholeTurnDecodes);
+
+        foreach (var chunk in speech[3200..].Concat(new short[4800]).Chunk(320)) await session.SendAudioAsync(chunk, CancellationToken.None);
+        var final = await session.FinalizeAsync(CancellationToken.None);
+        Assert.Equal("i want to change my delivery address", final.Text);
+        Assert.Equal(0, stt.WholeTurnDecodes);
+        Assert.Equal(0, stt.SlotsInUse);
+    }
+
+    [Fact]
     public async Task An_utterance_that_found_every_decoder_busy_has_its_whole_turn_pass_begun_at_the_pause_even_when_the_streamed_decode_would_give_the_transcript()
     {
         using var stt = new PocketSphinxStt(poolSize: 2, streamedFinal: true);

@@ -65,6 +65,9 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
     /// <summary>Decodes running now, for tests.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>Slots taken now, by decodes or by streamed utterances waiting for their decoder, for tests.</summary>
+    public int SlotsInUse => _poolSize - _slots.CurrentCount;
+
     /// <summary>Whole-turn decodes begun since the provider was made (a turn's own, or one begun at a pause), for tests and benches.</summary>
     public int WholeTurnDecodes => Volatile.Read(ref _wholeTurnDecodes);
 
@@ -109,26 +112,26 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
         }
     }
 
-    /// <summary>Takes a decoder for a streamed utterance if one is free now (the caller gives it back with <see cref="Return"/>).</summary>
-    internal bool TryRent(out IntPtr decoder)
+    /// <summary>
+    /// Takes a slot for a streamed utterance if one is free now: cheap, so it is taken as the utterance's audio comes,
+    /// and whether the utterance streams is known at once rather than when its pump first runs. Its decoder comes with
+    /// <see cref="TakeReserved"/>; the slot goes back with <see cref="Return"/>, or <see cref="Unreserve"/> without one.
+    /// </summary>
+    internal bool TryReserve() => !_disposed && _slots.Wait(0);
+
+    /// <summary>A decoder for a reserved slot (loading the model when none is idle); none once the provider is closing, when the caller unreserves.</summary>
+    internal IntPtr TakeReserved()
     {
-        decoder = IntPtr.Zero;
-        if (_disposed || !_slots.Wait(0)) return false;
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            decoder = _streamIdle.TryTake(out var d) ? d : Create(_streamedSecondPass);
-            Interlocked.Increment(ref _inFlight);
-            return true;
-        }
-        catch
-        {
-            _slots.Release();
-            throw;
-        }
+        if (_disposed) return IntPtr.Zero;
+        var decoder = _streamIdle.TryTake(out var d) ? d : Create(_streamedSecondPass);
+        Interlocked.Increment(ref _inFlight);
+        return decoder;
     }
 
-    /// <summary>Gives back a decoder from <see cref="TryRent"/>, idle (its utterance ended).</summary>
+    /// <summary>Gives back a slot from <see cref="TryReserve"/> that never got its decoder.</summary>
+    internal void Unreserve() => _slots.Release();
+
+    /// <summary>Gives back a decoder from <see cref="TakeReserved"/>, idle (its utterance ended), and its slot.</summary>
     internal void Return(IntPtr decoder)
     {
         Interlocked.Decrement(ref _inFlight);

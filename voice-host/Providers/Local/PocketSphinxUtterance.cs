@@ -3,12 +3,12 @@ using System.Threading.Channels;
 namespace VoiceAgents.VoiceHost.Providers.Local;
 
 /// <summary>
-/// One utterance decoded as its audio arrives: a pump feeds each new stretch to a decoder rented from the
-/// provider's pool (<c>ps_process_raw</c>) and, every <see cref="InterimEverySamples"/> of audio, reads the best
+/// One utterance decoded as its audio arrives: its first audio reserves a slot in the provider's pool, and a pump
+/// feeds each new stretch to the slot's decoder (<c>ps_process_raw</c>) and, every <see cref="InterimEverySamples"/> of audio, reads the best
 /// hypothesis so far and writes it out as an interim result with how much audio it has heard, changed or not: a
 /// turn detector waits for an interim that has heard the end of the caller's speech. Finishing decodes only what is left and
-/// ends the utterance, so the transcript is ready soon after the turn ends. With every decoder busy the audio is
-/// buffered and the pump tries again with the next audio; one that never got a decoder is decoded whole at the end.
+/// ends the utterance, so the transcript is ready soon after the turn ends. With every slot taken the audio is
+/// buffered and the next audio tries again; one that never got a decoder is decoded whole at the end.
 /// When the provider's final is not the streamed one, or this utterance has no streamed decode (every decoder was
 /// busy), the transcript is a pass over the whole turn, begun as soon as the caller pauses (<see cref="Paused"/>): the
 /// turn's end waits a while longer in silence to be sure (300 to 1,500 ms), and the pass runs meanwhile, so the
@@ -30,6 +30,9 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
     private bool _interimNow;
     // Set once the utterance is being finished: no pump starts after that, so the finish has the decoder to itself.
     private bool _finishing;
+    // Whether this utterance holds a slot: taken on the caller's thread as audio comes, so a pause right after the
+    // first audio already knows the utterance streams, however late the pump first runs. The pump takes the decoder.
+    private bool _reserved;
     private IntPtr _decoder;
     private bool _pumping;
     private Task _pump = Task.CompletedTask;
@@ -48,8 +51,10 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
         {
             if (_finishing) return;
             _interimNow = true;
-            StartPump();
-            if ((owner.StreamedFinal && _decoder != IntPtr.Zero) || owner.Closing || _length < 1_600) return;
+            // An utterance that streamed nothing takes no slot at the pause: the whole turn's pass below decodes the same
+            // audio, with its second pass, on the slot a stream would have taken.
+            if (_reserved) StartPump();
+            if ((owner.StreamedFinal && _reserved) || owner.Closing || _length < 1_600) return;
             _early?.Void.Cancel();
             var cancel = new CancellationTokenSource();
             // Appends never touch what is already in the buffer, and a grown buffer is a copy: the pass reads a fixed stretch.
@@ -180,16 +185,19 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
         }
     }
 
-    /// <summary>Starts the pump unless it runs or the utterance is being finished; under <see cref="_gate"/>.</summary>
+    /// <summary>Reserves a slot if it has none and starts the pump unless it runs or the utterance is being finished; under <see cref="_gate"/>.</summary>
     private void StartPump()
     {
-        if (_pumping || _finishing) return;
+        if (_finishing) return;
+        _reserved = _reserved || owner.TryReserve();
+        if (!_reserved || _pumping) return;
         _pumping = true;
         _pump = Task.Run(Pump);
     }
 
     private void Pump()
     {
+        if (_decoder == IntPtr.Zero && !TakeDecoder()) return;
         while (true)
         {
             short[] buffer;
@@ -197,8 +205,7 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
             bool now;
             lock (_gate)
             {
-                var waiting = _processed < _length;
-                if ((!waiting && !_interimNow) || (_decoder == IntPtr.Zero && (!waiting || !owner.TryRent(out _decoder))))
+                if (_processed >= _length && !_interimNow)
                 {
                     _pumping = false;
                     return;
@@ -225,6 +232,24 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
                 throw;
             }
         }
+    }
+
+    /// <summary>The reserved slot's decoder; without one (the provider closing, or the model failing to load) the slot goes back and the turn is decoded whole.</summary>
+    private bool TakeDecoder()
+    {
+        try
+        {
+            _decoder = owner.TakeReserved();
+        }
+        finally
+        {
+            if (_decoder == IntPtr.Zero)
+            {
+                lock (_gate) (_reserved, _pumping) = (false, false);
+                owner.Unreserve();
+            }
+        }
+        return _decoder != IntPtr.Zero;
     }
 
     private unsafe void Process(short[] buffer, int from, int to)
