@@ -12,7 +12,9 @@ namespace VoiceAgents.VoiceHost.Processors;
 /// (the VAD's own start, 200 ms, by default): an <see cref="InterruptionFrame"/> goes downstream at once, or, when
 /// the agent's interruption waits for words (<see cref="InterruptionSettings.NeedsWords"/>), a
 /// <see cref="BargeInFrame"/> that the <see cref="InterruptionProcessor"/> after the STT decides on.
-/// Silence is measured on the audio stream itself, which callers send continuously. The VAD's frames go on: the
+/// Silence is measured on the audio stream itself, which callers send continuously: as the audio's own length, not the
+/// clock's, so audio that comes late and then all at once (a network stall, or this pipeline behind on a loaded
+/// machine) is not taken for a pause that ends the turn in the middle of the caller's sentence. The VAD's frames go on: the
 /// <see cref="CallLimitProcessor"/> after this stage counts the caller's silence from them.
 /// </summary>
 public sealed class TurnProcessor(CallContext call) : FrameProcessor(call.Log)
@@ -22,6 +24,8 @@ public sealed class TurnProcessor(CallContext call) : FrameProcessor(call.Log)
     private bool _userSpeaking;
     private bool _botSpeaking;
     private DateTimeOffset? _speechEndedAt;
+    // The caller's audio heard since their speech stopped, while _speechEndedAt is set.
+    private TimeSpan _silence;
     // When the current stretch of speech began (the VAD reports it VadStartSeconds late); null in a pause.
     private DateTimeOffset? _runStartedAt;
     private bool _bargedIn;
@@ -46,6 +50,7 @@ public sealed class TurnProcessor(CallContext call) : FrameProcessor(call.Log)
                 break;
             case VadSpeechStoppedFrame stopped:
                 _speechEndedAt = stopped.At;
+                _silence = stopped.Silence;
                 _policy.SpeechMoved();
                 _runStartedAt = null;
                 break;
@@ -54,10 +59,12 @@ public sealed class TurnProcessor(CallContext call) : FrameProcessor(call.Log)
                 // counts only against the speech end this stage knows (an older one means the caller spoke since).
                 _policy.Interim(interim.Text, call.Time.GetUtcNow(), interim.HeardSpeechEnd is { } heard ? heard && interim.SpeechEndedAt == _speechEndedAt : null);
                 return ValueTask.CompletedTask;
-            case InputAudioFrame when _userSpeaking:
+            case InputAudioFrame audio when _userSpeaking:
                 var now = call.Time.GetUtcNow();
                 BargeIn(now);
-                if (_speechEndedAt is { } ended && _policy.Ends(now - ended, now))
+                if (_speechEndedAt is not { } ended) break;
+                _silence += audio.Audio.Duration;
+                if (_policy.Ends(_silence, now))
                 {
                     _userSpeaking = false;
                     _speechEndedAt = null;

@@ -59,8 +59,8 @@ public sealed class VadProcessor(CallContext call, SileroVad.Stream vad) : Frame
             {
                 _speaking = false;
                 _speechRun = 0;
-                var now = call.Time.GetUtcNow();
-                Push(new VadSpeechStoppedFrame(now - TimeSpan.FromSeconds(_silenceRun)));
+                var silence = TimeSpan.FromSeconds(_silenceRun);
+                Push(new VadSpeechStoppedFrame(call.Time.GetUtcNow() - silence, silence));
             }
         }
     }

@@ -54,11 +54,12 @@ public sealed class InputProcessorTests
 
         run.Send(new VadSpeechStartedFrame(speechEnded), new VadSpeechStoppedFrame(speechEnded));
         await run.WaitForAsync<UserStartedSpeakingFrame>(run.Down);
-        // Half the turn end later the turn goes on; a turn end later the next audio ends it.
+        // Half the turn end of the caller's audio later the turn goes on; a turn end later the next audio ends it.
+        var half = (int)(call.Options.TurnEndSeconds / 2 * 16000);
         clock.Advance(TimeSpan.FromSeconds(call.Options.TurnEndSeconds / 2));
-        run.Send(Audio(320, 16000));
+        run.Send(Audio(half, 16000));
         clock.Advance(TimeSpan.FromSeconds(call.Options.TurnEndSeconds / 2));
-        run.Send(Audio(320, 16000));
+        run.Send(Audio(half, 16000));
         var stopped = await run.WaitForAsync<UserStoppedSpeakingFrame>(run.Down);
 
         Assert.Equal((speechEnded, clock.GetUtcNow()), (stopped.SpeechEndedAt, stopped.At));

@@ -194,8 +194,9 @@ public sealed class SttProcessorTests
         await run.WaitForAsync<InterimTranscriptionFrame>(run.Down);
         run.Send(new VadSpeechStoppedFrame(ended));
         await run.FlushAsync();
+        // The short wait's length of the caller's audio, at its moment on the clock.
         clock.Advance(TimeSpan.FromMilliseconds(VoiceAgents.Core.Domain.TurnSettings.DefaultShortWaitMs));
-        run.Send(Audio());
+        run.Send(new InputAudioFrame(new AudioChunk(new short[16 * VoiceAgents.Core.Domain.TurnSettings.DefaultShortWaitMs], 16000)));
 
         var stopped = await run.WaitForAsync<UserStoppedSpeakingFrame>(run.Down);
         Assert.Equal(TimeSpan.FromMilliseconds(VoiceAgents.Core.Domain.TurnSettings.DefaultShortWaitMs), stopped.At - ended);

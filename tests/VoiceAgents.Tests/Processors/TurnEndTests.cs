@@ -38,6 +38,17 @@ public sealed class TurnEndTests
         return (run, ended);
     }
 
+    /// <summary>Sends <paramref name="length"/> of silence 20 ms at a time, each at its moment on the clock, as a caller's audio comes.</summary>
+    private static async Task SilenceAsync(FrameHarness run, TestClock clock, TimeSpan length)
+    {
+        for (var sent = TimeSpan.Zero; sent < length; sent += Frame)
+        {
+            clock.Advance(Frame);
+            run.Send(Audio());
+        }
+        await run.FlushAsync();
+    }
+
     /// <summary>Sends 20 ms of silence at a time, each at its moment on the clock, until the turn ends; returns the silence it took.</summary>
     private static async Task<TimeSpan> SilenceUntilTheTurnEndsAsync(FrameHarness run, TestClock clock, DateTimeOffset speechEnded, TimeSpan limit)
     {
@@ -59,6 +70,31 @@ public sealed class TurnEndTests
         await using var _ = run;
 
         Assert.Equal(TimeSpan.FromMilliseconds(1_200), await SilenceUntilTheTurnEndsAsync(run, clock, ended, TimeSpan.FromSeconds(5)));
+        Assert.Equal(ended, run.Down.OfType<UserStoppedSpeakingFrame>().Single().SpeechEndedAt);
+    }
+
+    [Fact]
+    public async Task Silence_is_counted_in_the_callers_audio_so_audio_that_comes_late_and_all_at_once_does_not_end_the_turn_early()
+    {
+        // A stall of a second after the caller paused (the network, or this pipeline behind on a loaded machine), then
+        // the audio comes in a burst: the caller's sentence went on in it. Counted on the clock, the pause "lasted" the
+        // stall and the turn ended in the middle of their sentence; over a bot that made one barge-in two.
+        var clock = new TestClock();
+        var (run, ended) = await SpokeAsync(clock, Agent(new TurnSettings { Mode = TurnSettings.Fixed, WaitMs = 800 }), "wait stop");
+        await using var _ = run;
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        var frames = 0;
+        while (!run.Down.OfType<UserStoppedSpeakingFrame>().Any())
+        {
+            run.Send(Audio());
+            await run.FlushAsync();
+            frames++;
+            Assert.True(frames <= 100, "no turn end after 2 s of silent audio");
+        }
+
+        // The turn ended after 800 ms of the caller's audio, however long the clock says it was.
+        Assert.Equal(800 / 20, frames);
         Assert.Equal(ended, run.Down.OfType<UserStoppedSpeakingFrame>().Single().SpeechEndedAt);
     }
 
@@ -129,7 +165,7 @@ public sealed class TurnEndTests
         var clock = new TestClock();
         var (run, ended) = await SpokeAsync(clock, Agent(new TurnSettings { Mode = TurnSettings.Adaptive }), "a table");
         await using var _ = run;
-        clock.Advance(TimeSpan.FromMilliseconds(260));
+        await SilenceAsync(run, clock, TimeSpan.FromMilliseconds(260));
         // The STT, lagging the audio, hears one more word 260 ms into the silence.
         run.SendUp(new InterimTranscriptionFrame("a table for tonight"));
         await run.FlushAsync();
@@ -152,9 +188,7 @@ public sealed class TurnEndTests
         run.SendUp(new InterimTranscriptionFrame("I would like a table", false));
         run.Send(new VadSpeechStoppedFrame(ended));
         await run.FlushAsync();
-        clock.Advance(TimeSpan.FromMilliseconds(500));
-        run.Send(Audio());
-        await run.FlushAsync();
+        await SilenceAsync(run, clock, TimeSpan.FromMilliseconds(500));
         Assert.Empty(run.Down.OfType<UserStoppedSpeakingFrame>());
 
         // 500 ms into the silence it has caught up, with no word more.
