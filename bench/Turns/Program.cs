@@ -31,8 +31,9 @@ var jsonOptions = new JsonSerializerOptions { WriteIndented = true, PropertyNami
 
 // One turn through a session of the provider as the pipeline sends it, paced in real time: the speech and 300 ms of
 // silence (the adaptive short wait), the pause told to the session 200 ms into it (the VAD's stop) when asked; the
-// transcript, the time from the turn's end to it, and the interims on the way.
-static async Task<(string Text, double Ms, int Interims)> TurnAsync(PocketSphinxStt provider, short[] speech, bool tellPause)
+// transcript, the time from the turn's end to it, and the interims on the way. A quick one is how an adaptive turn is
+// finalized (ISttSession.FinalizeQuicklyAsync).
+static async Task<(string Text, double Ms, int Interims)> TurnAsync(PocketSphinxStt provider, short[] speech, bool tellPause, bool quick = false)
 {
     await using var session = await provider.ConnectAsync(new SttConfig(), CancellationToken.None);
     var interims = 0;
@@ -42,7 +43,7 @@ static async Task<(string Text, double Ms, int Interims)> TurnAsync(PocketSphinx
     if (tellPause) session.SpeechPaused();
     await SendAsync(new short[16000 / 10]);
     var started = Stopwatch.GetTimestamp();
-    var text = (await session.FinalizeAsync(CancellationToken.None)).Text;
+    var text = (quick ? await session.FinalizeQuicklyAsync(CancellationToken.None) : await session.FinalizeAsync(CancellationToken.None)).Text;
     var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     await session.DisposeAsync();
     await reading;
@@ -64,8 +65,10 @@ foreach (var sentence in Sentences.Wer)
     var (streamed, finalizeMs, interims) = await TurnAsync(stt, speech, tellPause: false);
     var (streamedOnePassText, streamedOnePassMs, _) = await TurnAsync(streamedOnePass, speech, tellPause: false);
     var (atPause, atPauseMs, _) = await TurnAsync(served, speech, tellPause: true);
+    var (quick, quickMs, _) = await TurnAsync(served, speech, tellPause: true, quick: true);
     sttRows.Add(new SttRow(sentence, whole.Trim(), streamed, atPause, Wer.Errors(sentence, whole), Wer.Errors(sentence, onePassText), Wer.Errors(sentence, streamed),
-        Wer.Errors(sentence, atPause), Wer.Errors(sentence, streamedOnePassText), Wer.Words(sentence).Length, interims, wholeMs, finalizeMs, atPauseMs, streamedOnePassMs));
+        Wer.Errors(sentence, atPause), Wer.Errors(sentence, streamedOnePassText), Wer.Words(sentence).Length, interims, wholeMs, finalizeMs, atPauseMs, streamedOnePassMs,
+        quick, Wer.Errors(sentence, quick), quickMs));
     Console.WriteLine($"stt {sttRows.Count}/{Sentences.Wer.Length}: finalize {finalizeMs:F0} ms streamed, {atPauseMs:F0} ms begun at the pause, interims {interims}");
 }
 var words = sttRows.Sum(r => r.Words);
@@ -86,6 +89,11 @@ var sttSummary = new
     finalize_ms_p95 = Stats.Percentile(sttRows.Select(r => r.FinalizeMs), 95),
     begun_at_pause_ms_p50 = Stats.Percentile(sttRows.Select(r => r.AtPauseMs), 50),
     begun_at_pause_ms_p95 = Stats.Percentile(sttRows.Select(r => r.AtPauseMs), 95),
+    wer_quick = (double)sttRows.Sum(r => r.QuickErrors) / words,
+    quick_ms_p50 = Stats.Percentile(sttRows.Select(r => r.QuickMs), 50),
+    quick_ms_p95 = Stats.Percentile(sttRows.Select(r => r.QuickMs), 95),
+    // Of the quick finalizes, how many had the streamed decode's transcript (the others the pass's, ready in time).
+    quick_streamed = served.StreamedTranscripts,
     load_average = File.ReadAllText("/proc/loadavg").Trim(),
     interims_per_sentence = sttRows.Average(r => r.Interims),
     rows = sttRows,
@@ -101,6 +109,7 @@ md.AppendLine(CultureInfo.InvariantCulture, $"| whole-turn, no second pass | {st
 md.AppendLine(CultureInfo.InvariantCulture, $"| streaming, with a second pass | {sttSummary.wer_streaming:P1} | {sttSummary.finalize_ms_p50:F0} ms | {sttSummary.finalize_ms_p95:F0} ms | {sttSummary.interims_per_sentence:F1} |");
 md.AppendLine(CultureInfo.InvariantCulture, $"| streaming, no second pass | {sttSummary.wer_streaming_one_pass:P1} | {sttSummary.streaming_one_pass_ms_p50:F0} ms | {sttSummary.streaming_one_pass_ms_p95:F0} ms | |");
 md.AppendLine(CultureInfo.InvariantCulture, $"| whole-turn begun at the pause (default) | {sttSummary.wer_begun_at_pause:P1} | {sttSummary.begun_at_pause_ms_p50:F0} ms | {sttSummary.begun_at_pause_ms_p95:F0} ms | (streamed) |");
+md.AppendLine(CultureInfo.InvariantCulture, $"| the same, finalized quickly (adaptive turns): the streamed decode's ({sttSummary.quick_streamed} of {sttRows.Count}) unless the pass is ready | {sttSummary.wer_quick:P1} | {sttSummary.quick_ms_p50:F0} ms | {sttSummary.quick_ms_p95:F0} ms | (streamed) |");
 await File.WriteAllTextAsync(Path.Combine(results, "stt-streaming.md"), md.ToString());
 Console.WriteLine(md);
 
@@ -155,7 +164,7 @@ await File.WriteAllTextAsync(Path.Combine(results, "turn-modes.json"), JsonSeria
 md.Clear();
 md.AppendLine("# Turn modes: fixed 800 ms vs adaptive (`bench/Turns`)").AppendLine();
 md.AppendLine($"Load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}.").AppendLine();
-md.AppendLine($"{Sentences.Turns.Length} utterances (flite kal16, 16 kHz, real time): {Sentences.Turns.Count(u => u.Pauses > 0)} with 400 to 900 ms pauses inside (after \"and\", \"the\", \"um\", numbers), {Sentences.Turns.Count(u => u.Pauses == 0)} complete sentences. Each goes through Silero VAD, turn detection and streaming PocketSphinx (voice-host's default: the transcript from the whole turn's pass begun at the pause), both modes side by side. Reply time: end of speech to the final transcript, which the reply starts from (the LLM and the TTS after it cost the same in both modes). Early: the turn ended at a pause inside the utterance.").AppendLine();
+md.AppendLine($"{Sentences.Turns.Length} utterances (flite kal16, 16 kHz, real time): {Sentences.Turns.Count(u => u.Pauses > 0)} with 400 to 900 ms pauses inside (after \"and\", \"the\", \"um\", numbers), {Sentences.Turns.Count(u => u.Pauses == 0)} complete sentences. Each goes through Silero VAD, turn detection and streaming PocketSphinx (voice-host's default: the transcript from the whole turn's pass begun at the pause; an adaptive turn takes the streamed decode's unless that pass is ready), both modes side by side. Reply time: end of speech to the final transcript, which the reply starts from (the LLM and the TTS after it cost the same in both modes). Early: the turn ended at a pause inside the utterance.").AppendLine();
 md.AppendLine("| mode | end of speech to transcript p50 | p50, utterances with pauses | p50, complete sentences | ended early |");
 md.AppendLine("|---|---|---|---|---|");
 foreach (var m in byMode)
@@ -166,6 +175,7 @@ await File.WriteAllTextAsync(Path.Combine(results, "turn-modes.md"), md.ToString
 Console.WriteLine(md);
 
 internal sealed record SttRow(string Sentence, string WholeTurn, string Streamed, string AtPause, int WholeErrors, int OnePassErrors, int StreamedErrors, int AtPauseErrors,
-    int StreamedOnePassErrors, int Words, int Interims, double WholeMs, double FinalizeMs, double AtPauseMs, double StreamedOnePassMs);
+    int StreamedOnePassErrors, int Words, int Interims, double WholeMs, double FinalizeMs, double AtPauseMs, double StreamedOnePassMs,
+    string Quick, int QuickErrors, double QuickMs);
 
 internal sealed record TurnRow(string Mode, string Text, int Pauses, double? ReplyMs, string? Transcript, bool EndedEarly);

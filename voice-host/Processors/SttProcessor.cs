@@ -10,7 +10,8 @@ namespace VoiceAgents.VoiceHost.Processors;
 /// Speech-to-text. Audio of a user turn (plus a short pre-roll, since the VAD reports speech only after it has
 /// lasted a while) goes to the STT session; when the turn ends the session is finalized and its transcript goes
 /// downstream. Each pause in the turn is told to the session first (<see cref="ISttSession.SpeechPaused"/>), so it
-/// can begin on the transcript while the turn's end is still being waited for. A session that fails is reconnected,
+/// can begin on the transcript while the turn's end is still being waited for. An agent whose turns end adaptively (early,
+/// to answer sooner) takes the transcript the session has soonest (<see cref="ISttSession.FinalizeQuicklyAsync"/>). A session that fails is reconnected,
 /// so the call goes on. A caller who hangs up mid-turn still has their last words transcribed: the call's end
 /// finalizes the open turn, and the processor stops only once that (and any finalize still running) is done, or
 /// <see cref="LastWordsAllowance"/> has passed.
@@ -19,6 +20,7 @@ namespace VoiceAgents.VoiceHost.Processors;
 public sealed class SttProcessor(CallContext call, Func<CancellationToken, ValueTask<ISttSession>> connect, Func<string>? serving = null) : FrameProcessor(call.Log)
 {
     private const int PreRollSamples = ResamplerProcessor.PipelineRate / 2;
+    private readonly bool _quick = call.Agent.Turn?.IsAdaptive == true;
 
     /// <summary>How long a call's end waits for the transcript of words still being recognised.</summary>
     public static readonly TimeSpan LastWordsAllowance = TimeSpan.FromSeconds(3);
@@ -121,7 +123,7 @@ public sealed class SttProcessor(CallContext call, Func<CancellationToken, Value
         try
         {
             session ??= await EnsureSessionAsync(ct);
-            var result = await session.FinalizeAsync(ct);
+            var result = _quick ? await session.FinalizeQuicklyAsync(ct) : await session.FinalizeAsync(ct);
             call.Turns.SttDone();
             if (!string.IsNullOrWhiteSpace(result.Text))
             {

@@ -9,6 +9,12 @@ public interface ISttSession : IAsyncDisposable
     ValueTask<SttResult> FinalizeAsync(CancellationToken ct);
 
     /// <summary>
+    /// Like <see cref="FinalizeAsync"/>, for a turn that ended early to be answered sooner (an adaptive turn end): the
+    /// transcript the provider has soonest, when its most accurate one would take longer. Most have only one.
+    /// </summary>
+    ValueTask<SttResult> FinalizeQuicklyAsync(CancellationToken ct) => FinalizeAsync(ct);
+
+    /// <summary>
     /// The caller paused: the VAD heard silence in the utterance. A provider may begin the utterance's final
     /// transcript now, so that it is ready, or nearly, when the pause turns out to end the turn. None has to.
     /// </summary>

@@ -24,6 +24,8 @@ public sealed class SttProcessorTests
 
         public ValueTask<SttResult> FinalizeAsync(CancellationToken ct) => ValueTask.FromResult(new SttResult($"heard {Interlocked.Exchange(ref Samples, 0)} samples", true));
 
+        public ValueTask<SttResult> FinalizeQuicklyAsync(CancellationToken ct) => ValueTask.FromResult(new SttResult($"quickly heard {Interlocked.Exchange(ref Samples, 0)} samples", true));
+
         public async IAsyncEnumerable<SttResult> InterimResultsAsync([EnumeratorCancellation] CancellationToken ct)
         {
             await foreach (var r in Interims.Reader.ReadAllAsync(ct)) yield return r;
@@ -65,6 +67,24 @@ public sealed class SttProcessorTests
         Assert.Equal(("user", "heard 1600 samples"), (call.Transcript[0].Speaker, call.Transcript[0].Text));
         Assert.Empty(run.Down.OfType<InputAudioFrame>());
         Assert.Equal(2, run.Down.Frames.Count(f => f is UserStartedSpeakingFrame or UserStoppedSpeakingFrame));
+    }
+
+    [Theory]
+    [InlineData(VoiceAgents.Core.Domain.TurnSettings.Adaptive, "quickly heard 960 samples")]
+    [InlineData(VoiceAgents.Core.Domain.TurnSettings.Fixed, "heard 960 samples")]
+    public async Task An_agent_whose_turns_end_adaptively_takes_the_sessions_quickest_transcript_and_one_with_a_fixed_silence_its_most_accurate(string mode, string heard)
+    {
+        var clock = new TestClock();
+        var agent = FrameHarness.SpeechInterrupts();
+        agent.Turn = new VoiceAgents.Core.Domain.TurnSettings { Mode = mode };
+        var call = FrameHarness.Call(clock, agent);
+        var session = new CountingSession();
+        await using var run = FrameHarness.Start(call, new SttProcessor(call, _ => ValueTask.FromResult<ISttSession>(session)));
+        var at = clock.GetUtcNow();
+
+        run.Send(new UserStartedSpeakingFrame(at), Audio(), Audio(), Audio(), new UserStoppedSpeakingFrame(at, at));
+
+        Assert.Equal(heard, (await run.WaitForAsync<TranscriptionFrame>(run.Down)).Text);
     }
 
     [Fact]

@@ -96,6 +96,53 @@ public sealed class PocketSphinxSttTests
         Assert.Equal(0, stt.WholeTurnDecodes);
     }
 
+    /// <summary>Sends a sentence and 200 ms of silence, waits until the streamed decode has heard all but the silence, then tells the pause and waits for its interim (all heard).</summary>
+    private static async Task SpeakAndPauseAsync(ISttSession session, short[] speech)
+    {
+        await using var interims = session.InterimResultsAsync(CancellationToken.None).GetAsyncEnumerator();
+        async Task HeardAsync(int samples)
+        {
+            do Assert.True(await interims.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+            while (interims.Current.HeardUntil < TimeSpan.FromSeconds(samples / 16000.0));
+        }
+        foreach (var chunk in speech.Concat(new short[3200]).Chunk(320)) await session.SendAudioAsync(chunk, CancellationToken.None);
+        await HeardAsync(speech.Length - 3200);
+        session.SpeechPaused();
+        await HeardAsync(speech.Length + 3200);
+    }
+
+    [Fact]
+    public async Task A_quick_finalize_has_the_streamed_decodes_transcript_when_the_pass_begun_at_the_pause_is_not_ready()
+    {
+        using var stt = new PocketSphinxStt(poolSize: 2);
+        var (speech, _) = Wav.Read(await VoiceFixture.SpeakAsync("I want to change my delivery address"));
+        await using var session = await stt.ConnectAsync(new SttConfig(), CancellationToken.None);
+
+        // The streamed decode has heard everything; the whole turn's pass, begun at the pause, has barely started.
+        await SpeakAndPauseAsync(session, speech);
+        Assert.Equal(1, stt.WholeTurnDecodes);
+        var final = await session.FinalizeQuicklyAsync(CancellationToken.None);
+
+        Assert.Equal("i want to change my delivery address", final.Text);
+        Assert.Equal(1, stt.StreamedTranscripts);
+    }
+
+    [Fact]
+    public async Task A_quick_finalize_has_the_whole_turns_pass_when_it_is_ready()
+    {
+        using var stt = new PocketSphinxStt(poolSize: 2);
+        var (speech, _) = Wav.Read(await VoiceFixture.SpeakAsync("I want to change my delivery address"));
+        await using var session = await stt.ConnectAsync(new SttConfig(), CancellationToken.None);
+
+        // The turn's end came long after the pause (a hold word, or a caller thinking): the pass has given its decoder back.
+        await SpeakAndPauseAsync(session, speech);
+        while (stt.InFlight > 1) await Task.Delay(5);
+        var final = await session.FinalizeQuicklyAsync(CancellationToken.None);
+
+        Assert.Equal("i want to change my delivery address", final.Text);
+        Assert.Equal((1, 0), (stt.WholeTurnDecodes, stt.StreamedTranscripts));
+    }
+
     [Fact]
     public async Task An_utterances_first_audio_holds_its_decoder_slot_before_the_pump_runs_so_a_pause_right_after_knows_it_streams()
     {

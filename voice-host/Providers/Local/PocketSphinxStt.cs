@@ -73,6 +73,13 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
 
     private int _wholeTurnDecodes;
 
+    /// <summary>Turns whose transcript was the streamed decode's, for tests and benches.</summary>
+    public int StreamedTranscripts => Volatile.Read(ref _streamedTranscripts);
+
+    private int _streamedTranscripts;
+
+    internal void StreamedTranscript() => Interlocked.Increment(ref _streamedTranscripts);
+
     public static ProviderDescriptor Descriptor { get; } = new ProviderDescriptor<PocketSphinxStt>
     {
         Info = new("local", "PocketSphinx (offline)", Offline: true, [
@@ -232,12 +239,16 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
             return ValueTask.CompletedTask;
         }
 
-        public async ValueTask<SttResult> FinalizeAsync(CancellationToken ct)
+        public ValueTask<SttResult> FinalizeAsync(CancellationToken ct) => FinalizeAsync(quick: false, ct);
+
+        public ValueTask<SttResult> FinalizeQuicklyAsync(CancellationToken ct) => FinalizeAsync(quick: true, ct);
+
+        private async ValueTask<SttResult> FinalizeAsync(bool quick, CancellationToken ct)
         {
             // Taken before any wait: the next turn's audio starts a new utterance meanwhile.
             var utterance = Interlocked.Exchange(ref _utterance, null);
             if (utterance is null) return new SttResult("", true);
-            return new SttResult((await utterance.FinishAsync(ct)).Trim(), true);
+            return new SttResult((await utterance.FinishAsync(quick, ct)).Trim(), true);
         }
 
         public void SpeechPaused() => Volatile.Read(ref _utterance)?.Paused();

@@ -89,8 +89,12 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
         }
     }
 
-    /// <summary>Decodes what is left and ends the utterance; its text, or "" when it was too short to hold speech.</summary>
-    public async Task<string> FinishAsync(CancellationToken ct)
+    /// <summary>
+    /// Decodes what is left and ends the utterance; its text, or "" when it was too short to hold speech. A
+    /// <paramref name="quick"/> one (<see cref="ISttSession.FinalizeQuicklyAsync"/>) is the streamed decode's, ready
+    /// within tens of milliseconds, unless the whole turn's pass begun at the pause is ready by then too.
+    /// </summary>
+    public async Task<string> FinishAsync(bool quick, CancellationToken ct)
     {
         lock (_gate) _finishing = true;
         await PumpedAsync();
@@ -110,7 +114,7 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
         }
         // The streamed decode gives the transcript when the provider says so and no whole-turn pass was begun (one is
         // begun at a pause only when there was no streamed decode then), and when the provider is closing.
-        var streamedFinal = owner.Closing || (owner.StreamedFinal && early is null);
+        var streamedFinal = owner.Closing || (owner.StreamedFinal && early is null) || (quick && _decoder != IntPtr.Zero);
         if (_decoder != IntPtr.Zero && !streamedFinal)
         {
             // The streamed decode gave the interims; the transcript is the whole turn's pass. Ending the streamed
@@ -129,7 +133,7 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
                 }
             }, CancellationToken.None);
         }
-        if (early is not null)
+        if (early is not null && !streamedFinal)
         {
             try
             {
@@ -143,7 +147,7 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
         }
         if (_decoder == IntPtr.Zero) return length < 1_600 ? "" : await owner.DecodeAsync(buffer, length, ct);
         // Once started, the native work runs to its end whatever ct says: the decoder goes back only when it is idle.
-        return await Task.Run(() =>
+        var text = await Task.Run(() =>
         {
             try
             {
@@ -157,6 +161,12 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
                 _decoder = IntPtr.Zero;
             }
         }, CancellationToken.None).WaitAsync(ct);
+        // A quick transcript: the whole turn's pass is the better one when it is ready by now. One still waiting for a
+        // decoder is dropped; one decoding runs to its end (native work does not stop) and its decoder goes back then.
+        if (early is { Text.IsCompletedSuccessfully: true }) return early.Text.Result;
+        early?.Void.Cancel();
+        owner.StreamedTranscript();
+        return text;
     }
 
     /// <summary>Gives the decoder back without a transcript (the session closed mid-turn).</summary>
