@@ -112,19 +112,24 @@ public sealed class PocketSphinxSttTests
     }
 
     [Fact]
-    public async Task A_quick_finalize_has_the_streamed_decodes_transcript_when_the_pass_begun_at_the_pause_is_not_ready()
+    public async Task A_quick_finalize_has_the_streamed_decodes_transcript_when_the_pass_begun_at_the_pause_is_not_ready_and_drops_that_pass()
     {
         using var stt = new PocketSphinxStt(poolSize: 2);
         var (speech, _) = Wav.Read(await VoiceFixture.SpeakAsync("I want to change my delivery address"));
+        // Another call's turn holds one slot and this one's stream the other: the pass begun at the pause waits for one.
+        await using var other = await stt.ConnectAsync(new SttConfig(), CancellationToken.None);
+        await other.SendAudioAsync(speech.AsMemory(0, 3200), CancellationToken.None);
         await using var session = await stt.ConnectAsync(new SttConfig(), CancellationToken.None);
 
-        // The streamed decode has heard everything; the whole turn's pass, begun at the pause, has barely started.
         await SpeakAndPauseAsync(session, speech);
         Assert.Equal(1, stt.WholeTurnDecodes);
         var final = await session.FinalizeQuicklyAsync(CancellationToken.None);
 
         Assert.Equal("i want to change my delivery address", final.Text);
         Assert.Equal(1, stt.StreamedTranscripts);
+        // The pass still waiting was dropped: the slot this turn's stream gave back went to no one, and only the other call's is taken.
+        Assert.Equal(1, stt.SlotsInUse);
+        await other.FinalizeAsync(CancellationToken.None);
     }
 
     [Fact]

@@ -92,7 +92,7 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
     /// <summary>
     /// Decodes what is left and ends the utterance; its text, or "" when it was too short to hold speech. A
     /// <paramref name="quick"/> one (<see cref="ISttSession.FinalizeQuicklyAsync"/>) is the streamed decode's, ready
-    /// within tens of milliseconds, unless the whole turn's pass begun at the pause is ready by then too.
+    /// within tens of milliseconds, unless the whole turn's pass begun at the pause is ready already.
     /// </summary>
     public async Task<string> FinishAsync(bool quick, CancellationToken ct)
     {
@@ -114,7 +114,16 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
         }
         // The streamed decode gives the transcript when the provider says so and no whole-turn pass was begun (one is
         // begun at a pause only when there was no streamed decode then), and when the provider is closing.
-        var streamedFinal = owner.Closing || (owner.StreamedFinal && early is null) || (quick && _decoder != IntPtr.Zero);
+        // A quick transcript is the streamed decode's unless the pass begun at the pause is ready: one still waiting for
+        // a decoder is dropped (before the streamed decoder goes back, which it would take), one decoding runs to its end
+        // unread (native work does not stop).
+        var quickStream = quick && _decoder != IntPtr.Zero && early is not { Text.IsCompletedSuccessfully: true };
+        if (quickStream && early is not null)
+        {
+            early.Void.Cancel();
+            early = null;
+        }
+        var streamedFinal = owner.Closing || (owner.StreamedFinal && early is null) || quickStream;
         if (_decoder != IntPtr.Zero && !streamedFinal)
         {
             // The streamed decode gave the interims; the transcript is the whole turn's pass. Ending the streamed
@@ -161,10 +170,6 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
                 _decoder = IntPtr.Zero;
             }
         }, CancellationToken.None).WaitAsync(ct);
-        // A quick transcript: the whole turn's pass is the better one when it is ready by now. One still waiting for a
-        // decoder is dropped; one decoding runs to its end (native work does not stop) and its decoder goes back then.
-        if (early is { Text.IsCompletedSuccessfully: true }) return early.Text.Result;
-        early?.Void.Cancel();
         owner.StreamedTranscript();
         return text;
     }
