@@ -15,7 +15,8 @@ namespace VoiceAgents.Bench.Offline;
 /// and 48 kHz PCM16 on <c>/ws</c> (48 kHz by sox from the 16 kHz speech). Each set is said in one call, in real time,
 /// every reply heard out before the next sentence; the call's user turns are read back from its record. The raw
 /// engine is PocketSphinx (voice-host's <see cref="PocketSphinxStt"/> decode of one utterance, no VAD, no turns) fed
-/// the very audio sent, brought to 16 kHz by sox (<c>rate -v</c>; sox decodes the μ-law too). WER is over the whole set
+/// the very audio sent, brought to 16 kHz by sox (<c>rate -v</c>, no dither, so every run gets the same audio; sox decodes
+/// the μ-law too). WER is over the whole set
 /// (all words of all sentences): edits / reference words.
 /// </summary>
 public static class PipelineWer
@@ -24,7 +25,6 @@ public static class PipelineWer
     {
         var spoken = await Sentences.SpeakAllAsync(ct);
         var reference = Sentences.Texts.SelectMany(Stats.Words).ToArray();
-        using var engine = new PocketSphinxStt(1);
 
         // What each caller sends, and what the raw engine is given for it.
         var at8k = new byte[spoken.Length][];
@@ -57,21 +57,25 @@ public static class PipelineWer
         }).ToArray();
         var ours48k = at48k.Select(a => Ours(a, 48000)).ToArray();
 
+        // What the engine heard of each sentence (the JSON keeps them, to set beside the pipeline's turns). A decoder
+        // for each set: one carries something over from the utterances it decoded (the 8 kHz set read 26.8 % first
+        // and 25.5 % after the other two), so a shared one made each row's figure depend on the rows before it.
         async Task<string[]> RawAsync(short[][] audio)
         {
-            var words = new List<string>();
-            foreach (var a in audio) words.AddRange(Stats.Words(await engine.DecodeAsync(a, a.Length, ct)));
-            return [.. words];
+            using var engine = new PocketSphinxStt(1);
+            var heard = new List<string>();
+            foreach (var a in audio) heard.Add(await engine.DecodeAsync(a, a.Length, ct));
+            return [.. heard];
         }
 
         await using var host = await OfflineHost.StartAsync(settings, ct);
         Say($"voice-host on {host.Ws} and {host.Twilio}; {spoken.Length} sentences, {reference.Length} words");
-        var rows = new List<(string Name, string[] Pipeline, string[] Raw, string[] Ours)>();
-        rows.Add(("16 kHz PCM16 on /ws", await WsCallAsync(host, spoken, 16000, ct), await RawAsync(spoken), await RawAsync(spoken)));
+        var rows = new List<Row>();
+        rows.Add(new("16 kHz PCM16 on /ws", await WsCallAsync(host, spoken, 16000, ct), await RawAsync(spoken), await RawAsync(spoken)));
         Say(Line(rows[^1], reference));
-        rows.Add(("48 kHz PCM16 on /ws", await WsCallAsync(host, at48k, 48000, ct), await RawAsync(raw48k), await RawAsync(ours48k)));
+        rows.Add(new("48 kHz PCM16 on /ws", await WsCallAsync(host, at48k, 48000, ct), await RawAsync(raw48k), await RawAsync(ours48k)));
         Say(Line(rows[^1], reference));
-        rows.Add(("8 kHz μ-law on /twilio", await TwilioCallAsync(host, at8k, ct), await RawAsync(raw8k), await RawAsync(ours8k)));
+        rows.Add(new("8 kHz μ-law on /twilio", await TwilioCallAsync(host, at8k, ct), await RawAsync(raw8k), await RawAsync(ours8k)));
         Say(Line(rows[^1], reference));
 
         var report = new JsonObject
@@ -87,9 +91,9 @@ public static class PipelineWer
                 ["pipeline_wer"] = Wer(reference, r.Pipeline),
                 ["raw_engine_wer"] = Wer(reference, r.Raw),
                 ["raw_engine_on_voice_host_resampler_wer"] = Wer(reference, r.Ours),
-                ["pipeline_words"] = string.Join(' ', r.Pipeline),
-                ["raw_engine_words"] = string.Join(' ', r.Raw),
-                ["raw_engine_on_voice_host_resampler_words"] = string.Join(' ', r.Ours),
+                ["pipeline_turns"] = new JsonArray([.. r.PipelineTurns.Select(t => (JsonNode)t)]),
+                ["raw_engine_sentences"] = new JsonArray([.. r.RawSentences.Select(t => (JsonNode)t)]),
+                ["raw_engine_on_voice_host_resampler_sentences"] = new JsonArray([.. r.OursSentences.Select(t => (JsonNode)t)]),
             })]),
         };
         Directory.CreateDirectory(settings.ResultsDir);
@@ -101,7 +105,7 @@ public static class PipelineWer
             `dotnet run -c Release --project bench/Offline -- wer`: {spoken.Length} flite kal16 sentences ({reference.Length} words), each
             kind of caller's audio said in one call to voice-host in-process (Silero VAD, PocketSphinx, rules, flite), the
             call's user turns read back; the raw engine is PocketSphinx on each sentence's same audio brought to 16 kHz by
-            sox (`rate -v`). WER = word edits / reference words over the whole set. The pipeline must not be worse. The
+            sox (`rate -v`, no dither: every run gets the same audio), a fresh decoder for each set. WER = word edits / reference words over the whole set. The pipeline must not be worse. The
             last column, for diagnosis, is the raw engine on the same audio brought to 16 kHz by voice-host's own μ-law
             decoder and `Resampler` instead of sox.
 
@@ -117,7 +121,15 @@ public static class PipelineWer
 
     private static string Percent(string[] reference, string[] hypothesis) => (Wer(reference, hypothesis) * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
 
-    private static string Line((string Name, string[] Pipeline, string[] Raw, string[] Ours) row, string[] reference) =>
+    /// <summary>One kind of caller: the pipeline's user turns and the raw engine's sentences, as heard.</summary>
+    private sealed record Row(string Name, string[] PipelineTurns, string[] RawSentences, string[] OursSentences)
+    {
+        public string[] Pipeline => [.. PipelineTurns.SelectMany(Stats.Words)];
+        public string[] Raw => [.. RawSentences.SelectMany(Stats.Words)];
+        public string[] Ours => [.. OursSentences.SelectMany(Stats.Words)];
+    }
+
+    private static string Line(Row row, string[] reference) =>
         $"{row.Name}: pipeline WER {Percent(reference, row.Pipeline)}, raw engine {Percent(reference, row.Raw)} (on voice-host's resampler {Percent(reference, row.Ours)})";
 
     private static async Task<string[]> WsCallAsync(OfflineHost host, short[][] sentences, int rate, CancellationToken ct)
@@ -134,7 +146,7 @@ public static class PipelineWer
             }
             Say($"{rate} Hz on /ws: {answered} of {sentences.Length} sentences answered; socket {caller.State}{(caller.CloseStatus is { } status ? $", closed {(int)status} {caller.CloseReason}" : "")}");
         }
-        return UserWords(await host.CompletedCallAsync(callId, ct));
+        return UserTurns(await host.CompletedCallAsync(callId, ct));
     }
 
     private static async Task<string[]> TwilioCallAsync(OfflineHost host, byte[][] sentences, CancellationToken ct)
@@ -186,7 +198,7 @@ public static class PipelineWer
             }
             await stream.StopAsync(ct);
         }
-        return UserWords(await host.CompletedCallAsync(callId, ct));
+        return UserTurns(await host.CompletedCallAsync(callId, ct));
     }
 
     // Silence 20 ms at a time on one clock until stop is cancelled, never cancelling a send (see CallerTimeline.SilenceUntilAsync).
@@ -199,10 +211,10 @@ public static class PipelineWer
             await stream.StreamAsync(frame, pacer, CancellationToken.None);
     }
 
-    private static string[] UserWords(CallRecord call)
+    private static string[] UserTurns(CallRecord call)
     {
         var turns = call.Transcript.Where(t => t.Speaker == "user").ToList();
         Say($"call {call.CallId}: {turns.Count} user turns, ended by {call.EndReason}");
-        return [.. turns.SelectMany(t => Stats.Words(t.Text))];
+        return [.. turns.Select(t => t.Text)];
     }
 }

@@ -16,9 +16,13 @@ public sealed class SttProcessorTests
         public Channel<SttResult> Interims { get; } = Channel.CreateUnbounded<SttResult>();
         public int Samples;
 
+        /// <summary>Samples sent that were not silence.</summary>
+        public int SpeechSamples;
+
         public ValueTask SendAudioAsync(ReadOnlyMemory<short> pcm16k, CancellationToken ct)
         {
             Interlocked.Add(ref Samples, pcm16k.Length);
+            Interlocked.Add(ref SpeechSamples, pcm16k.Length - pcm16k.Span.Count((short)0));
             return ValueTask.CompletedTask;
         }
 
@@ -85,6 +89,23 @@ public sealed class SttProcessorTests
         run.Send(new UserStartedSpeakingFrame(at), Audio(), Audio(), Audio(), new UserStoppedSpeakingFrame(at, at));
 
         Assert.Equal(heard, (await run.WaitForAsync<TranscriptionFrame>(run.Down)).Text);
+    }
+
+    [Fact]
+    public async Task A_turn_whose_speech_the_vad_confirmed_860_ms_late_reaches_the_session_from_its_first_sample()
+    {
+        var clock = new TestClock();
+        var call = FrameHarness.Call(clock);
+        var session = new CountingSession();
+        await using var run = FrameHarness.Start(call, new SttProcessor(call, _ => ValueTask.FromResult<ISttSession>(session)));
+        var started = clock.GetUtcNow();
+        static InputAudioFrame Speech() => new(new AudioChunk(Enumerable.Repeat((short)1000, 320).ToArray(), 16000));
+
+        // Silence, then speech that Silero took 860 ms to confirm (a soft onset on bench/Offline's sentences took up to 844).
+        run.Send([.. Enumerable.Range(0, 25).Select(_ => Audio()), .. Enumerable.Range(0, 43).Select(_ => Speech()), new UserStartedSpeakingFrame(started), Speech(), new UserStoppedSpeakingFrame(started, started)]);
+        await run.WaitForAsync<TranscriptionFrame>(run.Down);
+
+        Assert.Equal(44 * 320, session.SpeechSamples);
     }
 
     [Fact]
