@@ -13,7 +13,7 @@ using VoiceAgents.VoiceHost.Vad;
 //    end) against the whole-turn decode of the same audio (once the turn ended, or begun at the pause), and how long
 //    each transcript takes after the turn's end.
 // 2. Utterances with pauses inside them and complete sentences through the caller's side of the pipeline (Silero
-//    VAD, turn detection, streaming STT), once per turn mode side by side: end of speech to the final transcript (the
+//    VAD, turn detection, streaming STT), once per turn mode, one after the other: end of speech to the final transcript (the
 //    reply starts from it; the LLM and TTS after it are the same in both modes), and the share of turns ended at an
 //    inside pause. Results: bench/results/stt-streaming.{json,md} and bench/results/turn-modes.{json,md}.
 var root = Repo.Root();
@@ -124,19 +124,20 @@ var turnRows = new List<TurnRow>();
 foreach (var utterance in Sentences.Turns)
 {
     var (audio, speechEnd, lastStart) = await Speech.UtteranceAsync(utterance);
-    var runs = modes.Select(m => new CallerSide(m.Name, m.Turn, served, vad)).ToArray();
-    var fedAt = new long[audio.Length / 320 + 1];
-    var index = 0;
-    await Speech.PaceAsync(audio, async chunk =>
+    // One mode after the other, not at once: two calls' decoders sharing the 2 cores made each mode's time the other's load.
+    foreach (var mode in modes)
     {
-        fedAt[index++] = Stopwatch.GetTimestamp();
-        foreach (var run in runs) await run.SendAsync(chunk);
-    }, CancellationToken.None);
-    // The sample where speech ended was fed with its chunk; the reply's clock starts then.
-    var speechEndedAt = fedAt[speechEnd / 320];
-    var lastStartedAt = fedAt[lastStart / 320];
-    foreach (var run in runs)
-    {
+        var run = new CallerSide(mode.Name, mode.Turn, served, vad);
+        var fedAt = new long[audio.Length / 320 + 1];
+        var index = 0;
+        await Speech.PaceAsync(audio, async chunk =>
+        {
+            fedAt[index++] = Stopwatch.GetTimestamp();
+            await run.SendAsync(chunk);
+        }, CancellationToken.None);
+        // The sample where speech ended was fed with its chunk; the reply's clock starts then.
+        var speechEndedAt = fedAt[speechEnd / 320];
+        var lastStartedAt = fedAt[lastStart / 320];
         var transcript = await run.TranscriptAfterAsync(speechEndedAt, TimeSpan.FromSeconds(5));
         var early = run.TurnEnds.Any(t => t < lastStartedAt);
         turnRows.Add(new TurnRow(run.Mode, utterance.Text, utterance.Pauses, transcript is { } t ? Stopwatch.GetElapsedTime(speechEndedAt, t.At).TotalMilliseconds : null,
@@ -164,7 +165,7 @@ await File.WriteAllTextAsync(Path.Combine(results, "turn-modes.json"), JsonSeria
 md.Clear();
 md.AppendLine("# Turn modes: fixed 800 ms vs adaptive (`bench/Turns`)").AppendLine();
 md.AppendLine($"Load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}.").AppendLine();
-md.AppendLine($"{Sentences.Turns.Length} utterances (flite kal16, 16 kHz, real time): {Sentences.Turns.Count(u => u.Pauses > 0)} with 400 to 900 ms pauses inside (after \"and\", \"the\", \"um\", numbers), {Sentences.Turns.Count(u => u.Pauses == 0)} complete sentences. Each goes through Silero VAD, turn detection and streaming PocketSphinx (voice-host's default: the transcript from the whole turn's pass begun at the pause; an adaptive turn takes the streamed decode's unless that pass is ready), both modes side by side. Reply time: end of speech to the final transcript, which the reply starts from (the LLM and the TTS after it cost the same in both modes). Early: the turn ended at a pause inside the utterance.").AppendLine();
+md.AppendLine($"{Sentences.Turns.Length} utterances (flite kal16, 16 kHz, real time): {Sentences.Turns.Count(u => u.Pauses > 0)} with 400 to 900 ms pauses inside (after \"and\", \"the\", \"um\", numbers), {Sentences.Turns.Count(u => u.Pauses == 0)} complete sentences. Each goes through Silero VAD, turn detection and streaming PocketSphinx (voice-host's default: the transcript from the whole turn's pass begun at the pause; an adaptive turn takes the streamed decode's unless that pass is ready), each mode in turn (one after the other, so neither's decoding is the other's load). Reply time: end of speech to the final transcript, which the reply starts from (the LLM and the TTS after it cost the same in both modes). Early: the turn ended at a pause inside the utterance.").AppendLine();
 md.AppendLine("| mode | end of speech to transcript p50 | p50, utterances with pauses | p50, complete sentences | ended early |");
 md.AppendLine("|---|---|---|---|---|");
 foreach (var m in byMode)
