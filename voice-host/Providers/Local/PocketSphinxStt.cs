@@ -73,6 +73,11 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
 
     private int _wholeTurnDecodes;
 
+    /// <summary>Whole-turn decodes that got a decoder and ran (a pass voided while it waited for one never does), for tests.</summary>
+    public int WholeTurnDecodesRun => Volatile.Read(ref _wholeTurnDecodesRun);
+
+    private int _wholeTurnDecodesRun;
+
     /// <summary>Turns whose transcript was the streamed decode's, for tests and benches.</summary>
     public int StreamedTranscripts => Volatile.Read(ref _streamedTranscripts);
 
@@ -102,9 +107,13 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
         var decoder = IntPtr.Zero;
         try
         {
+            // A wait cancelled just as a slot came free can still return holding it (SemaphoreSlim removes a cancelled
+            // waiter only once its continuation runs): a pass voided meanwhile gives the slot back without decoding.
+            ct.ThrowIfCancellationRequested();
             ObjectDisposedException.ThrowIf(_disposed, this);
             decoder = _idle.TryTake(out var d) ? d : Create(_secondPass);
             Interlocked.Increment(ref _inFlight);
+            Interlocked.Increment(ref _wholeTurnDecodesRun);
             // Once started, the native decode runs to its end whatever ct says: the decoder goes back only when it is idle.
             return await Task.Run(() => Decode(decoder, samples, length), ct);
         }
