@@ -127,8 +127,12 @@ public sealed class PocketSphinxSttTests
 
         Assert.Equal("i want to change my delivery address", final.Text);
         Assert.Equal(1, stt.StreamedTranscripts);
-        // The pass still waiting was dropped: the slot this turn's stream gave back went to no one, and only the other call's is taken.
+        // The pass still waiting was dropped: once the slot this turn's stream gave back is free again, only the other
+        // call's is taken, and the pass never decoded (a cancelled wait may still be handed that slot; it gives it back).
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (stt.SlotsInUse > 1 && DateTime.UtcNow < deadline) await Task.Delay(5);
         Assert.Equal(1, stt.SlotsInUse);
+        Assert.Equal(0, stt.WholeTurnDecodesRun);
         await other.FinalizeAsync(CancellationToken.None);
     }
 
@@ -207,8 +211,8 @@ public sealed class PocketSphinxSttTests
     {
         // A decoder for each thing that can hold one at the second pause: the first turn's streamed decoder (given back
         // once its utterance is ended, off the turn's path), the second turn's whole-turn pass begun at the pause, and
-        // the second turn's streamed decode. With two, a loaded machine could start the pump after the pause had taken
-        // the last free decoder: that utterance then streams nothing until more audio comes, which this test never sends.
+        // the second turn's streamed decode. With two, the second turn's first audio could find both slots taken and
+        // stream nothing until more audio came, which this test never sends.
         using var stt = new PocketSphinxStt(poolSize: 3);
         var (speech, _) = Wav.Read(await VoiceFixture.SpeakAsync("I want to change my delivery address"));
         await using var session = await stt.ConnectAsync(new SttConfig(), CancellationToken.None);

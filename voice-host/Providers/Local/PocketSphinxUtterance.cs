@@ -142,7 +142,7 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
                 }
             }, CancellationToken.None);
         }
-        if (early is not null && !streamedFinal)
+        if (early is not null)
         {
             try
             {
