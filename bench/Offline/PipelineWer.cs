@@ -43,18 +43,21 @@ public static class PipelineWer
 
         // The same audio brought to 16 kHz by voice-host's own decoder and resampler instead of sox: where the
         // pipeline is worse than the raw engine, this says whether the resampling or what follows it (VAD, turns) is why.
-        static short[] Ours(short[] pcm, int rate)
+        static short[] Ours(short[] pcm, int rate, bool forRecognizer = true)
         {
-            var resampler = new Resampler(rate, 16000);
+            var resampler = forRecognizer ? Resampler.ForRecognizer(rate, 16000) : new Resampler(rate, 16000);
             var output = new short[resampler.MaxOutputLength(pcm.Length)];
             return output[..resampler.Process(pcm, output)];
         }
-        var ours8k = at8k.Select(m =>
+        short[] Decoded(byte[] m)
         {
             var pcm = new short[m.Length];
             MuLaw.Decode(m, pcm);
-            return Ours(pcm, 8000);
-        }).ToArray();
+            return pcm;
+        }
+        var ours8k = at8k.Select(m => Ours(Decoded(m), 8000)).ToArray();
+        // The image-free resampler (every other path's), to show what the recogniser's spectral fold is worth.
+        var clean8k = at8k.Select(m => Ours(Decoded(m), 8000, forRecognizer: false)).ToArray();
         var ours48k = at48k.Select(a => Ours(a, 48000)).ToArray();
 
         // What the engine heard of each sentence (the JSON keeps them, to set beside the pipeline's turns). A decoder
@@ -71,11 +74,11 @@ public static class PipelineWer
         await using var host = await OfflineHost.StartAsync(settings, ct);
         Say($"voice-host on {host.Ws} and {host.Twilio}; {spoken.Length} sentences, {reference.Length} words");
         var rows = new List<Row>();
-        rows.Add(new("16 kHz PCM16 on /ws", await WsCallAsync(host, spoken, 16000, ct), await RawAsync(spoken), await RawAsync(spoken)));
+        rows.Add(new("16 kHz PCM16 on /ws", await WsCallAsync(host, spoken, 16000, ct), await RawAsync(spoken), await RawAsync(spoken), null));
         Say(Line(rows[^1], reference));
-        rows.Add(new("48 kHz PCM16 on /ws", await WsCallAsync(host, at48k, 48000, ct), await RawAsync(raw48k), await RawAsync(ours48k)));
+        rows.Add(new("48 kHz PCM16 on /ws", await WsCallAsync(host, at48k, 48000, ct), await RawAsync(raw48k), await RawAsync(ours48k), null));
         Say(Line(rows[^1], reference));
-        rows.Add(new("8 kHz μ-law on /twilio", await TwilioCallAsync(host, at8k, ct), await RawAsync(raw8k), await RawAsync(ours8k)));
+        rows.Add(new("8 kHz μ-law on /twilio", await TwilioCallAsync(host, at8k, ct), await RawAsync(raw8k), await RawAsync(ours8k), await RawAsync(clean8k)));
         Say(Line(rows[^1], reference));
 
         var report = new JsonObject
@@ -91,6 +94,7 @@ public static class PipelineWer
                 ["pipeline_wer"] = Wer(reference, r.Pipeline),
                 ["raw_engine_wer"] = Wer(reference, r.Raw),
                 ["raw_engine_on_voice_host_resampler_wer"] = Wer(reference, r.Ours),
+                ["raw_engine_on_image_free_resampler_wer"] = r.CleanSentences is null ? null : Wer(reference, r.Clean),
                 ["pipeline_turns"] = new JsonArray([.. r.PipelineTurns.Select(t => (JsonNode)t)]),
                 ["raw_engine_sentences"] = new JsonArray([.. r.RawSentences.Select(t => (JsonNode)t)]),
                 ["raw_engine_on_voice_host_resampler_sentences"] = new JsonArray([.. r.OursSentences.Select(t => (JsonNode)t)]),
@@ -106,12 +110,13 @@ public static class PipelineWer
             kind of caller's audio said in one call to voice-host in-process (Silero VAD, PocketSphinx, rules, flite), the
             call's user turns read back; the raw engine is PocketSphinx on each sentence's same audio brought to 16 kHz by
             sox (`rate -v`, no dither: every run gets the same audio), a fresh decoder for each set. WER = word edits / reference words over the whole set. The pipeline must not be worse. The
-            last column, for diagnosis, is the raw engine on the same audio brought to 16 kHz by voice-host's own μ-law
-            decoder and `Resampler` instead of sox.
+            last columns, for diagnosis, are the raw engine on the same audio brought to 16 kHz by voice-host's own μ-law
+            decoder and `Resampler` instead of sox: the pipeline's (`Resampler.ForRecognizer`, whose upsampling folds the
+            top of the telephone band into 4–4.8 kHz), and at 8 kHz the image-free one every other path uses.
 
-            | input | pipeline WER | raw engine WER (sox) | pipeline − raw | raw engine on voice-host's resampler |
-            |---|---:|---:|---:|---:|
-            {string.Join("\n", rows.Select(r => $"| {r.Name} | {Percent(reference, r.Pipeline)} | {Percent(reference, r.Raw)} | {Math.Round((Wer(reference, r.Pipeline) - Wer(reference, r.Raw)) * 100, 1).ToString("0.0", CultureInfo.InvariantCulture)} pt | {Percent(reference, r.Ours)} |"))}
+            | input | pipeline WER | raw engine WER (sox) | pipeline − raw | raw engine on voice-host's resampler | on the image-free one |
+            |---|---:|---:|---:|---:|---:|
+            {string.Join("\n", rows.Select(r => $"| {r.Name} | {Percent(reference, r.Pipeline)} | {Percent(reference, r.Raw)} | {Math.Round((Wer(reference, r.Pipeline) - Wer(reference, r.Raw)) * 100, 1).ToString("0.0", CultureInfo.InvariantCulture)} pt | {Percent(reference, r.Ours)} | {(r.CleanSentences is null ? "same" : Percent(reference, r.Clean))} |"))}
 
             """, ct);
         Say($"wrote {Path.Combine(settings.ResultsDir, "wer-pipeline.json")} and .md");
@@ -122,11 +127,12 @@ public static class PipelineWer
     private static string Percent(string[] reference, string[] hypothesis) => (Wer(reference, hypothesis) * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
 
     /// <summary>One kind of caller: the pipeline's user turns and the raw engine's sentences, as heard.</summary>
-    private sealed record Row(string Name, string[] PipelineTurns, string[] RawSentences, string[] OursSentences)
+    private sealed record Row(string Name, string[] PipelineTurns, string[] RawSentences, string[] OursSentences, string[]? CleanSentences)
     {
         public string[] Pipeline => [.. PipelineTurns.SelectMany(Stats.Words)];
         public string[] Raw => [.. RawSentences.SelectMany(Stats.Words)];
         public string[] Ours => [.. OursSentences.SelectMany(Stats.Words)];
+        public string[] Clean => [.. (CleanSentences ?? []).SelectMany(Stats.Words)];
     }
 
     private static string Line(Row row, string[] reference) =>

@@ -13,9 +13,9 @@ public sealed class ResamplerProcessor(CallContext call) : FrameProcessor(call.L
 
     protected override ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
     {
-        if (frame is InputAudioFrame { Audio: var audio } && direction == FrameDirection.Downstream)
+        if (frame is InputAudioFrame { Audio: var audio } input && direction == FrameDirection.Downstream)
         {
-            Push(new InputAudioFrame(Record(audio)));
+            Push(input with { Audio = Record(audio) });
             return ValueTask.CompletedTask;
         }
         return base.ProcessFrameAsync(frame, direction, ct);
@@ -31,7 +31,7 @@ public sealed class ResamplerProcessor(CallContext call) : FrameProcessor(call.L
     {
         if (audio.SampleRate != PipelineRate)
         {
-            if (_resampler is null || _resampler.InputRate != audio.SampleRate) _resampler = new Resampler(audio.SampleRate, PipelineRate);
+            if (_resampler is null || _resampler.InputRate != audio.SampleRate) _resampler = Resampler.ForRecognizer(audio.SampleRate, PipelineRate);
             var max = _resampler.MaxOutputLength(audio.Length);
             if (_output.Length < max) _output = new short[Math.Max(max, _output.Length * 2)];
             var n = _resampler.Process(audio.Samples.Span, _output);
