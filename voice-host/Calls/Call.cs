@@ -113,7 +113,7 @@ public sealed class Call : IAsyncDisposable
         }
         try
         {
-            await _task.QueueAsync(new InputAudioFrame(audio), _cts.Token);
+            await _task.QueueAsync(new InputAudioFrame(audio, _context.Time.GetUtcNow()), _cts.Token);
             Interlocked.Increment(ref _audioIn);
             return true;
         }

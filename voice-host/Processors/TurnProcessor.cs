@@ -61,7 +61,8 @@ public sealed class TurnProcessor(CallContext call) : FrameProcessor(call.Log)
                 return ValueTask.CompletedTask;
             case InputAudioFrame audio when _userSpeaking:
                 var now = call.Time.GetUtcNow();
-                BargeIn(now);
+                // Timed as the VAD's start was: when the audio was said.
+                BargeIn(audio.ReceivedAt ?? now);
                 if (_speechEndedAt is not { } ended) break;
                 _silence += audio.Audio.Duration;
                 if (_policy.Ends(_silence, now))

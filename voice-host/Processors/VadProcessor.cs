@@ -19,8 +19,10 @@ public sealed class VadProcessor(CallContext call, SileroVad.Stream vad) : Frame
 
     protected override async ValueTask ProcessFrameAsync(Frame frame, FrameDirection direction, CancellationToken ct)
     {
-        if (frame is InputAudioFrame { Audio: var audio } && direction == FrameDirection.Downstream)
+        if (frame is InputAudioFrame { Audio: var audio } input && direction == FrameDirection.Downstream)
         {
+            // When the frame's last sample was said: its arrival, or now for audio that did not come from a socket.
+            var received = input.ReceivedAt ?? call.Time.GetUtcNow();
             var offset = 0;
             while (offset < audio.Length)
             {
@@ -31,15 +33,17 @@ public sealed class VadProcessor(CallContext call, SileroVad.Stream vad) : Frame
                 if (_filled == _window.Length)
                 {
                     _filled = 0;
-                    // Batched with the other calls' windows (SileroVad); the frame goes on once it is classified.
-                    Classify(await vad.ProcessAsync(_window));
+                    // Batched with the other calls' windows (SileroVad); the frame goes on once it is classified. What it
+                    // finds is stamped with when the window's last sample was said, not when the batch came back.
+                    var saidAt = received - TimeSpan.FromSeconds((double)(audio.Length - offset) / audio.SampleRate);
+                    Classify(await vad.ProcessAsync(_window), saidAt);
                 }
             }
         }
         await base.ProcessFrameAsync(frame, direction, ct);
     }
 
-    private void Classify(float probability)
+    private void Classify(float probability, DateTimeOffset saidAt)
     {
         var o = call.Options;
         if (!_speaking)
@@ -49,7 +53,7 @@ public sealed class VadProcessor(CallContext call, SileroVad.Stream vad) : Frame
             {
                 _speaking = true;
                 _silenceRun = 0;
-                Push(new VadSpeechStartedFrame(call.Time.GetUtcNow()));
+                Push(new VadSpeechStartedFrame(saidAt));
             }
         }
         else
@@ -60,7 +64,7 @@ public sealed class VadProcessor(CallContext call, SileroVad.Stream vad) : Frame
                 _speaking = false;
                 _speechRun = 0;
                 var silence = TimeSpan.FromSeconds(_silenceRun);
-                Push(new VadSpeechStoppedFrame(call.Time.GetUtcNow() - silence, silence));
+                Push(new VadSpeechStoppedFrame(saidAt - silence, silence));
             }
         }
     }

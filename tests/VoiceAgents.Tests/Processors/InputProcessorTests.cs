@@ -45,6 +45,31 @@ public sealed class InputProcessorTests
     }
 
     [Fact]
+    public async Task The_vad_stamps_speech_with_when_it_was_said_not_when_a_late_batch_classified_it()
+    {
+        using var vad = new SileroVad(ModelPath());
+        var clock = new TestClock();
+        var call = FrameHarness.Call(clock);
+        var (samples, rate) = Wav.Read(await VoiceFixture.SpeakAsync("Hello, I would like to book a table for two tonight."));
+        var audio = new short[8000].Concat(samples).Concat(new short[16000]).ToArray();
+        // Each frame arrived as its last sample was said; the VAD gets to all of them a minute later (a backlog).
+        var said = clock.GetUtcNow();
+        var frames = audio.Chunk(320).Select((c, i) => (Frame)new InputAudioFrame(new AudioChunk(c, rate), said + TimeSpan.FromSeconds((i + 1) * 320.0 / rate))).ToArray();
+        clock.Advance(TimeSpan.FromMinutes(1));
+
+        var (down, _) = await FrameHarness.RunAsync(call, [new VadProcessor(call, vad.NewStream())], frames);
+
+        // Speech began 0.5 s in (and flite's own lead-in) and ended with the sentence (less flite's tail); the VAD's start
+        // is stamped when its start run confirmed it, its stop where the silence began: in the said timeline, a minute
+        // before the clock the batch came back on.
+        var started = down.OfType<VadSpeechStartedFrame>().First();
+        var stopped = down.OfType<VadSpeechStoppedFrame>().Last();
+        var speechEnd = said + TimeSpan.FromSeconds((8000.0 + samples.Length) / rate);
+        Assert.InRange(started.At, said + TimeSpan.FromSeconds(0.5), said + TimeSpan.FromSeconds(1.5));
+        Assert.InRange(stopped.At, speechEnd - TimeSpan.FromSeconds(0.6), speechEnd + TimeSpan.FromSeconds(0.1));
+    }
+
+    [Fact]
     public async Task A_turn_starts_with_speech_and_ends_only_once_the_silence_after_it_reaches_the_turn_end()
     {
         var clock = new TestClock();
