@@ -9,7 +9,7 @@ namespace VoiceAgents.VoiceHost.Processors;
 /// <summary>
 /// Speech-to-text. Audio of a user turn (plus a second of pre-roll, since the VAD reports speech only after it has
 /// lasted a while) goes to the STT session; when the turn ends the session is finalized and its transcript goes
-/// downstream. Each pause in the turn is told to the session first (<see cref="ISttSession.SpeechPaused"/>), so it
+/// downstream. Each pause in the turn is told to the session first (<see cref="ISttSession.SpeechPaused()"/>), so it
 /// can begin on the transcript while the turn's end is still being waited for. An agent whose turns end adaptively (early,
 /// to answer sooner) takes the transcript the session has soonest (<see cref="ISttSession.FinalizeQuicklyAsync"/>). A session that fails is reconnected,
 /// so the call goes on. A caller who hangs up mid-turn still has their last words transcribed: the call's end
@@ -25,6 +25,9 @@ public sealed class SttProcessor(CallContext call, Func<CancellationToken, Value
     // worse than the raw engine on the same audio (34 % WER against 27 %; 22 % with this).
     private const int PreRollSamples = ResamplerProcessor.PipelineRate;
     private readonly bool _quick = call.Agent.Turn?.IsAdaptive == true;
+    // A fixed turn ends this long after the VAD's stop (which comes VadStopSeconds into the silence) unless the caller
+    // speaks again: the time a provider has to make its transcript ready for the turn's end.
+    private readonly TimeSpan _afterStop = TurnEndPolicy.FixedWait(call.Agent, call.Options) - TimeSpan.FromSeconds(call.Options.VadStopSeconds);
 
     /// <summary>How long a call's end waits for the transcript of words still being recognised.</summary>
     public static readonly TimeSpan LastWordsAllowance = TimeSpan.FromSeconds(3);
@@ -79,7 +82,9 @@ public sealed class SttProcessor(CallContext call, Func<CancellationToken, Value
                 var end = new SpeechEnd(Interlocked.Read(ref _sent) - (long)(call.Options.VadStopSeconds * ResamplerProcessor.PipelineRate), stopped.At);
                 _speechEnd = end;
                 // A pause may end the turn: the STT can begin on its transcript while the turn's end waits to be sure.
-                _session?.SpeechPaused();
+                // A fixed turn says when it will end; an adaptive one may end sooner or later than that.
+                if (_quick) _session?.SpeechPaused();
+                else _session?.SpeechPaused(_afterStop);
                 if (_lastInterim is { HeardUntil: { } heard } last && Covers(heard, end)) Push(new InterimTranscriptionFrame(last.Text, true, end.At), FrameDirection.Upstream);
                 break;
             case VadSpeechStartedFrame when _inTurn:

@@ -30,11 +30,15 @@ public sealed class TurnEndPolicy
     {
         var turn = agent.Turn ?? new TurnSettings();
         _adaptive = turn.IsAdaptive;
-        _fixed = turn.WaitMs is { } wait ? TimeSpan.FromMilliseconds(wait) : TimeSpan.FromSeconds(options.TurnEndSeconds);
+        _fixed = FixedWait(agent, options);
         _short = TimeSpan.FromMilliseconds(turn.EffectiveShortWaitMs);
         _long = TimeSpan.FromMilliseconds(Math.Max(turn.EffectiveLongWaitMs, turn.EffectiveShortWaitMs));
         _holds = new HashSet<string>((turn.HoldWords ?? HoldWords.For(agent.Stt.Language ?? agent.Language)).SelectMany(Backchannels.Words), StringComparer.Ordinal);
     }
+
+    /// <summary>The silence that ends a fixed turn (and an adaptive one with no interim transcript).</summary>
+    public static TimeSpan FixedWait(Agent agent, VoiceOptions options) =>
+        agent.Turn?.WaitMs is { } wait ? TimeSpan.FromMilliseconds(wait) : TimeSpan.FromSeconds(options.TurnEndSeconds);
 
     /// <summary>Whether <paramref name="silence"/> since the speech stopped ends the turn at <paramref name="now"/>.</summary>
     public bool Ends(TimeSpan silence, DateTimeOffset now)

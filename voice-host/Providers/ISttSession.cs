@@ -22,7 +22,14 @@ public interface ISttSession : IAsyncDisposable
     {
     }
 
-    /// <summary>The caller spoke again in the same utterance: whatever <see cref="SpeechPaused"/> began is out of date.</summary>
+    /// <summary>
+    /// Like <see cref="SpeechPaused()"/>, when the turn will end after <paramref name="turnEndsIn"/> more silence (a
+    /// fixed turn end): a provider whose most accurate transcript is slow begins it only if it can be ready by then,
+    /// and otherwise gives the one it has soonest when the turn ends.
+    /// </summary>
+    void SpeechPaused(TimeSpan turnEndsIn) => SpeechPaused();
+
+    /// <summary>The caller spoke again in the same utterance: whatever <see cref="SpeechPaused()"/> began is out of date.</summary>
     void SpeechResumed()
     {
     }

@@ -45,6 +45,11 @@ public sealed class SttProcessorTests
             lock (Told) Told.Add($"paused at {Volatile.Read(ref Samples)}");
         }
 
+        public void SpeechPaused(TimeSpan turnEndsIn)
+        {
+            lock (Told) Told.Add($"paused at {Volatile.Read(ref Samples)}, the turn ending in {turnEndsIn.TotalMilliseconds} ms");
+        }
+
         public void SpeechResumed()
         {
             lock (Told) Told.Add($"resumed at {Volatile.Read(ref Samples)}");
@@ -91,6 +96,25 @@ public sealed class SttProcessorTests
         Assert.Equal(heard, (await run.WaitForAsync<TranscriptionFrame>(run.Down)).Text);
     }
 
+    [Theory]
+    [InlineData(VoiceAgents.Core.Domain.TurnSettings.Fixed, 1500, "paused at 320, the turn ending in 1300 ms")]
+    [InlineData(VoiceAgents.Core.Domain.TurnSettings.Adaptive, 1500, "paused at 320")]
+    public async Task A_fixed_turn_tells_the_session_at_a_pause_when_the_turn_will_end_and_an_adaptive_one_cannot(string mode, int waitMs, string told)
+    {
+        var clock = new TestClock();
+        var agent = FrameHarness.SpeechInterrupts();
+        agent.Turn = new VoiceAgents.Core.Domain.TurnSettings { Mode = mode, WaitMs = waitMs };
+        var call = FrameHarness.Call(clock, agent);
+        var session = new CountingSession();
+        await using var run = FrameHarness.Start(call, new SttProcessor(call, _ => ValueTask.FromResult<ISttSession>(session)));
+        var at = clock.GetUtcNow();
+
+        run.Send(new UserStartedSpeakingFrame(at), Audio(), new VadSpeechStoppedFrame(at), new UserStoppedSpeakingFrame(at, at));
+        await run.WaitForAsync<TranscriptionFrame>(run.Down);
+
+        lock (session.Told) Assert.Equal([told], session.Told);
+    }
+
     [Fact]
     public async Task A_turn_whose_speech_the_vad_confirmed_860_ms_late_reaches_the_session_from_its_first_sample()
     {
@@ -125,7 +149,8 @@ public sealed class SttProcessorTests
         await run.FlushAsync();
 
         // One frame of pre-roll, then the turn: a start with nothing begun, two pauses, one resumption between them.
-        lock (session.Told) Assert.Equal(["resumed at 320", "paused at 640", "resumed at 960", "paused at 1280"], session.Told);
+        // A fixed turn (the default, 800 ms) says when it will end: 600 ms after the VAD's stop, 200 ms into the silence.
+        lock (session.Told) Assert.Equal(["resumed at 320", "paused at 640, the turn ending in 600 ms", "resumed at 960", "paused at 1280, the turn ending in 600 ms"], session.Told);
         Assert.Equal(3, run.Down.OfType<VadSpeechStoppedFrame>().Count());
     }
 

@@ -97,7 +97,7 @@ public sealed class PocketSphinxSttTests
     }
 
     /// <summary>Sends a sentence and 200 ms of silence, waits until the streamed decode has heard all but the silence, then tells the pause and waits for its interim (all heard).</summary>
-    private static async Task SpeakAndPauseAsync(ISttSession session, short[] speech)
+    private static async Task SpeakAndPauseAsync(ISttSession session, short[] speech, TimeSpan? turnEndsIn = null)
     {
         await using var interims = session.InterimResultsAsync(CancellationToken.None).GetAsyncEnumerator();
         async Task HeardAsync(int samples)
@@ -107,8 +107,29 @@ public sealed class PocketSphinxSttTests
         }
         foreach (var chunk in speech.Concat(new short[3200]).Chunk(320)) await session.SendAudioAsync(chunk, CancellationToken.None);
         await HeardAsync(speech.Length - 3200);
-        session.SpeechPaused();
+        if (turnEndsIn is { } left) session.SpeechPaused(left);
+        else session.SpeechPaused();
         await HeardAsync(speech.Length + 3200);
+    }
+
+    [Theory]
+    [InlineData(600, true)]
+    [InlineData(250, false)]
+    public async Task A_fixed_turns_pause_begins_the_whole_turns_pass_only_if_it_can_be_ready_when_the_turn_ends_and_otherwise_the_transcript_is_the_streamed_decodes(int turnEndsInMs, bool passFits)
+    {
+        using var stt = new PocketSphinxStt(poolSize: 2);
+        var (speech, _) = Wav.Read(await VoiceFixture.SpeakAsync("I want to change my delivery address"));
+        await using var session = await stt.ConnectAsync(new SttConfig(), CancellationToken.None);
+        // The pass would cover the speech and the 200 ms of silence before the pause: at 0.15 s a second, it fits in
+        // what an 800 ms fixed turn leaves after the VAD's stop, and not in what a 450 ms one does.
+        var passSeconds = (speech.Length + 3200) / 16000.0 * PocketSphinxStt.PassSecondsPerSecond;
+        Assert.Equal(passFits, passSeconds <= turnEndsInMs / 1000.0);
+
+        await SpeakAndPauseAsync(session, speech, TimeSpan.FromMilliseconds(turnEndsInMs));
+        var final = await session.FinalizeAsync(CancellationToken.None);
+
+        Assert.Equal("i want to change my delivery address", final.Text);
+        Assert.Equal(passFits ? (1, 0, 0) : (0, 1, 1), (stt.WholeTurnDecodes, stt.PassesTooLong, stt.StreamedTranscripts));
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace VoiceAgents.VoiceHost.Providers.Local;
 /// library. Decoders are expensive (the model is loaded per decoder), so a small pool serves all calls: a session
 /// rents one for each utterance and decodes the audio as it arrives, with interim results
 /// (<see cref="PocketSphinxUtterance"/>); when every decoder is busy the utterance is decoded in one pass when the
-/// turn ends (<see cref="DecodeAsync"/>), begun when the caller pauses (<see cref="ISttSession.SpeechPaused"/>)
+/// turn ends (<see cref="DecodeAsync"/>), begun when the caller pauses (<see cref="ISttSession.SpeechPaused()"/>)
 /// rather than when the pause has ended the turn.
 /// </summary>
 public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, IDisposable
@@ -77,6 +77,21 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
     public int WholeTurnDecodesRun => Volatile.Read(ref _wholeTurnDecodesRun);
 
     private int _wholeTurnDecodesRun;
+
+    /// <summary>
+    /// What a whole-turn pass costs per second of audio, for deciding at a pause whether one begun then would be
+    /// ready when a fixed turn ends: the en-us model with its second pass decodes speech at 0.10–0.13 of real time on
+    /// one of this machine's cores once warm (flite sentences of 2.7–7 s, silence cheaper), so 0.15 leaves a margin.
+    /// A constant, not a measurement of the moment: which transcript a turn gets must not hang on the load.
+    /// </summary>
+    public const double PassSecondsPerSecond = 0.15;
+
+    /// <summary>Pauses at which no pass was begun because it could not be ready by the fixed turn's end, for tests and benches.</summary>
+    public int PassesTooLong => Volatile.Read(ref _passesTooLong);
+
+    private int _passesTooLong;
+
+    internal void PassTooLong() => Interlocked.Increment(ref _passesTooLong);
 
     /// <summary>Turns whose transcript was the streamed decode's, for tests and benches.</summary>
     public int StreamedTranscripts => Volatile.Read(ref _streamedTranscripts);
@@ -260,7 +275,9 @@ public sealed partial class PocketSphinxStt : ISttProvider, IDescribedProvider, 
             return new SttResult((await utterance.FinishAsync(quick, ct)).Trim(), true);
         }
 
-        public void SpeechPaused() => Volatile.Read(ref _utterance)?.Paused();
+        public void SpeechPaused() => Volatile.Read(ref _utterance)?.Paused(null);
+
+        public void SpeechPaused(TimeSpan turnEndsIn) => Volatile.Read(ref _utterance)?.Paused(turnEndsIn);
 
         public void SpeechResumed() => Volatile.Read(ref _utterance)?.Resumed();
 

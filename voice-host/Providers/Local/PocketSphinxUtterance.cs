@@ -13,7 +13,10 @@ namespace VoiceAgents.VoiceHost.Providers.Local;
 /// busy), the transcript is a pass over the whole turn, begun as soon as the caller pauses (<see cref="Paused"/>): the
 /// turn's end waits a while longer in silence to be sure (300 to 1,500 ms), and the pass runs meanwhile, so the
 /// transcript is ready when the turn ends, or sooner than if it began then. Speech after the pause voids it
-/// (<see cref="Resumed"/>), and the next pause begins another.
+/// (<see cref="Resumed"/>), and the next pause begins another. A pause that says when a fixed turn will end begins
+/// no pass that could not be ready by then (<see cref="PocketSphinxStt.PassSecondsPerSecond"/>): a long turn's
+/// transcript is the streamed decode's, ready within tens of milliseconds, rather than a pass that would keep the
+/// caller waiting. The choice hangs on the turn's length only, never on the load.
 /// </summary>
 /// <param name="offset">Samples the session had before this utterance, so its interims' HeardUntil counts from the session's start.</param>
 internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter<SttResult> interims, long offset)
@@ -37,15 +40,18 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
     private bool _pumping;
     private Task _pump = Task.CompletedTask;
     private EarlyPass? _early;
+    // Set at a pause whose pass could not be ready by the fixed turn's end: the turn's end takes the streamed decode's.
+    private bool _noTimeForPass;
 
     /// <summary>The whole-turn pass begun at a pause: over the audio until then, which is the whole turn if no speech follows.</summary>
     private sealed record EarlyPass(Task<string> Text, CancellationTokenSource Void);
 
     /// <summary>
     /// The caller paused: an interim comes at once, and, unless the transcript will be the streamed decode's, the
-    /// whole-turn pass over the audio so far begins now (see the class).
+    /// whole-turn pass over the audio so far begins now (see the class). <paramref name="turnEndsIn"/>: when a fixed
+    /// turn will end if the silence goes on.
     /// </summary>
-    public void Paused()
+    public void Paused(TimeSpan? turnEndsIn)
     {
         lock (_gate)
         {
@@ -55,6 +61,15 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
             // audio, with its second pass, on the slot a stream would have taken.
             if (_reserved) StartPump();
             if ((owner.StreamedFinal && _reserved) || owner.Closing || _length < 1_600) return;
+            // Without a streamed decode the pass is the only transcript there is, late or not.
+            _noTimeForPass = _reserved && turnEndsIn is { } left && _length / 16_000.0 * PocketSphinxStt.PassSecondsPerSecond > left.TotalSeconds;
+            if (_noTimeForPass)
+            {
+                _early?.Void.Cancel();
+                _early = null;
+                owner.PassTooLong();
+                return;
+            }
             _early?.Void.Cancel();
             var cancel = new CancellationTokenSource();
             // Appends never touch what is already in the buffer, and a grown buffer is a copy: the pass reads a fixed stretch.
@@ -72,6 +87,7 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
         {
             _early?.Void.Cancel();
             _early = null;
+            _noTimeForPass = false;
         }
     }
 
@@ -96,7 +112,11 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
     /// </summary>
     public async Task<string> FinishAsync(bool quick, CancellationToken ct)
     {
-        lock (_gate) _finishing = true;
+        lock (_gate)
+        {
+            _finishing = true;
+            quick |= _noTimeForPass;
+        }
         await PumpedAsync();
         short[] buffer;
         int length;
