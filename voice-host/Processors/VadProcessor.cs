@@ -36,14 +36,15 @@ public sealed class VadProcessor(CallContext call, SileroVad.Stream vad) : Frame
                     // Batched with the other calls' windows (SileroVad); the frame goes on once it is classified. What it
                     // finds is stamped with when the window's last sample was said, not when the batch came back.
                     var saidAt = received - TimeSpan.FromSeconds((double)(audio.Length - offset) / audio.SampleRate);
-                    Classify(await vad.ProcessAsync(_window), saidAt);
+                    Classify(await vad.ProcessAsync(_window), saidAt, TimeSpan.FromSeconds((double)offset / audio.SampleRate));
                 }
             }
         }
         await base.ProcessFrameAsync(frame, direction, ct);
     }
 
-    private void Classify(float probability, DateTimeOffset saidAt)
+    /// <param name="inFrame">How much of the frame the window's end lies into: audio the frame brings, which follows the frames this pushes.</param>
+    private void Classify(float probability, DateTimeOffset saidAt, TimeSpan inFrame)
     {
         var o = call.Options;
         if (!_speaking)
@@ -64,7 +65,8 @@ public sealed class VadProcessor(CallContext call, SileroVad.Stream vad) : Frame
                 _speaking = false;
                 _speechRun = 0;
                 var silence = TimeSpan.FromSeconds(_silenceRun);
-                Push(new VadSpeechStoppedFrame(saidAt - silence, silence));
+                // The frame goes on after the stop, and whoever counts the silence counts all of it then.
+                Push(new VadSpeechStoppedFrame(saidAt - silence, silence - inFrame));
             }
         }
     }

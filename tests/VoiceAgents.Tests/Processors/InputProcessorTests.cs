@@ -67,6 +67,12 @@ public sealed class InputProcessorTests
         var speechEnd = said + TimeSpan.FromSeconds((8000.0 + samples.Length) / rate);
         Assert.InRange(started.At, said + TimeSpan.FromSeconds(0.5), said + TimeSpan.FromSeconds(1.5));
         Assert.InRange(stopped.At, speechEnd - TimeSpan.FromSeconds(0.6), speechEnd + TimeSpan.FromSeconds(0.1));
+
+        // The stop's silence and the frames after it add up to the silence there is: the frame the VAD found the stop
+        // in follows the stop, and its audio before the window's end is not counted twice (the turn ended up to 20 ms
+        // early when it was).
+        var next = (InputAudioFrame)down[down.IndexOf(stopped)..].First(f => f is InputAudioFrame);
+        Assert.Equal((next.ReceivedAt!.Value - stopped.At).TotalMilliseconds, (stopped.Silence + next.Audio.Duration).TotalMilliseconds, 3);
     }
 
     [Fact]
