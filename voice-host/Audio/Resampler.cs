@@ -74,9 +74,6 @@ public sealed class Resampler
     public int OutputRate { get; }
     public bool IsPassThrough => _up == _down;
 
-    /// <summary>Taps per output sample.</summary>
-    public int TapsPerPhase => _taps;
-
     /// <summary>The most samples <see cref="Process"/> can write for an input of this length.</summary>
     public int MaxOutputLength(int inputLength) => (int)((long)(inputLength + 1) * _up / _down) + 2;
 
@@ -123,7 +120,7 @@ public sealed class Resampler
 
     /// <summary>
     /// Upsampling by a whole number U: each input sample gives U outputs, one per phase. Each phase is a plain FIR
-    /// over the input, so it is computed 16 outputs to a vector (<see cref="Fir"/>), then the phases are interleaved.
+    /// over the input, so it is computed 8 outputs to a vector (<see cref="Fir"/>), then the phases are interleaved.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot for the whole call: optimised from its first block
     private int Interpolate(int needed, Span<short> output)
@@ -136,7 +133,7 @@ public sealed class Resampler
         ref var y = ref MemoryMarshal.GetArrayDataReference(_scratch);
         for (var phase = 0; phase < _up; phase++)
             Fir(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_coefficients), phase * _taps), _taps, ref samples, ref Unsafe.Add(ref y, phase * stride), stride, accumulate: false);
-        // Interleaved (output order) after the phases, then rounded to PCM16 8 at a time.
+        // Interleaved (output order) after the phases, then rounded to PCM16 16 at a time.
         ref var interleaved = ref Unsafe.Add(ref y, stride * _up);
         var written = count * _up;
         for (var phase = 0; phase < _up; phase++)
@@ -150,7 +147,7 @@ public sealed class Resampler
     /// <summary>
     /// Downsampling by a whole number D: output m is a dot product with the window starting D·m samples on. Split
     /// into D interleaved input streams and D sub-filters (taps q, q + D, q + 2D, …), it is D plain FIRs summed,
-    /// each 16 outputs to a vector.
+    /// each 8 outputs to a vector.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot for the whole call: optimised from its first block
     private int Decimate(int needed, Span<short> output)

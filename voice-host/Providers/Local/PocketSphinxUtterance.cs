@@ -61,16 +61,16 @@ internal sealed class PocketSphinxUtterance(PocketSphinxStt owner, ChannelWriter
             // audio, with its second pass, on the slot a stream would have taken.
             if (_reserved) StartPump();
             if ((owner.StreamedFinal && _reserved) || owner.Closing || _length < 1_600) return;
+            // A pass begun at an earlier pause is out of date: this one covers more.
+            _early?.Void.Cancel();
+            _early = null;
             // Without a streamed decode the pass is the only transcript there is, late or not.
             _noTimeForPass = _reserved && turnEndsIn is { } left && _length / 16_000.0 * PocketSphinxStt.PassSecondsPerSecond > left.TotalSeconds;
             if (_noTimeForPass)
             {
-                _early?.Void.Cancel();
-                _early = null;
                 owner.PassTooLong();
                 return;
             }
-            _early?.Void.Cancel();
             var cancel = new CancellationTokenSource();
             // Appends never touch what is already in the buffer, and a grown buffer is a copy: the pass reads a fixed stretch.
             var text = owner.DecodeAsync(_buffer, _length, cancel.Token);
